@@ -1,0 +1,66 @@
+//! Changes: the undoable units of editing, as recorded in a project's event log.
+//!
+//! Every edit is one [`Change`]. Undo applies its [`Change::inverse`]; redo applies it again.
+//! A change carries everything needed to apply it in either direction (a deleted annotation
+//! keeps its full row and its relations), so history survives a restart of the app.
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotation::{Annotation, Relation};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// An annotation came into being, with the relations it brings back when it is the undoing
+    /// of a deletion.
+    AnnotationCreated {
+        annotation: Annotation,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+    },
+    /// An annotation went away, taking its relations with it.
+    AnnotationDeleted {
+        annotation: Annotation,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+    },
+}
+
+impl Change {
+    /// The change that reverts this one.
+    pub fn inverse(&self) -> Change {
+        match self {
+            Change::AnnotationCreated {
+                annotation,
+                relations,
+            } => Change::AnnotationDeleted {
+                annotation: annotation.clone(),
+                relations: relations.clone(),
+            },
+            Change::AnnotationDeleted {
+                annotation,
+                relations,
+            } => Change::AnnotationCreated {
+                annotation: annotation.clone(),
+                relations: relations.clone(),
+            },
+        }
+    }
+
+    /// The document the change touched, so a view can refresh just that one.
+    pub fn document_id(&self) -> i64 {
+        match self {
+            Change::AnnotationCreated { annotation, .. } | Change::AnnotationDeleted { annotation, .. } => {
+                annotation.document_id
+            }
+        }
+    }
+
+    /// A stable name for the kind of change, as written in the event log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Change::AnnotationCreated { .. } => "annotation_created",
+            Change::AnnotationDeleted { .. } => "annotation_deleted",
+        }
+    }
+}

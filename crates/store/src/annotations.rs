@@ -1,0 +1,225 @@
+//! Annotations and relations: creating, deleting, reading.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, Transaction};
+
+use claimdesk_core::annotation::CONTEXT_CHARS;
+use claimdesk_core::{Annotation, Change, Relation, Span, TextIndex};
+
+use crate::error::{Result, StoreError};
+use crate::open::Project;
+use crate::time;
+
+const ANNOTATION_COLUMNS: &str = "id, document_id, label_id, start, end, quote, prefix, suffix, \
+     attributes, note, annotator_id, created_at, updated_at";
+
+impl Project {
+    /// The annotations of a document, ordered by start, then longest first.
+    pub fn annotations(&self, document_id: i64) -> Result<Vec<Annotation>> {
+        ensure_document(&self.conn, document_id)?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE document_id = ?1
+             ORDER BY start, end DESC, id"
+        ))?;
+        let rows = stmt.query_map([document_id], |r| Ok(read_annotation(r)))?;
+        rows.map(|row| row?).collect()
+    }
+
+    /// One annotation.
+    pub fn annotation(&self, id: i64) -> Result<Annotation> {
+        read_annotation_by_id(&self.conn, id)
+    }
+
+    /// Labels `span` (code points) of a document. The span must lie within the text and cover at
+    /// least one character; the label and document must exist.
+    pub fn create_annotation(
+        &mut self,
+        document_id: i64,
+        label_id: i64,
+        span: Span,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Annotation> {
+        let tx = self.conn.transaction()?;
+        let text: String = tx
+            .query_row(
+                "SELECT text FROM documents WHERE id = ?1",
+                [document_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::UnknownDocument(document_id))?;
+        let label_exists = tx
+            .query_row("SELECT 1 FROM labels WHERE id = ?1", [label_id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !label_exists {
+            return Err(StoreError::UnknownLabel(label_id));
+        }
+        let index = TextIndex::new(&text);
+        let span = index.check(span)?;
+        if span.is_empty() {
+            return Err(StoreError::EmptySpan);
+        }
+        let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
+        let mut annotation = Annotation {
+            id: 0,
+            document_id,
+            label_id,
+            start: span.start(),
+            end: span.end(),
+            quote: index.slice(span)?.to_string(),
+            prefix: prefix.to_string(),
+            suffix: suffix.to_string(),
+            attributes: serde_json::Map::new(),
+            note: None,
+            annotator_id,
+            created_at: now,
+            updated_at: now,
+        };
+        annotation.id = insert_annotation(&tx, &annotation, None)?;
+        let change = Change::AnnotationCreated {
+            annotation: annotation.clone(),
+            relations: Vec::new(),
+        };
+        crate::history::record(&tx, &change, annotator_id, now)?;
+        tx.commit()?;
+        Ok(annotation)
+    }
+
+    /// Deletes an annotation and the relations that touch it; undo brings both back.
+    pub fn delete_annotation(
+        &mut self,
+        id: i64,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Change> {
+        let tx = self.conn.transaction()?;
+        let annotation = read_annotation_by_id(&tx, id)?;
+        let relations = relations_touching(&tx, id)?;
+        let change = Change::AnnotationDeleted {
+            annotation,
+            relations,
+        };
+        crate::history::apply(&tx, &change)?;
+        crate::history::record(&tx, &change, annotator_id, now)?;
+        tx.commit()?;
+        Ok(change)
+    }
+}
+
+fn ensure_document(conn: &rusqlite::Connection, id: i64) -> Result<()> {
+    conn.query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
+        .optional()?
+        .ok_or(StoreError::UnknownDocument(id))
+}
+
+fn read_annotation_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Annotation> {
+    conn.query_row(
+        &format!("SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE id = ?1"),
+        [id],
+        |r| Ok(read_annotation(r)),
+    )
+    .optional()?
+    .ok_or(StoreError::UnknownAnnotation(id))?
+}
+
+fn read_annotation(r: &Row<'_>) -> Result<Annotation> {
+    Ok(Annotation {
+        id: r.get(0)?,
+        document_id: r.get(1)?,
+        label_id: r.get(2)?,
+        start: r.get::<_, i64>(3)? as usize,
+        end: r.get::<_, i64>(4)? as usize,
+        quote: r.get(5)?,
+        prefix: r.get(6)?,
+        suffix: r.get(7)?,
+        attributes: serde_json::from_str(&r.get::<_, String>(8)?)?,
+        note: r.get(9)?,
+        annotator_id: r.get(10)?,
+        created_at: time::from_sql(&r.get::<_, String>(11)?)?,
+        updated_at: time::from_sql(&r.get::<_, String>(12)?)?,
+    })
+}
+
+/// Inserts an annotation row; with `id` it keeps the given id (undo and redo bring an annotation
+/// back under its old id, so history and relations keep pointing at it).
+pub(crate) fn insert_annotation(
+    tx: &Transaction<'_>,
+    a: &Annotation,
+    id: Option<i64>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix, suffix,
+                                  attributes, note, annotator_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        rusqlite::params![
+            id,
+            a.document_id,
+            a.label_id,
+            a.start as i64,
+            a.end as i64,
+            a.quote,
+            a.prefix,
+            a.suffix,
+            serde_json::to_string(&a.attributes)?,
+            a.note,
+            a.annotator_id,
+            time::to_sql(a.created_at),
+            time::to_sql(a.updated_at),
+        ],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub(crate) fn insert_relation(tx: &Transaction<'_>, r: &Relation) -> Result<()> {
+    tx.execute(
+        "INSERT INTO relations (id, kind, from_id, to_id, annotator_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        (
+            r.id,
+            &r.kind,
+            r.from_id,
+            r.to_id,
+            r.annotator_id,
+            time::to_sql(r.created_at),
+        ),
+    )?;
+    Ok(())
+}
+
+pub(crate) fn delete_annotation_row(tx: &Transaction<'_>, id: i64) -> Result<()> {
+    if tx.execute("DELETE FROM annotations WHERE id = ?1", [id])? == 0 {
+        return Err(StoreError::UnknownAnnotation(id));
+    }
+    Ok(())
+}
+
+fn relations_touching(conn: &rusqlite::Connection, id: i64) -> Result<Vec<Relation>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, from_id, to_id, annotator_id, created_at FROM relations
+         WHERE from_id = ?1 OR to_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (id, kind, from_id, to_id, annotator_id, created_at) = row?;
+        Ok(Relation {
+            id,
+            kind,
+            from_id,
+            to_id,
+            annotator_id,
+            created_at: time::from_sql(&created_at)?,
+        })
+    })
+    .collect()
+}

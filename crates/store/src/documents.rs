@@ -1,0 +1,175 @@
+//! Documents and labels: importing and reading.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row};
+
+use claimdesk_core::{Document, DocumentSummary, Label, NewDocument};
+
+use crate::error::{Result, StoreError};
+use crate::open::Project;
+use crate::time;
+
+/// What became of a document handed to [`Project::import_document`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported(i64),
+    /// The project already holds this exact text, as the document with this id.
+    Duplicate(i64),
+}
+
+impl Project {
+    /// Stores a document, unless one with the same text (by SHA-256) is already here.
+    pub fn import_document(
+        &mut self,
+        doc: &NewDocument,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ImportOutcome> {
+        let sha256 = doc.sha256();
+        let tx = self.conn.transaction()?;
+        let existing = tx
+            .query_row(
+                "SELECT id FROM documents WHERE sha256 = ?1",
+                [&sha256],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(ImportOutcome::Duplicate(id));
+        }
+        let at = time::to_sql(now);
+        tx.execute(
+            "INSERT INTO documents (text, char_count, title, date, source, author, url, language,
+                                    metadata, sha256, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            (
+                &doc.text,
+                doc.text.chars().count() as i64,
+                &doc.title,
+                doc.date.map(|d| d.to_string()),
+                &doc.source,
+                &doc.author,
+                &doc.url,
+                &doc.language,
+                serde_json::to_string(&doc.metadata)?,
+                &sha256,
+                &at,
+            ),
+        )?;
+        let id = tx.last_insert_rowid();
+        let payload = serde_json::json!({ "id": id, "title": doc.title, "sha256": sha256 });
+        tx.execute(
+            "INSERT INTO events (at, annotator_id, action, kind, document_id, payload)
+             VALUES (?1, ?2, 'import', 'document_imported', ?3, ?4)",
+            (&at, annotator_id, id, payload.to_string()),
+        )?;
+        tx.commit()?;
+        Ok(ImportOutcome::Imported(id))
+    }
+
+    /// All documents, without their text, in import order.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.id, d.title, d.date, d.source, d.imported_at,
+                    (SELECT count(*) FROM annotations a WHERE a.document_id = d.id)
+             FROM documents d ORDER BY d.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, title, date, source, imported_at, annotation_count) = row?;
+            Ok(DocumentSummary {
+                id,
+                title,
+                date: parse_date(date)?,
+                source,
+                annotation_count,
+                imported_at: time::from_sql(&imported_at)?,
+            })
+        })
+        .collect()
+    }
+
+    /// One document with its text.
+    pub fn document(&self, id: i64) -> Result<Document> {
+        self.conn
+            .query_row(
+                "SELECT id, text, title, date, source, author, url, language, metadata, sha256,
+                        imported_at
+                 FROM documents WHERE id = ?1",
+                [id],
+                |r| Ok(read_document(r)),
+            )
+            .optional()?
+            .ok_or(StoreError::UnknownDocument(id))?
+    }
+
+    /// Just the text of a document.
+    pub fn document_text(&self, id: i64) -> Result<String> {
+        self.conn
+            .query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(StoreError::UnknownDocument(id))
+    }
+
+    /// The project's labels, in schema order.
+    pub fn labels(&self) -> Result<Vec<Label>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, colour, hotkey, attributes FROM labels ORDER BY position, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, name, colour, hotkey, attributes) = row?;
+            Ok(Label {
+                id,
+                name,
+                colour,
+                hotkey,
+                attributes: serde_json::from_str(&attributes)?,
+            })
+        })
+        .collect()
+    }
+}
+
+fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>> {
+    date.map(|d| {
+        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .map_err(|e| StoreError::Corrupt(format!("bad document date {d:?}: {e}")))
+    })
+    .transpose()
+}
+
+fn read_document(r: &Row<'_>) -> Result<Document> {
+    Ok(Document {
+        id: r.get(0)?,
+        text: r.get(1)?,
+        title: r.get(2)?,
+        date: parse_date(r.get(3)?)?,
+        source: r.get(4)?,
+        author: r.get(5)?,
+        url: r.get(6)?,
+        language: r.get(7)?,
+        metadata: serde_json::from_str(&r.get::<_, String>(8)?)?,
+        sha256: r.get(9)?,
+        imported_at: time::from_sql(&r.get::<_, String>(10)?)?,
+    })
+}

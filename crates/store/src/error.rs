@@ -1,0 +1,65 @@
+use std::path::PathBuf;
+
+use claimdesk_core::OffsetError;
+
+/// Everything that can go wrong with a project file. Each variant has a stable [`code`]
+/// (`StoreError::code`) that the app and CLI pass on, so callers switch on codes, not messages.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open {path}: it is not a Claimdesk project")]
+    NotAProject { path: PathBuf },
+    #[error(
+        "cannot open {path}: it was written by a newer Claimdesk (schema {found}, this build reads up to {supported}); update Claimdesk"
+    )]
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("cannot open {path}: another program is using the project; close it and try again")]
+    ProjectInUse { path: PathBuf },
+    #[error("there is no document {0}")]
+    UnknownDocument(i64),
+    #[error("there is no label {0}")]
+    UnknownLabel(i64),
+    #[error("there is no annotation {0}")]
+    UnknownAnnotation(i64),
+    #[error("annotator name must not be empty")]
+    EmptyAnnotatorName,
+    #[error("an annotation must cover at least one character")]
+    EmptySpan,
+    #[error("cannot place the annotation: {0}")]
+    Offset(#[from] OffsetError),
+    #[error("the project file is damaged: {0}")]
+    Corrupt(String),
+    #[error("the project file holds malformed data: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("cannot read or write the project: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// A stable, machine-readable name for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotAProject { .. } => "not_a_project",
+            StoreError::SchemaTooNew { .. } => "schema_too_new",
+            StoreError::ProjectInUse { .. } => "project_in_use",
+            StoreError::UnknownDocument(_) => "unknown_document",
+            StoreError::UnknownLabel(_) => "unknown_label",
+            StoreError::UnknownAnnotation(_) => "unknown_annotation",
+            StoreError::EmptyAnnotatorName => "empty_annotator_name",
+            StoreError::EmptySpan => "empty_span",
+            StoreError::Offset(OffsetError::PastEnd { .. }) => "offset_out_of_range",
+            StoreError::Offset(OffsetError::InsideCharacter { .. }) => "offset_inside_character",
+            StoreError::Offset(OffsetError::Reversed { .. }) => "offset_reversed",
+            StoreError::Corrupt(_) | StoreError::Json(_) => "project_corrupt",
+            StoreError::Sqlite(_) => "database_error",
+            StoreError::Io(_) => "io_error",
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,139 @@
+//! The event log and undo/redo.
+//!
+//! Each edit appends a `do` event carrying its [`Change`] and goes on the undo stack, clearing
+//! the redo stack. Undo pops the undo stack, applies the inverse change, appends an `undo` event
+//! and pushes the edit onto the redo stack; redo does the reverse. All of it happens in the same
+//! transaction as the edit, so history is exactly as durable as the data.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction};
+
+use claimdesk_core::Change;
+
+use crate::annotations::{delete_annotation_row, insert_annotation, insert_relation};
+use crate::error::Result;
+use crate::open::Project;
+use crate::time;
+
+/// Which way through history a step goes.
+#[derive(Clone, Copy)]
+enum Direction {
+    Undo,
+    Redo,
+}
+
+impl Project {
+    /// Reverts the most recent edit still in effect. Returns the change applied to revert it, or
+    /// `None` when there is nothing to undo.
+    pub fn undo(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Option<Change>> {
+        self.step(Direction::Undo, annotator_id, now)
+    }
+
+    /// Re-applies the most recently undone edit. Returns the change applied, or `None`.
+    pub fn redo(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Option<Change>> {
+        self.step(Direction::Redo, annotator_id, now)
+    }
+
+    /// How many edits can be undone and redone.
+    pub fn history_depth(&self) -> Result<(i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM undo_stack), (SELECT count(*) FROM redo_stack)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    fn step(
+        &mut self,
+        direction: Direction,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Change>> {
+        let (from, to, action) = match direction {
+            Direction::Undo => ("undo_stack", "redo_stack", "undo"),
+            Direction::Redo => ("redo_stack", "undo_stack", "redo"),
+        };
+        let tx = self.conn.transaction()?;
+        let top = tx
+            .query_row(
+                &format!(
+                    "SELECT s.seq, e.id, e.payload FROM {from} s JOIN events e ON e.id = s.event_id
+                     ORDER BY s.seq DESC LIMIT 1"
+                ),
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)),
+            )
+            .optional()?;
+        let Some((seq, event_id, payload)) = top else {
+            return Ok(None);
+        };
+        let edit: Change = serde_json::from_str(&payload)?;
+        let change = match direction {
+            Direction::Undo => edit.inverse(),
+            Direction::Redo => edit,
+        };
+        apply(&tx, &change)?;
+        append_event(&tx, action, Some(event_id), &change, annotator_id, now)?;
+        tx.execute(&format!("DELETE FROM {from} WHERE seq = ?1"), [seq])?;
+        tx.execute(&format!("INSERT INTO {to} (event_id) VALUES (?1)"), [event_id])?;
+        tx.commit()?;
+        Ok(Some(change))
+    }
+}
+
+/// Applies a change to the data tables (not the log).
+pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
+    match change {
+        Change::AnnotationCreated {
+            annotation,
+            relations,
+        } => {
+            insert_annotation(tx, annotation, Some(annotation.id))?;
+            for relation in relations {
+                insert_relation(tx, relation)?;
+            }
+        }
+        Change::AnnotationDeleted { annotation, .. } => {
+            // Relations go with the annotation through ON DELETE CASCADE.
+            delete_annotation_row(tx, annotation.id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Logs a new edit, already applied, and makes it the next one to undo.
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    change: &Change,
+    annotator_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let event_id = append_event(tx, "do", None, change, annotator_id, now)?;
+    tx.execute("INSERT INTO undo_stack (event_id) VALUES (?1)", [event_id])?;
+    tx.execute("DELETE FROM redo_stack", [])?;
+    Ok(())
+}
+
+fn append_event(
+    tx: &Transaction<'_>,
+    action: &str,
+    target_id: Option<i64>,
+    change: &Change,
+    annotator_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO events (at, annotator_id, action, target_id, kind, document_id, payload)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        (
+            time::to_sql(now),
+            annotator_id,
+            action,
+            target_id,
+            change.kind(),
+            change.document_id(),
+            serde_json::to_string(change)?,
+        ),
+    )?;
+    Ok(tx.last_insert_rowid())
+}

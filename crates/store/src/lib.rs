@@ -1,0 +1,33 @@
+//! Claimdesk project files: one project is one SQLite file.
+//!
+//! ```no_run
+//! use chrono::Utc;
+//! use claimdesk_core::{NewDocument, Span};
+//! use claimdesk_store::{ImportOutcome, Project};
+//!
+//! let mut project = Project::open("study.claimdesk".as_ref())?;
+//! let me = project.annotator("Ana", Utc::now())?;
+//! let doc = NewDocument::from_plain_text("Tammy Bruce said so.", "memo.txt");
+//! let ImportOutcome::Imported(doc_id) = project.import_document(&doc, me, Utc::now())? else {
+//!     unreachable!()
+//! };
+//! let actor = project.labels()?[0].id;
+//! project.create_annotation(doc_id, actor, Span::new(0, 11)?, me, Utc::now())?;
+//! project.undo(me, Utc::now())?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Guarantees: every public write is one transaction, committed with `synchronous=FULL` in WAL
+//! mode before the call returns, so a write that returned `Ok` survives a crash or `kill -9`.
+//! A call that returns `Err` has changed nothing.
+
+mod annotations;
+mod documents;
+mod error;
+mod history;
+mod open;
+mod time;
+
+pub use documents::ImportOutcome;
+pub use error::{Result, StoreError};
+pub use open::{Project, SCHEMA_VERSION};

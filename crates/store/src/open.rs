@@ -1,0 +1,182 @@
+//! Opening, creating and upgrading project files.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::Utc;
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use claimdesk_core::label::default_schema;
+
+use crate::error::{Result, StoreError};
+use crate::time;
+
+/// Marks a SQLite file as a Claimdesk project (`PRAGMA application_id`, ASCII "Clmd").
+const APPLICATION_ID: i64 = 0x436c_6d64;
+
+/// The migrations, in order; migration `i` takes the schema from version `i` to `i + 1`.
+/// Shipped migrations are frozen: a schema change is a new file at the end.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// An open project.
+pub struct Project {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+impl Project {
+    /// Opens the project at `path`, creating it (with the default schema of labels) if the file
+    /// does not exist, and upgrading an older schema. A file that is not a project, or that a
+    /// newer build wrote, is refused and left untouched.
+    pub fn open(path: &Path) -> Result<Project> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut project = Project {
+            conn,
+            path: path.to_path_buf(),
+        };
+        project.check_identity().map_err(|e| project.explain(e))?;
+        project.configure().map_err(|e| project.explain(e))?;
+        project.migrate().map_err(|e| project.explain(e))?;
+        Ok(project)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Turns low-level failures while opening into the errors an analyst can act on.
+    fn explain(&self, error: StoreError) -> StoreError {
+        match &error {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => match e.code {
+                ErrorCode::NotADatabase => StoreError::NotAProject {
+                    path: self.path.clone(),
+                },
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::ProjectInUse {
+                    path: self.path.clone(),
+                },
+                _ => error,
+            },
+            _ => error,
+        }
+    }
+
+    /// Refuses files that are not ours before anything is written to them.
+    fn check_identity(&self) -> Result<()> {
+        let application_id: i64 = self
+            .conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        let fresh = application_id == 0 && version == 0 && tables == 0;
+        if !fresh && application_id != APPLICATION_ID {
+            return Err(StoreError::NotAProject {
+                path: self.path.clone(),
+            });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                path: self.path.clone(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        Ok(())
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn.busy_timeout(Duration::from_secs(5))?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Corrupt(format!(
+                "cannot switch the project to write-ahead logging (journal mode is {mode})"
+            )));
+        }
+        // FULL makes every commit durable in WAL mode: an acknowledged edit survives power loss
+        // and kill -9, which NORMAL (the usual WAL setting) does not promise.
+        self.conn.execute_batch(
+            "PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;",
+        )?;
+        Ok(())
+    }
+
+    /// Applies every missing migration, each in its own transaction with its version bump, and
+    /// seeds the default labels when the project is new.
+    fn migrate(&mut self) -> Result<()> {
+        loop {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version >= SCHEMA_VERSION {
+                return Ok(());
+            }
+            tx.execute_batch(MIGRATIONS[version as usize])?;
+            if version == 0 {
+                tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
+                seed_labels(&tx)?;
+            }
+            tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1))?;
+            tx.commit()?;
+        }
+    }
+
+    /// The id of the annotator called `name`, registering them on first use.
+    pub fn annotator(&mut self, name: &str, now: chrono::DateTime<Utc>) -> Result<i64> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::EmptyAnnotatorName);
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO annotators (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            (name, time::to_sql(now)),
+        )?;
+        let id = tx.query_row("SELECT id FROM annotators WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The annotator's name, for display.
+    pub fn annotator_name(&self, id: i64) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT name FROM annotators WHERE id = ?1", [id], |r| r.get(0))?)
+    }
+}
+
+fn seed_labels(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let mut insert = tx.prepare(
+        "INSERT INTO labels (name, colour, hotkey, attributes, position) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (position, label) in default_schema().iter().enumerate() {
+        let attributes = serde_json::to_string(&label.attributes)?;
+        insert.execute((
+            &label.name,
+            &label.colour,
+            &label.hotkey,
+            attributes,
+            position as i64,
+        ))?;
+    }
+    Ok(())
+}
