@@ -22,12 +22,14 @@
 //! A call that returns `Err` has changed nothing.
 
 mod annotations;
+mod default_project;
 mod documents;
 mod error;
 mod history;
 mod open;
 mod time;
 
+pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use documents::ImportOutcome;
 pub use error::{Result, StoreError};
-pub use open::{Project, SCHEMA_VERSION};
+pub use open::{Durability, Project, SCHEMA_VERSION};

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::Utc;
+use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use claimdesk_core::label::default_schema;
@@ -20,6 +21,15 @@ const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How an open project protects its writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Durability {
+    pub journal_mode: String,
+    /// SQLite's number: 2 is FULL.
+    pub synchronous: i64,
+    pub foreign_keys: bool,
+}
 
 /// An open project.
 pub struct Project {
@@ -154,6 +164,32 @@ impl Project {
         })?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// The connection's durability settings, as SQLite reports them.
+    pub fn durability(&self) -> Result<Durability> {
+        let pragma = |name: &str| -> Result<rusqlite::types::Value> {
+            Ok(self
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?)
+        };
+        let (journal_mode, synchronous, foreign_keys) = (
+            pragma("journal_mode")?,
+            pragma("synchronous")?,
+            pragma("foreign_keys")?,
+        );
+        match (journal_mode, synchronous, foreign_keys) {
+            (Value::Text(journal_mode), Value::Integer(synchronous), Value::Integer(fk)) => {
+                Ok(Durability {
+                    journal_mode,
+                    synchronous,
+                    foreign_keys: fk == 1,
+                })
+            }
+            other => Err(StoreError::Corrupt(format!(
+                "unexpected durability settings {other:?}"
+            ))),
+        }
     }
 
     /// The annotator's name, for display.

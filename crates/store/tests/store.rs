@@ -1,0 +1,344 @@
+//! Store tests: each runs on a fresh project file in its own temporary directory.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, TimeZone, Utc};
+use claimdesk_core::{Change, NewDocument, Span};
+use claimdesk_store::{ImportOutcome, Project, StoreError, SCHEMA_VERSION};
+use rusqlite::Connection;
+
+const SAMPLE: &str = include_str!("../sample/riyadh-talks-2025-02-18.txt");
+const HOSTILE: &str = "🇺🇦 👩‍👩‍👧 Erdoğan e\u{301}\r\nقال אמר Tammy Bruce said.\r\n";
+
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 2, 3, minute, 0).unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    project: Project,
+    me: i64,
+}
+
+fn fresh() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("test.claimdesk");
+    let mut project = Project::open(&path).unwrap();
+    let me = project.annotator("Ana", at(0)).unwrap();
+    Fixture {
+        _dir: dir,
+        path,
+        project,
+        me,
+    }
+}
+
+fn import(f: &mut Fixture, text: &str) -> i64 {
+    let doc = NewDocument::from_plain_text(text, "test.txt");
+    match f.project.import_document(&doc, f.me, at(1)).unwrap() {
+        ImportOutcome::Imported(id) => id,
+        other => panic!("expected an import, got {other:?}"),
+    }
+}
+
+fn label(f: &Fixture, name: &str) -> i64 {
+    f.project
+        .labels()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.name == name)
+        .unwrap()
+        .id
+}
+
+/// Finds `needle` as Python's `str.find` does, in code points.
+fn find_cp(text: &str, needle: &str) -> Span {
+    let byte = text.find(needle).unwrap();
+    let start = text[..byte].chars().count();
+    Span::new(start, start + needle.chars().count()).unwrap()
+}
+
+/// Everything a rejected call must leave as it was.
+fn snapshot(path: &Path) -> Vec<(String, i64)> {
+    let conn = Connection::open(path).unwrap();
+    [
+        "documents",
+        "annotations",
+        "relations",
+        "events",
+        "undo_stack",
+        "redo_stack",
+        "labels",
+    ]
+    .iter()
+    .map(|t| {
+        let n = conn
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap();
+        (t.to_string(), n)
+    })
+    .collect()
+}
+
+#[test]
+fn a_new_project_has_schema_v1_wal_and_the_default_labels() {
+    let f = fresh();
+    let conn = Connection::open(&f.path).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    assert_eq!(SCHEMA_VERSION, 1);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let durability = f.project.durability().unwrap();
+    assert_eq!(durability.journal_mode, "wal");
+    assert_eq!(durability.synchronous, 2, "synchronous = FULL");
+    assert!(durability.foreign_keys);
+    let labels: Vec<_> = f
+        .project
+        .labels()
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.name, l.hotkey))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("Actor".to_string(), Some("1".to_string())),
+            ("Claim".to_string(), Some("2".to_string())),
+            ("Position".to_string(), Some("3".to_string())),
+        ]
+    );
+}
+
+#[test]
+fn an_empty_file_is_migrated_to_the_current_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.claimdesk");
+    std::fs::write(&path, b"").unwrap();
+    let project = Project::open(&path).unwrap();
+    assert_eq!(project.labels().unwrap().len(), 3);
+    let conn = Connection::open(&path).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in [
+        "annotations",
+        "annotators",
+        "documents",
+        "documents_fts",
+        "entities",
+        "entity_aliases",
+        "events",
+        "labels",
+        "redo_stack",
+        "relations",
+        "undo_stack",
+    ] {
+        assert!(tables.contains(&table.to_string()), "missing {table}");
+    }
+}
+
+#[test]
+fn reopening_a_current_project_changes_nothing() {
+    let mut f = fresh();
+    import(&mut f, SAMPLE);
+    let before = snapshot(&f.path);
+    drop(Project::open(&f.path).unwrap());
+    assert_eq!(snapshot(&f.path), before);
+}
+
+#[test]
+fn a_file_that_is_not_a_project_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.claimdesk");
+    let bytes = b"These are my notes, not a database. ".repeat(200);
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Project::open(&path).err().unwrap();
+    assert_eq!(err.code(), "not_a_project", "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn another_programs_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.sqlite");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    let err = Project::open(&path).err().unwrap();
+    assert_eq!(err.code(), "not_a_project");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn a_project_from_a_newer_build_is_refused_and_left_untouched() {
+    let f = fresh();
+    drop(f.project);
+    Connection::open(&f.path)
+        .unwrap()
+        .execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1))
+        .unwrap();
+    let bytes = std::fs::read(&f.path).unwrap();
+    let err = Project::open(&f.path).err().unwrap();
+    assert!(matches!(err, StoreError::SchemaTooNew { found: 2, .. }), "{err}");
+    assert_eq!(err.code(), "schema_too_new");
+    assert_eq!(std::fs::read(&f.path).unwrap(), bytes);
+}
+
+#[test]
+fn import_keeps_the_text_exactly_and_skips_duplicates() {
+    let mut f = fresh();
+    let id = import(&mut f, HOSTILE);
+    let doc = f.project.document(id).unwrap();
+    assert_eq!(doc.text, HOSTILE);
+    assert_eq!(doc.imported_at, at(1));
+    let again = NewDocument::from_plain_text(HOSTILE, "copy.txt");
+    assert_eq!(
+        f.project.import_document(&again, f.me, at(2)).unwrap(),
+        ImportOutcome::Duplicate(id)
+    );
+    assert_eq!(f.project.documents().unwrap().len(), 1);
+}
+
+#[test]
+fn the_sample_article_imports_with_date_and_title() {
+    let mut f = fresh();
+    let id = import(&mut f, SAMPLE);
+    let doc = f.project.document(id).unwrap();
+    assert_eq!(doc.date.unwrap().to_string(), "2025-02-18");
+    assert!(doc.title.starts_with("Your guide to what the 2024 US election"));
+    let summaries = f.project.documents().unwrap();
+    assert_eq!(summaries[0].annotation_count, 0);
+}
+
+#[test]
+fn annotations_store_code_points_and_quote_after_emoji_and_flags() {
+    let mut f = fresh();
+    let doc = import(&mut f, HOSTILE);
+    let span = find_cp(HOSTILE, "Tammy Bruce");
+    let actor = label(&f, "Actor");
+    let a = f
+        .project
+        .create_annotation(doc, actor, span, f.me, at(3))
+        .unwrap();
+    assert_eq!((a.start, a.end), (span.start(), span.end()));
+    assert_eq!(a.quote, "Tammy Bruce");
+    assert!(a.prefix.ends_with("אמר "), "{:?}", a.prefix);
+    assert_eq!(a.suffix, " said.\r\n");
+    assert_eq!(f.project.annotations(doc).unwrap(), vec![a]);
+    assert_eq!(f.project.documents().unwrap()[0].annotation_count, 1);
+}
+
+#[test]
+fn invalid_annotations_are_refused_with_a_code_and_change_nothing() {
+    let mut f = fresh();
+    let doc = import(&mut f, HOSTILE);
+    let actor = label(&f, "Actor");
+    let len = HOSTILE.chars().count();
+    let before = snapshot(&f.path);
+    let cases = [
+        (doc + 99, actor, Span::new(0, 1).unwrap(), "unknown_document"),
+        (doc, actor + 99, Span::new(0, 1).unwrap(), "unknown_label"),
+        (doc, actor, Span::new(0, len + 1).unwrap(), "offset_out_of_range"),
+        (doc, actor, Span::new(len + 5, len + 6).unwrap(), "offset_out_of_range"),
+        (doc, actor, Span::new(4, 4).unwrap(), "empty_span"),
+    ];
+    for (doc, label, span, code) in cases {
+        let err = f
+            .project
+            .create_annotation(doc, label, span, f.me, at(4))
+            .err()
+            .unwrap();
+        assert_eq!(err.code(), code, "{err}");
+    }
+    assert_eq!(f.project.delete_annotation(12345, f.me, at(4)).err().unwrap().code(), "unknown_annotation");
+    assert_eq!(snapshot(&f.path), before);
+}
+
+#[test]
+fn delete_undo_and_redo_round_trip_through_the_event_log() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    let a = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(5))
+        .unwrap();
+    f.project.delete_annotation(a.id, f.me, at(6)).unwrap();
+    assert!(f.project.annotations(doc).unwrap().is_empty());
+
+    // Undo the delete: the annotation is back with its id.
+    let change = f.project.undo(f.me, at(7)).unwrap().unwrap();
+    assert!(matches!(change, Change::AnnotationCreated { .. }));
+    assert_eq!(f.project.annotations(doc).unwrap(), vec![a.clone()]);
+    // Undo the create: gone.
+    f.project.undo(f.me, at(8)).unwrap().unwrap();
+    assert!(f.project.annotations(doc).unwrap().is_empty());
+    assert_eq!(f.project.undo(f.me, at(9)).unwrap(), None);
+    // Redo the create.
+    f.project.redo(f.me, at(10)).unwrap().unwrap();
+    assert_eq!(f.project.annotations(doc).unwrap(), vec![a.clone()]);
+    assert_eq!(f.project.history_depth().unwrap(), (1, 1));
+
+    // History survives closing and reopening the project.
+    drop(f.project);
+    let mut project = Project::open(&f.path).unwrap();
+    project.redo(f.me, at(11)).unwrap().unwrap();
+    assert!(project.annotations(doc).unwrap().is_empty());
+    project.undo(f.me, at(12)).unwrap().unwrap();
+    assert_eq!(project.annotations(doc).unwrap(), vec![a]);
+}
+
+#[test]
+fn a_new_edit_clears_the_redo_stack() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    f.project
+        .create_annotation(doc, actor, Span::new(0, 5).unwrap(), f.me, at(5))
+        .unwrap();
+    f.project.undo(f.me, at(6)).unwrap();
+    f.project
+        .create_annotation(doc, actor, Span::new(6, 9).unwrap(), f.me, at(7))
+        .unwrap();
+    assert_eq!(f.project.redo(f.me, at(8)).unwrap(), None);
+    assert_eq!(f.project.annotations(doc).unwrap().len(), 1);
+}
+
+#[test]
+fn the_event_log_is_append_only() {
+    let mut f = fresh();
+    import(&mut f, SAMPLE);
+    drop(f.project);
+    let conn = Connection::open(&f.path).unwrap();
+    assert!(conn.execute("UPDATE events SET kind = 'x'", []).is_err());
+    assert!(conn.execute("DELETE FROM events", []).is_err());
+    assert!(conn.execute("UPDATE documents SET text = 'x'", []).is_err());
+}
+
+#[test]
+fn full_text_search_finds_imported_documents() {
+    let mut f = fresh();
+    let id = import(&mut f, SAMPLE);
+    drop(f.project);
+    let conn = Connection::open(&f.path).unwrap();
+    let hit: i64 = conn
+        .query_row(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'erdogan'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hit, id);
+}

@@ -1,0 +1,19 @@
+// The app's commands, declared so that capabilities must grant each one explicitly.
+const COMMANDS: &[&str] = &[
+    "get_project",
+    "list_documents",
+    "open_document",
+    "create_annotation",
+    "delete_annotation",
+    "undo",
+    "redo",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {error:#}");
+    }
+}

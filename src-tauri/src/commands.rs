@@ -1,0 +1,99 @@
+//! The commands the webview calls. Each takes the state, turns transport objects into domain
+//! types, calls the store and maps the answer back; nothing else happens here.
+
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::Utc;
+use tauri::State;
+
+use claimdesk_core::TextIndex;
+use claimdesk_store::Project;
+
+use crate::dto::{
+    AnnotationDto, DocumentDto, DocumentSummaryDto, ErrorDto, HistoryStepDto, LabelDto,
+    NewAnnotationDto, ProjectDto,
+};
+
+/// The open project and who is working on it.
+pub struct AppState {
+    pub project: Mutex<Project>,
+    pub annotator_id: i64,
+}
+
+impl AppState {
+    fn project(&self) -> Result<MutexGuard<'_, Project>, ErrorDto> {
+        self.project.lock().map_err(|_| ErrorDto {
+            code: "internal",
+            message: "an earlier command failed midway; restart Claimdesk".into(),
+        })
+    }
+}
+
+type Answer<T> = Result<T, ErrorDto>;
+
+#[tauri::command]
+pub async fn get_project(state: State<'_, AppState>) -> Answer<ProjectDto> {
+    let project = state.project()?;
+    Ok(ProjectDto {
+        path: project.path().display().to_string(),
+        annotator: project.annotator_name(state.annotator_id)?,
+        labels: project.labels()?.into_iter().map(LabelDto::from).collect(),
+    })
+}
+
+#[tauri::command]
+pub async fn list_documents(state: State<'_, AppState>) -> Answer<Vec<DocumentSummaryDto>> {
+    let project = state.project()?;
+    Ok(project.documents()?.into_iter().map(Into::into).collect())
+}
+
+#[tauri::command]
+pub async fn open_document(state: State<'_, AppState>, document_id: i64) -> Answer<DocumentDto> {
+    let project = state.project()?;
+    let doc = project.document(document_id)?;
+    let annotations = project.annotations(document_id)?;
+    DocumentDto::new(doc, annotations)
+}
+
+#[tauri::command]
+pub async fn create_annotation(
+    state: State<'_, AppState>,
+    request: NewAnnotationDto,
+) -> Answer<AnnotationDto> {
+    let mut project = state.project()?;
+    let text = project.document_text(request.document_id)?;
+    let index = TextIndex::new(&text);
+    let span = index.span_from_utf16(request.start16, request.end16)?;
+    let annotation = project.create_annotation(
+        request.document_id,
+        request.label_id,
+        span,
+        state.annotator_id,
+        Utc::now(),
+    )?;
+    AnnotationDto::new(annotation, &index)
+}
+
+#[tauri::command]
+pub async fn delete_annotation(
+    state: State<'_, AppState>,
+    annotation_id: i64,
+) -> Answer<HistoryStepDto> {
+    let mut project = state.project()?;
+    let change = project.delete_annotation(annotation_id, state.annotator_id, Utc::now())?;
+    Ok(HistoryStepDto::from(&change))
+}
+
+#[tauri::command]
+pub async fn undo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> {
+    let mut project = state.project()?;
+    let change = project.undo(state.annotator_id, Utc::now())?;
+    Ok(change.as_ref().map(HistoryStepDto::from))
+}
+
+#[tauri::command]
+pub async fn redo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> {
+    let mut project = state.project()?;
+    let change = project.redo(state.annotator_id, Utc::now())?;
+    Ok(change.as_ref().map(HistoryStepDto::from))
+}

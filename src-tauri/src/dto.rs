@@ -1,0 +1,168 @@
+//! Transport objects: what crosses the IPC boundary, in camelCase.
+//!
+//! This is the one place where offsets change unit. The webview counts UTF-16 code units; the
+//! core counts code points. Annotations going out carry both; spans coming in are UTF-16 and are
+//! converted (and refused if they split a character) by [`claimdesk_core::TextIndex`].
+
+use serde::{Deserialize, Serialize};
+
+use claimdesk_core::{Annotation, Change, Document, DocumentSummary, Label, TextIndex, Unit};
+use claimdesk_store::StoreError;
+
+/// Every command failure: the UI switches on `code`, shows `message`.
+#[derive(Debug, Serialize)]
+pub struct ErrorDto {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<StoreError> for ErrorDto {
+    fn from(e: StoreError) -> ErrorDto {
+        ErrorDto {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<claimdesk_core::OffsetError> for ErrorDto {
+    fn from(e: claimdesk_core::OffsetError) -> ErrorDto {
+        StoreError::from(e).into()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectDto {
+    pub path: String,
+    pub annotator: String,
+    pub labels: Vec<LabelDto>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelDto {
+    pub id: i64,
+    pub name: String,
+    pub colour: String,
+    pub hotkey: Option<String>,
+}
+
+impl From<Label> for LabelDto {
+    fn from(l: Label) -> LabelDto {
+        LabelDto {
+            id: l.id,
+            name: l.name,
+            colour: l.colour,
+            hotkey: l.hotkey,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentSummaryDto {
+    pub id: i64,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub annotation_count: i64,
+}
+
+impl From<DocumentSummary> for DocumentSummaryDto {
+    fn from(d: DocumentSummary) -> DocumentSummaryDto {
+        DocumentSummaryDto {
+            id: d.id,
+            title: d.title,
+            date: d.date.map(|d| d.to_string()),
+            source: d.source,
+            annotation_count: d.annotation_count,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentDto {
+    pub id: i64,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub text: String,
+    pub annotations: Vec<AnnotationDto>,
+}
+
+impl DocumentDto {
+    pub fn new(doc: Document, annotations: Vec<Annotation>) -> Result<DocumentDto, ErrorDto> {
+        let index = TextIndex::new(&doc.text);
+        let annotations = annotations
+            .into_iter()
+            .map(|a| AnnotationDto::new(a, &index))
+            .collect::<Result<_, _>>()?;
+        Ok(DocumentDto {
+            id: doc.id,
+            title: doc.title,
+            date: doc.date.map(|d| d.to_string()),
+            source: doc.source,
+            annotations,
+            text: doc.text,
+        })
+    }
+}
+
+/// An annotation for the webview: code points (`start`, `end`) as stored, UTF-16 (`start16`,
+/// `end16`) for slicing JavaScript strings.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnnotationDto {
+    pub id: i64,
+    pub document_id: i64,
+    pub label_id: i64,
+    pub start: usize,
+    pub end: usize,
+    pub start16: usize,
+    pub end16: usize,
+    pub quote: String,
+}
+
+impl AnnotationDto {
+    pub fn new(a: Annotation, index: &TextIndex<'_>) -> Result<AnnotationDto, ErrorDto> {
+        Ok(AnnotationDto {
+            id: a.id,
+            document_id: a.document_id,
+            label_id: a.label_id,
+            start16: index.from_code_points(a.start, Unit::Utf16)?,
+            end16: index.from_code_points(a.end, Unit::Utf16)?,
+            start: a.start,
+            end: a.end,
+            quote: a.quote,
+        })
+    }
+}
+
+/// A span the analyst selected, in UTF-16 code units of the document text.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewAnnotationDto {
+    pub document_id: i64,
+    pub label_id: i64,
+    pub start16: usize,
+    pub end16: usize,
+}
+
+/// What an edit, undo or redo changed, so the view can refresh that document.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryStepDto {
+    pub kind: &'static str,
+    pub document_id: i64,
+}
+
+impl From<&Change> for HistoryStepDto {
+    fn from(c: &Change) -> HistoryStepDto {
+        HistoryStepDto {
+            kind: c.kind(),
+            document_id: c.document_id(),
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `claimdesk [--project PATH]`: the desktop app.
+//!
+//! Opens the project named by `--project` or `CLAIMDESK_PROJECT` (created if missing), or the
+//! default project in the user data directory, created with a sample article on first start.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod dto;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use chrono::Utc;
+use claimdesk_store::Project;
+
+use commands::AppState;
+
+const USAGE: &str = "usage: claimdesk [--project PATH]
+
+Opens Claimdesk on a project file (created if missing). Without --project, uses
+CLAIMDESK_PROJECT, or the default project in the user data directory.
+The annotator name comes from CLAIMDESK_ANNOTATOR, else the login name.";
+
+fn main() -> ExitCode {
+    let project = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(project)) => project,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("claimdesk: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(reason) = missing_display() {
+        eprintln!("claimdesk: cannot open a window: {reason}");
+        return ExitCode::from(3);
+    }
+    let annotator = std::env::var("CLAIMDESK_ANNOTATOR")
+        .or_else(|_| std::env::var("USER"))
+        .ok()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "analyst".into());
+    let now = Utc::now();
+    let opened = match &project {
+        Some(path) => Project::open(path),
+        None => Project::open_default(&annotator, now),
+    };
+    let mut project = match opened {
+        Ok(project) => project,
+        Err(e) => {
+            eprintln!("claimdesk: error[{}]: {e}", e.code());
+            return ExitCode::FAILURE;
+        }
+    };
+    let annotator_id = match project.annotator(&annotator, now) {
+        Ok(id) => id,
+        Err(e) => {
+            eprintln!("claimdesk: error[{}]: {e}", e.code());
+            return ExitCode::FAILURE;
+        }
+    };
+    let state = AppState {
+        project: Mutex::new(project),
+        annotator_id,
+    };
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::get_project,
+            commands::list_documents,
+            commands::open_document,
+            commands::create_annotation,
+            commands::delete_annotation,
+            commands::undo,
+            commands::redo,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("claimdesk: the window system failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `Ok(None)` asks for help; `Ok(Some(None))` means "the usual project".
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Option<PathBuf>>, String> {
+    let mut project = std::env::var_os("CLAIMDESK_PROJECT")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--project" => {
+                let path = args.next().ok_or("--project needs a path")?;
+                project = Some(PathBuf::from(path));
+            }
+            other => match other.strip_prefix("--project=") {
+                Some(path) => project = Some(PathBuf::from(path)),
+                None => return Err(format!("unknown argument {other:?}")),
+            },
+        }
+    }
+    Ok(Some(project))
+}
+
+/// Why no window can be shown here, if that is so.
+fn missing_display() -> Option<&'static str> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("DISPLAY") || set("WAYLAND_DISPLAY") {
+        None
+    } else {
+        Some("no graphical display (DISPLAY and WAYLAND_DISPLAY are unset); run it in a desktop session, or under xvfb-run")
+    }
+}
