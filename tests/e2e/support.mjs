@@ -1,0 +1,192 @@
+// Shared plumbing for the end-to-end tests: the real app binary, tauri-driver, the CLI, Python.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Session } from './webdriver.mjs';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const BIN = process.env.CLAIMDESK_BIN_DIR ?? path.join(ROOT, 'target', 'debug');
+export const APP = path.join(BIN, 'claimdesk');
+export const CLI = path.join(BIN, 'claimdesk-cli');
+export const SAMPLE = path.join(ROOT, 'crates', 'store', 'sample', 'riyadh-talks-2025-02-18.txt');
+export const HOSTILE = path.join(ROOT, 'tests', 'fixtures', 'hostile-unicode.txt');
+export const ARTIFACTS = path.join(ROOT, 'tests', 'artifacts');
+
+const TAURI_DRIVER =
+  process.env.TAURI_DRIVER ??
+  [path.join(ROOT, 'target', 'tools', 'bin', 'tauri-driver')].find(existsSync) ??
+  'tauri-driver';
+
+export function tempDir() {
+  return mkdtempSync(path.join(tmpdir(), 'claimdesk-e2e-'));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts tauri-driver (which starts WebKitWebDriver) on free ports. `env` reaches the app too,
+ * since the app is the driver's grandchild.
+ */
+export async function startDriver(env = {}) {
+  if (!process.env.DISPLAY) throw new Error('the end-to-end tests need a display: run them under xvfb-run');
+  const port = await freePort();
+  const nativePort = await freePort();
+  const child = spawn(TAURI_DRIVER, ['--port', String(port), '--native-port', String(nativePort)], {
+    env: { ...process.env, CLAIMDESK_ANNOTATOR: 'e2e', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${base}/status`);
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error('tauri-driver did not start within 20 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+    },
+  };
+}
+
+/** Opens the real app on `args` and waits until its UI has loaded. */
+export async function launch(driver, args) {
+  const session = await Session.start(driver.base, {
+    browserName: 'wry',
+    'tauri:options': { application: APP, args },
+  });
+  await session.waitFor('the app to load', async () => (await session.find('.shell[data-ready=true]')).length > 0, 20_000);
+  return session;
+}
+
+/** Runs claimdesk-cli and returns its standard output. */
+export function cli(...args) {
+  return execFileSync(CLI, args, { encoding: 'utf8', env: { ...process.env, CLAIMDESK_ANNOTATOR: 'e2e' } });
+}
+
+/** The annotations `claimdesk-cli annotations` prints for a document, parsed. */
+export function annotations(project, documentId) {
+  return cli('--project', project, 'annotations', String(documentId))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+/** Where Python's `str.find` puts `needle` in the file's text (read without newline translation). */
+export function pythonFind(file, needle) {
+  const script =
+    'import sys; t = open(sys.argv[1], encoding="utf-8", newline="").read(); print(t.find(sys.argv[2]))';
+  return Number(execFileSync('python3', ['-c', script, file, needle], { encoding: 'utf8' }).trim());
+}
+
+/** Kills the app running on `project` with SIGKILL, as a crash or power cut would. */
+export function killApp(project) {
+  let killed = 0;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let argv;
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (argv[0] === APP && argv.includes(project)) {
+      process.kill(Number(pid), 'SIGKILL');
+      killed++;
+    }
+  }
+  if (killed === 0) throw new Error(`no app process found for ${project}`);
+}
+
+export function saveArtifact(name, bytes) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(path.join(ARTIFACTS, name), bytes);
+}
+
+// ---- Page probes, run inside the webview. ----
+
+/** The highlights whose text is exactly `quote`, as [{labels, ids}]. */
+export async function highlights(session, quote) {
+  return session.execute(
+    `const quote = arguments[0];
+     const marks = [...document.querySelectorAll('[data-testid=document-text] mark')];
+     // A highlight may be drawn as several adjacent segments; join runs with the same ids.
+     const found = [];
+     for (const id of new Set(marks.flatMap((m) => m.dataset.annotationIds.split(' ')))) {
+       const parts = marks.filter((m) => m.dataset.annotationIds.split(' ').includes(id));
+       const text = parts.map((m) => m.textContent).join('');
+       if (text === quote) found.push({ id: Number(id), labels: parts[0].dataset.labels });
+     }
+     return found;`,
+    quote,
+  );
+}
+
+/** Selects `needle` in the document text with a real DOM Range over the rendered text nodes. */
+export async function selectText(session, needle) {
+  const ok = await session.execute(
+    `const needle = arguments[0];
+     const root = document.querySelector('[data-testid=document-text]');
+     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+     const nodes = [];
+     let all = '';
+     while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
+     const at = all.indexOf(needle);
+     if (at < 0) return false;
+     const locate = (offset) => {
+       for (const [node, start] of nodes) if (offset <= start + node.data.length) return [node, offset - start];
+     };
+     const range = document.createRange();
+     range.setStart(...locate(at));
+     range.setEnd(...locate(at + needle.length));
+     const selection = window.getSelection();
+     selection.removeAllRanges();
+     selection.addRange(range);
+     return selection.toString() === needle;`,
+    needle,
+  );
+  if (!ok) throw new Error(`could not select ${JSON.stringify(needle)} in the document`);
+}
+
+/** The viewport rectangle of `needle` in the rendered text: for mouse drags. */
+export async function textRect(session, needle) {
+  return session.execute(
+    `const needle = arguments[0];
+     const root = document.querySelector('[data-testid=document-text]');
+     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+     while (walker.nextNode()) {
+       const i = walker.currentNode.data.indexOf(needle);
+       if (i < 0) continue;
+       const range = document.createRange();
+       range.setStart(walker.currentNode, i);
+       range.setEnd(walker.currentNode, i + needle.length);
+       // Bring the text to the middle of its scrolling pane, then measure its first line box.
+       const pane = root.closest('main');
+       pane.scrollTop += range.getBoundingClientRect().top - pane.clientHeight / 2;
+       const r = [...range.getClientRects()].find((box) => box.width > 0);
+       return r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom } : null;
+     }
+     return null;`,
+    needle,
+  );
+}
