@@ -10,18 +10,27 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::Utc;
-use clap::{Parser, Subcommand};
 use claimdesk_core::NewDocument;
 use claimdesk_store::{ImportOutcome, Project, StoreError};
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "claimdesk-cli", version, about = "Claimdesk from the command line")]
+#[command(
+    name = "claimdesk-cli",
+    version,
+    about = "Claimdesk from the command line"
+)]
 struct Cli {
     /// The project file; created if missing. Defaults to the default project of the app.
     #[arg(long, global = true, env = "CLAIMDESK_PROJECT")]
     project: Option<PathBuf>,
     /// Who the edits are attributed to.
-    #[arg(long, global = true, env = "CLAIMDESK_ANNOTATOR", default_value = "cli")]
+    #[arg(
+        long,
+        global = true,
+        env = "CLAIMDESK_ANNOTATOR",
+        default_value = "cli"
+    )]
     annotator: String,
     #[command(subcommand)]
     command: Command,
@@ -83,7 +92,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         Command::List => {
             for doc in project.documents()? {
-                let date = doc.date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
+                let date = doc
+                    .date
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into());
                 println!(
                     "{}\t{}\t{}\t{}",
                     doc.id, date, doc.annotation_count, doc.title

@@ -151,7 +151,10 @@ mod tests {
 
     #[test]
     fn an_empty_text_is_titled_by_its_source() {
-        assert_eq!(NewDocument::from_plain_text("", "empty.txt").title, "empty.txt");
+        assert_eq!(
+            NewDocument::from_plain_text("", "empty.txt").title,
+            "empty.txt"
+        );
     }
 
     #[test]

@@ -50,9 +50,8 @@ impl Change {
     /// The document the change touched, so a view can refresh just that one.
     pub fn document_id(&self) -> i64 {
         match self {
-            Change::AnnotationCreated { annotation, .. } | Change::AnnotationDeleted { annotation, .. } => {
-                annotation.document_id
-            }
+            Change::AnnotationCreated { annotation, .. }
+            | Change::AnnotationDeleted { annotation, .. } => annotation.document_id,
         }
     }
 

@@ -49,7 +49,11 @@ impl fmt::Display for Unit {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OffsetError {
     #[error("offset {offset} is past the end of the text ({len} {unit})")]
-    PastEnd { offset: usize, len: usize, unit: Unit },
+    PastEnd {
+        offset: usize,
+        len: usize,
+        unit: Unit,
+    },
     #[error("offset {offset} ({unit}) falls inside a character")]
     InsideCharacter { offset: usize, unit: Unit },
     #[error("span start {start} is after its end {end}")]
@@ -232,10 +236,7 @@ impl<'a> TextIndex<'a> {
     pub fn context(&self, span: Span, width: usize) -> Result<(&'a str, &'a str), OffsetError> {
         self.check(span)?;
         let before = Span::new(span.start.saturating_sub(width), span.start)?;
-        let after = Span::new(
-            span.end,
-            (span.end + width).min(self.len(Unit::CodePoint)),
-        )?;
+        let after = Span::new(span.end, (span.end + width).min(self.len(Unit::CodePoint)))?;
         Ok((self.slice(before)?, self.slice(after)?))
     }
 }
@@ -252,18 +253,44 @@ mod tests {
         Span::new(start, start + needle.chars().count()).unwrap()
     }
 
-    /// Each case: a text, a word in it, and that word's `[start, end)` in code points and UTF-16.
-    const NAMED: &[(&str, &str, &str, (usize, usize), (usize, usize))] = &[
+    /// A named text, a word in it, and that word's `[start, end)` in code points and UTF-16.
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static str,
+        (usize, usize),
+        (usize, usize),
+    );
+
+    const NAMED: &[Case] = &[
         ("ascii", "Tammy Bruce said", "Bruce", (6, 11), (6, 11)),
         ("emoji", "😀 Tammy Bruce", "Bruce", (8, 13), (9, 14)),
         ("flag pair", "🇺🇦🇺🇸 Bruce", "Bruce", (5, 10), (9, 14)),
         // Woman, ZWJ, woman, ZWJ, girl: five code points, eight UTF-16 units, one grapheme.
         ("zwj sequence", "👩‍👩‍👧 Bruce", "Bruce", (6, 11), (9, 14)),
-        ("combining mark", "Erdoğan e\u{301} Bruce", "Bruce", (11, 16), (11, 16)),
-        ("crlf", "line one\r\nTammy Bruce\r\n", "Bruce", (16, 21), (16, 21)),
+        (
+            "combining mark",
+            "Erdoğan e\u{301} Bruce",
+            "Bruce",
+            (11, 16),
+            (11, 16),
+        ),
+        (
+            "crlf",
+            "line one\r\nTammy Bruce\r\n",
+            "Bruce",
+            (16, 21),
+            (16, 21),
+        ),
         ("arabic", "قال المتحدث Bruce", "Bruce", (12, 17), (12, 17)),
         ("hebrew", "אמר הדובר Bruce", "Bruce", (10, 15), (10, 15)),
-        ("astral before and inside", "𝔘 𝔅ruce", "𝔅ruce", (2, 7), (3, 9)),
+        (
+            "astral before and inside",
+            "𝔘 𝔅ruce",
+            "𝔅ruce",
+            (2, 7),
+            (3, 9),
+        ),
     ];
 
     #[test]

@@ -61,7 +61,13 @@ impl Project {
                      ORDER BY s.seq DESC LIMIT 1"
                 ),
                 [],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
             )
             .optional()?;
         let Some((seq, event_id, payload)) = top else {
@@ -75,7 +81,10 @@ impl Project {
         apply(&tx, &change)?;
         append_event(&tx, action, Some(event_id), &change, annotator_id, now)?;
         tx.execute(&format!("DELETE FROM {from} WHERE seq = ?1"), [seq])?;
-        tx.execute(&format!("INSERT INTO {to} (event_id) VALUES (?1)"), [event_id])?;
+        tx.execute(
+            &format!("INSERT INTO {to} (event_id) VALUES (?1)"),
+            [event_id],
+        )?;
         tx.commit()?;
         Ok(Some(change))
     }

@@ -196,7 +196,9 @@ impl Project {
     pub fn annotator_name(&self, id: i64) -> Result<String> {
         Ok(self
             .conn
-            .query_row("SELECT name FROM annotators WHERE id = ?1", [id], |r| r.get(0))?)
+            .query_row("SELECT name FROM annotators WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?)
     }
 }
 

@@ -191,7 +191,10 @@ fn a_project_from_a_newer_build_is_refused_and_left_untouched() {
         .unwrap();
     let bytes = std::fs::read(&f.path).unwrap();
     let err = Project::open(&f.path).err().unwrap();
-    assert!(matches!(err, StoreError::SchemaTooNew { found: 2, .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found: 2, .. }),
+        "{err}"
+    );
     assert_eq!(err.code(), "schema_too_new");
     assert_eq!(std::fs::read(&f.path).unwrap(), bytes);
 }
@@ -217,7 +220,9 @@ fn the_sample_article_imports_with_date_and_title() {
     let id = import(&mut f, SAMPLE);
     let doc = f.project.document(id).unwrap();
     assert_eq!(doc.date.unwrap().to_string(), "2025-02-18");
-    assert!(doc.title.starts_with("Your guide to what the 2024 US election"));
+    assert!(doc
+        .title
+        .starts_with("Your guide to what the 2024 US election"));
     let summaries = f.project.documents().unwrap();
     assert_eq!(summaries[0].annotation_count, 0);
 }
@@ -248,10 +253,25 @@ fn invalid_annotations_are_refused_with_a_code_and_change_nothing() {
     let len = HOSTILE.chars().count();
     let before = snapshot(&f.path);
     let cases = [
-        (doc + 99, actor, Span::new(0, 1).unwrap(), "unknown_document"),
+        (
+            doc + 99,
+            actor,
+            Span::new(0, 1).unwrap(),
+            "unknown_document",
+        ),
         (doc, actor + 99, Span::new(0, 1).unwrap(), "unknown_label"),
-        (doc, actor, Span::new(0, len + 1).unwrap(), "offset_out_of_range"),
-        (doc, actor, Span::new(len + 5, len + 6).unwrap(), "offset_out_of_range"),
+        (
+            doc,
+            actor,
+            Span::new(0, len + 1).unwrap(),
+            "offset_out_of_range",
+        ),
+        (
+            doc,
+            actor,
+            Span::new(len + 5, len + 6).unwrap(),
+            "offset_out_of_range",
+        ),
         (doc, actor, Span::new(4, 4).unwrap(), "empty_span"),
     ];
     for (doc, label, span, code) in cases {
@@ -262,7 +282,14 @@ fn invalid_annotations_are_refused_with_a_code_and_change_nothing() {
             .unwrap();
         assert_eq!(err.code(), code, "{err}");
     }
-    assert_eq!(f.project.delete_annotation(12345, f.me, at(4)).err().unwrap().code(), "unknown_annotation");
+    assert_eq!(
+        f.project
+            .delete_annotation(12345, f.me, at(4))
+            .err()
+            .unwrap()
+            .code(),
+        "unknown_annotation"
+    );
     assert_eq!(snapshot(&f.path), before);
 }
 

@@ -1,0 +1,45 @@
+# Claimdesk: `make run` opens the app, `make test` runs every check. Both install what they need.
+
+CARGO_FEATURES := --features claimdesk/custom-protocol
+XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
+
+.PHONY: run test bench build ui deps-run deps-test lint rust-test ui-test e2e screenshot
+
+run: deps-run build
+	./target/debug/claimdesk
+
+test: deps-test ui lint rust-test ui-test build e2e
+	@echo "make test: all checks passed"
+
+bench: deps-run ui
+	cargo bench -p claimdesk-store --bench store
+
+deps-run:
+	@scripts/install-deps.sh run
+
+deps-test:
+	@scripts/install-deps.sh test
+
+ui:
+	cd ui && npm run build
+
+build: ui
+	cargo build -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)
+
+lint: ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets $(CARGO_FEATURES) -- -D warnings
+	cd ui && npm run check
+
+rust-test: ui
+	cargo test --workspace $(CARGO_FEATURES)
+
+ui-test:
+	cd ui && npm test
+
+e2e: build
+	$(XVFB) node --test --test-concurrency=1 tests/e2e/
+
+# Regenerates docs/screenshot.png from the real app.
+screenshot: deps-test build
+	$(XVFB) node tests/e2e/screenshot.mjs docs/screenshot.png

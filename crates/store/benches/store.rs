@@ -1,0 +1,82 @@
+//! `make bench`: figures for the store, printed one per line.
+//!
+//! Measures durable single edits (what one key press costs) and document import throughput on
+//! texts generated from the bundled sample article.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use claimdesk_core::{NewDocument, Span};
+use claimdesk_store::{Project, SAMPLE_ARTICLE};
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("bench.claimdesk");
+    let mut project = Project::open(&path).expect("new project");
+    let me = project.annotator("bench", Utc::now()).expect("annotator");
+
+    // Import: distinct texts, each a copy of the sample with a numbered first line.
+    let docs = 1_000;
+    let texts: Vec<String> = (0..docs)
+        .map(|i| format!("Article {i}\n{SAMPLE_ARTICLE}"))
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let started = Instant::now();
+    for (i, text) in texts.iter().enumerate() {
+        let doc = NewDocument::from_plain_text(text, &format!("{i}.txt"));
+        project
+            .import_document(&doc, me, Utc::now())
+            .expect("import");
+    }
+    let took = started.elapsed().as_secs_f64();
+    println!(
+        "import, one transaction per document: {docs} documents, {:.1} MB in {took:.2} s = {:.0} documents/s, {:.1} MB/s",
+        bytes as f64 / 1e6,
+        docs as f64 / took,
+        bytes as f64 / 1e6 / took
+    );
+
+    // Durable edits: each create is a committed transaction with synchronous=FULL.
+    let label = project.labels().expect("labels")[0].id;
+    let doc_id = project.documents().expect("documents")[0].id;
+    let mut times = Vec::new();
+    for i in 0..300 {
+        let span = Span::new(i, i + 5).expect("span");
+        let started = Instant::now();
+        project
+            .create_annotation(doc_id, label, span, me, Utc::now())
+            .expect("create");
+        times.push(started.elapsed());
+    }
+    times.sort();
+    println!(
+        "create_annotation, durable commit: median {:.2} ms, p95 {:.2} ms, max {:.2} ms over {} edits",
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.95).as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3,
+        times.len()
+    );
+
+    let started = Instant::now();
+    for _ in 0..100 {
+        project.undo(me, Utc::now()).expect("undo");
+    }
+    println!(
+        "undo: {:.2} ms per step over 100 steps",
+        started.elapsed().as_secs_f64() * 1e3 / 100.0
+    );
+
+    drop(project);
+    let started = Instant::now();
+    let project = Project::open(&path).expect("reopen");
+    let annotations = project.annotations(doc_id).expect("annotations");
+    println!(
+        "reopen project and read {} annotations: {:.2} ms",
+        annotations.len(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+}
