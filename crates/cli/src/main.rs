@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand};
     about = "Claimdesk from the command line"
 )]
 struct Cli {
-    /// The project file; created if missing. Defaults to the default project of the app.
+    /// The project file (`import` creates it if missing). Defaults to the app's default project.
     #[arg(long, global = true, env = "CLAIMDESK_PROJECT")]
     project: Option<PathBuf>,
     /// Who the edits are attributed to.
@@ -81,8 +81,11 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let now = Utc::now();
+    // Importing creates a missing project; reading one that is not there is a mistake to report.
+    let creates = matches!(cli.command, Command::Import { .. });
     let mut project = match &cli.project {
-        Some(path) => Project::open(path)?,
+        Some(path) if creates => Project::open(path)?,
+        Some(path) => Project::open_existing(path)?,
         None => Project::open_default(&cli.annotator, now)?,
     };
     match cli.command {

@@ -6,6 +6,8 @@ use claimdesk_core::OffsetError;
 /// (`StoreError::code`) that the app and CLI pass on, so callers switch on codes, not messages.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("there is no project at {path}; import into it to create it")]
+    NoSuchProject { path: PathBuf },
     #[error("cannot open {path}: it is not a Claimdesk project")]
     NotAProject { path: PathBuf },
     #[error(
@@ -44,6 +46,7 @@ impl StoreError {
     /// A stable, machine-readable name for the error.
     pub fn code(&self) -> &'static str {
         match self {
+            StoreError::NoSuchProject { .. } => "no_such_project",
             StoreError::NotAProject { .. } => "not_a_project",
             StoreError::SchemaTooNew { .. } => "schema_too_new",
             StoreError::ProjectInUse { .. } => "project_in_use",

@@ -61,6 +61,16 @@ impl Project {
         Ok(project)
     }
 
+    /// Opens an existing project; a missing file is an error rather than a new project.
+    pub fn open_existing(path: &Path) -> Result<Project> {
+        if !path.exists() {
+            return Err(StoreError::NoSuchProject {
+                path: path.to_path_buf(),
+            });
+        }
+        Project::open(path)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -1,0 +1,141 @@
+//! The CLI as a user runs it: the real binary on a real project file.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../store/sample/riyadh-talks-2025-02-18.txt"
+);
+const HOSTILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/hostile-unicode.txt"
+);
+
+fn run(project: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claimdesk-cli"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .env_remove("CLAIMDESK_PROJECT")
+        .output()
+        .expect("claimdesk-cli runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn import_then_list_shows_title_date_and_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let out = run(&project, &["import", SAMPLE, HOSTILE]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout(&out).ends_with("2 imported, 0 skipped, 0 failed\n"));
+    let list = stdout(&run(&project, &["list"]));
+    let lines: Vec<_> = list.lines().collect();
+    assert_eq!(
+        lines[0],
+        "1\t2025-02-18\t0\tYour guide to what the 2024 US election means for Washington and the world"
+    );
+    assert_eq!(
+        lines[1],
+        "2\t-\t0\t🇺🇦🇪🇺 Talks 👩‍👩‍👧 in Erdoğan’s Türki\u{308}ye"
+    );
+}
+
+#[test]
+fn a_failed_file_is_reported_the_rest_imported_and_the_exit_is_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"Caf\xe9 society\n").unwrap();
+    let out = run(
+        &project,
+        &["import", latin1.to_str().unwrap(), SAMPLE, SAMPLE],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(err.contains("latin1.txt: not UTF-8 text"), "{err}");
+    assert!(
+        stdout(&out).contains("skipped"),
+        "the second copy is a duplicate"
+    );
+    assert!(stdout(&out).ends_with("1 imported, 1 skipped, 1 failed\n"));
+}
+
+#[test]
+fn annotations_of_an_unknown_document_fail_with_a_stable_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    assert!(run(&project, &["import", SAMPLE]).status.success());
+    let out = run(&project, &["annotations", "42"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error[unknown_document]: there is no document 42\n"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_project_is_refused_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("thesis.docx");
+    std::fs::write(&project, b"PK\x03\x04 not a database at all, but precious").unwrap();
+    let out = run(&project, &["list"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("error[not_a_project]"), "{err}");
+    assert_eq!(
+        std::fs::read(&project).unwrap(),
+        b"PK\x03\x04 not a database at all, but precious"
+    );
+}
+
+#[test]
+fn annotations_print_as_json_lines_in_code_points() {
+    use chrono::Utc;
+    use claimdesk_core::Span;
+    use claimdesk_store::Project;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.claimdesk");
+    assert!(run(&path, &["import", HOSTILE]).status.success());
+    let text = std::fs::read_to_string(HOSTILE).unwrap();
+    let byte = text.find("Tammy Bruce").unwrap();
+    let start = text[..byte].chars().count();
+    {
+        let mut project = Project::open(&path).unwrap();
+        let me = project.annotator("test", Utc::now()).unwrap();
+        let actor = project.labels().unwrap()[0].id;
+        project
+            .create_annotation(
+                1,
+                actor,
+                Span::new(start, start + 11).unwrap(),
+                me,
+                Utc::now(),
+            )
+            .unwrap();
+    }
+    let out = stdout(&run(&path, &["annotations", "1"]));
+    let line: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(line["label"], "Actor");
+    assert_eq!(line["start"], start);
+    assert_eq!(line["end"], start + 11);
+    assert_eq!(line["unit"], "code_point");
+    assert_eq!(line["quote"], "Tammy Bruce");
+    assert_eq!(line["annotator"], "test");
+}
+
+#[test]
+fn reading_a_missing_project_is_an_error_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("typo.claimdesk");
+    let out = run(&project, &["list"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("error[no_such_project]"), "{err}");
+    assert!(!project.exists());
+}
