@@ -1,0 +1,179 @@
+//! Claimdesk's file formats: bytes in, documents (with any annotations they carry) out.
+//!
+//! Everything here is pure: no SQLite, no file system, no clock. The store persists what an
+//! importer returns; the CLI and the app read files and walk folders.
+//!
+//! ```
+//! use claimdesk_formats::{import_bytes, Format, ImportOptions};
+//!
+//! let docs = import_bytes(Format::Text, b" date 2025-02-18 Talks\n\nBody", "a.txt", &ImportOptions::default())?;
+//! assert_eq!(docs[0].document.title, "Talks");
+//! # Ok::<(), claimdesk_formats::FormatError>(())
+//! ```
+//!
+//! Offsets of imported annotations are code points, end exclusive, like everywhere else.
+
+pub mod brat;
+pub mod decode;
+pub mod docx;
+mod error;
+pub mod html;
+pub mod markdown;
+pub mod pdf;
+pub mod plain;
+pub mod table;
+
+use std::path::Path;
+
+use claimdesk_core::NewDocument;
+use serde::{Deserialize, Serialize};
+
+pub use error::FormatError;
+
+/// The formats Claimdesk imports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Docx,
+    Pdf,
+    Csv,
+    /// JSON Lines: one record per line.
+    Jsonl,
+    /// A JSON array of records.
+    Json,
+    /// Plain text with one article per line.
+    Lines,
+    /// brat standoff: a `.txt` with its `.ann` beside it.
+    Brat,
+}
+
+impl Format {
+    pub const ALL: [Format; 10] = [
+        Format::Text,
+        Format::Markdown,
+        Format::Html,
+        Format::Docx,
+        Format::Pdf,
+        Format::Csv,
+        Format::Jsonl,
+        Format::Json,
+        Format::Lines,
+        Format::Brat,
+    ];
+
+    /// The name users type (`--format`), as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+            Format::Json => "json",
+            Format::Lines => "lines",
+            Format::Brat => "brat",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The format a file name suggests, if any. A `.txt` is plain text; whether it is brat
+    /// (an `.ann` beside it) is for the caller, who can see the folder, to decide.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" | "text" => Format::Text,
+            // gensim-style corpora: one document per line.
+            "cor" => Format::Lines,
+            "md" | "markdown" => Format::Markdown,
+            "html" | "htm" | "xhtml" => Format::Html,
+            "docx" => Format::Docx,
+            "pdf" => Format::Pdf,
+            "csv" => Format::Csv,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "json" => Format::Json,
+            _ => return None,
+        })
+    }
+}
+
+/// How to read the input.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// Split a plain-text file into several articles wherever this regular expression matches
+    /// (the match itself is dropped). News databases export many articles in one file.
+    pub split: Option<String>,
+    /// Which table columns hold what (CSV, JSON, JSON Lines).
+    pub columns: table::ColumnMap,
+}
+
+/// One document produced by an importer, with the annotations its file carried.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedDocument {
+    pub document: NewDocument,
+    pub annotations: Vec<ImportedAnnotation>,
+    pub relations: Vec<ImportedRelation>,
+}
+
+impl ImportedDocument {
+    pub fn plain(document: NewDocument) -> ImportedDocument {
+        ImportedDocument {
+            document,
+            annotations: Vec::new(),
+            relations: Vec::new(),
+        }
+    }
+}
+
+/// A span from another tool's file. `key` is that file's own id (brat's `T1`), which relations
+/// refer to; `label` is created in the project's schema if it is not there yet.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedAnnotation {
+    pub key: String,
+    pub label: String,
+    pub start: usize,
+    pub end: usize,
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+    pub note: Option<String>,
+}
+
+/// A typed link between two imported annotations, by their keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedRelation {
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// Reads one file's bytes as `format`. `name` is the file name, kept as the documents' source.
+pub fn import_bytes(
+    format: Format,
+    bytes: &[u8],
+    name: &str,
+    options: &ImportOptions,
+) -> Result<Vec<ImportedDocument>, FormatError> {
+    match format {
+        Format::Text => plain::parse(bytes, name, options.split.as_deref()),
+        Format::Markdown => markdown::parse(bytes, name).map(|d| vec![d]),
+        Format::Html => html::parse(bytes, name).map(|d| vec![d]),
+        Format::Docx => docx::parse(bytes, name).map(|d| vec![d]),
+        Format::Pdf => pdf::parse(bytes, name).map(|d| vec![d]),
+        Format::Csv => table::parse_csv(bytes, name, &options.columns),
+        Format::Jsonl => table::parse_jsonl(bytes, name, &options.columns),
+        Format::Json => table::parse_json(bytes, name, &options.columns),
+        Format::Lines => table::parse_lines(bytes, name),
+        Format::Brat => Err(FormatError::Malformed {
+            what: "brat standoff".into(),
+            reason: "a brat document needs its .ann file: use brat::parse".into(),
+        }),
+    }
+}

@@ -1,0 +1,7 @@
+//! Placeholder until the importer lands.
+
+use crate::{FormatError, ImportedDocument};
+
+pub fn parse(_bytes: &[u8], _name: &str) -> Result<ImportedDocument, FormatError> {
+    Err(FormatError::malformed("pdf", "not supported yet"))
+}
