@@ -1,17 +1,21 @@
 //! `claimdesk-cli`: Claimdesk without a window, for scripts and batch work.
 //!
 //! ```text
-//! claimdesk-cli --project study.claimdesk import article.txt more/*.txt
+//! claimdesk-cli --project study.claimdesk import article.txt folder/ --split '(?m)^=====$'
 //! claimdesk-cli --project study.claimdesk list
 //! claimdesk-cli --project study.claimdesk annotations 1
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use chrono::Utc;
-use claimdesk_core::NewDocument;
-use claimdesk_store::{ImportOutcome, Project, StoreError};
+use claimdesk_formats::table::ColumnMap;
+use claimdesk_formats::Format;
+use claimdesk_import::{FileOutcome, Progress, Request};
+use claimdesk_store::{Project, StoreError};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -38,11 +42,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Import plain-text articles (UTF-8). A first line ` date YYYY-MM-DD <title>` gives date
-    /// and title; otherwise the first non-empty line is the title.
+    /// Import articles: files or folders (recursively). Formats by extension: .txt, .md, .html,
+    /// .docx, .pdf, .csv, .jsonl, .json, .cor (one article per line), and brat standoff (.txt
+    /// with a .ann beside it).
     Import {
         #[arg(required = true)]
-        files: Vec<PathBuf>,
+        paths: Vec<PathBuf>,
+        /// Read every file as this format: text, markdown, html, docx, pdf, csv, jsonl, json,
+        /// lines, brat.
+        #[arg(long, value_parser = parse_format)]
+        format: Option<Format>,
+        /// Split plain-text files into several articles where this regular expression matches.
+        #[arg(long, value_name = "REGEX")]
+        split: Option<String>,
+        /// Which table columns hold what, e.g. `text=body,title=headline,date=published`.
+        #[arg(long, value_name = "MAPPING")]
+        columns: Option<String>,
+        /// Refuse files larger than this many megabytes.
+        #[arg(long, value_name = "MB", default_value_t = 50)]
+        max_size: u64,
     },
     /// List the documents: id, date, annotation count, title.
     List,
@@ -68,10 +86,25 @@ impl From<StoreError> for Failure {
     }
 }
 
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure {
+            code: if e.kind() == std::io::ErrorKind::BrokenPipe {
+                "broken_pipe"
+            } else {
+                "io_error"
+            },
+            message: format!("cannot write the output: {e}"),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader went away (`| head`): stop quietly, as command-line tools do.
+        Err(f) if f.code == "broken_pipe" => ExitCode::SUCCESS,
         Err(f) => {
             eprintln!("error[{}]: {}", f.code, f.message);
             ExitCode::FAILURE
@@ -81,6 +114,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let now = Utc::now();
+    let mut out = std::io::stdout().lock();
     // Importing creates a missing project; reading one that is not there is a mistake to report.
     let creates = matches!(cli.command, Command::Import { .. });
     let mut project = match &cli.project {
@@ -89,9 +123,28 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         None => Project::open_default(&cli.annotator, now)?,
     };
     match cli.command {
-        Command::Import { files } => {
+        Command::Import {
+            paths,
+            format,
+            split,
+            columns,
+            max_size,
+        } => {
             let me = project.annotator(&cli.annotator, now)?;
-            import(&mut project, me, &files)
+            let mut request = Request::new(paths);
+            request.format = format;
+            request.options.split = split;
+            request.max_file_bytes = max_size.saturating_mul(1024 * 1024);
+            if let Some(spec) = columns {
+                request.options.columns =
+                    ColumnMap::default()
+                        .with_overrides(&spec)
+                        .map_err(|e| Failure {
+                            code: e.code(),
+                            message: e.to_string(),
+                        })?;
+            }
+            import(&mut project, me, &request)
         }
         Command::List => {
             for doc in project.documents()? {
@@ -99,10 +152,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     .date
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".into());
-                println!(
+                writeln!(
+                    out,
                     "{}\t{}\t{}\t{}",
                     doc.id, date, doc.annotation_count, doc.title
-                );
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -127,53 +181,98 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     "annotator": project.annotator_name(a.annotator_id)?,
                     "created_at": a.created_at.to_rfc3339(),
                 });
-                println!("{line}");
+                writeln!(out, "{line}")?;
             }
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-/// Imports each file on its own; one bad file is reported and the rest go on.
-fn import(project: &mut Project, me: i64, files: &[PathBuf]) -> Result<ExitCode, Failure> {
-    let (mut imported, mut skipped, mut failed) = (0, 0, 0);
-    for path in files {
-        match read_article(path) {
-            Err(reason) => {
-                failed += 1;
-                eprintln!("failed   {}: {reason}", path.display());
+/// Imports the request, printing one line per file and a summary; a progress bar goes to a
+/// terminal on standard error.
+fn import(project: &mut Project, me: i64, request: &Request) -> Result<ExitCode, Failure> {
+    let mut out = std::io::stdout().lock();
+    let jobs = claimdesk_import::plan(request);
+    let bar = std::io::stderr().is_terminal();
+    let never = AtomicBool::new(false);
+    let summary = claimdesk_import::run(project, request, jobs, me, Utc::now(), &never, |p| {
+        if bar {
+            progress_bar(p);
+        }
+    })?;
+    if bar {
+        eprint!("\r\x1b[2K");
+    }
+    for file in &summary.files {
+        let path = file.path.display();
+        match &file.outcome {
+            FileOutcome::Imported {
+                documents,
+                duplicates,
+            } => {
+                for doc in documents {
+                    let spans = match doc.annotations {
+                        0 => String::new(),
+                        n => format!(" ({n} annotations)"),
+                    };
+                    writeln!(out, "imported {path}: #{} {}{spans}", doc.id, doc.title)?;
+                }
+                if !duplicates.is_empty() {
+                    writeln!(
+                        out,
+                        "skipped  {path}: {} record(s) whose text the project already has",
+                        duplicates.len()
+                    )?;
+                }
             }
-            Ok(doc) => match project.import_document(&doc, me, Utc::now())? {
-                ImportOutcome::Imported(id) => {
-                    imported += 1;
-                    println!("imported {}: #{id} {}", path.display(), doc.title);
-                }
-                ImportOutcome::Duplicate(id) => {
-                    skipped += 1;
-                    println!("skipped  {}: same text as #{id}", path.display());
-                }
-            },
+            FileOutcome::Skipped { reason } => writeln!(out, "skipped  {path}: {reason}")?,
+            FileOutcome::Failed { code, reason } => eprintln!("failed   {path}: [{code}] {reason}"),
         }
     }
-    println!("{imported} imported, {skipped} skipped, {failed} failed");
-    Ok(if failed > 0 {
+    writeln!(
+        out,
+        "{} imported, {} skipped, {} failed",
+        summary.imported(),
+        summary.skipped() + summary.duplicates(),
+        summary.failed()
+    )?;
+    Ok(if summary.failed() > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
 }
 
-fn read_article(path: &Path) -> Result<NewDocument, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not UTF-8 text (invalid byte at {}); save it as UTF-8 and import again",
-            e.utf8_error().valid_up_to()
-        )
-    })?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(NewDocument::from_plain_text(&text, &name))
+fn progress_bar(p: &Progress) {
+    const WIDTH: usize = 30;
+    let fraction = if p.bytes_total == 0 {
+        1.0
+    } else {
+        p.bytes_done as f64 / p.bytes_total as f64
+    };
+    let filled = (fraction * WIDTH as f64).round() as usize;
+    let name: String = p
+        .current
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    eprint!(
+        "\r\x1b[2K[{}{}] {}/{} files, {} documents {name}",
+        "#".repeat(filled.min(WIDTH)),
+        " ".repeat(WIDTH - filled.min(WIDTH)),
+        p.files_done,
+        p.files_total,
+        p.documents
+    );
+}
+
+fn parse_format(name: &str) -> Result<Format, String> {
+    Format::from_name(name).ok_or_else(|| {
+        let names: Vec<_> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown format {name:?}; use one of {}", names.join(", "))
+    })
 }

@@ -49,20 +49,40 @@ fn import_then_list_shows_title_date_and_count() {
 fn a_failed_file_is_reported_the_rest_imported_and_the_exit_is_non_zero() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("p.claimdesk");
+    let binary = dir.path().join("photo.txt");
+    std::fs::write(&binary, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").unwrap();
     let latin1 = dir.path().join("latin1.txt");
     std::fs::write(&latin1, b"Caf\xe9 society\n").unwrap();
     let out = run(
         &project,
-        &["import", latin1.to_str().unwrap(), SAMPLE, SAMPLE],
+        &[
+            "import",
+            binary.to_str().unwrap(),
+            latin1.to_str().unwrap(),
+            SAMPLE,
+            SAMPLE,
+        ],
     );
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr.clone()).unwrap();
-    assert!(err.contains("latin1.txt: not UTF-8 text"), "{err}");
     assert!(
-        stdout(&out).contains("skipped"),
-        "the second copy is a duplicate"
+        err.contains("photo.txt: [not_text] not text: neither UTF-8 nor Windows-1252"),
+        "{err}"
     );
-    assert!(stdout(&out).ends_with("1 imported, 1 skipped, 1 failed\n"));
+    let stdout = stdout(&out);
+    assert!(stdout.contains("imported"), "{stdout}");
+    assert!(
+        stdout.contains("#1 Café society"),
+        "Windows-1252 is decoded: {stdout}"
+    );
+    assert!(
+        stdout.contains("already has this text (#2)"),
+        "the second copy is a duplicate: {stdout}"
+    );
+    assert!(
+        stdout.ends_with("2 imported, 1 skipped, 1 failed\n"),
+        "{stdout}"
+    );
 }
 
 #[test]

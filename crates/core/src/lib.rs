@@ -16,6 +16,7 @@
 pub mod annotation;
 pub mod document;
 pub mod history;
+pub mod imported;
 pub mod label;
 pub mod offsets;
 

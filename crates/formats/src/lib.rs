@@ -25,9 +25,9 @@ pub mod table;
 
 use std::path::Path;
 
-use claimdesk_core::NewDocument;
 use serde::{Deserialize, Serialize};
 
+pub use claimdesk_core::imported::{ImportedAnnotation, ImportedDocument, ImportedRelation};
 pub use error::FormatError;
 
 /// The formats Claimdesk imports.
@@ -114,44 +114,6 @@ pub struct ImportOptions {
     pub split: Option<String>,
     /// Which table columns hold what (CSV, JSON, JSON Lines).
     pub columns: table::ColumnMap,
-}
-
-/// One document produced by an importer, with the annotations its file carried.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImportedDocument {
-    pub document: NewDocument,
-    pub annotations: Vec<ImportedAnnotation>,
-    pub relations: Vec<ImportedRelation>,
-}
-
-impl ImportedDocument {
-    pub fn plain(document: NewDocument) -> ImportedDocument {
-        ImportedDocument {
-            document,
-            annotations: Vec::new(),
-            relations: Vec::new(),
-        }
-    }
-}
-
-/// A span from another tool's file. `key` is that file's own id (brat's `T1`), which relations
-/// refer to; `label` is created in the project's schema if it is not there yet.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImportedAnnotation {
-    pub key: String,
-    pub label: String,
-    pub start: usize,
-    pub end: usize,
-    pub attributes: serde_json::Map<String, serde_json::Value>,
-    pub note: Option<String>,
-}
-
-/// A typed link between two imported annotations, by their keys.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImportedRelation {
-    pub kind: String,
-    pub from: String,
-    pub to: String,
 }
 
 /// Reads one file's bytes as `format`. `name` is the file name, kept as the documents' source.

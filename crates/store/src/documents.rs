@@ -1,72 +1,15 @@
 //! Documents and labels: importing and reading.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 
-use claimdesk_core::{Document, DocumentSummary, Label, NewDocument};
+use claimdesk_core::{Document, DocumentSummary, Label};
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
 use crate::time;
 
-/// What became of a document handed to [`Project::import_document`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImportOutcome {
-    Imported(i64),
-    /// The project already holds this exact text, as the document with this id.
-    Duplicate(i64),
-}
-
 impl Project {
-    /// Stores a document, unless one with the same text (by SHA-256) is already here.
-    pub fn import_document(
-        &mut self,
-        doc: &NewDocument,
-        annotator_id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<ImportOutcome> {
-        let sha256 = doc.sha256();
-        let tx = self.conn.transaction()?;
-        let existing = tx
-            .query_row(
-                "SELECT id FROM documents WHERE sha256 = ?1",
-                [&sha256],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok(ImportOutcome::Duplicate(id));
-        }
-        let at = time::to_sql(now);
-        tx.execute(
-            "INSERT INTO documents (text, char_count, title, date, source, author, url, language,
-                                    metadata, sha256, imported_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            (
-                &doc.text,
-                doc.text.chars().count() as i64,
-                &doc.title,
-                doc.date.map(|d| d.to_string()),
-                &doc.source,
-                &doc.author,
-                &doc.url,
-                &doc.language,
-                serde_json::to_string(&doc.metadata)?,
-                &sha256,
-                &at,
-            ),
-        )?;
-        let id = tx.last_insert_rowid();
-        let payload = serde_json::json!({ "id": id, "title": doc.title, "sha256": sha256 });
-        tx.execute(
-            "INSERT INTO events (at, annotator_id, action, kind, document_id, payload)
-             VALUES (?1, ?2, 'import', 'document_imported', ?3, ?4)",
-            (&at, annotator_id, id, payload.to_string()),
-        )?;
-        tx.commit()?;
-        Ok(ImportOutcome::Imported(id))
-    }
-
     /// All documents, without their text, in import order.
     pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
         let mut stmt = self.conn.prepare_cached(

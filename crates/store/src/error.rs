@@ -32,6 +32,8 @@ pub enum StoreError {
     EmptySpan,
     #[error("cannot place the annotation: {0}")]
     Offset(#[from] OffsetError),
+    #[error("cannot import the document: {0}")]
+    Import(String),
     #[error("the project file is damaged: {0}")]
     Corrupt(String),
     #[error("the project file holds malformed data: {0}")]
@@ -58,6 +60,7 @@ impl StoreError {
             StoreError::Offset(OffsetError::PastEnd { .. }) => "offset_out_of_range",
             StoreError::Offset(OffsetError::InsideCharacter { .. }) => "offset_inside_character",
             StoreError::Offset(OffsetError::Reversed { .. }) => "offset_reversed",
+            StoreError::Import(_) => "import_invalid",
             StoreError::Corrupt(_) | StoreError::Json(_) => "project_corrupt",
             StoreError::Sqlite(_) => "database_error",
             StoreError::Io(_) => "io_error",

@@ -26,10 +26,11 @@ mod default_project;
 mod documents;
 mod error;
 mod history;
+mod import;
 mod open;
 mod time;
 
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
-pub use documents::ImportOutcome;
 pub use error::{Result, StoreError};
+pub use import::{Batch, ImportOutcome};
 pub use open::{Durability, Project, SCHEMA_VERSION};

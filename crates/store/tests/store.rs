@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
+use claimdesk_core::imported::{ImportedAnnotation, ImportedDocument, ImportedRelation};
 use claimdesk_core::{Change, NewDocument, Span};
 use claimdesk_store::{ImportOutcome, Project, StoreError, SCHEMA_VERSION};
 use rusqlite::Connection;
@@ -368,4 +369,143 @@ fn full_text_search_finds_imported_documents() {
         )
         .unwrap();
     assert_eq!(hit, id);
+}
+
+fn annotated(
+    text: &str,
+    spans: &[(&str, &str, usize, usize)],
+    relations: &[(&str, &str, &str)],
+) -> ImportedDocument {
+    ImportedDocument {
+        document: NewDocument::from_plain_text(text, "brat.txt"),
+        annotations: spans
+            .iter()
+            .map(|&(key, label, start, end)| ImportedAnnotation {
+                key: key.into(),
+                label: label.into(),
+                start,
+                end,
+                attributes: serde_json::Map::new(),
+                note: Some(format!("note on {key}")),
+            })
+            .collect(),
+        relations: relations
+            .iter()
+            .map(|&(kind, from, to)| ImportedRelation {
+                kind: kind.into(),
+                from: from.into(),
+                to: to.into(),
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_batch_imports_annotations_relations_and_new_labels() {
+    let mut f = fresh();
+    let span = find_cp(HOSTILE, "Tammy Bruce");
+    let doc = annotated(
+        HOSTILE,
+        &[
+            ("T1", "PER", span.start(), span.end()),
+            ("T2", "Actor", 0, 2),
+        ],
+        &[("same_as", "T2", "T1")],
+    );
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    let ImportOutcome::Imported(id) = batch.add(&doc).unwrap() else {
+        panic!("not imported")
+    };
+    assert!(matches!(batch.add(&doc).unwrap(), ImportOutcome::Duplicate(d) if d == id));
+    batch.commit().unwrap();
+
+    let labels: Vec<_> = f
+        .project
+        .labels()
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    assert_eq!(labels, ["Actor", "Claim", "Position", "PER"]);
+    let stored = f.project.annotations(id).unwrap();
+    let quotes: Vec<_> = stored.iter().map(|a| a.quote.as_str()).collect();
+    assert_eq!(quotes, ["🇺🇦", "Tammy Bruce"]);
+    assert_eq!(stored[1].note.as_deref(), Some("note on T1"));
+    drop(f.project);
+    let conn = Connection::open(&f.path).unwrap();
+    let (kind, from, to): (String, i64, i64) = conn
+        .query_row("SELECT kind, from_id, to_id FROM relations", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (kind.as_str(), from, to),
+        ("same_as", stored[0].id, stored[1].id)
+    );
+}
+
+#[test]
+fn a_failing_document_leaves_nothing_behind_and_the_batch_goes_on() {
+    let mut f = fresh();
+    let len = HOSTILE.chars().count();
+    let before = snapshot(&f.path);
+    let bad_span = annotated(
+        HOSTILE,
+        &[("T1", "NEW", 0, 2), ("T2", "NEW", 3, len + 1)],
+        &[],
+    );
+    let bad_relation = annotated("Other text", &[("T1", "NEW", 0, 5)], &[("x", "T1", "T9")]);
+    let good = annotated(SAMPLE, &[("T1", "Claim", 0, 5)], &[]);
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    assert_eq!(
+        batch.add(&bad_span).unwrap_err().code(),
+        "offset_out_of_range"
+    );
+    assert_eq!(
+        batch.add(&bad_relation).unwrap_err().code(),
+        "import_invalid"
+    );
+    assert!(matches!(
+        batch.add(&good).unwrap(),
+        ImportOutcome::Imported(_)
+    ));
+    batch.commit().unwrap();
+    let after = snapshot(&f.path);
+    let delta: Vec<_> = before
+        .iter()
+        .zip(&after)
+        .map(|((t, a), (_, b))| (t.as_str(), b - a))
+        .collect();
+    assert_eq!(
+        delta,
+        [
+            ("documents", 1),
+            ("annotations", 1),
+            ("relations", 0),
+            ("events", 1),
+            ("undo_stack", 0),
+            ("redo_stack", 0),
+            ("labels", 0),
+        ],
+        "the label NEW went with the failed documents"
+    );
+}
+
+#[test]
+fn an_uncommitted_batch_is_rolled_back() {
+    let mut f = fresh();
+    let before = snapshot(&f.path);
+    {
+        let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+        batch.add(&annotated(SAMPLE, &[], &[])).unwrap();
+        batch.checkpoint().unwrap();
+        batch.add(&annotated(HOSTILE, &[], &[])).unwrap();
+    }
+    let docs = f.project.documents().unwrap();
+    assert_eq!(
+        docs.len(),
+        1,
+        "the checkpoint kept the first, the drop lost the second"
+    );
+    assert_eq!(snapshot(&f.path)[0].1, before[0].1 + 1);
 }

@@ -1,0 +1,447 @@
+//! Import runs: the part of importing that touches files. It expands folders, pairs brat
+//! `.txt`/`.ann` files, enforces the size limit, hands bytes to `claimdesk-formats` and
+//! documents to the store, and reports per file. The CLI and the app both drive it.
+//!
+//! ```no_run
+//! use std::sync::atomic::AtomicBool;
+//! use claimdesk_import::{plan, run, Request};
+//! # let mut project = claimdesk_store::Project::open("p.claimdesk".as_ref())?;
+//! let request = Request::new(vec!["articles/".into()]);
+//! let jobs = plan(&request);
+//! let summary = run(&mut project, &request, jobs, 1, chrono::Utc::now(), &AtomicBool::new(false), |p| {
+//!     eprintln!("{}/{} {}", p.files_done, p.files_total, p.current);
+//! })?;
+//! println!("{} imported, {} failed", summary.imported(), summary.failed());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use claimdesk_formats::{brat, import_bytes, Format, FormatError, ImportOptions, ImportedDocument};
+use claimdesk_store::{ImportOutcome, Project, StoreError};
+
+/// The default size limit for one file.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+
+/// Folders deeper than this are not entered (a guard against symlink games and mistakes).
+const MAX_DEPTH: usize = 32;
+
+/// How often a running import commits, so work is durable and the project stays usable by
+/// others (the app's own edits wait for the write lock at most this long).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// What to import and how.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub paths: Vec<PathBuf>,
+    /// Read every file as this format instead of going by its extension.
+    pub format: Option<Format>,
+    pub options: ImportOptions,
+    pub max_file_bytes: u64,
+}
+
+impl Request {
+    pub fn new(paths: Vec<PathBuf>) -> Request {
+        Request {
+            paths,
+            format: None,
+            options: ImportOptions::default(),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        }
+    }
+}
+
+/// One file to import, with the format it will be read as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Job {
+    File {
+        path: PathBuf,
+        format: Format,
+    },
+    /// A brat document: its text and its annotations.
+    Brat {
+        txt: PathBuf,
+        ann: PathBuf,
+    },
+    /// Nothing to import here; the reason is reported.
+    Skip {
+        path: PathBuf,
+        reason: String,
+    },
+}
+
+impl Job {
+    pub fn path(&self) -> &Path {
+        match self {
+            Job::File { path, .. } | Job::Skip { path, .. } => path,
+            Job::Brat { txt, .. } => txt,
+        }
+    }
+}
+
+/// Expands the request's paths into jobs: folders recursively (hidden entries skipped), files
+/// by extension or the forced format; a `.txt` with a `.ann` beside it is a brat document.
+pub fn plan(request: &Request) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for path in &request.paths {
+        if path.is_dir() {
+            walk(path, request.format, 0, &mut jobs);
+        } else {
+            jobs.push(classify(path, request.format, true));
+        }
+    }
+    jobs
+}
+
+fn walk(dir: &Path, forced: Option<Format>, depth: usize, jobs: &mut Vec<Job>) {
+    if depth > MAX_DEPTH {
+        jobs.push(Job::Skip {
+            path: dir.to_path_buf(),
+            reason: format!("folder nested deeper than {MAX_DEPTH} levels; import it directly"),
+        });
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            jobs.push(Job::Skip {
+                path: dir.to_path_buf(),
+                reason: format!("cannot read the folder: {e}"),
+            });
+            return;
+        }
+    };
+    let paths: BTreeSet<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    for path in paths {
+        // Symlinked folders are not followed, so a link cannot make the walk go round.
+        let is_link = path
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink());
+        if path.is_dir() && !is_link {
+            walk(&path, forced, depth + 1, jobs);
+        } else if path.is_file() {
+            let job = classify(&path, forced, false);
+            // Inside folders, a brat .ann beside its .txt is part of that document, not a file
+            // to report.
+            let companion = matches!(&job, Job::Skip { path, .. }
+                if path.extension().is_some_and(|e| e == "ann") && path.with_extension("txt").is_file());
+            if !companion {
+                jobs.push(job);
+            }
+        }
+    }
+}
+
+fn classify(path: &Path, forced: Option<Format>, named: bool) -> Job {
+    let ann = path.with_extension("ann");
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let is_txt = ext.as_deref() == Some("txt");
+    match forced {
+        Some(Format::Brat) if is_txt && ann.is_file() => Job::Brat {
+            txt: path.to_path_buf(),
+            ann,
+        },
+        Some(Format::Brat) => Job::Skip {
+            path: path.to_path_buf(),
+            reason: "brat needs a .txt file with its .ann beside it".into(),
+        },
+        Some(format) => Job::File {
+            path: path.to_path_buf(),
+            format,
+        },
+        None if is_txt && ann.is_file() => Job::Brat {
+            txt: path.to_path_buf(),
+            ann,
+        },
+        None => match Format::from_path(path) {
+            Some(format) => Job::File {
+                path: path.to_path_buf(),
+                format,
+            },
+            None if ext.as_deref() == Some("conf") => Job::Skip {
+                path: path.to_path_buf(),
+                reason: "brat configuration, not a document".into(),
+            },
+            None if ext.as_deref() == Some("ann") => Job::Skip {
+                path: path.to_path_buf(),
+                reason: "a brat .ann file without its .txt".into(),
+            },
+            // A file named on the command line without a known extension is most likely text.
+            None if named && ext.is_none() => Job::File {
+                path: path.to_path_buf(),
+                format: Format::Text,
+            },
+            None => Job::Skip {
+                path: path.to_path_buf(),
+                reason: "not a format Claimdesk imports (by its extension); use --format to say which it is".into(),
+            },
+        },
+    }
+}
+
+/// What became of one file.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum FileOutcome {
+    /// New documents, and documents whose text the project already had.
+    Imported {
+        documents: Vec<ImportedRef>,
+        duplicates: Vec<i64>,
+    },
+    Skipped {
+        reason: String,
+    },
+    Failed {
+        code: &'static str,
+        reason: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportedRef {
+    pub id: i64,
+    pub title: String,
+    pub annotations: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    #[serde(flatten)]
+    pub outcome: FileOutcome,
+}
+
+/// Where a run is, for progress bars.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// The file being read now (or just finished), for display.
+    pub current: String,
+    pub documents: usize,
+    pub failed: usize,
+}
+
+/// The result of a run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files: Vec<FileReport>,
+    /// True when the run was cancelled; the files reported were done and kept.
+    pub cancelled: bool,
+}
+
+impl Summary {
+    /// New documents stored.
+    pub fn imported(&self) -> usize {
+        self.files
+            .iter()
+            .map(|f| match &f.outcome {
+                FileOutcome::Imported { documents, .. } => documents.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Documents not stored because the project already had their text.
+    pub fn duplicates(&self) -> usize {
+        self.files
+            .iter()
+            .map(|f| match &f.outcome {
+                FileOutcome::Imported { duplicates, .. } => duplicates.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    pub fn skipped(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, FileOutcome::Skipped { .. }))
+            .count()
+    }
+
+    pub fn failed(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, FileOutcome::Failed { .. }))
+            .count()
+    }
+}
+
+/// Runs the jobs into `project`. Each file is all or nothing; one that fails is reported and
+/// the run goes on. Between files the run checks `cancel`; what was done stays.
+/// `on_progress` is called before each file and once at the end.
+pub fn run(
+    project: &mut Project,
+    request: &Request,
+    jobs: Vec<Job>,
+    annotator_id: i64,
+    now: DateTime<Utc>,
+    cancel: &AtomicBool,
+    mut on_progress: impl FnMut(&Progress),
+) -> Result<Summary, StoreError> {
+    let sizes: Vec<u64> = jobs.iter().map(job_size).collect();
+    let mut progress = Progress {
+        files_done: 0,
+        files_total: jobs.len(),
+        bytes_done: 0,
+        bytes_total: sizes.iter().sum(),
+        current: String::new(),
+        documents: 0,
+        failed: 0,
+    };
+    let mut summary = Summary::default();
+    let mut batch = project.begin_import(annotator_id, now)?;
+    let mut last_commit = Instant::now();
+    for (job, size) in jobs.into_iter().zip(sizes) {
+        progress.current = job.path().display().to_string();
+        on_progress(&progress);
+        if cancel.load(Ordering::Relaxed) {
+            summary.cancelled = true;
+            break;
+        }
+        let outcome = match read_job(&job, request, size) {
+            Err(failure) => failure,
+            Ok(docs) => match batch.add_all(&docs) {
+                Ok(outcomes) => stored(&docs, outcomes),
+                // A store error that is about the data fails this file only; one about the
+                // database itself (disk full, I/O) stops the run.
+                Err(e @ (StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Corrupt(_))) => {
+                    return Err(e)
+                }
+                Err(e) => FileOutcome::Failed {
+                    code: e.code(),
+                    reason: e.to_string(),
+                },
+            },
+        };
+        match &outcome {
+            FileOutcome::Imported { documents, .. } => progress.documents += documents.len(),
+            FileOutcome::Failed { .. } => progress.failed += 1,
+            FileOutcome::Skipped { .. } => {}
+        }
+        summary.files.push(FileReport {
+            path: job.path().to_path_buf(),
+            outcome,
+        });
+        progress.files_done += 1;
+        progress.bytes_done += size;
+        if last_commit.elapsed() >= CHECKPOINT_EVERY {
+            batch.checkpoint()?;
+            last_commit = Instant::now();
+        }
+    }
+    batch.commit()?;
+    on_progress(&progress);
+    Ok(summary)
+}
+
+fn job_size(job: &Job) -> u64 {
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    match job {
+        Job::File { path, .. } => size(path),
+        Job::Brat { txt, ann } => size(txt) + size(ann),
+        Job::Skip { .. } => 0,
+    }
+}
+
+fn stored(docs: &[ImportedDocument], outcomes: Vec<ImportOutcome>) -> FileOutcome {
+    let mut documents = Vec::new();
+    let mut duplicates = Vec::new();
+    for (doc, outcome) in docs.iter().zip(outcomes) {
+        match outcome {
+            ImportOutcome::Imported(id) => documents.push(ImportedRef {
+                id,
+                title: doc.document.title.clone(),
+                annotations: doc.annotations.len(),
+            }),
+            ImportOutcome::Duplicate(id) => duplicates.push(id),
+        }
+    }
+    if documents.is_empty() && !duplicates.is_empty() {
+        let ids: Vec<String> = duplicates.iter().map(|id| format!("#{id}")).collect();
+        return FileOutcome::Skipped {
+            reason: format!("the project already has this text ({})", ids.join(", ")),
+        };
+    }
+    if documents.is_empty() {
+        return FileOutcome::Skipped {
+            reason: "no documents in the file".into(),
+        };
+    }
+    FileOutcome::Imported {
+        documents,
+        duplicates,
+    }
+}
+
+fn read(path: &Path, max: u64) -> Result<Vec<u8>, FileOutcome> {
+    let failed = |code, reason| FileOutcome::Failed { code, reason };
+    let size = std::fs::metadata(path)
+        .map_err(|e| failed("unreadable", format!("cannot read the file: {e}")))?
+        .len();
+    check_size(size, max)?;
+    std::fs::read(path).map_err(|e| failed("unreadable", format!("cannot read the file: {e}")))
+}
+
+fn check_size(size: u64, max: u64) -> Result<(), FileOutcome> {
+    if size > max {
+        return Err(FileOutcome::Failed {
+            code: "too_large",
+            reason: format!(
+                "the file is {:.1} MB, over the {:.1} MB limit; raise the limit to import it",
+                size as f64 / 1e6,
+                max as f64 / 1e6
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn read_job(job: &Job, request: &Request, size: u64) -> Result<Vec<ImportedDocument>, FileOutcome> {
+    let parsed: Result<Vec<ImportedDocument>, FormatError> = match job {
+        Job::Skip { reason, .. } => {
+            return Err(FileOutcome::Skipped {
+                reason: reason.clone(),
+            })
+        }
+        Job::File { path, format } => {
+            let bytes = read(path, request.max_file_bytes)?;
+            import_bytes(*format, &bytes, &file_name(path), &request.options)
+        }
+        Job::Brat { txt, ann } => {
+            check_size(size, request.max_file_bytes)?;
+            let text = read(txt, request.max_file_bytes)?;
+            let annotations = read(ann, request.max_file_bytes)?;
+            brat::parse(&text, &annotations, &file_name(txt)).map(|d| vec![d])
+        }
+    };
+    parsed.map_err(|e| FileOutcome::Failed {
+        code: e.code(),
+        reason: e.to_string(),
+    })
+}

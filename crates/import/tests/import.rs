@@ -1,0 +1,233 @@
+//! Import runs on real folders: the shared sample corpora and generated files.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::Utc;
+use claimdesk_import::{plan, run, FileOutcome, Request, Summary};
+use claimdesk_store::Project;
+
+fn corpus(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/corpus")
+        .join(name)
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    project: Project,
+    me: i64,
+}
+
+fn fresh() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
+    let me = project.annotator("test", Utc::now()).unwrap();
+    Fixture { dir, project, me }
+}
+
+fn import(f: &mut Fixture, request: &Request) -> Summary {
+    let jobs = plan(request);
+    run(
+        &mut f.project,
+        request,
+        jobs,
+        f.me,
+        Utc::now(),
+        &AtomicBool::new(false),
+        |_| {},
+    )
+    .unwrap()
+}
+
+fn statuses(summary: &Summary) -> Vec<(String, &'static str)> {
+    summary
+        .files
+        .iter()
+        .map(|f| {
+            let name = f.path.file_name().unwrap().to_string_lossy().into_owned();
+            let status = match f.outcome {
+                FileOutcome::Imported { .. } => "imported",
+                FileOutcome::Skipped { .. } => "skipped",
+                FileOutcome::Failed { .. } => "failed",
+            };
+            (name, status)
+        })
+        .collect()
+}
+
+#[test]
+fn the_brat_collections_import_with_every_span_matching_its_ann_text() {
+    let mut f = fresh();
+    let summary = import(&mut f, &Request::new(vec![corpus("brat-conll2002")]));
+    assert_eq!(summary.imported(), 20);
+    assert_eq!(summary.failed(), 0);
+    // README and the .conf files are reported as skipped; .ann files are not reported.
+    assert_eq!(summary.skipped(), 6, "{:?}", statuses(&summary));
+
+    let mut spans = 0;
+    for doc in f.project.documents().unwrap() {
+        let source = doc.source.unwrap();
+        let lang = &source[..3];
+        let ann_path = corpus("brat-conll2002")
+            .join(lang)
+            .join(source.replace(".txt", ".ann"));
+        let ann = std::fs::read_to_string(ann_path).unwrap();
+        let stored = f.project.annotations(doc.id).unwrap();
+        let expected: Vec<(usize, usize, String)> = ann
+            .lines()
+            .filter(|l| l.starts_with('T'))
+            .map(|l| {
+                let fields: Vec<&str> = l.split('\t').collect();
+                let offsets: Vec<&str> = fields[1].split(' ').collect();
+                (
+                    offsets[1].parse().unwrap(),
+                    offsets[2].parse().unwrap(),
+                    fields[2].to_string(),
+                )
+            })
+            .collect();
+        let mut got: Vec<(usize, usize, String)> = stored
+            .iter()
+            .map(|a| (a.start, a.end, a.quote.clone()))
+            .collect();
+        let mut want = expected.clone();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{source}");
+        spans += stored.len();
+    }
+    assert_eq!(spans, 816);
+    let labels: Vec<_> = f
+        .project
+        .labels()
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    for label in ["PER", "LOC", "ORG", "MISC"] {
+        assert!(labels.contains(&label.to_string()), "{labels:?}");
+    }
+}
+
+#[test]
+fn the_lee_corpus_imports_one_document_per_line_and_skips_exact_repeats() {
+    let mut f = fresh();
+    let summary = import(&mut f, &Request::new(vec![corpus("lee-abc-news")]));
+    // 300 lines; 7 of them repeat an earlier line word for word.
+    assert_eq!(summary.imported(), 293);
+    assert_eq!(summary.duplicates(), 7);
+    assert_eq!(f.project.documents().unwrap().len(), 293);
+    let text = std::fs::read_to_string(corpus("lee-abc-news/lee_background.cor")).unwrap();
+    let first = text.lines().next().unwrap();
+    assert_eq!(f.project.document(1).unwrap().text, first);
+}
+
+#[test]
+fn importing_the_same_folder_twice_adds_nothing() {
+    let mut f = fresh();
+    import(&mut f, &Request::new(vec![corpus("brat-conll2002")]));
+    let again = import(&mut f, &Request::new(vec![corpus("brat-conll2002")]));
+    assert_eq!(again.imported(), 0);
+    assert_eq!(f.project.documents().unwrap().len(), 20);
+}
+
+#[test]
+fn a_file_over_the_limit_fails_and_the_rest_import() {
+    let mut f = fresh();
+    let big = f.dir.path().join("big.txt");
+    std::fs::write(&big, "x".repeat(2000)).unwrap();
+    let small = f.dir.path().join("small.txt");
+    std::fs::write(&small, "Small article").unwrap();
+    let mut request = Request::new(vec![big, small]);
+    request.max_file_bytes = 1000;
+    let summary = import(&mut f, &request);
+    assert_eq!(
+        statuses(&summary),
+        [
+            ("big.txt".into(), "failed"),
+            ("small.txt".into(), "imported")
+        ]
+    );
+    let FileOutcome::Failed { code, reason } = &summary.files[0].outcome else {
+        unreachable!()
+    };
+    assert_eq!(*code, "too_large");
+    assert!(
+        reason.contains("over the 0.0 MB limit") || reason.contains("limit"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_brat_document_with_one_bad_span_leaves_nothing_behind() {
+    let mut f = fresh();
+    let dir = f.dir.path().join("brat");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), "Tammy Bruce said so.").unwrap();
+    std::fs::write(
+        dir.join("a.ann"),
+        "T1\tPER 0 11\tTammy Bruce\nT2\tPER 12 16\tnope\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b.txt"), "Putin agreed.").unwrap();
+    std::fs::write(dir.join("b.ann"), "T1\tPER 0 5\tPutin\n").unwrap();
+    let summary = import(&mut f, &Request::new(vec![dir]));
+    assert_eq!(
+        statuses(&summary),
+        [("a.txt".into(), "failed"), ("b.txt".into(), "imported")]
+    );
+    let docs = f.project.documents().unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].annotation_count, 1);
+}
+
+#[test]
+fn a_cancelled_run_keeps_the_files_done_and_stops() {
+    let mut f = fresh();
+    let dir = f.dir.path().join("many");
+    std::fs::create_dir(&dir).unwrap();
+    for i in 0..5 {
+        std::fs::write(dir.join(format!("{i}.txt")), format!("Article {i}")).unwrap();
+    }
+    let request = Request::new(vec![dir]);
+    let cancel = AtomicBool::new(false);
+    let mut seen = Vec::new();
+    let summary = run(
+        &mut f.project,
+        &request,
+        plan(&request),
+        f.me,
+        Utc::now(),
+        &cancel,
+        |p| {
+            seen.push((p.files_done, p.files_total));
+            if p.files_done == 2 {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        },
+    )
+    .unwrap();
+    assert!(summary.cancelled);
+    assert_eq!(summary.imported(), 2);
+    assert_eq!(f.project.documents().unwrap().len(), 2);
+    assert_eq!(seen[..3], [(0, 5), (1, 5), (2, 5)]);
+}
+
+#[test]
+fn hidden_files_are_ignored_and_unknown_ones_reported() {
+    let mut f = fresh();
+    let dir = f.dir.path().join("mixed");
+    std::fs::create_dir_all(dir.join("nested/deeper")).unwrap();
+    std::fs::write(dir.join(".DS_Store"), [0u8, 1, 2]).unwrap();
+    std::fs::write(dir.join("photo.png"), [0x89u8, b'P', b'N', b'G']).unwrap();
+    std::fs::write(dir.join("nested/deeper/story.txt"), "Deep story").unwrap();
+    let summary = import(&mut f, &Request::new(vec![dir]));
+    assert_eq!(
+        statuses(&summary),
+        [
+            ("story.txt".into(), "imported"),
+            ("photo.png".into(), "skipped")
+        ]
+    );
+}
