@@ -13,6 +13,7 @@ test: deps-test ui lint rust-test ui-test build e2e
 
 bench: deps-run ui
 	cargo bench -p claimdesk-store --bench store
+	cargo bench -p claimdesk-import --bench import
 
 deps-run:
 	@scripts/install-deps.sh run

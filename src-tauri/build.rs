@@ -7,6 +7,9 @@ const COMMANDS: &[&str] = &[
     "delete_annotation",
     "undo",
     "redo",
+    "import_paths",
+    "choose_import",
+    "cancel_import",
 ];
 
 fn main() {

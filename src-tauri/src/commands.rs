@@ -1,10 +1,11 @@
 //! The commands the webview calls. Each takes the state, turns transport objects into domain
 //! types, calls the store and maps the answer back; nothing else happens here.
 
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::Utc;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use claimdesk_core::TextIndex;
 use claimdesk_store::Project;
@@ -13,11 +14,14 @@ use crate::dto::{
     AnnotationDto, DocumentDto, DocumentSummaryDto, ErrorDto, HistoryStepDto, LabelDto,
     NewAnnotationDto, ProjectDto,
 };
+use crate::import::ImportState;
 
 /// The open project and who is working on it.
 pub struct AppState {
     pub project: Mutex<Project>,
+    pub project_path: PathBuf,
     pub annotator_id: i64,
+    pub import: ImportState,
 }
 
 impl AppState {
@@ -96,4 +100,27 @@ pub async fn redo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> 
     let mut project = state.project()?;
     let change = project.redo(state.annotator_id, Utc::now())?;
     Ok(change.as_ref().map(HistoryStepDto::from))
+}
+
+/// Imports files and folders in the background; progress and the result arrive as events.
+#[tauri::command]
+pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> Answer<()> {
+    crate::import::start(&app, paths.into_iter().map(PathBuf::from).collect())
+}
+
+/// Asks for files (or a folder) with the native dialog and imports them. Answers whether an
+/// import started (false when the analyst closed the dialog).
+#[tauri::command]
+pub async fn choose_import(app: AppHandle, folder: bool) -> Answer<bool> {
+    match crate::import::choose(&app, folder) {
+        Some(paths) if !paths.is_empty() => crate::import::start(&app, paths).map(|()| true),
+        _ => Ok(false),
+    }
+}
+
+/// Asks the running import to stop after the file it is on; files done so far are kept.
+#[tauri::command]
+pub async fn cancel_import(state: State<'_, AppState>) -> Answer<()> {
+    state.import.cancel();
+    Ok(())
 }

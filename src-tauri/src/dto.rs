@@ -7,10 +7,11 @@
 use serde::{Deserialize, Serialize};
 
 use claimdesk_core::{Annotation, Change, Document, DocumentSummary, Label, TextIndex, Unit};
+use claimdesk_import::{FileOutcome, Summary};
 use claimdesk_store::StoreError;
 
 /// Every command failure: the UI switches on `code`, shows `message`.
-#[derive(Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ErrorDto {
     pub code: &'static str,
     pub message: String,
@@ -163,6 +164,80 @@ impl From<&Change> for HistoryStepDto {
         HistoryStepDto {
             kind: c.kind(),
             document_id: c.document_id(),
+        }
+    }
+}
+
+/// The end of an import, for the webview: counts, and a line for each file that was not
+/// imported cleanly.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportSummaryDto {
+    pub imported: usize,
+    pub duplicates: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub cancelled: bool,
+    pub problems: Vec<ImportProblemDto>,
+    /// Set when the import stopped on an error of the project itself.
+    pub error: Option<ErrorDto>,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProblemDto {
+    pub path: String,
+    pub status: &'static str,
+    pub code: Option<&'static str>,
+    pub reason: String,
+}
+
+impl ImportSummaryDto {
+    pub fn failed(error: ErrorDto) -> ImportSummaryDto {
+        ImportSummaryDto {
+            imported: 0,
+            duplicates: 0,
+            skipped: 0,
+            failed: 0,
+            cancelled: false,
+            problems: Vec::new(),
+            error: Some(error),
+        }
+    }
+}
+
+impl From<&Summary> for ImportSummaryDto {
+    fn from(s: &Summary) -> ImportSummaryDto {
+        let problems = s
+            .files
+            .iter()
+            .filter_map(|f| {
+                let path = f.path.display().to_string();
+                match &f.outcome {
+                    FileOutcome::Imported { .. } => None,
+                    FileOutcome::Skipped { reason } => Some(ImportProblemDto {
+                        path,
+                        status: "skipped",
+                        code: None,
+                        reason: reason.clone(),
+                    }),
+                    FileOutcome::Failed { code, reason } => Some(ImportProblemDto {
+                        path,
+                        status: "failed",
+                        code: Some(code),
+                        reason: reason.clone(),
+                    }),
+                }
+            })
+            .collect();
+        ImportSummaryDto {
+            imported: s.imported(),
+            duplicates: s.duplicates(),
+            skipped: s.skipped(),
+            failed: s.failed(),
+            cancelled: s.cancelled,
+            problems,
+            error: None,
         }
     }
 }

@@ -8,6 +8,8 @@
 
 mod commands;
 mod dto;
+mod import;
+mod menu;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,6 +17,7 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use claimdesk_store::Project;
+use tauri::Manager;
 
 use commands::AppState;
 
@@ -65,11 +68,25 @@ fn main() -> ExitCode {
         }
     };
     let state = AppState {
+        project_path: project.path().to_path_buf(),
         project: Mutex::new(project),
         annotator_id,
+        import: Default::default(),
     };
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .setup(|app| {
+            menu::install(app.handle())?;
+            Ok(())
+        })
+        .on_menu_event(menu::handle)
+        .on_window_event(|window, event| {
+            // Files dropped on the window are imported.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                import::start_or_report(window.app_handle(), paths.clone());
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::get_project,
             commands::list_documents,
@@ -78,6 +95,9 @@ fn main() -> ExitCode {
             commands::delete_annotation,
             commands::undo,
             commands::redo,
+            commands::import_paths,
+            commands::choose_import,
+            commands::cancel_import,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {

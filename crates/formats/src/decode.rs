@@ -56,7 +56,7 @@ fn refuse_nul(text: &str) -> Result<String, FormatError> {
 }
 
 fn utf16(bytes: &[u8], encoding: &'static Encoding) -> Result<String, FormatError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(FormatError::NotText(format!(
             "{} text with an odd number of bytes (truncated file?)",
             encoding.name()

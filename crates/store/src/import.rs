@@ -40,6 +40,8 @@ pub struct Batch<'p> {
     annotator_id: i64,
     at: String,
     labels: HashMap<String, i64>,
+    /// Documents with ids above this are not in the full-text index yet.
+    indexed_upto: i64,
     open: bool,
 }
 
@@ -47,11 +49,17 @@ impl Project {
     /// Starts a bulk import attributed to `annotator_id` at `now`.
     pub fn begin_import(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Batch<'_>> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let indexed_upto =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM documents", [], |r| {
+                    r.get(0)
+                })?;
         let mut batch = Batch {
             conn: &self.conn,
             annotator_id,
             at: time::to_sql(now),
             labels: HashMap::new(),
+            indexed_upto,
             open: true,
         };
         batch.load_labels()?;
@@ -118,14 +126,36 @@ impl Batch<'_> {
 
     /// Makes everything added so far durable and goes on in a new transaction.
     pub fn checkpoint(&mut self) -> Result<()> {
+        self.flush_index()?;
         self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
         Ok(())
     }
 
     /// Makes everything added durable and ends the batch.
     pub fn commit(mut self) -> Result<()> {
+        self.flush_index()?;
         self.open = false;
         self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    /// Adds the documents stored since the last flush to the full-text index, in the same
+    /// transaction, so a committed document is always searchable. Outside any savepoint, FTS5
+    /// builds its index in memory and writes it once.
+    fn flush_index(&mut self) -> Result<()> {
+        let newest: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(id), 0) FROM documents", [], |r| {
+                    r.get(0)
+                })?;
+        if newest > self.indexed_upto {
+            self.conn.execute(
+                "INSERT INTO documents_fts (rowid, title, text)
+                 SELECT id, title, text FROM documents WHERE id > ?1 ORDER BY id",
+                [self.indexed_upto],
+            )?;
+            self.indexed_upto = newest;
+        }
         Ok(())
     }
 

@@ -356,6 +356,45 @@ fn the_event_log_is_append_only() {
 }
 
 #[test]
+fn every_committed_document_and_only_those_are_in_the_full_text_index() {
+    let mut f = fresh();
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    batch.add(&annotated(SAMPLE, &[], &[])).unwrap();
+    batch.checkpoint().unwrap();
+    batch
+        .add(&annotated("Kyiv talks", &[("T1", "X", 0, 99)], &[]))
+        .unwrap_err();
+    batch.add(&annotated(HOSTILE, &[], &[])).unwrap();
+    batch.commit().unwrap();
+    drop(f.project);
+    let conn = Connection::open(&f.path).unwrap();
+    let indexed: Vec<i64> = conn
+        .prepare("SELECT rowid FROM documents_fts ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let documents: Vec<i64> = conn
+        .prepare("SELECT id FROM documents ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(indexed, documents);
+    assert_eq!(documents.len(), 2);
+    let hit: i64 = conn
+        .query_row(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'אמר'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hit, documents[1]);
+}
+
+#[test]
 fn full_text_search_finds_imported_documents() {
     let mut f = fresh();
     let id = import(&mut f, SAMPLE);

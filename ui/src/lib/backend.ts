@@ -4,12 +4,15 @@
 // code points and back, refusing any that split a character.
 
 import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Annotation,
   ApiError,
   DocumentSummary,
   DocumentView,
   HistoryStep,
+  ImportProgress,
+  ImportSummary,
   ProjectInfo,
 } from './types';
 
@@ -49,3 +52,20 @@ export const deleteAnnotation = (annotationId: number) =>
 export const undo = () => call<HistoryStep | null>('undo');
 
 export const redo = () => call<HistoryStep | null>('redo');
+
+/** Imports files and folders in the background; follow it with the `onImport…` listeners. */
+export const importPaths = (paths: string[]) => call<null>('import_paths', { paths });
+
+/** Opens the native file (or folder) dialog and imports the choice; false if cancelled. */
+export const chooseImport = (folder: boolean) => call<boolean>('choose_import', { folder });
+
+export const cancelImport = () => call<null>('cancel_import');
+
+export const onImportProgress = (handler: (progress: ImportProgress) => void): Promise<UnlistenFn> =>
+  listen<ImportProgress>('import-progress', (event) => handler(event.payload));
+
+export const onImportFinished = (handler: (summary: ImportSummary) => void): Promise<UnlistenFn> =>
+  listen<ImportSummary>('import-finished', (event) => handler(event.payload));
+
+export const onImportRefused = (handler: (error: ApiError) => void): Promise<UnlistenFn> =>
+  listen<ApiError>('import-refused', (event) => handler(event.payload));

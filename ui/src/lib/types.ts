@@ -52,3 +52,32 @@ export interface ApiError {
   code: string;
   message: string;
 }
+
+/** Where a running import is. */
+export interface ImportProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  current: string;
+  documents: number;
+  failed: number;
+}
+
+export interface ImportProblem {
+  path: string;
+  status: 'skipped' | 'failed';
+  code: string | null;
+  reason: string;
+}
+
+/** The end of an import. */
+export interface ImportSummary {
+  imported: number;
+  duplicates: number;
+  skipped: number;
+  failed: number;
+  cancelled: boolean;
+  problems: ImportProblem[];
+  error: ApiError | null;
+}

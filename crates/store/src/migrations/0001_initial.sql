@@ -32,10 +32,9 @@ CREATE VIRTUAL TABLE documents_fts USING fts5(
     title, text, content = 'documents', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents
-BEGIN
-    INSERT INTO documents_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
+-- New documents are indexed by the store when an import commits (Batch::flush_index), not by a
+-- trigger: FTS5 flushes its pending terms at every savepoint, and imports take one per file and
+-- per document, which made trigger indexing three times slower than indexing in bulk.
 
 CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents
 BEGIN

@@ -1,0 +1,127 @@
+//! Imports in the app: run on their own thread with their own connection to the project, so
+//! the window stays responsive and its reads go on; progress and the result reach the webview
+//! as events. Drag-and-drop, the File menu, the Import button and the `import_paths` command
+//! all end up in [`start`].
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tauri::{AppHandle, Emitter, Manager};
+
+use claimdesk_import::{plan, run, Request};
+use claimdesk_store::Project;
+
+use crate::commands::AppState;
+use crate::dto::{ErrorDto, ImportSummaryDto};
+
+pub const PROGRESS_EVENT: &str = "import-progress";
+pub const FINISHED_EVENT: &str = "import-finished";
+pub const REFUSED_EVENT: &str = "import-refused";
+
+/// Progress events are sent at most this often; the last one always goes out.
+const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+
+/// Whether an import is running, and how to ask it to stop.
+#[derive(Default)]
+pub struct ImportState {
+    running: AtomicBool,
+    cancel: Arc<AtomicBool>,
+}
+
+impl ImportState {
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Starts importing `paths` in the background. Refuses while another import runs.
+pub fn start(app: &AppHandle, paths: Vec<PathBuf>) -> Result<(), ErrorDto> {
+    if paths.is_empty() {
+        return Ok(());
+    }
+    let state = app.state::<AppState>();
+    if state.import.running.swap(true, Ordering::SeqCst) {
+        return Err(ErrorDto {
+            code: "import_running",
+            message: "an import is already running; wait for it or cancel it first".into(),
+        });
+    }
+    state.import.cancel.store(false, Ordering::Relaxed);
+    let cancel = Arc::clone(&state.import.cancel);
+    let project_path = state.project_path.clone();
+    let annotator_id = state.annotator_id;
+    let app = app.clone();
+    std::thread::spawn(move || {
+        let result = (|| {
+            let mut project = Project::open_existing(&project_path)?;
+            let request = Request::new(paths);
+            let jobs = plan(&request);
+            let mut last = Instant::now() - PROGRESS_EVERY;
+            run(
+                &mut project,
+                &request,
+                jobs,
+                annotator_id,
+                Utc::now(),
+                &cancel,
+                |p| {
+                    let done = p.files_done == p.files_total;
+                    if done || last.elapsed() >= PROGRESS_EVERY {
+                        last = Instant::now();
+                        // A closed window cannot be told; the import goes on regardless.
+                        let _ = app.emit(PROGRESS_EVENT, p);
+                    }
+                },
+            )
+        })();
+        let summary = match result {
+            Ok(summary) => ImportSummaryDto::from(&summary),
+            Err(e) => ImportSummaryDto::failed(e.into()),
+        };
+        app.state::<AppState>()
+            .import
+            .running
+            .store(false, Ordering::SeqCst);
+        let _ = app.emit(FINISHED_EVENT, summary);
+    });
+    Ok(())
+}
+
+/// Starts an import, telling the webview if it was refused (for paths that came from the menu
+/// or a drop rather than from a command the webview is waiting on).
+pub fn start_or_report(app: &AppHandle, paths: Vec<PathBuf>) {
+    if let Err(refusal) = start(app, paths) {
+        let _ = app.emit(REFUSED_EVENT, refusal);
+    }
+}
+
+/// Asks for files (or a folder) with the native dialog; `None` when the analyst cancels.
+pub fn choose(app: &AppHandle, folder: bool) -> Option<Vec<PathBuf>> {
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app.dialog().file();
+    let picked = if folder {
+        dialog
+            .set_title("Import a folder of articles")
+            .blocking_pick_folders()
+    } else {
+        dialog
+            .set_title("Import articles")
+            .add_filter(
+                "Articles",
+                &[
+                    "txt", "md", "markdown", "html", "htm", "docx", "pdf", "csv", "jsonl", "json",
+                    "cor",
+                ],
+            )
+            .blocking_pick_files()
+    }?;
+    Some(
+        picked
+            .into_iter()
+            .filter_map(|p| p.into_path().ok())
+            .collect(),
+    )
+}

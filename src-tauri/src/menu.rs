@@ -1,0 +1,48 @@
+//! The window's menu bar: File ▸ Import files…, Import folder…, Quit.
+
+use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::{AppHandle, Runtime};
+
+const IMPORT_FILES: &str = "import-files";
+const IMPORT_FOLDER: &str = "import-folder";
+
+pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let files = MenuItem::with_id(
+        app,
+        IMPORT_FILES,
+        "Import files…",
+        true,
+        Some("CmdOrCtrl+O"),
+    )?;
+    let folder = MenuItem::with_id(
+        app,
+        IMPORT_FOLDER,
+        "Import folder…",
+        true,
+        Some("CmdOrCtrl+Shift+O"),
+    )?;
+    let quit = PredefinedMenuItem::quit(app, Some("Quit"))?;
+    let file = Submenu::with_items(
+        app,
+        "File",
+        true,
+        &[&files, &folder, &PredefinedMenuItem::separator(app)?, &quit],
+    )?;
+    app.set_menu(Menu::with_items(app, &[&file])?)?;
+    Ok(())
+}
+
+pub fn handle(app: &AppHandle, event: MenuEvent) {
+    let folder = match event.id().as_ref() {
+        IMPORT_FILES => false,
+        IMPORT_FOLDER => true,
+        _ => return,
+    };
+    // The native dialog blocks until closed, so it must not run on the event loop's thread.
+    let app = app.clone();
+    std::thread::spawn(move || {
+        if let Some(paths) = crate::import::choose(&app, folder) {
+            crate::import::start_or_report(&app, paths);
+        }
+    });
+}

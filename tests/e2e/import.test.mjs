@@ -1,0 +1,133 @@
+// Importing through the app: the same command the window's drop handler and File menu use,
+// with the progress panel and the library updating, and hostile files arriving as plain text.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, cli, launch, startDriver, tempDir } from './support.mjs';
+
+let driver;
+
+before(async () => {
+  driver = await startDriver();
+});
+
+after(async () => {
+  await driver?.stop();
+});
+
+/** A folder of everything an analyst might drop at once, plus 1,500 generated articles so
+ * that the import takes long enough to be seen running. */
+function corpusFolder() {
+  const dir = path.join(tempDir(), 'drop');
+  mkdirSync(path.join(dir, 'generated'), { recursive: true });
+  cpSync(path.join(ROOT, 'tests', 'corpus', 'brat-conll2002'), path.join(dir, 'brat'), { recursive: true });
+  cpSync(path.join(ROOT, 'tests', 'corpus', 'lee-abc-news'), path.join(dir, 'lee'), { recursive: true });
+  cpSync(path.join(ROOT, 'tests', 'fixtures', 'hostile-page.html'), path.join(dir, 'hostile-page.html'));
+  cpSync(path.join(ROOT, 'tests', 'fixtures', 'hostile-unicode.txt'), path.join(dir, 'hostile-unicode.txt'));
+  for (let i = 0; i < 1500; i++) {
+    writeFileSync(path.join(dir, 'generated', `${i}.txt`), ` date 2024-01-01 Generated ${i}\n\n${'Body text. '.repeat(50)}${i}`);
+  }
+  writeFileSync(path.join(dir, 'broken.pdf'), '%PDF-1.4 truncated');
+  return dir;
+}
+
+async function invoke(app, command, args) {
+  return app.command('POST', '/execute/async', {
+    script: `const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+               .then((v) => done({ ok: v ?? null }), (e) => done({ error: e }));`,
+    args: [command, args],
+  });
+}
+
+describe('importing a dropped folder in the app', () => {
+  it('shows progress, reports each problem, fills the library and keeps hostile pages as text', async () => {
+    const project = path.join(tempDir(), 'empty.claimdesk');
+    const folder = corpusFolder();
+    const app = await launch(driver, ['--project', project]);
+    try {
+      assert.equal((await app.find('.doc')).length, 0);
+      const answer = await invoke(app, 'import_paths', { paths: [folder] });
+      assert.deepEqual(answer, { ok: null });
+
+      // While it runs, a second import is refused with a clear code.
+      const second = await invoke(app, 'import_paths', { paths: [folder] });
+      const sawRunning = (await app.find('.import-panel[data-state=running]')).length > 0;
+
+      const summary = await app.waitFor(
+        'the import to finish',
+        async () => {
+          const [panel] = await app.find('.import-panel[data-state=finished]');
+          return panel && app.execute(`return document.querySelector('[data-testid=import-summary]').textContent;`);
+        },
+        60_000,
+      );
+      // 20 brat + 293 Lee + 1,500 generated + the two fixtures; 7 Lee repeats skipped, the
+      // README and brat .conf files skipped, the truncated PDF failed.
+      assert.equal(summary.trim(), '1815 imported · 13 skipped · 1 failed');
+      if (second.error) assert.equal(second.error.code, 'import_running');
+      else assert.ok(!sawRunning, 'a second import may only start if the first was already done');
+
+      // The progress bar followed the run to its end.
+      const bar = await app.execute(
+        `const p = document.querySelector('.import-panel progress'); return [p.max, p.value];`,
+      );
+      assert.deepEqual(bar, [1530, 1530]);
+      const problems = await app.execute(
+        `return [...document.querySelectorAll('.problems li.failed')].map((li) => li.textContent);`,
+      );
+      assert.equal(problems.length, 1);
+      assert.match(problems[0], /broken\.pdf: not a valid PDF file/);
+
+      // The library shows every document, the same as the CLI sees.
+      await app.waitFor('the library', async () => (await app.find('.doc')).length === 1815);
+      const listed = cli('--project', project, 'list').trim().split('\n');
+      assert.equal(listed.length, 1815);
+
+      // The hostile page is text: open it and look for anything its markup could have done.
+      const opened = await app.execute(
+        `const button = [...document.querySelectorAll('.doc')].find((b) => b.textContent.includes('Hostile page'));
+         button.click();
+         return !!button;`,
+      );
+      assert.ok(opened);
+      const probe = await app.waitFor('the hostile page', () =>
+        app.execute(
+          `const h = document.querySelector('.reader h1');
+           if (!h || !h.textContent.includes('Hostile page')) return null;
+           const root = document.querySelector('[data-testid=document-text]');
+           return { text: root.textContent, elements: root.querySelectorAll('script, img, iframe, svg, a, style').length,
+                    pwned: window.__pwned ?? null };`,
+        ),
+      );
+      assert.equal(probe.elements, 0);
+      assert.equal(probe.pwned, null);
+      assert.match(probe.text, /Tammy Bruce said the talks/);
+      assert.doesNotMatch(probe.text, /<script|onerror|javascript:/);
+    } finally {
+      await app.end();
+    }
+  });
+
+  it('cancels on request and keeps what was done', async () => {
+    const project = path.join(tempDir(), 'cancel.claimdesk');
+    const folder = corpusFolder();
+    const app = await launch(driver, ['--project', project]);
+    try {
+      await invoke(app, 'import_paths', { paths: [folder] });
+      await invoke(app, 'cancel_import', {});
+      const title = await app.waitFor('the cancelled import', () =>
+        app.execute(
+          `const p = document.querySelector('.import-panel[data-state=finished] h2'); return p && p.textContent;`,
+        ),
+      );
+      assert.equal(title, 'Import cancelled');
+      const listed = cli('--project', project, 'list').trim().split('\n').filter(Boolean);
+      assert.ok(listed.length < 1815, `cancelled early, kept ${listed.length}`);
+    } finally {
+      await app.end();
+    }
+  });
+});
