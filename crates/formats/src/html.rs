@@ -29,9 +29,10 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
     let page = Document::from(html.as_ref());
     let meta = PageMeta::read(&page);
     // `dom_smoothie` recurses; the depth check guards it should the nesting model ever be
-    // wrong about a page.
+    // wrong about a page. The tree can be somewhat deeper than the parser's stack of open
+    // elements ever was (`</form>` leaves the form in the tree), hence the margin.
     let (depth, elements) = depth_and_size(&page);
-    let readable = depth <= 2 * MAX_DEPTH && elements <= READABILITY_MAX_ELEMENTS;
+    let readable = depth <= 4 * MAX_DEPTH && elements <= READABILITY_MAX_ELEMENTS;
 
     // The reader owns the page; JSON-LD is read before `parse` rewrites it.
     let config = Config {
@@ -629,9 +630,9 @@ impl Open<'_> {
 /// hostile page through.
 struct Nesting<'a> {
     open: Vec<Open<'a>>,
-    /// Per formatting-marker level, formatting elements closed implicitly: the parser may
-    /// recreate them around later text, so they still count towards the depth.
-    lingering: Vec<usize>,
+    /// Per formatting-marker level, the names of formatting elements closed implicitly: the
+    /// parser may recreate them around later text, so they still count towards the depth.
+    lingering: Vec<Vec<&'a str>>,
     lingering_total: usize,
     open_p: usize,
     foreign: usize,
@@ -641,7 +642,7 @@ impl<'a> Nesting<'a> {
     fn new() -> Nesting<'a> {
         Nesting {
             open: Vec::new(),
-            lingering: vec![0],
+            lingering: vec![Vec::new()],
             lingering_total: 0,
             open_p: 0,
             foreign: 0,
@@ -660,7 +661,7 @@ impl<'a> Nesting<'a> {
             self.foreign += 1;
         }
         if element.has(kind::MARKER) {
-            self.lingering.push(0);
+            self.lingering.push(Vec::new());
         }
         self.open.push(element);
     }
@@ -680,13 +681,13 @@ impl<'a> Nesting<'a> {
             }
             if implicit && element.has(kind::FORMATTING) {
                 if let Some(level) = self.lingering.last_mut() {
-                    *level += 1;
+                    level.push(element.name);
                     self.lingering_total += 1;
                 }
             }
             if element.has(kind::MARKER) && self.lingering.len() > 1 {
-                let level = self.lingering.pop().unwrap_or(0);
-                self.lingering_total -= level;
+                let level = self.lingering.pop().unwrap_or_default();
+                self.lingering_total -= level.len();
             }
         }
     }
@@ -783,6 +784,29 @@ impl<'a> Nesting<'a> {
         }
     }
 
+    /// An end tag for a formatting element the model has not open. If the element lingers,
+    /// the parser drops it from its list, unless it had recreated it below a special element,
+    /// where it stays open; out of scope (found below a boundary), the parser ignores the tag.
+    fn forget_lingering(&mut self, name: &str) {
+        if self.open.iter().any(|e| e.is(name)) {
+            return;
+        }
+        let mut since_marker = self
+            .open
+            .iter()
+            .rev()
+            .take_while(|e| !e.has(kind::MARKER));
+        if since_marker.any(|e| e.has(kind::SPECIAL)) {
+            return;
+        }
+        if let Some(level) = self.lingering.last_mut() {
+            if let Some(at) = level.iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+                level.remove(at);
+                self.lingering_total -= 1;
+            }
+        }
+    }
+
     /// Applies an end tag, and says whether it closed anything.
     fn end(&mut self, name: &str, kind: u16) -> bool {
         use kind::*;
@@ -800,16 +824,7 @@ impl<'a> Nesting<'a> {
                     Some(i) if self.open[i + 1..].iter().any(|e| e.has(SPECIAL)) => None,
                     Some(i) => Some(i),
                     None => {
-                        // Not open at all: the parser drops it from its list of formatting
-                        // elements. Out of scope: the parser ignores it, and so does the model.
-                        if !self.open.iter().any(|e| e.is(name)) {
-                            if let Some(level) = self.lingering.last_mut() {
-                                if *level > 0 {
-                                    *level -= 1;
-                                    self.lingering_total -= 1;
-                                }
-                            }
-                        }
+                        self.forget_lingering(name);
                         None
                     }
                 }
@@ -1788,13 +1803,13 @@ mod adhoc_fuzz {
         "'",
     ];
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 20000, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: 8000, failure_persistence: None, ..ProptestConfig::default() })]
         #[test]
-        fn repeated_units_stay_shallow(unit in prop::collection::vec(prop::sample::select(UNIT), 1..10)) {
+        fn repeated_units_stay_shallow(unit in prop::collection::vec(prop::sample::select(UNIT), 1..14)) {
             let html = unit.concat().repeat(3000);
             let limited = limit_nesting(&html);
             let (depth, _) = depth_and_size(&Document::from(limited.as_ref()));
-            prop_assert!(depth <= 2 * MAX_DEPTH, "depth {} for {:?}", depth, unit);
+            prop_assert!(depth <= 4 * MAX_DEPTH, "depth {} for {:?}", depth, unit);
         }
     }
 }

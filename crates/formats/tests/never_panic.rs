@@ -1,5 +1,6 @@
 //! Arbitrary and mutated bytes into every importer: an error is fine, a panic or hang is not.
-//! 1,100 cases per format, over 10,000 in all; `make fuzz-long` runs many more.
+//! 1,100 cases per format, over 10,000 in all; `make fuzz-long` sets `CLAIMDESK_FUZZ_CASES` to
+//! run 100,000 per format.
 
 use claimdesk_formats::{brat, import_bytes, Format, ImportOptions};
 use proptest::prelude::*;
@@ -91,10 +92,17 @@ fn check(format: Format, bytes: &[u8]) {
     }
 }
 
+fn cases() -> u32 {
+    std::env::var("CLAIMDESK_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1100)
+}
+
 macro_rules! never_panics {
     ($($name:ident => $format:expr),* $(,)?) => {
         proptest! {
-            #![proptest_config(ProptestConfig { cases: 1100, failure_persistence: None, ..ProptestConfig::default() })]
+            #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
             $(
                 #[test]
                 fn $name(bytes in input($format)) {
