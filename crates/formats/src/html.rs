@@ -766,10 +766,8 @@ impl<'a> Nesting<'a> {
                     self.pop_to(i);
                 }
             }
-            "option" | "optgroup" => {
-                if self.open.last().is_some_and(|e| e.is("option")) {
-                    self.pop_to(self.open.len() - 1);
-                }
+            "option" | "optgroup" if self.open.last().is_some_and(|e| e.is("option")) => {
+                self.pop_to(self.open.len() - 1);
             }
             _ => {}
         }
@@ -791,11 +789,7 @@ impl<'a> Nesting<'a> {
         if self.open.iter().any(|e| e.is(name)) {
             return;
         }
-        let mut since_marker = self
-            .open
-            .iter()
-            .rev()
-            .take_while(|e| !e.has(kind::MARKER));
+        let mut since_marker = self.open.iter().rev().take_while(|e| !e.has(kind::MARKER));
         if since_marker.any(|e| e.has(kind::SPECIAL)) {
             return;
         }
@@ -861,11 +855,58 @@ impl<'a> Nesting<'a> {
 /// points, and the tags that break out of foreign content.
 fn opens_html(name: &str) -> bool {
     const NAMES: [&str; 52] = [
-        "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml",
-        "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
-        "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
-        "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong",
-        "strike", "sub", "sup", "table", "tt", "u", "ul",
+        "foreignobject",
+        "desc",
+        "title",
+        "mi",
+        "mo",
+        "mn",
+        "ms",
+        "mtext",
+        "annotation-xml",
+        "b",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "center",
+        "code",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "listing",
+        "menu",
+        "meta",
+        "nobr",
+        "ol",
+        "p",
+        "pre",
+        "ruby",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "strike",
+        "sub",
+        "sup",
+        "table",
+        "tt",
+        "u",
+        "ul",
     ];
     name.eq_ignore_ascii_case("var")
         || name.eq_ignore_ascii_case("font")
