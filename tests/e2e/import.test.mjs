@@ -81,6 +81,13 @@ describe('importing a dropped folder in the app', () => {
       assert.equal(problems.length, 1);
       assert.match(problems[0], /broken\.pdf: not a valid PDF file/);
 
+      // The brat entity types arrived as labels and are in the label bar.
+      const labels = await app.execute(
+        `return [...document.querySelectorAll('.label-button')].map((b) => b.dataset.label);`,
+      );
+      assert.deepEqual(labels.slice(0, 3), ['Actor', 'Claim', 'Position']);
+      assert.deepEqual([...labels.slice(3)].sort(), ['LOC', 'MISC', 'ORG', 'PER']);
+
       // The library shows every document, the same as the CLI sees.
       await app.waitFor('the library', async () => (await app.find('.doc')).length === 1815);
       const listed = cli('--project', project, 'list').trim().split('\n');

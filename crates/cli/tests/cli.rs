@@ -159,3 +159,52 @@ fn reading_a_missing_project_is_an_error_and_creates_nothing() {
     assert!(err.starts_with("error[no_such_project]"), "{err}");
     assert!(!project.exists());
 }
+
+#[test]
+fn import_options_split_map_columns_and_force_a_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let export = dir.path().join("export.txt");
+    std::fs::write(
+        &export,
+        " date 2025-01-01 First 🇺🇦\nOne.\n=====\n date 2025-01-02 Second\nTwo.\n",
+    )
+    .unwrap();
+    let table = dir.path().join("scraped.data");
+    std::fs::write(&table, "headline,body\nThird,Body three\n").unwrap();
+    let out = run(
+        &project,
+        &[
+            "import",
+            export.to_str().unwrap(),
+            "--split",
+            "(?m)^=====\\n",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let out = run(
+        &project,
+        &[
+            "import",
+            table.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--columns",
+            "text=body,title=headline",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let list = stdout(&run(&project, &["list"]));
+    assert_eq!(
+        list,
+        "1\t2025-01-01\t0\tFirst 🇺🇦\n2\t2025-01-02\t0\tSecond\n3\t-\t0\tThird\n"
+    );
+    let bad = run(
+        &project,
+        &["import", table.to_str().unwrap(), "--format", "docs"],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8(bad.stderr)
+        .unwrap()
+        .contains("unknown format \"docs\""));
+}
