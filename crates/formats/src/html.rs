@@ -706,6 +706,20 @@ impl<'a> Nesting<'a> {
         None
     }
 
+    /// Closes the elements whose end tags may be left out (paragraphs, list items, options,
+    /// ruby annotations) while one is the current element, except those named `keep`.
+    fn end_implied(&mut self, keep: &str) {
+        const IMPLIED: [&str; 10] = [
+            "dd", "dt", "li", "option", "optgroup", "p", "rb", "rp", "rt", "rtc",
+        ];
+        while let Some(top) = self.open.last() {
+            if top.is(keep) || !IMPLIED.iter().any(|name| top.is(name)) {
+                break;
+            }
+            self.pop_to(self.open.len() - 1);
+        }
+    }
+
     /// Whether the parser ignores this start tag: parts of tables outside any table. Believing
     /// them open would let their end tags close what the parser keeps open.
     fn ignores(&self, name: &str) -> bool {
@@ -766,8 +780,29 @@ impl<'a> Nesting<'a> {
                     self.pop_to(i);
                 }
             }
-            "option" | "optgroup" if self.open.last().is_some_and(|e| e.is("option")) => {
-                self.pop_to(self.open.len() - 1);
+            "option" | "optgroup" | "hr" => {
+                if self.find(|e| e.is("select"), kind::SCOPE).is_some() {
+                    let keep = if name == "option" { "optgroup" } else { "" };
+                    self.end_implied(keep);
+                } else if name != "hr" && self.open.last().is_some_and(|e| e.is("option")) {
+                    self.pop_to(self.open.len() - 1);
+                }
+            }
+            "rb" | "rtc" | "rp" | "rt" => {
+                if self.find(|e| e.is("ruby"), kind::SCOPE).is_some() {
+                    let keep = if matches!(name, "rp" | "rt") {
+                        "rtc"
+                    } else {
+                        ""
+                    };
+                    self.end_implied(keep);
+                }
+            }
+            "select" | "input" | "button" => {
+                let target = if name == "button" { "button" } else { "select" };
+                if let Some(i) = self.find(|e| e.is(target), kind::SCOPE) {
+                    self.pop_to(i);
+                }
             }
             _ => {}
         }
@@ -1714,6 +1749,174 @@ mod tests {
                 }
                 Err(err) => prop_assert_eq!(err, FormatError::Empty),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod adhoc_fuzz {
+    use super::*;
+    use proptest::prelude::*;
+    const UNIT: &[&str] = &[
+        "<div>",
+        "</div>",
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<i id=1>",
+        "<i id=2>",
+        "</i>",
+        "<a>",
+        "</a>",
+        "<li>",
+        "</li>",
+        "<ul>",
+        "</ul>",
+        "<ol>",
+        "<dl>",
+        "<dt>",
+        "<dd>",
+        "</dl>",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th>",
+        "<tbody>",
+        "<caption>",
+        "<colgroup>",
+        "<col>",
+        "<svg>",
+        "</svg>",
+        "<math>",
+        "</math>",
+        "<mi>",
+        "<mtext>",
+        "<foreignObject>",
+        "<desc>",
+        "<title>",
+        "</title>",
+        "<style>",
+        "</style>",
+        "<script>",
+        "</script>",
+        "<textarea>",
+        "<select>",
+        "</select>",
+        "<option>",
+        "<optgroup>",
+        "<button>",
+        "</button>",
+        "<form>",
+        "</form>",
+        "<object>",
+        "</object>",
+        "<applet>",
+        "<marquee>",
+        "<template>",
+        "</template>",
+        "<noscript>",
+        "<h1>",
+        "<h2>",
+        "</h1>",
+        "<span>",
+        "</span>",
+        "<x>",
+        "</x>",
+        "<x/>",
+        "<div/>",
+        "<font color=red>",
+        "<nobr>",
+        "</nobr>",
+        "<em>",
+        "</em>",
+        "<frameset>",
+        "<iframe>",
+        "<xmp>",
+        "<body>",
+        "<html>",
+        "<head>",
+        "</body>",
+        "<br>",
+        "</br>",
+        "<hr>",
+        "<img>",
+        "<image>",
+        "<input>",
+        "<ruby>",
+        "<rt>",
+        "<center>",
+        "<pre>",
+        "<listing>",
+        "<path>",
+        "<g>",
+        "</g>",
+        "</foreignObject>",
+        "</desc>",
+        "</mtext>",
+        "<p/>",
+        "</ruby>",
+        "</rb>",
+        "<plaintext>",
+        "<noembed>",
+        "</noembed>",
+        "<noframes>",
+        "</iframe>",
+        "</xmp>",
+        "</textarea>",
+        "<keygen>",
+        "<frame>",
+        "</frameset>",
+        "<dialog>",
+        "<fieldset>",
+        "<rb>",
+        "<rp>",
+        "<rtc>",
+        "<isindex>",
+        "<search>",
+        "<main>",
+        "<annotation-xml>",
+        "</dd>",
+        "</h2>",
+        "</option>",
+        "</caption>",
+        "<thead>",
+        "<tfoot>",
+        "<label>",
+        "</label>",
+        "<q>",
+        "<s>",
+        "<u>",
+        "</u>",
+        "<big>",
+        "<small>",
+        "<code>",
+        "<strike>",
+        "<tt>",
+        "<menu>",
+        "<address>",
+        "<details>",
+        "<summary>",
+        "x",
+        " ",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "\"",
+        "'",
+    ];
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 8000, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn repeated_units_stay_shallow(unit in prop::collection::vec(prop::sample::select(UNIT), 1..14)) {
+            let html = unit.concat().repeat(1500);
+            let limited = limit_nesting(&html);
+            let (depth, _) = depth_and_size(&Document::from(limited.as_ref()));
+            prop_assert!(depth <= 4 * MAX_DEPTH, "depth {} for {:?}", depth, unit);
         }
     }
 }

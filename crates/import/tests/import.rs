@@ -231,3 +231,68 @@ fn hidden_files_are_ignored_and_unknown_ones_reported() {
         ]
     );
 }
+
+#[test]
+fn a_folder_mixing_every_format_imports_each_by_its_extension() {
+    let mut f = fresh();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../formats/tests/fixtures");
+    let dir = f.dir.path().join("mixed");
+    std::fs::create_dir_all(dir.join("tables")).unwrap();
+    std::fs::create_dir_all(dir.join("brat")).unwrap();
+    for (from, to) in [
+        ("docx/hostile.docx", "statement.docx"),
+        ("pdf/text.pdf", "report.pdf"),
+        ("html/news-article.html", "page.html"),
+        ("markdown/news-article.md", "notes.md"),
+    ] {
+        std::fs::copy(fixtures.join(from), dir.join(to)).unwrap();
+    }
+    std::fs::write(
+        dir.join("tables/a.csv"),
+        "title,text\nCSV one,First row\nCSV two,Second row\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("tables/b.jsonl"), "{\"text\":\"JSONL one 😀\"}\n").unwrap();
+    std::fs::write(dir.join("tables/c.json"), "[{\"text\":\"JSON one\"}]").unwrap();
+    std::fs::write(dir.join("brat/d.txt"), "Tammy Bruce spoke.").unwrap();
+    std::fs::write(dir.join("brat/d.ann"), "T1\tPER 0 11\tTammy Bruce\n").unwrap();
+    std::fs::write(dir.join("plain.txt"), "Plain article").unwrap();
+
+    let summary = import(&mut f, &Request::new(vec![dir]));
+    assert_eq!(summary.failed(), 0, "{:?}", summary.files);
+    let mut got = statuses(&summary);
+    got.sort();
+    let mut want: Vec<(String, &str)> = [
+        "d.txt",
+        "plain.txt",
+        "notes.md",
+        "page.html",
+        "report.pdf",
+        "statement.docx",
+        "a.csv",
+        "b.jsonl",
+        "c.json",
+    ]
+    .iter()
+    .map(|n| (n.to_string(), "imported"))
+    .collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert_eq!(summary.imported(), 10, "the CSV holds two articles");
+    let titles: Vec<String> = f
+        .project
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.title)
+        .collect();
+    for title in [
+        "CSV one",
+        "CSV two",
+        "JSONL one 😀",
+        "JSON one",
+        "Plain article",
+    ] {
+        assert!(titles.contains(&title.to_string()), "{title} in {titles:?}");
+    }
+}
