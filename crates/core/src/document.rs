@@ -85,11 +85,16 @@ fn first_line_title(text: &str) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    if line.chars().count() > TITLE_MAX_CHARS {
-        let cut: String = line.chars().take(TITLE_MAX_CHARS).collect();
+    cap_title(line)
+}
+
+/// Cuts a title longer than 200 characters at a character boundary, with an ellipsis.
+pub fn cap_title(title: &str) -> String {
+    if title.chars().count() > TITLE_MAX_CHARS {
+        let cut: String = title.chars().take(TITLE_MAX_CHARS).collect();
         format!("{}…", cut.trim_end())
     } else {
-        line.to_string()
+        title.to_string()
     }
 }
 

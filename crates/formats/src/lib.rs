@@ -21,6 +21,7 @@ pub mod html;
 pub mod markdown;
 pub mod pdf;
 pub mod plain;
+mod plaintext;
 pub mod table;
 
 use std::path::Path;

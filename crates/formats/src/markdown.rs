@@ -7,10 +7,11 @@
 //! smuggle script into the app. A YAML front matter block at the very top may give the title,
 //! date and author; its other keys are kept as metadata.
 
-use chrono::NaiveDate;
+use claimdesk_core::document::cap_title;
 use claimdesk_core::NewDocument;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use crate::plaintext::{date_prefix, Gap, PlainText};
 use crate::{decode, FormatError, ImportedDocument};
 
 /// Reads a Markdown file. `name` (the file name) becomes the document's source.
@@ -51,24 +52,6 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
 /// Whitespace, line breaks included, collapsed to single spaces.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Timestamps such as `2025-03-14T09:30:00Z` give their date: the first ten characters.
-fn date_prefix(text: &str) -> Option<NaiveDate> {
-    let head = text.trim().get(..10)?;
-    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
-}
-
-/// Titles longer than this are cut at a character boundary, with an ellipsis, as for plain text.
-const TITLE_MAX_CHARS: usize = 200;
-
-fn cap_title(title: &str) -> String {
-    if title.chars().count() > TITLE_MAX_CHARS {
-        let cut: String = title.chars().take(TITLE_MAX_CHARS).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        title.to_string()
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,15 +250,6 @@ struct Rendered {
     first_heading: Option<String>,
 }
 
-/// What separates the next piece of text from the last one; a stronger break wins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Gap {
-    None,
-    Space,
-    Line,
-    Paragraph,
-}
-
 /// Nested list items are indented two spaces a level, up to this many levels, so that a
 /// thousand nested lists cannot make the text quadratic in size.
 const MAX_INDENT_LEVELS: usize = 8;
@@ -288,12 +262,9 @@ const HIDDEN_INLINE: [&str; 13] = [
 ];
 
 struct Renderer {
-    out: String,
-    gap: Gap,
+    text: PlainText,
     /// The open lists: the next item's number, or `None` for bullets.
     lists: Vec<Option<u64>>,
-    /// A list item's marker, written before the item's first text.
-    marker: Option<String>,
     in_code_block: bool,
     /// Inside an image, whose description is no part of the text.
     in_image: usize,
@@ -310,10 +281,8 @@ struct Renderer {
 fn render(markdown: &str) -> Rendered {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut r = Renderer {
-        out: String::new(),
-        gap: Gap::None,
+        text: PlainText::default(),
         lists: Vec::new(),
-        marker: None,
         in_code_block: false,
         in_image: 0,
         hidden_html: None,
@@ -324,7 +293,7 @@ fn render(markdown: &str) -> Rendered {
     for event in Parser::new_ext(markdown, options) {
         r.event(event);
     }
-    let text = r.out.trim().to_string();
+    let text = r.text.finish();
     Rendered {
         text,
         first_heading: r.first_heading,
@@ -332,81 +301,14 @@ fn render(markdown: &str) -> Rendered {
 }
 
 impl Renderer {
-    fn gap(&mut self, gap: Gap) {
-        self.gap = self.gap.max(gap);
-    }
-
     /// The break around a block: a blank line, or a line break inside a list, whose items are
     /// kept together.
     fn block_gap(&mut self) {
         if self.lists.is_empty() {
-            self.gap(Gap::Paragraph);
+            self.text.gap(Gap::Paragraph);
         } else {
-            self.gap(Gap::Line);
+            self.text.gap(Gap::Line);
         }
-    }
-
-    /// Writes the pending separator and list marker before new text.
-    fn flush(&mut self) {
-        if !self.out.is_empty() {
-            match self.gap {
-                Gap::None => {}
-                Gap::Space => {
-                    if !self.out.ends_with(char::is_whitespace) {
-                        self.out.push(' ');
-                    }
-                }
-                Gap::Line => {
-                    self.trim_end();
-                    self.out.push('\n');
-                }
-                Gap::Paragraph => {
-                    self.trim_end();
-                    self.out.push_str("\n\n");
-                }
-            }
-        }
-        self.gap = Gap::None;
-        if let Some(marker) = self.marker.take() {
-            self.out.push_str(&marker);
-        }
-    }
-
-    fn trim_end(&mut self) {
-        let kept = self.out.trim_end().len();
-        self.out.truncate(kept);
-    }
-
-    /// Ordinary text: every run of whitespace becomes one space.
-    fn words(&mut self, text: &str) {
-        if text.starts_with(char::is_whitespace) {
-            self.gap(Gap::Space);
-        }
-        for (i, word) in text.split_whitespace().enumerate() {
-            if i > 0 {
-                self.gap(Gap::Space);
-            }
-            self.flush();
-            self.out.push_str(word);
-        }
-        if text.ends_with(char::is_whitespace) {
-            self.gap(Gap::Space);
-        }
-    }
-
-    /// Code, kept as written, except for blank lines right after a block break, which would
-    /// only widen the gap the break already made.
-    fn verbatim(&mut self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        self.flush();
-        let text = if self.out.is_empty() || self.out.ends_with('\n') {
-            text.trim_start_matches('\n')
-        } else {
-            text
-        };
-        self.out.push_str(text);
     }
 
     fn heading_text(&mut self, text: &str) {
@@ -425,9 +327,9 @@ impl Renderer {
                 }
                 self.heading_text(&text);
                 if self.in_code_block {
-                    self.verbatim(&text);
+                    self.text.verbatim(&text);
                 } else {
-                    self.words(&text);
+                    self.text.words(&text);
                 }
             }
             Event::Code(code) => {
@@ -435,16 +337,16 @@ impl Renderer {
                     return;
                 }
                 self.heading_text(&code);
-                self.verbatim(&code);
+                self.text.verbatim(&code);
             }
             Event::InlineHtml(html) => self.inline_html(&html),
             Event::SoftBreak => {
                 self.heading_text(" ");
-                self.gap(Gap::Space);
+                self.text.gap(Gap::Space);
             }
             Event::HardBreak => {
                 self.heading_text(" ");
-                self.gap(Gap::Line);
+                self.text.gap(Gap::Line);
             }
             Event::Rule => self.block_gap(),
             // Block HTML is dropped whole; footnotes, task markers and maths are not enabled.
@@ -474,7 +376,7 @@ impl Renderer {
                 self.lists.push(start);
             }
             Tag::Item => {
-                self.gap(Gap::Line);
+                self.text.gap(Gap::Line);
                 let levels = self.lists.len().saturating_sub(1).min(MAX_INDENT_LEVELS);
                 let mut marker = "  ".repeat(levels);
                 match self.lists.last_mut() {
@@ -484,16 +386,16 @@ impl Renderer {
                     }
                     _ => marker.push_str("- "),
                 }
-                self.marker = Some(marker);
+                self.text.prefix = Some(marker);
             }
             Tag::Table(_) => self.block_gap(),
             Tag::TableHead | Tag::TableRow => {
-                self.gap(Gap::Line);
+                self.text.gap(Gap::Line);
                 self.cells = 0;
             }
             Tag::TableCell if self.cells > 0 => {
-                self.flush();
-                self.out.push_str(" | ");
+                self.text.flush();
+                self.text.out.push_str(" | ");
             }
             Tag::Image { .. } => self.in_image += 1,
             _ => {}
@@ -521,10 +423,10 @@ impl Renderer {
                 self.block_gap();
             }
             TagEnd::Item => {
-                self.gap(Gap::Line);
-                self.marker = None;
+                self.text.gap(Gap::Line);
+                self.text.prefix = None;
             }
-            TagEnd::TableHead | TagEnd::TableRow => self.gap(Gap::Line),
+            TagEnd::TableHead | TagEnd::TableRow => self.text.gap(Gap::Line),
             TagEnd::TableCell => self.cells += 1,
             TagEnd::Image => self.in_image = self.in_image.saturating_sub(1),
             _ => {}
@@ -560,7 +462,7 @@ impl Renderer {
         if !closing && name.eq_ignore_ascii_case("br") {
             // A line break written as HTML still separates the words around it.
             self.heading_text(" ");
-            self.gap(Gap::Line);
+            self.text.gap(Gap::Line);
             return;
         }
         match self.hidden_html {
@@ -580,6 +482,7 @@ impl Renderer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
     use proptest::prelude::*;
 
     const NEWS: &[u8] = include_bytes!("../tests/fixtures/markdown/news-article.md");
@@ -745,7 +648,7 @@ mod tests {
             "First line same paragraph"
         );
         let long = format!("# {}\n", "🇺🇦".repeat(300));
-        assert_eq!(import(&long).title.chars().count(), TITLE_MAX_CHARS + 1);
+        assert_eq!(import(&long).title.chars().count(), 201);
     }
 
     #[test]
