@@ -816,6 +816,14 @@ mod tests {
         }
 
         #[test]
+        fn front_matter_of_any_shape_never_panics(
+            yaml in prop_oneof![any::<String>(), "[a-z:\\- \n'\"|>#\\[\\],~\\\\]{0,300}"]
+        ) {
+            let markdown = format!("---\n{yaml}\n---\nBody.\n");
+            let _ = parse(markdown.as_bytes(), "front.md");
+        }
+
+        #[test]
         fn markdown_soup_never_leaks_html(
             pieces in prop::collection::vec(prop::sample::select(SOUP), 0..80)
         ) {
