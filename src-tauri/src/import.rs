@@ -57,7 +57,13 @@ pub fn start(app: &AppHandle, paths: Vec<PathBuf>) -> Result<(), ErrorDto> {
     std::thread::spawn(move || {
         let result = (|| {
             let mut project = Project::open_existing(&project_path)?;
-            let request = Request::new(paths);
+            let mut request = Request::new(paths);
+            if let Some(mb) = std::env::var("CLAIMDESK_MAX_IMPORT_MB")
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+            {
+                request.max_file_bytes = mb.saturating_mul(1024 * 1024);
+            }
             let jobs = plan(&request);
             let mut last = Instant::now() - PROGRESS_EVERY;
             run(

@@ -137,4 +137,22 @@ describe('importing a dropped folder in the app', () => {
       await app.end();
     }
   });
+
+  it('refuses files over the size limit the app was given, with the reason', async () => {
+    const own = await startDriver({ CLAIMDESK_MAX_IMPORT_MB: '0' });
+    const project = path.join(tempDir(), 'limit.claimdesk');
+    const app = await launch(own, ['--project', project]);
+    try {
+      await invoke(app, 'import_paths', { paths: [path.join(ROOT, 'tests', 'fixtures', 'hostile-unicode.txt')] });
+      const summary = await app.waitFor('the refusal', () =>
+        app.execute(`const p = document.querySelector('[data-testid=import-summary]'); return p && p.textContent;`),
+      );
+      assert.equal(summary.trim(), '0 imported · 0 skipped · 1 failed');
+      const reason = await app.execute(`return document.querySelector('.problems li.failed').textContent;`);
+      assert.match(reason, /over the 0\.0 MB limit/);
+    } finally {
+      await app.end();
+      await own.stop();
+    }
+  });
 });
