@@ -18,7 +18,8 @@ use crate::import::ImportState;
 
 /// The open project and who is working on it.
 pub struct AppState {
-    pub project: Mutex<Project>,
+    /// The project, or why it could not be opened (every command then answers that).
+    pub project: Result<Mutex<Project>, ErrorDto>,
     pub project_path: PathBuf,
     pub annotator_id: i64,
     pub import: ImportState,
@@ -26,7 +27,8 @@ pub struct AppState {
 
 impl AppState {
     fn project(&self) -> Result<MutexGuard<'_, Project>, ErrorDto> {
-        self.project.lock().map_err(|_| ErrorDto {
+        let project = self.project.as_ref().map_err(Clone::clone)?;
+        project.lock().map_err(|_| ErrorDto {
             code: "internal",
             message: "an earlier command failed midway; restart Claimdesk".into(),
         })

@@ -43,6 +43,9 @@ pub fn start(app: &AppHandle, paths: Vec<PathBuf>) -> Result<(), ErrorDto> {
         return Ok(());
     }
     let state = app.state::<AppState>();
+    if let Err(error) = &state.project {
+        return Err(error.clone());
+    }
     if state.import.running.swap(true, Ordering::SeqCst) {
         return Err(ErrorDto {
             code: "import_running",

@@ -52,26 +52,29 @@ fn main() -> ExitCode {
     let opened = match &project {
         Some(path) => Project::open(path),
         None => Project::open_default(&annotator, now),
-    };
-    let mut project = match opened {
-        Ok(project) => project,
+    }
+    .and_then(|mut opened| {
+        let annotator_id = opened.annotator(&annotator, now)?;
+        Ok((opened, annotator_id))
+    });
+    // A project that cannot be opened still gets a window, which says why: launched from a
+    // desktop menu, nobody would see a message on standard error.
+    let state = match opened {
+        Ok((opened, annotator_id)) => AppState {
+            project_path: opened.path().to_path_buf(),
+            project: Ok(Mutex::new(opened)),
+            annotator_id,
+            import: Default::default(),
+        },
         Err(e) => {
             eprintln!("claimdesk: error[{}]: {e}", e.code());
-            return ExitCode::FAILURE;
+            AppState {
+                project_path: project.unwrap_or_default(),
+                project: Err(e.into()),
+                annotator_id: 0,
+                import: Default::default(),
+            }
         }
-    };
-    let annotator_id = match project.annotator(&annotator, now) {
-        Ok(id) => id,
-        Err(e) => {
-            eprintln!("claimdesk: error[{}]: {e}", e.code());
-            return ExitCode::FAILURE;
-        }
-    };
-    let state = AppState {
-        project_path: project.path().to_path_buf(),
-        project: Mutex::new(project),
-        annotator_id,
-        import: Default::default(),
     };
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

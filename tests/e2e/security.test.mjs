@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { APP, ROOT, cli, launch, startDriver, tempDir } from './support.mjs';
 
@@ -101,6 +101,27 @@ describe('capabilities', () => {
       args: [],
     });
     assert.equal(outcome, 'allowed 1');
+  });
+});
+
+describe('a file that is not a project', () => {
+  it('opens a window that says so, and leaves the file as it was', async () => {
+    const file = path.join(tempDir(), 'thesis.claimdesk');
+    const bytes = 'My thesis notes, not a database. '.repeat(100);
+    writeFileSync(file, bytes);
+    // WebKitWebDriver runs one session at a time, and this file's app is still open.
+    const own = await startDriver();
+    const other = await launch(own, ['--project', file]);
+    try {
+      const message = await other.execute(
+        `return document.querySelector('[data-testid=open-failure]')?.textContent;`,
+      );
+      assert.match(message, /Could not open the project: cannot open .*thesis\.claimdesk: it is not a Claimdesk project/);
+    } finally {
+      await other.end();
+      await own.stop();
+    }
+    assert.equal(readFileSync(file, 'utf8'), bytes);
   });
 });
 
