@@ -14,6 +14,7 @@
 //! ```
 
 pub mod annotation;
+pub mod dataset;
 pub mod document;
 pub mod history;
 pub mod imported;

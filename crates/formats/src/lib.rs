@@ -17,6 +17,7 @@ pub mod brat;
 pub mod decode;
 pub mod docx;
 mod error;
+pub mod export;
 pub mod html;
 pub mod markdown;
 pub mod pdf;
