@@ -33,6 +33,7 @@ mod network;
 mod output;
 mod spacy;
 mod tables;
+mod tokens;
 #[cfg(test)]
 pub(crate) mod testdata;
 mod w3c;
