@@ -19,7 +19,9 @@ pub mod document;
 pub mod history;
 pub mod imported;
 pub mod label;
+pub mod network;
 pub mod offsets;
+pub mod statement;
 
 pub use annotation::{Annotation, Relation};
 pub use document::{Document, DocumentSummary, NewDocument};
