@@ -1,30 +1,522 @@
-//! Discourse networks: GraphML, GEXF, CSV.
-use super::{ExportError, ExportOptions, Exporter, Output};
-use claimdesk_core::dataset::ProjectInfo;
+//! Discourse networks, as Discourse Network Analyzer exports them, in three notations.
+//!
+//! Each export is a folder with two networks: `actor-concept` (two-mode: actors and concepts,
+//! one edge per actor, concept and stance, weighted by the number of statements) and
+//! `actor-actor` (one-mode: `congruence` = concepts both actors code with the same stance,
+//! `conflict` = concepts one supports and the other opposes; `weight` = congruence + conflict,
+//! the concepts that tie the two, agreeing or not). GraphML and
+//! GEXF carry node attributes `label`, `kind` (actor/concept) and `entity_id`; the CSV variant
+//! writes `nodes.csv`, edge lists and matrices. The networks are computed in the core
+//! ([`claimdesk_core::network`]); the scope of the export (dates, labels, annotators) decides which
+//! statements go in.
+//!
+//! Only node keys and counts are kept until the end, never the texts.
+
+use std::io::{BufWriter, Write};
+
+use claimdesk_core::dataset::{DocumentRecord, ProjectInfo};
+use claimdesk_core::network::Networks;
+use claimdesk_core::statement::{statements, NodeKey};
+use claimdesk_core::Unit;
+
+use super::check::SpanCheck;
+use super::{ExportError, ExportOptions, ExportSummary, Exporter, Output};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Notation {
+    Graphml,
+    Gexf,
+    Csv,
+}
+
+struct NetworkExport {
+    notation: Notation,
+    project: ProjectInfo,
+    out: Box<dyn Output>,
+    networks: Networks,
+    summary: ExportSummary,
+}
+
+fn start(
+    notation: Notation,
+    project: &ProjectInfo,
+    out: Box<dyn Output>,
+) -> Result<Box<dyn Exporter>, ExportError> {
+    Ok(Box::new(NetworkExport {
+        notation,
+        project: project.clone(),
+        out,
+        networks: Networks::default(),
+        summary: ExportSummary::default(),
+    }))
+}
 
 pub(super) fn new_graphml(
     project: &ProjectInfo,
-    options: &ExportOptions,
+    _options: &ExportOptions,
     out: Box<dyn Output>,
 ) -> Result<Box<dyn Exporter>, ExportError> {
-    let _ = (project, options, out);
-    Err(ExportError::Invalid("not written yet".into()))
+    start(Notation::Graphml, project, out)
 }
 
 pub(super) fn new_gexf(
     project: &ProjectInfo,
-    options: &ExportOptions,
+    _options: &ExportOptions,
     out: Box<dyn Output>,
 ) -> Result<Box<dyn Exporter>, ExportError> {
-    let _ = (project, options, out);
-    Err(ExportError::Invalid("not written yet".into()))
+    start(Notation::Gexf, project, out)
 }
 
 pub(super) fn new_csv(
     project: &ProjectInfo,
-    options: &ExportOptions,
+    _options: &ExportOptions,
     out: Box<dyn Output>,
 ) -> Result<Box<dyn Exporter>, ExportError> {
-    let _ = (project, options, out);
-    Err(ExportError::Invalid("not written yet".into()))
+    start(Notation::Csv, project, out)
+}
+
+impl Exporter for NetworkExport {
+    fn document(&mut self, doc: &DocumentRecord) -> Result<(), ExportError> {
+        let check = SpanCheck::new(doc);
+        let statements = statements(doc, &self.project);
+        for s in &statements {
+            // The statements' mentions are what the network stands on: check them like spans.
+            for id in [s.actor_annotation_id, s.claim_annotation_id] {
+                if let Some(a) = doc.annotation(id) {
+                    check.span(a.id, Unit::CodePoint, a.start, a.end)?;
+                    self.summary.spans_checked += 1;
+                }
+            }
+            self.networks.add(s);
+        }
+        self.summary.documents += 1;
+        self.summary.annotations += doc.annotations.len();
+        self.summary.relations += doc.relations.len();
+        self.summary.statements += statements.len();
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<ExportSummary, ExportError> {
+        match self.notation {
+            Notation::Graphml => {
+                let f = self.out.create("actor-concept.graphml")?;
+                graphml_two_mode(&self.networks, f)?;
+                let f = self.out.create("actor-actor.graphml")?;
+                graphml_one_mode(&self.networks, f)?;
+            }
+            Notation::Gexf => {
+                let f = self.out.create("actor-concept.gexf")?;
+                gexf_two_mode(&self.networks, f)?;
+                let f = self.out.create("actor-actor.gexf")?;
+                gexf_one_mode(&self.networks, f)?;
+            }
+            Notation::Csv => csv_files(&self.networks, self.out.as_mut())?,
+        }
+        Ok(self.summary)
+    }
+}
+
+/// XML text for attribute values and content. Line breaks and tabs are written as character
+/// references so parsers do not normalise them; characters XML 1.0 cannot hold become U+FFFD.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{0}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn entity(n: &NodeKey) -> String {
+    n.entity_id.map(|id| id.to_string()).unwrap_or_default()
+}
+
+fn graphml_header(w: &mut impl Write, keys: &[(&str, &str, &str, &str)]) -> std::io::Result<()> {
+    writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        w,
+        r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">"#
+    )?;
+    for (id, domain, name, kind) in keys {
+        writeln!(
+            w,
+            r#"  <key id="{id}" for="{domain}" attr.name="{name}" attr.type="{kind}"/>"#
+        )?;
+    }
+    Ok(())
+}
+
+fn graphml_nodes<'n>(
+    w: &mut impl Write,
+    nodes: impl IntoIterator<Item = &'n NodeKey>,
+) -> std::io::Result<()> {
+    for n in nodes {
+        writeln!(
+            w,
+            r#"    <node id="{}"><data key="label">{}</data><data key="kind">{}</data><data key="entity_id">{}</data></node>"#,
+            xml(&n.id),
+            xml(&n.label),
+            n.kind,
+            entity(n)
+        )?;
+    }
+    Ok(())
+}
+
+const NODE_KEYS: [(&str, &str, &str, &str); 3] = [
+    ("label", "node", "label", "string"),
+    ("kind", "node", "kind", "string"),
+    ("entity_id", "node", "entity_id", "string"),
+];
+
+fn graphml_two_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Result<()> {
+    let mut w = BufWriter::new(file);
+    let mut keys = NODE_KEYS.to_vec();
+    keys.push(("stance", "edge", "stance", "string"));
+    keys.push(("weight", "edge", "weight", "double"));
+    graphml_header(&mut w, &keys)?;
+    writeln!(w, r#"  <graph id="actor-concept" edgedefault="directed">"#)?;
+    graphml_nodes(&mut w, n.nodes())?;
+    for (i, e) in n.concept_edges().iter().enumerate() {
+        writeln!(
+            w,
+            r#"    <edge id="e{i}" source="{}" target="{}"><data key="stance">{}</data><data key="weight">{}</data></edge>"#,
+            xml(&e.actor.id),
+            xml(&e.concept.id),
+            xml(e.stance),
+            e.weight
+        )?;
+    }
+    writeln!(w, "  </graph>\n</graphml>")?;
+    w.flush()
+}
+
+fn graphml_one_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Result<()> {
+    let mut w = BufWriter::new(file);
+    let mut keys = NODE_KEYS.to_vec();
+    keys.push(("congruence", "edge", "congruence", "double"));
+    keys.push(("conflict", "edge", "conflict", "double"));
+    keys.push(("weight", "edge", "weight", "double"));
+    graphml_header(&mut w, &keys)?;
+    writeln!(w, r#"  <graph id="actor-actor" edgedefault="undirected">"#)?;
+    graphml_nodes(&mut w, n.actors())?;
+    for (i, e) in n.actor_edges().iter().enumerate() {
+        writeln!(
+            w,
+            r#"    <edge id="e{i}" source="{}" target="{}"><data key="congruence">{}</data><data key="conflict">{}</data><data key="weight">{}</data></edge>"#,
+            xml(&e.source.id),
+            xml(&e.target.id),
+            e.congruence,
+            e.conflict,
+            e.congruence + e.conflict
+        )?;
+    }
+    writeln!(w, "  </graph>\n</graphml>")?;
+    w.flush()
+}
+
+fn gexf_open(
+    w: &mut impl Write,
+    edge_type: &str,
+    edge_attributes: &[(&str, &str)],
+) -> std::io::Result<()> {
+    writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        w,
+        r#"<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">"#
+    )?;
+    writeln!(w, r#"  <meta><creator>Claimdesk</creator></meta>"#)?;
+    writeln!(
+        w,
+        r#"  <graph mode="static" defaultedgetype="{edge_type}">"#
+    )?;
+    writeln!(w, r#"    <attributes class="node">"#)?;
+    writeln!(
+        w,
+        r#"      <attribute id="kind" title="kind" type="string"/>"#
+    )?;
+    writeln!(
+        w,
+        r#"      <attribute id="entity_id" title="entity_id" type="string"/>"#
+    )?;
+    writeln!(w, r#"    </attributes>"#)?;
+    writeln!(w, r#"    <attributes class="edge">"#)?;
+    for (id, kind) in edge_attributes {
+        writeln!(
+            w,
+            r#"      <attribute id="{id}" title="{id}" type="{kind}"/>"#
+        )?;
+    }
+    writeln!(w, r#"    </attributes>"#)
+}
+
+fn gexf_nodes<'n>(
+    w: &mut impl Write,
+    nodes: impl IntoIterator<Item = &'n NodeKey>,
+) -> std::io::Result<()> {
+    writeln!(w, "    <nodes>")?;
+    for n in nodes {
+        writeln!(
+            w,
+            r#"      <node id="{}" label="{}"><attvalues><attvalue for="kind" value="{}"/><attvalue for="entity_id" value="{}"/></attvalues></node>"#,
+            xml(&n.id),
+            xml(&n.label),
+            n.kind,
+            entity(n)
+        )?;
+    }
+    writeln!(w, "    </nodes>")
+}
+
+fn gexf_two_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Result<()> {
+    let mut w = BufWriter::new(file);
+    gexf_open(&mut w, "directed", &[("stance", "string")])?;
+    gexf_nodes(&mut w, n.nodes())?;
+    writeln!(w, "    <edges>")?;
+    for (i, e) in n.concept_edges().iter().enumerate() {
+        writeln!(
+            w,
+            r#"      <edge id="{i}" source="{}" target="{}" weight="{}"><attvalues><attvalue for="stance" value="{}"/></attvalues></edge>"#,
+            xml(&e.actor.id),
+            xml(&e.concept.id),
+            e.weight,
+            xml(e.stance)
+        )?;
+    }
+    writeln!(w, "    </edges>\n  </graph>\n</gexf>")?;
+    w.flush()
+}
+
+fn gexf_one_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Result<()> {
+    let mut w = BufWriter::new(file);
+    gexf_open(
+        &mut w,
+        "undirected",
+        &[("congruence", "integer"), ("conflict", "integer")],
+    )?;
+    gexf_nodes(&mut w, n.actors())?;
+    writeln!(w, "    <edges>")?;
+    for (i, e) in n.actor_edges().iter().enumerate() {
+        writeln!(
+            w,
+            r#"      <edge id="{i}" source="{}" target="{}" weight="{}"><attvalues><attvalue for="congruence" value="{}"/><attvalue for="conflict" value="{}"/></attvalues></edge>"#,
+            xml(&e.source.id),
+            xml(&e.target.id),
+            e.congruence + e.conflict,
+            e.congruence,
+            e.conflict
+        )?;
+    }
+    writeln!(w, "    </edges>\n  </graph>\n</gexf>")?;
+    w.flush()
+}
+
+fn csv_writer(
+    out: &mut dyn Output,
+    name: &str,
+) -> Result<csv::Writer<Box<dyn Write + Send>>, ExportError> {
+    Ok(csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out.create(name)?))
+}
+
+fn csv_error(e: csv::Error) -> ExportError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => ExportError::Io(e),
+        other => ExportError::Invalid(format!("{other:?}")),
+    }
+}
+
+fn csv_files(n: &Networks, out: &mut dyn Output) -> Result<(), ExportError> {
+    let mut nodes = csv_writer(out, "nodes.csv")?;
+    nodes
+        .write_record(["id", "label", "kind", "entity_id"])
+        .map_err(csv_error)?;
+    for node in n.nodes() {
+        nodes
+            .write_record([node.id.as_str(), &node.label, node.kind, &entity(node)])
+            .map_err(csv_error)?;
+    }
+    nodes.flush()?;
+
+    let concept_edges = n.concept_edges();
+    let mut edges = csv_writer(out, "actor-concept-edges.csv")?;
+    edges
+        .write_record(["source", "target", "stance", "weight"])
+        .map_err(csv_error)?;
+    for e in &concept_edges {
+        edges
+            .write_record([&e.actor.id, &e.concept.id, e.stance, &e.weight.to_string()])
+            .map_err(csv_error)?;
+    }
+    edges.flush()?;
+
+    let actor_edges = n.actor_edges();
+    let mut edges = csv_writer(out, "actor-actor-edges.csv")?;
+    edges
+        .write_record(["source", "target", "congruence", "conflict"])
+        .map_err(csv_error)?;
+    for e in &actor_edges {
+        edges
+            .write_record([
+                e.source.id.as_str(),
+                &e.target.id,
+                &e.congruence.to_string(),
+                &e.conflict.to_string(),
+            ])
+            .map_err(csv_error)?;
+    }
+    edges.flush()?;
+
+    // Matrices: rows and columns by node id, a leading column with the row's id.
+    let actors = n.actors();
+    let concepts = n.concepts();
+    let position = |nodes: &[&NodeKey], id: &str| nodes.iter().position(|n| n.id == id);
+    let mut two_mode = vec![vec![0usize; concepts.len()]; actors.len()];
+    for e in &concept_edges {
+        if let (Some(r), Some(c)) = (
+            position(&actors, &e.actor.id),
+            position(&concepts, &e.concept.id),
+        ) {
+            two_mode[r][c] += e.weight;
+        }
+    }
+    matrix(
+        out,
+        "actor-concept-matrix.csv",
+        &actors,
+        &concepts,
+        &two_mode,
+    )?;
+    let mut congruence = vec![vec![0usize; actors.len()]; actors.len()];
+    let mut conflict = congruence.clone();
+    for e in &actor_edges {
+        if let (Some(a), Some(b)) = (
+            position(&actors, &e.source.id),
+            position(&actors, &e.target.id),
+        ) {
+            congruence[a][b] = e.congruence;
+            congruence[b][a] = e.congruence;
+            conflict[a][b] = e.conflict;
+            conflict[b][a] = e.conflict;
+        }
+    }
+    matrix(
+        out,
+        "actor-actor-congruence-matrix.csv",
+        &actors,
+        &actors,
+        &congruence,
+    )?;
+    matrix(
+        out,
+        "actor-actor-conflict-matrix.csv",
+        &actors,
+        &actors,
+        &conflict,
+    )?;
+    Ok(())
+}
+
+fn matrix(
+    out: &mut dyn Output,
+    name: &str,
+    rows: &[&NodeKey],
+    columns: &[&NodeKey],
+    cells: &[Vec<usize>],
+) -> Result<(), ExportError> {
+    let mut w = csv_writer(out, name)?;
+    let mut header = vec![String::new()];
+    header.extend(columns.iter().map(|c| c.id.clone()));
+    w.write_record(&header).map_err(csv_error)?;
+    for (row, values) in rows.iter().zip(cells) {
+        let mut record = vec![row.id.clone()];
+        record.extend(values.iter().map(usize::to_string));
+        w.write_record(&record).map_err(csv_error)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::testdata;
+    use crate::export::{exporter, ExportFormat, MemoryOutput};
+
+    fn export(format: ExportFormat) -> MemoryOutput {
+        let out = MemoryOutput::default();
+        let mut e = exporter(
+            format,
+            &testdata::project(),
+            &ExportOptions::default(),
+            Box::new(out.clone()),
+        )
+        .unwrap();
+        for d in testdata::documents() {
+            e.document(&d).unwrap();
+        }
+        let summary = e.finish().unwrap();
+        assert_eq!(summary.statements, 4);
+        out
+    }
+
+    fn text(out: &MemoryOutput, name: &str) -> String {
+        String::from_utf8(out.file(name).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn putin_and_zelensky_conflict_over_the_ceasefire() {
+        let out = export(ExportFormat::NetworkCsv);
+        assert_eq!(
+            text(&out, "actor-actor-edges.csv"),
+            "source,target,congruence,conflict\r\nactor:1,actor:4,0,1\r\n"
+        );
+        let conflict = text(&out, "actor-actor-conflict-matrix.csv");
+        assert!(
+            conflict
+                .starts_with(",actor:1,actor:2,actor:4,actor:text:الوزير\r\nactor:1,0,0,1,0\r\n"),
+            "{conflict}"
+        );
+    }
+
+    #[test]
+    fn the_two_mode_network_has_one_edge_per_actor_concept_and_stance() {
+        let out = export(ExportFormat::NetworkCsv);
+        let edges = text(&out, "actor-concept-edges.csv");
+        assert!(edges.contains("actor:1,concept:3,oppose,1\r\n"));
+        assert!(edges.contains("actor:4,concept:3,support,1\r\n"));
+        assert!(edges.contains("actor:text:الوزير,concept:text:השלום קרוב,,1\r\n"));
+        assert_eq!(edges.lines().count(), 5);
+    }
+
+    #[test]
+    fn graphml_and_gexf_name_nodes_by_entity() {
+        let g = text(&export(ExportFormat::Graphml), "actor-concept.graphml");
+        assert!(g.contains(r#"<node id="actor:1"><data key="label">Vladimir Putin</data>"#));
+        assert!(g.contains(r#"edgedefault="directed""#));
+        let x = text(&export(ExportFormat::Gexf), "actor-actor.gexf");
+        assert!(
+            x.contains(r#"<edge id="0" source="actor:1" target="actor:4" weight="1">"#),
+            "{x}"
+        );
+    }
+
+    #[test]
+    fn line_breaks_and_markup_in_labels_are_escaped() {
+        assert_eq!(
+            xml("a<b>\r\n\"c\"\u{1}"),
+            "a&lt;b&gt;&#13;&#10;&quot;c&quot;\u{fffd}"
+        );
+    }
 }
