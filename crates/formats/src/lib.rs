@@ -20,6 +20,7 @@ mod error;
 pub mod export;
 pub mod html;
 pub mod markdown;
+pub mod native;
 pub mod pdf;
 pub mod plain;
 mod plaintext;

@@ -23,8 +23,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use claimdesk_formats::{brat, import_bytes, Format, FormatError, ImportOptions, ImportedDocument};
-use claimdesk_store::{ImportOutcome, Project, StoreError};
+use claimdesk_formats::{
+    brat, import_bytes, native, Format, FormatError, ImportOptions, ImportedDocument,
+};
+use claimdesk_store::{Batch, ImportOutcome, Project, StoreError};
 
 /// The default size limit for one file.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
@@ -318,18 +320,21 @@ pub fn run(
             summary.cancelled = true;
             break;
         }
-        let outcome = match read_job(&job, request, size) {
-            Err(failure) => failure,
-            Ok(docs) => match batch.add_all(&docs) {
-                Ok(outcomes) => stored(&docs, outcomes),
-                // A store error that is about the data fails this file only; one about the
-                // database itself (disk full, I/O) stops the run.
-                Err(e @ (StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Corrupt(_))) => {
-                    return Err(e)
-                }
-                Err(e) => FileOutcome::Failed {
-                    code: e.code(),
-                    reason: e.to_string(),
+        let outcome = match native_path(&job) {
+            Some(path) => restore_file(&mut batch, path)?,
+            None => match read_job(&job, request, size) {
+                Err(failure) => failure,
+                Ok(docs) => match batch.add_all(&docs) {
+                    Ok(outcomes) => stored(&docs, outcomes),
+                    // A store error that is about the data fails this file only; one about the
+                    // database itself (disk full, I/O) stops the run.
+                    Err(
+                        e @ (StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Corrupt(_)),
+                    ) => return Err(e),
+                    Err(e) => FileOutcome::Failed {
+                        code: e.code(),
+                        reason: e.to_string(),
+                    },
                 },
             },
         };
@@ -354,6 +359,68 @@ pub fn run(
     Ok(summary)
 }
 
+/// The path of a job that is Claimdesk's own JSON Lines export, which is restored as a stream
+/// (so the size limit, meant for files read whole, does not apply to it).
+fn native_path(job: &Job) -> Option<&Path> {
+    let Job::File { path, format } = job else {
+        return None;
+    };
+    if !matches!(format, Format::Jsonl | Format::Json) {
+        return None;
+    }
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .ok()?;
+    claimdesk_formats::native::is_native(&head[..n]).then_some(path.as_path())
+}
+
+/// Restores a native export: every document or none. Only a failure of the project itself is
+/// an `Err`; a bad file is a failed outcome.
+fn restore_file(batch: &mut Batch<'_>, path: &Path) -> Result<FileOutcome, StoreError> {
+    let failed = |code: &'static str, reason: String| FileOutcome::Failed { code, reason };
+    let file = match std::fs::File::open(path) {
+        Ok(file) => std::io::BufReader::with_capacity(1 << 20, file),
+        Err(e) => return Ok(failed("unreadable", format!("cannot read the file: {e}"))),
+    };
+    let (header, mut reader) = match native::Reader::new(file) {
+        Ok(read) => read,
+        Err(e) => return Ok(failed(e.code(), e.to_string())),
+    };
+    batch.begin_group()?;
+    let result = (|| -> Result<FileOutcome, StoreError> {
+        let mut restore = batch.begin_restore(&header)?;
+        let (mut documents, mut duplicates) = (Vec::new(), Vec::new());
+        while let Some(doc) = reader.next_document() {
+            let doc = match doc {
+                Ok(doc) => doc,
+                Err(e) => return Ok(failed(e.code(), e.to_string())),
+            };
+            match batch.restore(&mut restore, &doc) {
+                Ok(ImportOutcome::Imported(id)) => documents.push(ImportedRef {
+                    id,
+                    title: doc.title.clone(),
+                    annotations: doc.annotations.len(),
+                }),
+                Ok(ImportOutcome::Duplicate(id)) => duplicates.push(id),
+                Err(e @ (StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Corrupt(_))) => {
+                    return Err(e)
+                }
+                Err(e) => {
+                    return Ok(failed(e.code(), format!("line {}: {e}", reader.line())));
+                }
+            }
+        }
+        Ok(stored_refs(documents, duplicates))
+    })();
+    let keep = matches!(
+        result,
+        Ok(FileOutcome::Imported { .. } | FileOutcome::Skipped { .. })
+    );
+    batch.end_group(keep)?;
+    result
+}
+
 fn job_size(job: &Job) -> u64 {
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     match job {
@@ -376,6 +443,10 @@ fn stored(docs: &[ImportedDocument], outcomes: Vec<ImportOutcome>) -> FileOutcom
             ImportOutcome::Duplicate(id) => duplicates.push(id),
         }
     }
+    stored_refs(documents, duplicates)
+}
+
+fn stored_refs(documents: Vec<ImportedRef>, duplicates: Vec<i64>) -> FileOutcome {
     if documents.is_empty() && !duplicates.is_empty() {
         let ids: Vec<String> = duplicates.iter().map(|id| format!("#{id}")).collect();
         return FileOutcome::Skipped {

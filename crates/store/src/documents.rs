@@ -67,30 +67,34 @@ impl Project {
 
     /// The project's labels, in schema order.
     pub fn labels(&self) -> Result<Vec<Label>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, colour, hotkey, attributes FROM labels ORDER BY position, id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, name, colour, hotkey, attributes) = row?;
-            Ok(Label {
-                id,
-                name,
-                colour,
-                hotkey,
-                attributes: serde_json::from_str(&attributes)?,
-            })
-        })
-        .collect()
+        read_labels(&self.conn)
     }
+}
+
+pub(crate) fn read_labels(conn: &rusqlite::Connection) -> Result<Vec<Label>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, colour, hotkey, attributes FROM labels ORDER BY position, id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (id, name, colour, hotkey, attributes) = row?;
+        Ok(Label {
+            id,
+            name,
+            colour,
+            hotkey,
+            attributes: serde_json::from_str(&attributes)?,
+        })
+    })
+    .collect()
 }
 
 fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>> {
@@ -101,7 +105,7 @@ fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>> {
     .transpose()
 }
 
-fn read_document(r: &Row<'_>) -> Result<Document> {
+pub(crate) fn read_document(r: &Row<'_>) -> Result<Document> {
     Ok(Document {
         id: r.get(0)?,
         text: r.get(1)?,

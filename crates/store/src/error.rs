@@ -34,6 +34,8 @@ pub enum StoreError {
     Offset(#[from] OffsetError),
     #[error("cannot import the document: {0}")]
     Import(String),
+    #[error("cannot search for {0}; check the quotes and operators of the query")]
+    BadSearch(String),
     #[error("the project file is damaged: {0}")]
     Corrupt(String),
     #[error("the project file holds malformed data: {0}")]
@@ -61,6 +63,7 @@ impl StoreError {
             StoreError::Offset(OffsetError::InsideCharacter { .. }) => "offset_inside_character",
             StoreError::Offset(OffsetError::Reversed { .. }) => "offset_reversed",
             StoreError::Import(_) => "import_invalid",
+            StoreError::BadSearch(_) => "bad_search",
             StoreError::Corrupt(_) | StoreError::Json(_) => "project_corrupt",
             StoreError::Sqlite(_) => "database_error",
             StoreError::Io(_) => "io_error",

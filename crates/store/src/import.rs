@@ -36,10 +36,10 @@ const PALETTE: [&str; 8] = [
 /// An import in progress. Dropping it without [`Batch::commit`] rolls back what was added since
 /// the last checkpoint.
 pub struct Batch<'p> {
-    conn: &'p Connection,
-    annotator_id: i64,
-    at: String,
-    labels: HashMap<String, i64>,
+    pub(crate) conn: &'p Connection,
+    pub(crate) annotator_id: i64,
+    pub(crate) at: String,
+    pub(crate) labels: HashMap<String, i64>,
     /// Documents with ids above this are not in the full-text index yet.
     indexed_upto: i64,
     open: bool,
@@ -81,7 +81,7 @@ impl Project {
 }
 
 impl Batch<'_> {
-    fn load_labels(&mut self) -> Result<()> {
+    pub(crate) fn load_labels(&mut self) -> Result<()> {
         let mut stmt = self.conn.prepare_cached("SELECT name, id FROM labels")?;
         self.labels = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -159,7 +159,7 @@ impl Batch<'_> {
         Ok(())
     }
 
-    fn label_id(&mut self, name: &str) -> Result<i64> {
+    pub(crate) fn label_id(&mut self, name: &str) -> Result<i64> {
         if let Some(&id) = self.labels.get(name) {
             return Ok(id);
         }

@@ -22,15 +22,18 @@
 //! A call that returns `Err` has changed nothing.
 
 mod annotations;
+mod dataset;
 mod default_project;
 mod documents;
 mod error;
 mod history;
 mod import;
 mod open;
+mod restore;
 mod time;
 
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use error::{Result, StoreError};
 pub use import::{Batch, ImportOutcome};
 pub use open::{Durability, Project, SCHEMA_VERSION};
+pub use restore::Restore;

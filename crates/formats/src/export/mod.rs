@@ -27,7 +27,7 @@ pub mod check;
 mod columnar;
 mod conll;
 mod doccano;
-mod jsonl;
+pub mod jsonl;
 mod label_studio;
 mod network;
 mod output;

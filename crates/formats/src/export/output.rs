@@ -13,8 +13,10 @@ pub trait Output: Send {
 /// An [`Output`] kept in memory, for tests and small previews.
 #[derive(Clone, Default)]
 pub struct MemoryOutput {
-    files: Arc<Mutex<BTreeMap<String, Arc<Mutex<Vec<u8>>>>>>,
+    files: Arc<Mutex<BTreeMap<String, Buffer>>>,
 }
+
+type Buffer = Arc<Mutex<Vec<u8>>>;
 
 impl MemoryOutput {
     /// The bytes written to `name` so far.

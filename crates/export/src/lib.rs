@@ -1,0 +1,373 @@
+//! Export runs: the part of exporting that touches files. It reads a scope of the project one
+//! document at a time, streams it through a `claimdesk-formats` exporter into a temporary file
+//! or folder beside the destination, and only when the whole export has been written and has
+//! passed its self-check moves it into place — with an atomic rename, so the destination holds
+//! either the previous export or the new one, never half of one. The CLI and the app both
+//! drive it.
+//!
+//! ```no_run
+//! use std::sync::atomic::AtomicBool;
+//! use claimdesk_core::dataset::Scope;
+//! use claimdesk_export::{run, Request};
+//! use claimdesk_formats::export::ExportFormat;
+//! # let project = claimdesk_store::Project::open("p.claimdesk".as_ref())?;
+//! let request = Request::new(ExportFormat::Csv, "tables".into(), Scope::everything());
+//! let done = run(&project, &request, &AtomicBool::new(false), |p| {
+//!     eprintln!("{}/{}", p.documents_done, p.documents_total);
+//! })?;
+//! println!("{} statements in {}", done.summary.statements, done.path.display());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! What it may touch on disk: the destination (a file, or the files the format names inside
+//! the destination folder) and one temporary entry beside it, named `.<destination>.partial-*`,
+//! which is removed whatever happens.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use claimdesk_core::dataset::Scope;
+use claimdesk_formats::export::{
+    exporter, ExportError, ExportFormat, ExportOptions, ExportSummary, Layout, Output,
+};
+use claimdesk_store::{Project, StoreError};
+
+/// What to export and where.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub format: ExportFormat,
+    /// A file for single-file formats, a folder for folder formats. An existing folder given
+    /// for a single-file format receives the format's default file name inside it.
+    pub destination: PathBuf,
+    pub scope: Scope,
+    pub options: ExportOptions,
+}
+
+impl Request {
+    pub fn new(format: ExportFormat, destination: PathBuf, scope: Scope) -> Request {
+        Request {
+            format,
+            destination,
+            scope,
+            options: ExportOptions::default(),
+        }
+    }
+}
+
+/// Where a run is, for progress bars.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub documents_done: usize,
+    pub documents_total: usize,
+    pub bytes_written: u64,
+}
+
+/// A finished export.
+#[derive(Clone, Debug, Serialize)]
+pub struct Done {
+    pub summary: ExportSummary,
+    /// The file or folder written.
+    pub path: PathBuf,
+    /// The files written, relative to `path` for folder formats.
+    pub files: Vec<String>,
+    pub bytes: u64,
+}
+
+/// Why an export did not finish. Nothing was left at the destination.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error("cannot export to {path}: {reason}")]
+    Destination { path: PathBuf, reason: String },
+    #[error("the export was cancelled; nothing was written")]
+    Cancelled,
+}
+
+impl Failure {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Failure::Store(e) => e.code(),
+            Failure::Export(e) => e.code(),
+            Failure::Destination { .. } => "bad_destination",
+            Failure::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Export(ExportError::Io(e))
+    }
+}
+
+/// Exports `request.scope` of `project`. Checks `cancel` between documents.
+pub fn run(
+    project: &Project,
+    request: &Request,
+    cancel: &AtomicBool,
+    mut on_progress: impl FnMut(&Progress),
+) -> Result<Done, Failure> {
+    let destination = resolve_destination(request)?;
+    let layout = request.format.layout();
+    let staging = Staging::new(&destination, layout)?;
+    let bytes = Arc::new(AtomicU64::new(0));
+    let output = StagingOutput {
+        root: staging.path.clone(),
+        layout,
+        files: Vec::new(),
+        bytes: bytes.clone(),
+        created: Arc::new(std::sync::Mutex::new(Vec::new())),
+    };
+    let created = output.created.clone();
+
+    let info = project.project_info()?;
+    let documents_total = project.scope_documents(&request.scope)?.len();
+    let mut export = exporter(request.format, &info, &request.options, Box::new(output))?;
+    let mut progress = Progress {
+        documents_done: 0,
+        documents_total,
+        bytes_written: 0,
+    };
+    on_progress(&progress);
+    project.read_scope(&request.scope, |doc| -> Result<(), Failure> {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Failure::Cancelled);
+        }
+        export.document(&doc)?;
+        progress.documents_done += 1;
+        progress.bytes_written = bytes.load(Ordering::Relaxed);
+        on_progress(&progress);
+        Ok(())
+    })?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(Failure::Cancelled);
+    }
+    let summary = export.finish()?;
+    let files = created.lock().map(|f| f.clone()).unwrap_or_default();
+    let total = bytes.load(Ordering::Relaxed);
+    staging.commit(&files)?;
+    progress.bytes_written = total;
+    on_progress(&progress);
+    Ok(Done {
+        summary,
+        path: destination,
+        files,
+        bytes: total,
+    })
+}
+
+fn resolve_destination(request: &Request) -> Result<PathBuf, Failure> {
+    let bad = |reason: &str| Failure::Destination {
+        path: request.destination.clone(),
+        reason: reason.to_string(),
+    };
+    let mut destination = request.destination.clone();
+    if destination.as_os_str().is_empty() {
+        return Err(bad("no destination given"));
+    }
+    if request.format.layout() == Layout::File && destination.is_dir() {
+        destination.push(request.format.default_name());
+    }
+    match (request.format.layout(), fs::symlink_metadata(&destination)) {
+        (_, Ok(meta)) if meta.file_type().is_symlink() => {
+            return Err(bad("it is a symbolic link; choose the real path"))
+        }
+        (Layout::File, Ok(meta)) if meta.is_dir() => return Err(bad("it is a folder")),
+        (Layout::Folder, Ok(meta)) if !meta.is_dir() => {
+            return Err(bad(
+                "this format writes a folder, and a file of that name exists",
+            ))
+        }
+        _ => {}
+    }
+    let parent = destination
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(bad("its folder does not exist"));
+    }
+    if destination.file_name().is_none() {
+        return Err(bad("it names no file"));
+    }
+    Ok(destination)
+}
+
+/// The temporary file or folder an export is written into, beside the destination (on the same
+/// file system, so the final rename is atomic). Removed on drop unless committed.
+struct Staging {
+    path: PathBuf,
+    destination: PathBuf,
+    layout: Layout,
+    committed: bool,
+}
+
+impl Staging {
+    fn new(destination: &Path, layout: Layout) -> Result<Staging, Failure> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let name = destination
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parent = destination.parent().unwrap_or(Path::new("."));
+        let path = parent.join(format!(
+            ".{name}.partial-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        if layout == Layout::Folder {
+            fs::create_dir(&path)?;
+        }
+        Ok(Staging {
+            path,
+            destination: destination.to_path_buf(),
+            layout,
+            committed: false,
+        })
+    }
+
+    /// Moves the finished export into place.
+    fn commit(mut self, files: &[String]) -> Result<(), Failure> {
+        match self.layout {
+            Layout::File => {
+                fs::File::open(&self.path)?.sync_all()?;
+                fs::rename(&self.path, &self.destination)?;
+            }
+            Layout::Folder => {
+                for name in files {
+                    fs::File::open(self.path.join(name))?.sync_all()?;
+                }
+                if !self.destination.exists() {
+                    fs::rename(&self.path, &self.destination)?;
+                } else {
+                    // An existing folder keeps its other files; each file of the export
+                    // replaces its namesake atomically.
+                    for name in files {
+                        let target = self.destination.join(name);
+                        if let Some(dir) = target.parent() {
+                            fs::create_dir_all(dir)?;
+                        }
+                        fs::rename(self.path.join(name), target)?;
+                    }
+                    fs::remove_dir_all(&self.path)?;
+                }
+            }
+        }
+        self.committed = true;
+        if let Some(parent) = self.destination.parent() {
+            // Makes the rename itself durable; not every platform can open a folder.
+            if let Ok(dir) = fs::File::open(if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            }) {
+                let _ = dir.sync_all();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = match self.layout {
+                Layout::File => fs::remove_file(&self.path),
+                Layout::Folder => fs::remove_dir_all(&self.path),
+            };
+        }
+    }
+}
+
+struct StagingOutput {
+    root: PathBuf,
+    layout: Layout,
+    files: Vec<String>,
+    bytes: Arc<AtomicU64>,
+    created: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+/// A relative name an exporter may use: plain components only, no `..`, no root.
+fn checked_name(name: &str) -> io::Result<PathBuf> {
+    let path = Path::new(name);
+    let ok = !name.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(path.to_path_buf())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write {name:?} outside the export"),
+        ))
+    }
+}
+
+impl Output for StagingOutput {
+    fn create(&mut self, name: &str) -> io::Result<Box<dyn Write + Send>> {
+        let relative = checked_name(name)?;
+        let path = match self.layout {
+            Layout::File => {
+                if !self.files.is_empty() {
+                    return Err(io::Error::other(
+                        "a single-file format asked for a second file",
+                    ));
+                }
+                self.root.clone()
+            }
+            Layout::Folder => {
+                let path = self.root.join(&relative);
+                if let Some(dir) = path.parent() {
+                    fs::create_dir_all(dir)?;
+                }
+                path
+            }
+        };
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        self.files.push(name.to_string());
+        if let Ok(mut created) = self.created.lock() {
+            created.push(match self.layout {
+                Layout::File => String::new(),
+                Layout::Folder => name.to_string(),
+            });
+        }
+        Ok(Box::new(Counted {
+            inner: BufWriter::with_capacity(1 << 16, file),
+            bytes: self.bytes.clone(),
+        }))
+    }
+}
+
+struct Counted {
+    inner: BufWriter<fs::File>,
+    bytes: Arc<AtomicU64>,
+}
+
+impl Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        // Exporters flush before they finish; this catches one that forgot, before commit.
+        let _ = self.inner.flush();
+    }
+}

@@ -1,0 +1,271 @@
+//! Reading the project out for exports: the schema and entities, and the documents in a scope,
+//! one at a time, with labels and annotators resolved to names.
+
+use std::collections::HashMap;
+
+use rusqlite::{params_from_iter, Connection, OptionalExtension};
+
+use claimdesk_core::dataset::{
+    AnnotationRecord, DocumentRecord, Entity, EntityKind, LabelInfo, ProjectInfo, RelationRecord,
+    Scope,
+};
+
+use crate::error::{Result, StoreError};
+use crate::open::Project;
+use crate::time;
+
+impl Project {
+    /// The schema, the entities and the annotators who coded.
+    pub fn project_info(&self) -> Result<ProjectInfo> {
+        project_info(&self.conn)
+    }
+
+    /// The ids of the documents in `scope`, in id order.
+    pub fn scope_documents(&self, scope: &Scope) -> Result<Vec<i64>> {
+        scope_documents(&self.conn, scope)
+    }
+
+    /// One document as exports see it, with the annotations and relations `scope` keeps.
+    pub fn document_record(&self, id: i64, scope: &Scope) -> Result<DocumentRecord> {
+        Reader::new(&self.conn, scope)?.document(id)
+    }
+
+    /// Calls `each` with every document in `scope`, in id order, from one consistent snapshot
+    /// of the project (writes made meanwhile, by this or another process, are not seen).
+    /// Stops at the first error `each` returns.
+    pub fn read_scope<E: From<StoreError>>(
+        &self,
+        scope: &Scope,
+        mut each: impl FnMut(DocumentRecord) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        // A read transaction pins the snapshot; it is only ever read from, so ending it by
+        // commit or rollback is the same.
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(StoreError::from)?;
+        let result = (|| {
+            let reader = Reader::new(&self.conn, scope)?;
+            for id in scope_documents(&self.conn, scope)? {
+                each(reader.document(id)?)?;
+            }
+            Ok(())
+        })();
+        let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
+        result.and(end.map_err(E::from))
+    }
+}
+
+pub(crate) fn project_info(conn: &Connection) -> Result<ProjectInfo> {
+    let mut labels = Vec::new();
+    for label in crate::documents::read_labels(conn)? {
+        labels.push(LabelInfo {
+            name: label.name,
+            colour: label.colour,
+            hotkey: label.hotkey,
+            attributes: label.attributes,
+        });
+    }
+    let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut stmt = conn
+        .prepare_cached("SELECT entity_id, alias FROM entity_aliases ORDER BY entity_id, alias")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, alias) = row?;
+        aliases.entry(id).or_default().push(alias);
+    }
+    let mut stmt = conn.prepare_cached("SELECT id, kind, name FROM entities ORDER BY id")?;
+    let mut entities = Vec::new();
+    for row in stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (id, kind, name) = row?;
+        entities.push(Entity {
+            id,
+            kind: entity_kind(&kind)?,
+            name,
+            aliases: aliases.remove(&id).unwrap_or_default(),
+        });
+    }
+    // Annotators who coded something: whoever only imported or browsed is not part of the data.
+    let mut stmt = conn.prepare_cached(
+        "SELECT name FROM annotators WHERE id IN
+             (SELECT annotator_id FROM annotations UNION SELECT annotator_id FROM relations)
+         ORDER BY id",
+    )?;
+    let annotators = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ProjectInfo {
+        labels,
+        entities,
+        annotators,
+    })
+}
+
+pub(crate) fn entity_kind(kind: &str) -> Result<EntityKind> {
+    match kind {
+        "actor" => Ok(EntityKind::Actor),
+        "concept" => Ok(EntityKind::Concept),
+        other => Err(StoreError::Corrupt(format!(
+            "unknown entity kind {other:?}"
+        ))),
+    }
+}
+
+fn scope_documents(conn: &Connection, scope: &Scope) -> Result<Vec<i64>> {
+    let mut sql = String::from("SELECT d.id FROM documents d WHERE 1 = 1");
+    let mut params: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(ids) = &scope.documents {
+        sql.push_str(" AND d.id IN (SELECT value FROM json_each(?))");
+        params.push(serde_json::to_string(ids)?.into());
+    }
+    if let Some(from) = scope.date_from {
+        sql.push_str(" AND d.date >= ?");
+        params.push(from.to_string().into());
+    }
+    if let Some(to) = scope.date_to {
+        sql.push_str(" AND d.date <= ?");
+        params.push(to.to_string().into());
+    }
+    if let Some(query) = scope.search.as_deref().filter(|q| !q.trim().is_empty()) {
+        sql.push_str(" AND d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)");
+        params.push(query.to_string().into());
+    }
+    sql.push_str(" ORDER BY d.id");
+    let mut stmt = conn.prepare(&sql)?;
+    let ids = stmt
+        .query_map(params_from_iter(params), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>();
+    ids.map_err(|e| match (&e, scope.search.as_deref()) {
+        // A malformed query is the user's to fix; other failures are the database's.
+        (rusqlite::Error::SqliteFailure(f, message), Some(query))
+            if f.code == rusqlite::ErrorCode::Unknown =>
+        {
+            StoreError::BadSearch(format!("{query:?} ({})", message.as_deref().unwrap_or("")))
+        }
+        _ => StoreError::from(e),
+    })
+}
+
+/// Reads documents with the annotation filters of a scope, with names resolved once.
+struct Reader<'c> {
+    conn: &'c Connection,
+    labels: HashMap<i64, String>,
+    annotators: HashMap<i64, String>,
+    label_filter: Option<Vec<String>>,
+    annotator_filter: Option<Vec<String>>,
+}
+
+impl<'c> Reader<'c> {
+    fn new(conn: &'c Connection, scope: &Scope) -> Result<Reader<'c>> {
+        let names = |sql: &str| -> Result<HashMap<i64, String>> {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(Reader {
+            conn,
+            labels: names("SELECT id, name FROM labels")?,
+            annotators: names("SELECT id, name FROM annotators")?,
+            label_filter: scope.labels.clone(),
+            annotator_filter: scope.annotators.clone(),
+        })
+    }
+
+    fn name(map: &HashMap<i64, String>, id: i64, what: &str) -> Result<String> {
+        map.get(&id)
+            .cloned()
+            .ok_or_else(|| StoreError::Corrupt(format!("{what} {id} is referenced but missing")))
+    }
+
+    fn document(&self, id: i64) -> Result<DocumentRecord> {
+        let doc = self
+            .conn
+            .prepare_cached(
+                "SELECT id, text, title, date, source, author, url, language, metadata, sha256,
+                        imported_at
+                 FROM documents WHERE id = ?1",
+            )?
+            .query_row([id], |r| Ok(crate::documents::read_document(r)))
+            .optional()?
+            .ok_or(StoreError::UnknownDocument(id))??;
+
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, label_id, start, end, quote, prefix, suffix, attributes, note, entity_id,
+                    annotator_id, created_at, updated_at
+             FROM annotations WHERE document_id = ?1 ORDER BY start, end, id",
+        )?;
+        let mut annotations = Vec::new();
+        let mut rows = stmt.query([id])?;
+        while let Some(r) = rows.next()? {
+            let label = Self::name(&self.labels, r.get(1)?, "label")?;
+            let annotator = Self::name(&self.annotators, r.get(10)?, "annotator")?;
+            if !keep(&self.label_filter, &label) || !keep(&self.annotator_filter, &annotator) {
+                continue;
+            }
+            annotations.push(AnnotationRecord {
+                id: r.get(0)?,
+                label,
+                start: r.get::<_, i64>(2)? as usize,
+                end: r.get::<_, i64>(3)? as usize,
+                quote: r.get(4)?,
+                prefix: r.get(5)?,
+                suffix: r.get(6)?,
+                attributes: serde_json::from_str(&r.get::<_, String>(7)?)?,
+                note: r.get(8)?,
+                entity_id: r.get(9)?,
+                annotator,
+                created_at: time::from_sql(&r.get::<_, String>(11)?)?,
+                updated_at: time::from_sql(&r.get::<_, String>(12)?)?,
+            });
+        }
+
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.id, r.kind, r.from_id, r.to_id, r.annotator_id, r.created_at
+             FROM relations r JOIN annotations a ON a.id = r.from_id
+             WHERE a.document_id = ?1 ORDER BY r.id",
+        )?;
+        let mut relations = Vec::new();
+        let mut rows = stmt.query([id])?;
+        let kept: std::collections::HashSet<i64> = annotations.iter().map(|a| a.id).collect();
+        while let Some(r) = rows.next()? {
+            let (from_id, to_id): (i64, i64) = (r.get(2)?, r.get(3)?);
+            if !kept.contains(&from_id) || !kept.contains(&to_id) {
+                continue;
+            }
+            relations.push(RelationRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                from_id,
+                to_id,
+                annotator: Self::name(&self.annotators, r.get(4)?, "annotator")?,
+                created_at: time::from_sql(&r.get::<_, String>(5)?)?,
+            });
+        }
+
+        Ok(DocumentRecord {
+            id: doc.id,
+            title: doc.title,
+            date: doc.date,
+            source: doc.source,
+            author: doc.author,
+            url: doc.url,
+            language: doc.language,
+            metadata: doc.metadata,
+            sha256: doc.sha256,
+            imported_at: doc.imported_at,
+            text: doc.text,
+            annotations,
+            relations,
+        })
+    }
+}
+
+fn keep(filter: &Option<Vec<String>>, name: &str) -> bool {
+    filter
+        .as_ref()
+        .is_none_or(|names| names.iter().any(|n| n == name))
+}
