@@ -4,6 +4,7 @@
 //! claimdesk-cli --project study.claimdesk import article.txt folder/ --split '(?m)^=====$'
 //! claimdesk-cli --project study.claimdesk list
 //! claimdesk-cli --project study.claimdesk annotations 1
+//! claimdesk-cli --project study.claimdesk export --format csv --out tables/ --from 2025-01-01
 //! ```
 
 use std::io::{IsTerminal, Write};
@@ -11,7 +12,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
+use claimdesk_core::dataset::Scope;
+use claimdesk_formats::export::ExportFormat;
 use claimdesk_formats::table::ColumnMap;
 use claimdesk_formats::Format;
 use claimdesk_import::{FileOutcome, Progress, Request};
@@ -68,6 +71,38 @@ enum Command {
     Annotations {
         /// The document id, as `list` shows it.
         document: i64,
+    },
+    /// Export the project, or part of it. Every span is checked against its quote before the
+    /// export is moved into place; an existing file is replaced only by a finished export.
+    Export {
+        /// jsonl, csv, w3c, brat, conll, spacy, spacy-jsonl, xmi, parquet, graphml, gexf,
+        /// network-csv, label-studio, doccano.
+        #[arg(long, value_parser = parse_export_format)]
+        format: ExportFormat,
+        /// The file (or, for folder formats, the folder) to write.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Only these documents (ids, comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        documents: Option<Vec<i64>>,
+        /// Only documents dated on or after this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Only documents dated on or before this day (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        /// Only annotations with this label (repeatable).
+        #[arg(long = "label", value_name = "LABEL")]
+        labels: Vec<String>,
+        /// Only annotations by this annotator (repeatable).
+        #[arg(long = "by", value_name = "ANNOTATOR")]
+        annotators: Vec<String>,
+        /// Only documents matching this full-text query.
+        #[arg(long, value_name = "QUERY")]
+        search: Option<String>,
+        /// The label layer of the CoNLL IOB2 file (default: the first label).
+        #[arg(long, value_name = "LABEL")]
+        conll_label: Option<String>,
     },
 }
 
@@ -185,7 +220,75 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export {
+            format,
+            out: destination,
+            documents,
+            from,
+            to,
+            labels,
+            annotators,
+            search,
+            conll_label,
+        } => {
+            let scope = Scope {
+                documents,
+                date_from: from,
+                date_to: to,
+                labels: Some(labels).filter(|l| !l.is_empty()),
+                annotators: Some(annotators).filter(|a| !a.is_empty()),
+                search,
+            };
+            let mut request = claimdesk_export::Request::new(format, destination, scope);
+            request.options.conll_label = conll_label;
+            export(&project, &request)
+        }
     }
+}
+
+/// Exports the request with a progress bar on a terminal, then prints what was written.
+fn export(project: &Project, request: &claimdesk_export::Request) -> Result<ExitCode, Failure> {
+    let bar = std::io::stderr().is_terminal();
+    let never = AtomicBool::new(false);
+    let mut last = std::time::Instant::now();
+    let done = claimdesk_export::run(project, request, &never, |p| {
+        if bar && (last.elapsed().as_millis() >= 100 || p.documents_done == p.documents_total) {
+            last = std::time::Instant::now();
+            let fraction = p.documents_done as f64 / p.documents_total.max(1) as f64;
+            let filled = ((fraction * 30.0).round() as usize).min(30);
+            eprint!(
+                "\r\x1b[2K[{}{}] {}/{} documents, {:.1} MB",
+                "#".repeat(filled),
+                " ".repeat(30 - filled),
+                p.documents_done,
+                p.documents_total,
+                p.bytes_written as f64 / 1e6
+            );
+        }
+    });
+    if bar {
+        eprint!("\r\x1b[2K");
+    }
+    let done = done.map_err(|e| Failure {
+        code: e.code(),
+        message: e.to_string(),
+    })?;
+    let s = &done.summary;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "exported {} documents, {} annotations, {} relations, {} statements as {} to {} ({} files, {:.1} MB; {} spans checked against their quotes)",
+        s.documents,
+        s.annotations,
+        s.relations,
+        s.statements,
+        request.format.name(),
+        done.path.display(),
+        done.files.len(),
+        done.bytes as f64 / 1e6,
+        s.spans_checked
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Imports the request, printing one line per file and a summary; a progress bar goes to a
@@ -268,6 +371,16 @@ fn progress_bar(p: &Progress) {
         p.files_total,
         p.documents
     );
+}
+
+fn parse_export_format(name: &str) -> Result<ExportFormat, String> {
+    ExportFormat::from_name(name).ok_or_else(|| {
+        let names: Vec<_> = ExportFormat::ALL.iter().map(|f| f.name()).collect();
+        format!(
+            "unknown export format {name:?}; use one of {}",
+            names.join(", ")
+        )
+    })
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {

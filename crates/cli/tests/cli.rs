@@ -208,3 +208,80 @@ fn import_options_split_map_columns_and_force_a_format() {
         .unwrap()
         .contains("unknown format \"docs\""));
 }
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/interop/fixture.jsonl"
+);
+
+#[test]
+fn export_writes_the_scope_and_reports_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    assert!(run(&project, &["import", FIXTURE]).status.success());
+    let tables = dir.path().join("tables");
+    let out = run(
+        &project,
+        &[
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            tables.to_str().unwrap(),
+            "--from",
+            "2025-02-18",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out)
+            .starts_with("exported 1 documents, 3 annotations, 3 relations, 1 statements as csv"),
+        "{}",
+        stdout(&out)
+    );
+    let statements = std::fs::read_to_string(tables.join("statements.csv")).unwrap();
+    assert!(statements.contains("Tammy Bruce"));
+    assert_eq!(statements.lines().count(), 2);
+}
+
+#[test]
+fn export_errors_name_the_problem_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    assert!(run(&project, &["import", FIXTURE]).status.success());
+    let out = run(&project, &["export", "--format", "excel", "--out", "x"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown export format \"excel\""));
+
+    let nowhere = dir.path().join("missing/out.jsonl");
+    let out = run(
+        &project,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            nowhere.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error[bad_destination]: "));
+
+    let out = run(
+        &project,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            dir.path().join("s.jsonl").to_str().unwrap(),
+            "--search",
+            "\"open",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with("error[bad_search]: "),
+        "{out:?}"
+    );
+    assert!(!dir.path().join("s.jsonl").exists());
+}
