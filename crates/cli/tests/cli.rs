@@ -235,7 +235,7 @@ fn export_writes_the_scope_and_reports_counts() {
     assert!(out.status.success(), "{out:?}");
     assert!(
         stdout(&out)
-            .starts_with("exported 1 documents, 3 annotations, 3 relations, 1 statements as csv"),
+            .starts_with("exported 2 documents, 3 annotations, 3 relations, 1 statements as csv"),
         "{}",
         stdout(&out)
     );
