@@ -25,7 +25,8 @@ die() {
 
 command -v "$PYTHON" >/dev/null 2>&1 || die "$PYTHON not found; install Python 3.11 (Debian: python3, python3-venv)."
 
-version="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+version="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" ||
+    die "$PYTHON does not run."
 if [ "$version" != "3.11" ]; then
     echo "interop: warning: the pins in tests/interop are resolved for Python 3.11, this is $version" >&2
 fi

@@ -265,6 +265,19 @@ def derive_statements(document: dict, entities: dict[int, dict]) -> list[dict]:
     return out
 
 
+def keep_labels(document: dict, labels: Iterable[str]) -> dict:
+    """A document record as an export scoped to these labels should see it: other annotations
+    dropped, and relations with them."""
+    labels = set(labels)
+    kept = [a for a in document["annotations"] if a["label"] in labels]
+    ids = {a["id"] for a in kept}
+    return {
+        **document,
+        "annotations": kept,
+        "relations": [r for r in document["relations"] if r["from_id"] in ids and r["to_id"] in ids],
+    }
+
+
 def statement_key(s: dict) -> tuple:
     """A statement as a comparable, order-free tuple."""
     return tuple(
@@ -358,3 +371,87 @@ FIXTURE = Path(__file__).resolve().parent / "fixture.jsonl"
 def _fixture_documents() -> dict[int, str]:
     _, documents = load_native(FIXTURE)
     return {d["id"]: d["text"] for d in documents}
+
+
+# --- building native records (for corpora a test makes itself) ------------------------------
+
+STAMP = "2025-02-18T12:00:00Z"
+
+
+def native_document(
+    doc_id: int,
+    text: str,
+    spans: list[tuple],
+    relations: list[tuple],
+    entities: dict[int, dict],
+    *,
+    title: str = "",
+    date: str | None = None,
+    annotator: str = "ana",
+) -> dict:
+    """A native document record. `spans` holds `(id, label, needle, attributes, entity_id)`,
+    each annotating the first occurrence of `needle` (or `(id, label, (start, end), ...)` with
+    code-point offsets); `relations` holds `(id, kind, from_id, to_id)`. Offsets in all three
+    units, prefix, suffix, entities and statements are filled in."""
+    import hashlib
+
+    annotations = []
+    for aid, label, where, attributes, entity_id in spans:
+        if isinstance(where, str):
+            assert where in text, f"{where!r} not in the text"
+            start = text.index(where)
+            end = start + len(where)
+        else:
+            start, end = where
+        annotations.append(
+            {
+                "id": aid,
+                "label": label,
+                "start": start,
+                "end": end,
+                "utf16_start": convert_offset(text, start, "utf16"),
+                "utf16_end": convert_offset(text, end, "utf16"),
+                "utf8_start": convert_offset(text, start, "utf8"),
+                "utf8_end": convert_offset(text, end, "utf8"),
+                "quote": text[start:end],
+                "prefix": text[max(0, start - 32) : start],
+                "suffix": text[end : end + 32],
+                "attributes": dict(attributes or {}),
+                "note": None,
+                "entity_id": entity_id,
+                "annotator": annotator,
+                "created_at": STAMP,
+                "updated_at": STAMP,
+            }
+        )
+    annotations.sort(key=lambda a: (a["start"], a["end"], a["id"]))
+    record = {
+        "type": "document",
+        "id": doc_id,
+        "title": title,
+        "date": date,
+        "source": None,
+        "author": None,
+        "url": None,
+        "language": None,
+        "metadata": {},
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "imported_at": STAMP,
+        "text": text,
+        "annotations": annotations,
+        "relations": [
+            {"id": rid, "kind": kind, "from_id": f, "to_id": t, "annotator": annotator, "created_at": STAMP}
+            for rid, kind, f, t in sorted(relations)
+        ],
+        "entities": [entities[e] for e in sorted({a["entity_id"] for a in annotations if a["entity_id"] is not None})],
+    }
+    record["statements"] = derive_statements(record, entities)
+    return record
+
+
+def write_native(path: Path, header: dict, documents: list[dict]) -> Path:
+    """Writes a native JSON Lines file: the header, then one document per line."""
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for record in [header, *documents]:
+            f.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return path

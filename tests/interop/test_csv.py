@@ -234,6 +234,24 @@ def test_statements_match_the_derivation(tables, spans, doc_map, fixture_stateme
     assert statement_rows(st, spans, doc_map) == expected_statement_rows(fixture_statements, fixture_annotations)
 
 
+def test_a_label_filter_keeps_those_spans_and_the_relations_between_them(
+    exported, fixture_records, fixture_entities, fixture_annotations, fixture_documents, doc_map
+):
+    labels = ("Actor", "Claim")
+    folder = exported("csv", options=[o for label in labels for o in ("--label", label)])
+    t = {name: pd.read_csv(folder / name, keep_default_na=False, dtype=str) for name in TABLES}
+    kept = [a for a in fixture_annotations if a["label"] in labels]
+    expect.assert_spans(found_spans(t["annotations.csv"]), kept, documents=fixture_documents, doc_map=doc_map)
+    scoped = [expect.keep_labels(d, labels) for d in fixture_records]
+    assert len(t["relations.csv"]) == sum(len(d["relations"]) for d in scoped)
+    want = [s for d in scoped for s in expect.derive_statements(d, fixture_entities)]
+    spans = {
+        (d, i): (int(s), int(e), label, q)
+        for d, i, s, e, label, q in zip(*(t["annotations.csv"][c] for c in ("document_id", "id", "start", "end", "label", "quote")))
+    }
+    assert statement_rows(t["statements.csv"], spans, doc_map) == expected_statement_rows(want, fixture_annotations)
+
+
 # --- negative checks ------------------------------------------------------------------------
 
 

@@ -183,7 +183,7 @@ def test_content_equals_the_fixture_up_to_ids(native, fixture_native):
 
 
 def test_pandas_reads_it(exported, native, fixture_documents):
-    frame = pd.read_json(exported("jsonl"), lines=True, dtype=False, convert_dates=False)
+    frame = pd.read_json(exported("jsonl"), lines=True, dtype=False)
     _, docs = native
     assert len(frame) == 1 + len(fixture_documents)
     assert list(frame["type"]) == ["project"] + ["document"] * len(fixture_documents)

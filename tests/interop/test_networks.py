@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import expect
+from conftest import DEFAULT_NAMES, export_project, import_project
 from expect import must_fail
 
 DAY = "2025-02-18"
@@ -204,10 +205,120 @@ def test_one_day_only_csv(exported, expected_on_day):
     assert_networks(labels, two_mode, one_mode, one_keys, expected_on_day)
 
 
+@pytest.mark.parametrize("fmt", ["graphml", "network-csv"])
+def test_a_label_filter_drops_positions_and_their_stances(exported, fixture_records, fixture_entities, fmt):
+    labels = ("Actor", "Claim")
+    want = expect.Networks(
+        s for d in fixture_records for s in expect.derive_statements(expect.keep_labels(d, labels), fixture_entities)
+    )
+    assert want.two_mode and all(stance == "" for _, _, stance in want.two_mode)
+    folder = exported(fmt, options=[o for label in labels for o in ("--label", label)])
+    if fmt == "graphml":
+        assert_networks(*from_graphs(*load_graphml(folder)), want)
+    else:
+        labels_, two_mode, one_mode, one_keys, _ = from_csv(folder)
+        assert_networks(labels_, two_mode, one_mode, one_keys, want)
+
+
 def test_a_range_without_statements_gives_empty_networks(exported):
     folder = exported("graphml", options=("--from", "1990-01-01", "--to", "1990-01-02"))
     two, one = load_graphml(folder)
     assert two.number_of_edges() == 0 and one.number_of_edges() == 0
+
+
+# --- a corpus made here: congruence, repeated mentions, neutral and holder-less positions -------
+
+AGREE_TEXT = (
+    "Zelensky backs the truce. Bruce welcomes a ceasefire. The Russian president rejects any "
+    "truce, Putin said. Talks could resume, Volodymyr said, and Tammy agreed: maybe."
+)
+LATER_TEXT = "A month on, Putin now backs a truce."
+LATER_DAY = "2025-03-02"
+
+
+@pytest.fixture(scope="module")
+def agreement(workdir, fixture_header, fixture_entities):
+    """(project, statements) for a corpus the fixture lacks: two actors agreeing on two concepts
+    (congruence 2), one entity mentioned twice in one statement (weight 2), an actor who both
+    opposes and later supports a concept (congruence and conflict at once), a neutral position
+    held by no one (it applies to every speaker of its claim). Returns (native file, statements
+    derived here)."""
+    e = fixture_entities
+    first = expect.native_document(
+        1,
+        AGREE_TEXT,
+        [
+            (1, "Actor", "Zelensky", {"kind": "person"}, 4),
+            (2, "Position", "backs", {"stance": "support"}, None),
+            (3, "Claim", "the truce", {}, 3),
+            (4, "Actor", "Bruce", {}, 2),
+            (5, "Position", "welcomes", {"stance": "support"}, None),
+            (6, "Claim", "a ceasefire", {}, 3),
+            (7, "Actor", "The Russian president", {}, 1),
+            (8, "Position", "rejects", {"stance": "oppose"}, None),
+            (9, "Claim", "any truce", {}, 3),
+            (10, "Actor", "Putin", {}, 1),
+            (11, "Claim", "Talks could resume", {}, None),
+            (12, "Actor", "Volodymyr", {}, 4),
+            (13, "Actor", "Tammy", {}, 2),
+            (14, "Position", "maybe", {"stance": "neutral"}, None),
+        ],
+        [
+            (1, "held_by", 2, 1), (2, "about", 2, 3),
+            (3, "held_by", 5, 4), (4, "about", 5, 6),
+            (5, "held_by", 8, 7), (6, "held_by", 8, 10), (7, "about", 8, 9),
+            (8, "said_by", 11, 12), (9, "said_by", 11, 13), (10, "about", 14, 11),
+        ],  # fmt: skip
+        e,
+        title="Agreement",
+        date="2025-02-20",
+    )
+    later = expect.native_document(
+        2,
+        LATER_TEXT,
+        [
+            (15, "Actor", "Putin", {}, 1),
+            (16, "Position", "backs", {"stance": "support"}, None),
+            (17, "Claim", "a truce", {}, 3),
+        ],
+        [(11, "held_by", 16, 15), (12, "about", 16, 17)],
+        e,
+        title="Later",
+        date=LATER_DAY,
+    )
+    path = expect.write_native(workdir / "agreement.jsonl", fixture_header, [first, later])
+    return path, first["statements"] + later["statements"]
+
+
+@pytest.fixture(scope="module")
+def agreement_project(agreement, workdir):
+    return import_project(workdir / "agreement.claimdesk", agreement[0])
+
+
+def test_the_made_corpus_covers_what_the_fixture_lacks(agreement):
+    _, statements = agreement
+    n = expect.Networks(statements)
+    zelensky, bruce, putin = ("actor", 4), ("actor", 2), ("actor", 1)
+    assert n.one_mode[frozenset((zelensky, bruce))] == (2, 0)
+    assert n.one_mode[frozenset((putin, zelensky))] == (1, 1)
+    assert n.two_mode[(putin, ("concept", 3), "oppose")] == 2
+    assert n.two_mode[(bruce, ("concept", None, "Talks could resume"), "neutral")] == 1
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "network-csv"])
+@pytest.mark.parametrize("day", [None, LATER_DAY])
+def test_networks_of_the_made_corpus(agreement, agreement_project, workdir, fmt, day):
+    project, statements = agreement_project, agreement[1]
+    options = ("--from", day, "--to", day) if day else ()
+    out = workdir / "agreement-out" / f"{fmt}-{day}" / DEFAULT_NAMES[fmt]
+    folder = export_project(project, fmt, out, *options)
+    want = expect.Networks(s for s in statements if day is None or s["date"] == day)
+    if fmt == "network-csv":
+        labels, two_mode, one_mode, one_keys, _ = from_csv(folder)
+        assert_networks(labels, two_mode, one_mode, one_keys, want)
+    else:
+        two, one = (load_graphml if fmt == "graphml" else load_gexf)(folder)
+        assert_networks(*from_graphs(two, one), want)
 
 
 # --- negative checks ------------------------------------------------------------------------
