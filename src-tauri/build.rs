@@ -10,6 +10,10 @@ const COMMANDS: &[&str] = &[
     "import_paths",
     "choose_import",
     "cancel_import",
+    "list_export_formats",
+    "choose_export_destination",
+    "start_export",
+    "cancel_export",
 ];
 
 fn main() {

@@ -8,12 +8,14 @@ use chrono::Utc;
 use tauri::{AppHandle, State};
 
 use claimdesk_core::TextIndex;
+use claimdesk_formats::export::ExportFormat;
 use claimdesk_store::Project;
 
 use crate::dto::{
-    AnnotationDto, DocumentDto, DocumentSummaryDto, ErrorDto, HistoryStepDto, LabelDto,
-    NewAnnotationDto, ProjectDto,
+    AnnotationDto, DocumentDto, DocumentSummaryDto, ErrorDto, ExportFormatDto, ExportRequestDto,
+    HistoryStepDto, LabelDto, NewAnnotationDto, ProjectDto,
 };
+use crate::export::ExportState;
 use crate::import::ImportState;
 
 /// The open project and who is working on it.
@@ -23,6 +25,7 @@ pub struct AppState {
     pub project_path: PathBuf,
     pub annotator_id: i64,
     pub import: ImportState,
+    pub export: ExportState,
 }
 
 impl AppState {
@@ -124,5 +127,34 @@ pub async fn choose_import(app: AppHandle, folder: bool) -> Answer<bool> {
 #[tauri::command]
 pub async fn cancel_import(state: State<'_, AppState>) -> Answer<()> {
     state.import.cancel();
+    Ok(())
+}
+
+/// The formats the export dialog offers.
+#[tauri::command]
+pub async fn list_export_formats() -> Answer<Vec<ExportFormatDto>> {
+    Ok(ExportFormat::ALL.into_iter().map(Into::into).collect())
+}
+
+/// Asks where to save an export with the native dialog; `None` when the analyst cancels.
+#[tauri::command]
+pub async fn choose_export_destination(app: AppHandle, format: String) -> Answer<Option<String>> {
+    let format = ExportFormat::from_name(&format).ok_or_else(|| ErrorDto {
+        code: "bad_request",
+        message: format!("there is no export format {format:?}"),
+    })?;
+    Ok(crate::export::choose(&app, format).map(|p| p.display().to_string()))
+}
+
+/// Starts an export in the background; follow it with the export events.
+#[tauri::command]
+pub async fn start_export(app: AppHandle, request: ExportRequestDto) -> Answer<()> {
+    crate::export::start(&app, request.into_request()?)
+}
+
+/// Asks the running export to stop; nothing is left at the destination.
+#[tauri::command]
+pub async fn cancel_export(state: State<'_, AppState>) -> Answer<()> {
+    state.export.cancel();
     Ok(())
 }

@@ -4,9 +4,14 @@
 //! core counts code points. Annotations going out carry both; spans coming in are UTF-16 and are
 //! converted (and refused if they split a character) by [`claimdesk_core::TextIndex`].
 
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use claimdesk_core::dataset::Scope;
 use claimdesk_core::{Annotation, Change, Document, DocumentSummary, Label, TextIndex, Unit};
+use claimdesk_formats::export::{ExportFormat, Layout};
 use claimdesk_import::{FileOutcome, Summary};
 use claimdesk_store::StoreError;
 
@@ -239,5 +244,135 @@ impl From<&Summary> for ImportSummaryDto {
             problems,
             error: None,
         }
+    }
+}
+
+/// An export format, for the export dialog.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportFormatDto {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// "file" or "folder".
+    pub layout: &'static str,
+    pub default_name: &'static str,
+}
+
+impl From<ExportFormat> for ExportFormatDto {
+    fn from(f: ExportFormat) -> ExportFormatDto {
+        ExportFormatDto {
+            name: f.name(),
+            description: f.description(),
+            layout: match f.layout() {
+                Layout::File => "file",
+                Layout::Folder => "folder",
+            },
+            default_name: f.default_name(),
+        }
+    }
+}
+
+/// What the export dialog asks for.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ExportRequestDto {
+    pub format: String,
+    pub destination: String,
+    #[serde(default)]
+    pub documents: Option<Vec<i64>>,
+    #[serde(default)]
+    pub date_from: Option<String>,
+    #[serde(default)]
+    pub date_to: Option<String>,
+    #[serde(default)]
+    pub labels: Option<Vec<String>>,
+    #[serde(default)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub conll_label: Option<String>,
+}
+
+impl ExportRequestDto {
+    /// The domain request, or why the dialog's values cannot be one.
+    pub fn into_request(self) -> Result<claimdesk_export::Request, ErrorDto> {
+        let bad = |message: String| ErrorDto {
+            code: "bad_request",
+            message,
+        };
+        let format = ExportFormat::from_name(&self.format)
+            .ok_or_else(|| bad(format!("there is no export format {:?}", self.format)))?;
+        let destination = self.destination.trim();
+        if destination.is_empty() {
+            return Err(bad("choose where to save the export".into()));
+        }
+        let date = |value: Option<String>, what: &str| -> Result<Option<NaiveDate>, ErrorDto> {
+            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| bad(format!("the {what} date {v:?} is not YYYY-MM-DD"))),
+            }
+        };
+        let scope = Scope {
+            documents: self.documents,
+            date_from: date(self.date_from, "from")?,
+            date_to: date(self.date_to, "to")?,
+            labels: self.labels.filter(|l| !l.is_empty()),
+            annotators: None,
+            search: self.search.filter(|s| !s.trim().is_empty()),
+        };
+        let mut request = claimdesk_export::Request::new(format, PathBuf::from(destination), scope);
+        request.options.conll_label = self.conll_label.filter(|l| !l.is_empty());
+        Ok(request)
+    }
+}
+
+/// How an export ended.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResultDto {
+    pub format: &'static str,
+    pub path: Option<String>,
+    pub documents: usize,
+    pub annotations: usize,
+    pub relations: usize,
+    pub statements: usize,
+    pub spans_checked: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub error: Option<ErrorDto>,
+}
+
+impl ExportResultDto {
+    pub fn new(
+        format: ExportFormat,
+        result: Result<claimdesk_export::Done, ErrorDto>,
+    ) -> ExportResultDto {
+        let mut dto = ExportResultDto {
+            format: format.name(),
+            path: None,
+            documents: 0,
+            annotations: 0,
+            relations: 0,
+            statements: 0,
+            spans_checked: 0,
+            files: 0,
+            bytes: 0,
+            error: None,
+        };
+        match result {
+            Ok(done) => {
+                dto.path = Some(done.path.display().to_string());
+                dto.documents = done.summary.documents;
+                dto.annotations = done.summary.annotations;
+                dto.relations = done.summary.relations;
+                dto.statements = done.summary.statements;
+                dto.spans_checked = done.summary.spans_checked;
+                dto.files = done.files.len();
+                dto.bytes = done.bytes;
+            }
+            Err(error) => dto.error = Some(error),
+        }
+        dto
     }
 }

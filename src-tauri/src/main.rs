@@ -8,6 +8,7 @@
 
 mod commands;
 mod dto;
+mod export;
 mod import;
 mod menu;
 
@@ -65,6 +66,7 @@ fn main() -> ExitCode {
             project: Ok(Mutex::new(opened)),
             annotator_id,
             import: Default::default(),
+            export: Default::default(),
         },
         Err(e) => {
             eprintln!("claimdesk: error[{}]: {e}", e.code());
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
                 project: Err(e.into()),
                 annotator_id: 0,
                 import: Default::default(),
+                export: Default::default(),
             }
         }
     };
@@ -101,6 +104,10 @@ fn main() -> ExitCode {
             commands::import_paths,
             commands::choose_import,
             commands::cancel_import,
+            commands::list_export_formats,
+            commands::choose_export_destination,
+            commands::start_export,
+            commands::cancel_export,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {

@@ -1,10 +1,13 @@
-//! The window's menu bar: File ▸ Import files…, Import folder…, Quit.
+//! The window's menu bar: File ▸ Import files…, Import folder…, Export…, Quit.
 
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 
 const IMPORT_FILES: &str = "import-files";
 const IMPORT_FOLDER: &str = "import-folder";
+const EXPORT: &str = "export";
+/// Tells the webview to open its export dialog.
+pub const OPEN_EXPORT_EVENT: &str = "export-open";
 
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let files = MenuItem::with_id(
@@ -21,12 +24,20 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         true,
         Some("CmdOrCtrl+Shift+O"),
     )?;
+    let export = MenuItem::with_id(app, EXPORT, "Export…", true, Some("CmdOrCtrl+E"))?;
     let quit = PredefinedMenuItem::quit(app, Some("Quit"))?;
     let file = Submenu::with_items(
         app,
         "File",
         true,
-        &[&files, &folder, &PredefinedMenuItem::separator(app)?, &quit],
+        &[
+            &files,
+            &folder,
+            &PredefinedMenuItem::separator(app)?,
+            &export,
+            &PredefinedMenuItem::separator(app)?,
+            &quit,
+        ],
     )?;
     app.set_menu(Menu::with_items(app, &[&file])?)?;
     Ok(())
@@ -36,6 +47,10 @@ pub fn handle(app: &AppHandle, event: MenuEvent) {
     let folder = match event.id().as_ref() {
         IMPORT_FILES => false,
         IMPORT_FOLDER => true,
+        EXPORT => {
+            let _ = app.emit(OPEN_EXPORT_EVENT, ());
+            return;
+        }
         _ => return,
     };
     // The native dialog blocks until closed, so it must not run on the event loop's thread.

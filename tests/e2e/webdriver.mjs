@@ -49,6 +49,16 @@ export class Session {
     return found.map((e) => e[ELEMENT]);
   }
 
+  /** Clicks an element found by `find`, as a user would (scrolled into view first). */
+  async clickElement(element) {
+    await this.command('POST', `/element/${element}/click`, {});
+  }
+
+  /** Types `text` into an element found by `find`. */
+  async typeInto(element, text) {
+    await this.command('POST', `/element/${element}/value`, { text });
+  }
+
   /** Polls `probe` until it returns a truthy value, or fails with `what` after `ms`. */
   async waitFor(what, probe, ms = 10_000) {
     const deadline = Date.now() + ms;

@@ -10,6 +10,10 @@ import type {
   ApiError,
   DocumentSummary,
   DocumentView,
+  ExportFormat,
+  ExportProgress,
+  ExportRequest,
+  ExportResult,
   HistoryStep,
   ImportProgress,
   ImportSummary,
@@ -69,3 +73,24 @@ export const onImportFinished = (handler: (summary: ImportSummary) => void): Pro
 
 export const onImportRefused = (handler: (error: ApiError) => void): Promise<UnlistenFn> =>
   listen<ApiError>('import-refused', (event) => handler(event.payload));
+
+export const listExportFormats = () => call<ExportFormat[]>('list_export_formats');
+
+/** Opens the native save dialog for an export in `format`; null if cancelled. */
+export const chooseExportDestination = (format: string) =>
+  call<string | null>('choose_export_destination', { format });
+
+/** Starts an export in the background; follow it with `onExportProgress` / `onExportFinished`. */
+export const startExport = (request: ExportRequest) => call<null>('start_export', { request });
+
+export const cancelExport = () => call<null>('cancel_export');
+
+export const onExportProgress = (handler: (progress: ExportProgress) => void): Promise<UnlistenFn> =>
+  listen<ExportProgress>('export-progress', (event) => handler(event.payload));
+
+export const onExportFinished = (handler: (result: ExportResult) => void): Promise<UnlistenFn> =>
+  listen<ExportResult>('export-finished', (event) => handler(event.payload));
+
+/** The File menu's Export… item. */
+export const onExportRequested = (handler: () => void): Promise<UnlistenFn> =>
+  listen<null>('export-open', () => handler());

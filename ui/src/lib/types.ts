@@ -81,3 +81,44 @@ export interface ImportSummary {
   problems: ImportProblem[];
   error: ApiError | null;
 }
+
+/** A format the export dialog offers. */
+export interface ExportFormat {
+  name: string;
+  description: string;
+  layout: 'file' | 'folder';
+  defaultName: string;
+}
+
+/** What to export and where; dates are YYYY-MM-DD. */
+export interface ExportRequest {
+  format: string;
+  destination: string;
+  documents?: number[] | null;
+  dateFrom?: string | null;
+  dateTo?: string | null;
+  labels?: string[] | null;
+  search?: string | null;
+  conllLabel?: string | null;
+}
+
+/** Where a running export is. */
+export interface ExportProgress {
+  documentsDone: number;
+  documentsTotal: number;
+  bytesWritten: number;
+}
+
+/** How an export ended: counts and path, or the error (then nothing was written). */
+export interface ExportResult {
+  format: string;
+  path: string | null;
+  documents: number;
+  annotations: number;
+  relations: number;
+  statements: number;
+  spansChecked: number;
+  files: number;
+  bytes: number;
+  error: ApiError | null;
+}

@@ -1,0 +1,137 @@
+// Exporting through the app: the export dialog opened from the keyboard, a scope, a
+// destination, progress and a result with counts and the path; failures that leave nothing.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Keys } from './webdriver.mjs';
+import { ROOT, cli, launch, startDriver, tempDir } from './support.mjs';
+
+const FIXTURE = path.join(ROOT, 'tests', 'interop', 'fixture.jsonl');
+
+let driver;
+
+before(async () => {
+  driver = await startDriver();
+});
+
+after(async () => {
+  await driver?.stop();
+});
+
+/** Sets a form control the way a user's choice would, firing the events Svelte listens to. */
+async function choose(app, selector, value) {
+  const ok = await app.execute(
+    `const el = document.querySelector(arguments[0]);
+     if (!el) return false;
+     if (el.type === 'radio' || el.type === 'checkbox') { el.click(); return true; }
+     el.value = arguments[1];
+     el.dispatchEvent(new Event('input', { bubbles: true }));
+     el.dispatchEvent(new Event('change', { bubbles: true }));
+     return true;`,
+    selector,
+    value,
+  );
+  assert.ok(ok, `no control ${selector}`);
+}
+
+async function exportWith(app, { format, destination, filter }) {
+  await choose(app, '.export-panel select[name=format]', format);
+  if (filter) {
+    await choose(app, '.export-panel input[name=scope][value=filter]');
+    await app.waitFor('the filter fields', async () => (await app.find('.export-panel input[name=date-from]')).length);
+    for (const [name, value] of Object.entries(filter)) await choose(app, `.export-panel input[name=${name}]`, value);
+  } else {
+    await choose(app, '.export-panel input[name=scope][value=all]');
+  }
+  const [input] = await app.find('.export-panel input[name=destination]');
+  await app.execute(`document.querySelector('.export-panel input[name=destination]').value = '';`);
+  await app.typeInto(input, destination);
+  const [button] = await app.find('.export-panel button[type=submit]');
+  await app.clickElement(button);
+  return app.waitFor(
+    'the export to end',
+    () =>
+      app.execute(`const p = document.querySelector('.export-panel');
+        if (p.dataset.state !== 'finished') return null;
+        const ok = document.querySelector('[data-testid=export-result]');
+        const bad = document.querySelector('[data-testid=export-error]');
+        return ok ? { ok: ok.textContent.replace(/\\s+/g, ' ').trim() }
+                  : { error: bad.dataset.code, message: bad.textContent };`),
+    30_000,
+  );
+}
+
+describe('exporting from the app', () => {
+  it('opens with Ctrl+E, exports a filtered scope and the whole project, and reports counts and path', async () => {
+    const dir = tempDir();
+    const project = path.join(dir, 'coded.claimdesk');
+    cli('--project', project, 'import', FIXTURE);
+    const app = await launch(driver, ['--project', project]);
+    try {
+      await app.press('e', [Keys.Control]);
+      await app.waitFor('the export dialog', async () => (await app.find('.export-panel select[name=format] option')).length >= 14);
+      const focused = await app.execute(`return document.activeElement?.getAttribute('name');`);
+      assert.equal(focused, 'format', 'the dialog takes the keyboard focus');
+
+      // One day, as CSV tables.
+      const tables = path.join(dir, 'tables');
+      const first = await exportWith(app, {
+        format: 'csv',
+        destination: tables,
+        filter: { 'date-from': '2025-02-18', 'date-to': '2025-02-18' },
+      });
+      assert.equal(
+        first.ok,
+        `Exported 1 documents, 3 annotations, 3 relations and 1 statements to ${tables} (5 files, 0.0 MB; 3 spans checked against their quotes).`,
+      );
+      const bar = await app.execute(`const p = document.querySelector('.export-panel progress'); return [p.max, p.value];`);
+      assert.deepEqual(bar, [1, 1]);
+      const statements = readFileSync(path.join(tables, 'statements.csv'), 'utf8');
+      assert.match(statements, /Tammy Bruce/);
+      assert.equal(statements.trim().split('\r\n').length, 2);
+
+      // The whole project as native JSON Lines: the same bytes the project was restored from.
+      const jsonl = path.join(dir, 'all.jsonl');
+      const second = await exportWith(app, { format: 'jsonl', destination: jsonl });
+      assert.match(second.ok, /^Exported 3 documents, 14 annotations, 9 relations and 4 statements to /);
+      assert.ok(readFileSync(jsonl).equals(readFileSync(FIXTURE)));
+    } finally {
+      await app.end();
+    }
+  });
+
+  it('reports a bad destination and a failed self-check, leaving nothing behind', async () => {
+    const dir = tempDir();
+    const project = path.join(dir, 'coded.claimdesk');
+    cli('--project', project, 'import', FIXTURE);
+    const app = await launch(driver, ['--project', project]);
+    try {
+      const [button] = await app.find('.toolbar button[title^="Export"]');
+      await app.clickElement(button);
+      await app.waitFor('the export dialog', async () => (await app.find('.export-panel select[name=format] option')).length >= 14);
+
+      const nowhere = path.join(dir, 'missing', 'out.jsonl');
+      const refused = await exportWith(app, { format: 'jsonl', destination: nowhere });
+      assert.equal(refused.error, 'bad_destination');
+      assert.ok(!existsSync(path.join(dir, 'missing')));
+
+      // A quote damaged behind the app's back: the export stops and names the annotation.
+      execFileSync('python3', [
+        '-c',
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE annotations SET quote='Putim' WHERE id=4\"); c.commit()",
+        project,
+      ]);
+      const out = path.join(dir, 'spans.jsonl');
+      const failed = await exportWith(app, { format: 'jsonl', destination: out });
+      assert.equal(failed.error, 'export_self_check');
+      assert.match(failed.message, /annotation 4/);
+      assert.ok(!existsSync(out));
+      assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.partial-')), []);
+    } finally {
+      await app.end();
+    }
+  });
+});
