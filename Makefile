@@ -3,17 +3,18 @@
 CARGO_FEATURES := --features claimdesk/custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test bench build ui deps-run deps-test lint rust-test ui-test e2e screenshot fuzz-long
+.PHONY: run test bench build ui deps-run deps-test lint rust-test ui-test e2e interop screenshot fuzz-long
 
 run: deps-run build
 	./target/debug/claimdesk
 
-test: deps-test ui lint rust-test ui-test build e2e
+test: deps-test ui lint rust-test ui-test build interop e2e
 	@echo "make test: all checks passed"
 
 bench: deps-run ui
 	cargo bench -p claimdesk-store --bench store
 	cargo bench -p claimdesk-import --bench import
+	cargo bench -p claimdesk-export --bench export
 
 deps-run:
 	@scripts/install-deps.sh run
@@ -37,6 +38,10 @@ rust-test: ui
 
 ui-test:
 	cd ui && npm test
+
+# Every export format loaded by the libraries analysts use (pinned Python environment in target/).
+interop: build
+	scripts/interop.sh
 
 e2e: build
 	$(XVFB) node --test --test-concurrency=1 tests/e2e/

@@ -10,7 +10,7 @@ purpose=${1:-run}
 packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev
           libssl-dev libxdo-dev build-essential pkg-config file)
 if [ "$purpose" = test ]; then
-  packages+=(webkit2gtk-driver xvfb xauth python3)
+  packages+=(webkit2gtk-driver xvfb xauth python3 python3-venv)
 fi
 
 missing=()

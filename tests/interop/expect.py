@@ -200,8 +200,9 @@ def derive_statements(document: dict, entities: dict[int, dict]) -> list[dict]:
 
     For every relation `X said_by A` or `X held_by A`: if X is `about` claims C, one statement
     per C (stance: X's `stance` attribute, position X). Otherwise X is the claim: its own stance
-    if it has one (no position), else one statement per position P `about` X whose `held_by`
-    actors, if it has any, include A (P's stance, position P); none: stance unknown. De-duplicated
+    if it has one (no position), else one statement per position P `about` X whose speakers
+    (`held_by` or `said_by`), if it has any, include A (P's stance, position P); none: stance
+    unknown. De-duplicated
     on (actor annotation, claim annotation, position annotation).
     """
     annotations = {a["id"]: a for a in document["annotations"]}
@@ -210,12 +211,12 @@ def derive_statements(document: dict, entities: dict[int, dict]) -> list[dict]:
     ]
     about: dict[int, list[int]] = defaultdict(list)  # position → claims
     about_me: dict[int, list[int]] = defaultdict(list)  # claim → positions
-    holders: dict[int, list[int]] = defaultdict(list)  # position → held_by actors
+    holders: dict[int, list[int]] = defaultdict(list)  # position → its speakers
     for r in relations:
         if r["kind"] == "about":
             about[r["from_id"]].append(r["to_id"])
             about_me[r["to_id"]].append(r["from_id"])
-        elif r["kind"] == "held_by":
+        elif r["kind"] in SPEAKER_KINDS:
             holders[r["from_id"]].append(r["to_id"])
 
     out, seen = [], set()

@@ -343,13 +343,7 @@ def test_statement_cases_of_a_made_corpus(workdir, fixture_header, fixture_entit
     expect.assert_same_statements(doc["statements"], expect.derive_statements(doc, expect.entities_by_id({"entities": []}, [doc])))
 
 
-@pytest.mark.xfail(
-    reason="contract: a position P about X applies to speaker A when P's held_by actors (if any) "
-    "include A; the exporter also counts P's said_by actors, so a position only said_by someone "
-    "else does not apply to A. To be settled in the contract or the code.",
-    strict=True,
-)
-def test_a_position_said_by_another_actor_applies_to_the_claims_speaker(workdir, fixture_header, fixture_entities):
+def test_a_position_said_by_another_actor_does_not_apply_to_the_claims_speaker(workdir, fixture_header, fixture_entities):
     doc, derived = export_made(
         workdir,
         fixture_header,
@@ -364,3 +358,6 @@ def test_a_position_said_by_another_actor_applies_to_the_claims_speaker(workdir,
         [(1, "said_by", 2, 1), (2, "about", 3, 2), (3, "said_by", 3, 4)],
     )
     expect.assert_same_statements(doc["statements"], derived)
+    # Carla's claim has no stance of hers; Dora's position is hers.
+    stances = sorted((s["actor"], s["stance"] or "") for s in doc["statements"])
+    assert stances == [("Carla", ""), ("Dora", "oppose")]
