@@ -24,6 +24,16 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         relations: Vec<Relation>,
     },
+    /// A relation between two annotations of a document was drawn.
+    RelationCreated {
+        relation: Relation,
+        document_id: i64,
+    },
+    /// A relation was removed.
+    RelationDeleted {
+        relation: Relation,
+        document_id: i64,
+    },
 }
 
 impl Change {
@@ -44,6 +54,20 @@ impl Change {
                 annotation: annotation.clone(),
                 relations: relations.clone(),
             },
+            Change::RelationCreated {
+                relation,
+                document_id,
+            } => Change::RelationDeleted {
+                relation: relation.clone(),
+                document_id: *document_id,
+            },
+            Change::RelationDeleted {
+                relation,
+                document_id,
+            } => Change::RelationCreated {
+                relation: relation.clone(),
+                document_id: *document_id,
+            },
         }
     }
 
@@ -52,6 +76,8 @@ impl Change {
         match self {
             Change::AnnotationCreated { annotation, .. }
             | Change::AnnotationDeleted { annotation, .. } => annotation.document_id,
+            Change::RelationCreated { document_id, .. }
+            | Change::RelationDeleted { document_id, .. } => *document_id,
         }
     }
 
@@ -60,6 +86,8 @@ impl Change {
         match self {
             Change::AnnotationCreated { .. } => "annotation_created",
             Change::AnnotationDeleted { .. } => "annotation_deleted",
+            Change::RelationCreated { .. } => "relation_created",
+            Change::RelationDeleted { .. } => "relation_deleted",
         }
     }
 }

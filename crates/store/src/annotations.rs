@@ -108,6 +108,93 @@ impl Project {
     }
 }
 
+/// The longest relation kind accepted.
+const MAX_KIND_CHARS: usize = 64;
+
+impl Project {
+    /// Links two annotations of the same document with a typed, directed relation
+    /// (`from` `kind` `to`, e.g. a Claim `said_by` an Actor).
+    pub fn create_relation(
+        &mut self,
+        kind: &str,
+        from_id: i64,
+        to_id: i64,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Relation> {
+        let kind = kind.trim();
+        if kind.is_empty() || kind.chars().count() > MAX_KIND_CHARS {
+            return Err(StoreError::BadRelation(format!(
+                "a relation kind needs 1 to {MAX_KIND_CHARS} characters"
+            )));
+        }
+        if from_id == to_id {
+            return Err(StoreError::BadRelation(
+                "an annotation cannot be linked to itself".into(),
+            ));
+        }
+        let tx = self.conn.transaction()?;
+        let from = read_annotation_by_id(&tx, from_id)?;
+        let to = read_annotation_by_id(&tx, to_id)?;
+        if from.document_id != to.document_id {
+            return Err(StoreError::BadRelation(format!(
+                "annotations {from_id} and {to_id} are in different documents"
+            )));
+        }
+        let id = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
+            r.get(0)
+        })?;
+        let relation = Relation {
+            id,
+            kind: kind.to_string(),
+            from_id,
+            to_id,
+            annotator_id,
+            created_at: now,
+        };
+        let change = Change::RelationCreated {
+            relation: relation.clone(),
+            document_id: from.document_id,
+        };
+        crate::history::apply(&tx, &change)?;
+        crate::history::record(&tx, &change, annotator_id, now)?;
+        tx.commit()?;
+        Ok(relation)
+    }
+
+    /// Removes a relation; undo draws it again.
+    pub fn delete_relation(
+        &mut self,
+        id: i64,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Change> {
+        let tx = self.conn.transaction()?;
+        let relation = relations_where(&tx, "id = ?1", id)?
+            .pop()
+            .ok_or(StoreError::UnknownRelation(id))?;
+        let document_id = read_annotation_by_id(&tx, relation.from_id)?.document_id;
+        let change = Change::RelationDeleted {
+            relation,
+            document_id,
+        };
+        crate::history::apply(&tx, &change)?;
+        crate::history::record(&tx, &change, annotator_id, now)?;
+        tx.commit()?;
+        Ok(change)
+    }
+
+    /// The relations of a document, by id.
+    pub fn relations(&self, document_id: i64) -> Result<Vec<Relation>> {
+        ensure_document(&self.conn, document_id)?;
+        relations_where(
+            &self.conn,
+            "from_id IN (SELECT id FROM annotations WHERE document_id = ?1)",
+            document_id,
+        )
+    }
+}
+
 fn ensure_document(conn: &rusqlite::Connection, id: i64) -> Result<()> {
     conn.query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
         .optional()?
@@ -196,10 +283,14 @@ pub(crate) fn delete_annotation_row(tx: &Transaction<'_>, id: i64) -> Result<()>
 }
 
 fn relations_touching(conn: &rusqlite::Connection, id: i64) -> Result<Vec<Relation>> {
-    let mut stmt = conn.prepare_cached(
+    relations_where(conn, "from_id = ?1 OR to_id = ?1", id)
+}
+
+fn relations_where(conn: &rusqlite::Connection, filter: &str, id: i64) -> Result<Vec<Relation>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, kind, from_id, to_id, annotator_id, created_at FROM relations
-         WHERE from_id = ?1 OR to_id = ?1 ORDER BY id",
-    )?;
+         WHERE {filter} ORDER BY id"
+    ))?;
     let rows = stmt.query_map([id], |r| {
         Ok((
             r.get::<_, i64>(0)?,

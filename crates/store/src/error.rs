@@ -26,6 +26,10 @@ pub enum StoreError {
     UnknownLabel(i64),
     #[error("there is no annotation {0}")]
     UnknownAnnotation(i64),
+    #[error("there is no relation {0}")]
+    UnknownRelation(i64),
+    #[error("cannot link the annotations: {0}")]
+    BadRelation(String),
     #[error("annotator name must not be empty")]
     EmptyAnnotatorName,
     #[error("an annotation must cover at least one character")]
@@ -57,6 +61,8 @@ impl StoreError {
             StoreError::UnknownDocument(_) => "unknown_document",
             StoreError::UnknownLabel(_) => "unknown_label",
             StoreError::UnknownAnnotation(_) => "unknown_annotation",
+            StoreError::UnknownRelation(_) => "unknown_relation",
+            StoreError::BadRelation(_) => "bad_relation",
             StoreError::EmptyAnnotatorName => "empty_annotator_name",
             StoreError::EmptySpan => "empty_span",
             StoreError::Offset(OffsetError::PastEnd { .. }) => "offset_out_of_range",

@@ -106,6 +106,12 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
             // Relations go with the annotation through ON DELETE CASCADE.
             delete_annotation_row(tx, annotation.id)?;
         }
+        Change::RelationCreated { relation, .. } => insert_relation(tx, relation)?,
+        Change::RelationDeleted { relation, .. } => {
+            if tx.execute("DELETE FROM relations WHERE id = ?1", [relation.id])? == 0 {
+                return Err(crate::error::StoreError::UnknownRelation(relation.id));
+            }
+        }
     }
     Ok(())
 }

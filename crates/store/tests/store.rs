@@ -548,3 +548,72 @@ fn an_uncommitted_batch_is_rolled_back() {
     );
     assert_eq!(snapshot(&f.path)[0].1, before[0].1 + 1);
 }
+
+#[test]
+fn relations_are_drawn_validated_deleted_and_undone() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let other = import(&mut f, HOSTILE);
+    let (actor, claim) = (label(&f, "Actor"), label(&f, "Claim"));
+    let bruce = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let said = f
+        .project
+        .create_annotation(doc, claim, find_cp(SAMPLE, "One phone call"), f.me, at(3))
+        .unwrap();
+    let elsewhere = f
+        .project
+        .create_annotation(other, actor, find_cp(HOSTILE, "Tammy Bruce"), f.me, at(4))
+        .unwrap();
+
+    let before = snapshot(&f.path);
+    let refusals = [
+        (
+            f.project
+                .create_relation("said_by", said.id, said.id, f.me, at(5)),
+            "bad_relation",
+        ),
+        (
+            f.project
+                .create_relation("said_by", said.id, elsewhere.id, f.me, at(5)),
+            "bad_relation",
+        ),
+        (
+            f.project
+                .create_relation("  ", said.id, bruce.id, f.me, at(5)),
+            "bad_relation",
+        ),
+        (
+            f.project
+                .create_relation("said_by", said.id, 9999, f.me, at(5)),
+            "unknown_annotation",
+        ),
+    ];
+    for (result, code) in refusals {
+        assert_eq!(result.unwrap_err().code(), code);
+    }
+    assert_eq!(snapshot(&f.path), before, "refused links change nothing");
+
+    let link = f
+        .project
+        .create_relation("said_by", said.id, bruce.id, f.me, at(6))
+        .unwrap();
+    assert_eq!(f.project.relations(doc).unwrap(), [link.clone()]);
+    f.project.delete_relation(link.id, f.me, at(7)).unwrap();
+    assert!(f.project.relations(doc).unwrap().is_empty());
+    f.project.undo(f.me, at(8)).unwrap();
+    assert_eq!(f.project.relations(doc).unwrap(), [link.clone()]);
+    f.project.undo(f.me, at(9)).unwrap();
+    assert!(f.project.relations(doc).unwrap().is_empty());
+    f.project.redo(f.me, at(10)).unwrap();
+    assert_eq!(f.project.relations(doc).unwrap(), [link]);
+    assert_eq!(
+        f.project
+            .delete_relation(4242, f.me, at(11))
+            .unwrap_err()
+            .code(),
+        "unknown_relation"
+    );
+}
