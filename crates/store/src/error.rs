@@ -18,6 +18,10 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error(
+        "cannot open {path}: the file is damaged ({detail}); it was left as it is. Restore a backup (File ▸ Restore backup…, or claimdesk-cli restore-backup)"
+    )]
+    Damaged { path: PathBuf, detail: String },
     #[error("cannot open {path}: another program is using the project; close it and try again")]
     ProjectInUse { path: PathBuf },
     #[error("there is no document {0}")]
@@ -26,6 +30,10 @@ pub enum StoreError {
     UnknownLabel(i64),
     #[error("there is no annotation {0}")]
     UnknownAnnotation(i64),
+    #[error("there is no backup called {0:?}; list them with claimdesk-cli backups")]
+    NoSuchBackup(String),
+    #[error("cannot restore the backup {0}")]
+    BadBackup(String),
     #[error("there is no relation {0}")]
     UnknownRelation(i64),
     #[error("cannot link the annotations: {0}")]
@@ -58,9 +66,12 @@ impl StoreError {
             StoreError::NotAProject { .. } => "not_a_project",
             StoreError::SchemaTooNew { .. } => "schema_too_new",
             StoreError::ProjectInUse { .. } => "project_in_use",
+            StoreError::Damaged { .. } => "project_damaged",
             StoreError::UnknownDocument(_) => "unknown_document",
             StoreError::UnknownLabel(_) => "unknown_label",
             StoreError::UnknownAnnotation(_) => "unknown_annotation",
+            StoreError::NoSuchBackup(_) => "no_such_backup",
+            StoreError::BadBackup(_) => "bad_backup",
             StoreError::UnknownRelation(_) => "unknown_relation",
             StoreError::BadRelation(_) => "bad_relation",
             StoreError::EmptyAnnotatorName => "empty_annotator_name",

@@ -22,6 +22,7 @@
 //! A call that returns `Err` has changed nothing.
 
 mod annotations;
+mod backup;
 mod dataset;
 mod default_project;
 mod documents;
@@ -32,6 +33,7 @@ mod open;
 mod restore;
 mod time;
 
+pub use backup::{backup_dir, backups, find_backup, restore_backup_at, Backup, KEEP_BACKUPS};
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use error::{Result, StoreError};
 pub use import::{Batch, ImportOutcome};

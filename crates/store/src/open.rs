@@ -13,7 +13,7 @@ use crate::error::{Result, StoreError};
 use crate::time;
 
 /// Marks a SQLite file as a Claimdesk project (`PRAGMA application_id`, ASCII "Clmd").
-const APPLICATION_ID: i64 = 0x436c_6d64;
+pub(crate) const APPLICATION_ID: i64 = 0x436c_6d64;
 
 /// The migrations, in order; migration `i` takes the schema from version `i` to `i + 1`.
 /// Shipped migrations are frozen: a schema change is a new file at the end.
@@ -82,6 +82,10 @@ impl Project {
                 ErrorCode::NotADatabase => StoreError::NotAProject {
                     path: self.path.clone(),
                 },
+                ErrorCode::DatabaseCorrupt => StoreError::Damaged {
+                    path: self.path.clone(),
+                    detail: error.to_string(),
+                },
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::ProjectInUse {
                     path: self.path.clone(),
                 },
@@ -114,6 +118,19 @@ impl Project {
                 found: version,
                 supported: SCHEMA_VERSION,
             });
+        }
+        if !fresh {
+            // Damage found now is refused before anything is written; found later, an edit
+            // could fail halfway through a session.
+            let check: String = self
+                .conn
+                .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+            if check != "ok" {
+                return Err(StoreError::Damaged {
+                    path: self.path.clone(),
+                    detail: check,
+                });
+            }
         }
         Ok(())
     }

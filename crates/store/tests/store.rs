@@ -617,3 +617,167 @@ fn relations_are_drawn_validated_deleted_and_undone() {
         "unknown_relation"
     );
 }
+
+#[test]
+fn a_backup_holds_what_was_committed_even_while_another_connection_writes() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    f.project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    // Another connection is in the middle of a write: its rows must not be in the backup.
+    let other = Connection::open(&f.path).unwrap();
+    other
+        .execute_batch("BEGIN IMMEDIATE; DELETE FROM undo_stack;")
+        .unwrap();
+    let backup = f.project.backup(at(3)).unwrap();
+    other.execute_batch("ROLLBACK").unwrap();
+
+    let copy = Project::open_existing(&backup.path).unwrap();
+    assert_eq!(copy.annotations(doc).unwrap().len(), 1);
+    assert_eq!(copy.history_depth().unwrap(), (1, 0));
+    assert_eq!(claimdesk_store::backups(&f.path).unwrap(), [backup.clone()]);
+    assert_eq!(
+        backup.path.parent().unwrap(),
+        claimdesk_store::backup_dir(&f.path)
+    );
+
+    for minute in 4..12 {
+        f.project.backup(at(minute)).unwrap();
+    }
+    let kept = claimdesk_store::backups(&f.path).unwrap();
+    assert_eq!(kept.len(), claimdesk_store::KEEP_BACKUPS);
+    assert_eq!(kept[0].made_at, at(11), "newest first");
+}
+
+#[test]
+fn restoring_a_backup_brings_the_old_state_back_and_keeps_the_current_one() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    let a = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let before = f.project.backup(at(3)).unwrap();
+    f.project.delete_annotation(a.id, f.me, at(4)).unwrap();
+    let reader = Project::open_existing(&f.path).unwrap();
+    assert!(reader.annotations(doc).unwrap().is_empty());
+
+    let safety = f.project.restore_backup(&before, at(5)).unwrap();
+    assert_eq!(f.project.annotations(doc).unwrap(), [a.clone()]);
+    // Another open connection sees the restored project too.
+    assert_eq!(reader.annotations(doc).unwrap(), [a]);
+    // The state before the restore is itself a backup.
+    let undo_restore = Project::open_existing(&safety.path).unwrap();
+    assert!(undo_restore.annotations(doc).unwrap().is_empty());
+
+    assert_eq!(
+        claimdesk_store::find_backup(&f.path, "../test.claimdesk")
+            .unwrap_err()
+            .code(),
+        "no_such_backup"
+    );
+}
+
+/// Overwrites a stretch of the file's pages (not its header), as a failing disk would.
+fn damage(path: &Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let page = 4096;
+    assert!(bytes.len() > 4 * page);
+    for b in &mut bytes[2 * page..3 * page] {
+        *b = 0xA5;
+    }
+    std::fs::write(path, bytes).unwrap();
+}
+
+#[test]
+fn a_damaged_project_is_refused_untouched_and_a_backup_restores_it() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    f.project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let backup = f.project.backup(at(3)).unwrap();
+    let path = f.path.clone();
+    let dir = f._dir;
+    drop(f.project);
+    damage(&path);
+    let damaged = std::fs::read(&path).unwrap();
+
+    let error = Project::open_existing(&path).err().unwrap();
+    assert_eq!(error.code(), "project_damaged", "{error}");
+    assert!(error.to_string().contains("Restore a backup"));
+    assert!(
+        std::fs::read(&path).unwrap() == damaged,
+        "a refused file is never written"
+    );
+
+    let aside = claimdesk_store::restore_backup_at(&path, &backup, at(4)).unwrap();
+    assert!(
+        std::fs::read(&aside).unwrap() == damaged,
+        "the damaged file is kept aside"
+    );
+    let restored = Project::open_existing(&path).unwrap();
+    assert_eq!(restored.annotations(doc).unwrap().len(), 1);
+    drop(dir);
+}
+
+/// Every shipped schema version, frozen as SQL with data, upgrades to the current schema with
+/// its data intact.
+#[test]
+fn every_shipped_schema_upgrades_with_its_data() {
+    for version in 1..=SCHEMA_VERSION {
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/schema-v{version}.sql"));
+        let sql = std::fs::read_to_string(&fixture).unwrap_or_else(|_| {
+            panic!("schema version {version} has no frozen fixture {fixture:?}")
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("v{version}.claimdesk"));
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(&sql)
+            .unwrap();
+
+        let project = Project::open(&path).unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let current: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(current, SCHEMA_VERSION);
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(integrity, "ok");
+
+        // The data the fixture was made with: the hostile corpus with its coding.
+        let docs = project.documents().unwrap();
+        assert_eq!(docs.len(), 3, "v{version}");
+        let hostile = project.annotations(docs[0].id).unwrap();
+        assert_eq!(hostile.len(), 11);
+        let text = project.document_text(docs[0].id).unwrap();
+        for a in &hostile {
+            let quote: String = text.chars().skip(a.start).take(a.end - a.start).collect();
+            assert_eq!(
+                quote, a.quote,
+                "v{version}: annotation {} still fits its text",
+                a.id
+            );
+        }
+        assert!(text.contains("\r\n"), "line endings survive");
+        assert_eq!(project.relations(docs[0].id).unwrap().len(), 6);
+        let info = project.project_info().unwrap();
+        assert_eq!(info.entities.len(), 4);
+        assert_eq!(info.labels.len(), 3);
+        let found = project
+            .scope_documents(&claimdesk_core::dataset::Scope {
+                search: Some("Riyadh".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(found, [docs[1].id], "the full-text index answers");
+    }
+}

@@ -1,0 +1,191 @@
+//! Rolling backups of a project, and restoring one.
+//!
+//! A backup is a complete, compacted copy of the project made with `VACUUM INTO` from a read
+//! snapshot, so it is consistent even while the project is being edited. Backups live beside the
+//! project in `<project file>.backups/`, named by the time they were made; the newest
+//! [`KEEP_BACKUPS`] are kept.
+//!
+//! Restoring copies a backup's pages into the project through SQLite's backup API, inside the
+//! project's own locking, after backing up the current state first (so a restore can itself be
+//! undone by restoring that backup). A project too damaged to open is moved aside instead and
+//! the backup copied into its place.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+
+use crate::error::{Result, StoreError};
+use crate::open::Project;
+
+/// How many backups are kept per project.
+pub const KEEP_BACKUPS: usize = 5;
+
+const STAMP: &str = "%Y%m%dT%H%M%S%.3fZ";
+
+/// A backup on disk.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Backup {
+    pub path: PathBuf,
+    /// The file name, which is what the app and CLI ask for.
+    pub name: String,
+    pub made_at: DateTime<Utc>,
+    pub bytes: u64,
+}
+
+/// Where the backups of the project at `project` go.
+pub fn backup_dir(project: &Path) -> PathBuf {
+    let mut name = project
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".backups");
+    project.with_file_name(name)
+}
+
+/// The backups of the project at `project`, newest first.
+pub fn backups(project: &Path) -> Result<Vec<Backup>> {
+    let dir = backup_dir(project);
+    let mut found = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(e) => return Err(e.into()),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stamp) = name.strip_suffix(".claimdesk") else {
+            continue;
+        };
+        let Ok(made_at) = NaiveDateTime::parse_from_str(stamp, STAMP) else {
+            continue;
+        };
+        found.push(Backup {
+            path: entry.path(),
+            name,
+            made_at: made_at.and_utc(),
+            bytes: entry.metadata()?.len(),
+        });
+    }
+    found.sort_by(|a, b| b.made_at.cmp(&a.made_at));
+    Ok(found)
+}
+
+/// The backup of the project at `project` called `name` (as [`backups`] lists it). Names are
+/// looked up, never joined as paths, so nothing outside the backup folder can be named.
+pub fn find_backup(project: &Path, name: &str) -> Result<Backup> {
+    backups(project)?
+        .into_iter()
+        .find(|b| b.name == name)
+        .ok_or_else(|| StoreError::NoSuchBackup(name.to_string()))
+}
+
+impl Project {
+    /// Makes a backup of the project as it is now and drops the oldest beyond
+    /// [`KEEP_BACKUPS`]. Safe while this or other connections edit the project.
+    pub fn backup(&self, now: DateTime<Utc>) -> Result<Backup> {
+        let dir = backup_dir(self.path());
+        std::fs::create_dir_all(&dir)?;
+        let name = format!("{}.claimdesk", now.format(STAMP));
+        let path = dir.join(&name);
+        let partial = dir.join(format!(".{name}.partial"));
+        let _ = std::fs::remove_file(&partial);
+        let target = partial
+            .to_str()
+            .ok_or_else(|| StoreError::Io(std::io::Error::other("the backup path is not UTF-8")))?;
+        self.conn.execute("VACUUM INTO ?1", [target])?;
+        std::fs::File::open(&partial)?.sync_all()?;
+        std::fs::rename(&partial, &path)?;
+        if let Ok(folder) = std::fs::File::open(&dir) {
+            let _ = folder.sync_all();
+        }
+        for old in backups(self.path())?.into_iter().skip(KEEP_BACKUPS) {
+            std::fs::remove_file(old.path)?;
+        }
+        let bytes = std::fs::metadata(&path)?.len();
+        Ok(Backup {
+            path,
+            name,
+            made_at: now,
+            bytes,
+        })
+    }
+
+    /// Replaces the project's contents with the backup's, after backing up the current state.
+    /// Other connections see the restored project at their next read.
+    pub fn restore_backup(&mut self, backup: &Backup, now: DateTime<Utc>) -> Result<Backup> {
+        let source = check_backup(&backup.path)?;
+        let safety = self.backup(now)?;
+        let copy = rusqlite::backup::Backup::new(&source, &mut self.conn)?;
+        copy.run_to_completion(1024, std::time::Duration::from_millis(0), None)?;
+        drop(copy);
+        Ok(safety)
+    }
+}
+
+/// Restores a backup into the project at `project` whether or not it opens: an openable
+/// project gets [`Project::restore_backup`]; a damaged one is moved aside (with its `-wal` and
+/// `-shm` files) as `<name>.damaged-<time>` and the backup copied into its place. Answers where
+/// the previous state went.
+pub fn restore_backup_at(project: &Path, backup: &Backup, now: DateTime<Utc>) -> Result<PathBuf> {
+    match Project::open_existing(project) {
+        Ok(mut open) => Ok(open.restore_backup(backup, now)?.path),
+        Err(StoreError::Damaged { .. } | StoreError::NotAProject { .. }) => {
+            check_backup(&backup.path)?;
+            let mut aside = project.as_os_str().to_os_string();
+            aside.push(format!(".damaged-{}", now.format(STAMP)));
+            let aside = PathBuf::from(aside);
+            let partial = project.with_file_name(format!(
+                ".{}.restoring",
+                project.file_name().unwrap_or_default().to_string_lossy()
+            ));
+            std::fs::copy(&backup.path, &partial)?;
+            std::fs::File::open(&partial)?.sync_all()?;
+            std::fs::rename(project, &aside)?;
+            for suffix in ["-wal", "-shm"] {
+                let mut side = project.as_os_str().to_os_string();
+                side.push(suffix);
+                let side = PathBuf::from(side);
+                if side.exists() {
+                    let mut to = aside.as_os_str().to_os_string();
+                    to.push(suffix);
+                    std::fs::rename(&side, PathBuf::from(to))?;
+                }
+            }
+            std::fs::rename(&partial, project)?;
+            Ok(aside)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Opens a backup read-only and checks it is a sound Claimdesk project this build reads.
+fn check_backup(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let bad = |why: &str| StoreError::BadBackup(format!("{}: {why}", path.display()));
+    let (application_id, version): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|_| bad("not a Claimdesk project"))?;
+    if application_id != crate::open::APPLICATION_ID {
+        return Err(bad("not a Claimdesk project"));
+    }
+    if version > crate::open::SCHEMA_VERSION {
+        return Err(bad("made by a newer Claimdesk"));
+    }
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| bad(&e.to_string()))?;
+    if check != "ok" {
+        return Err(bad(&format!("damaged ({check})")));
+    }
+    Ok(conn)
+}
