@@ -5,6 +5,8 @@
 //! claimdesk-cli --project study.claimdesk list
 //! claimdesk-cli --project study.claimdesk annotations 1
 //! claimdesk-cli --project study.claimdesk export --format csv --out tables/ --from 2025-01-01
+//! claimdesk-cli --project study.claimdesk backups
+//! claimdesk-cli --project study.claimdesk restore-backup 20260102T030405.000Z.claimdesk
 //! ```
 
 use std::io::{IsTerminal, Write};
@@ -71,6 +73,16 @@ enum Command {
     Annotations {
         /// The document id, as `list` shows it.
         document: i64,
+    },
+    /// Make a backup of the project now (the app makes one each time it opens a project).
+    Backup,
+    /// List the project's backups, newest first: name, time, size.
+    Backups,
+    /// Replace the project with one of its backups (by name, as `backups` lists it). The state
+    /// before the restore is kept as a backup; a damaged project is moved aside.
+    RestoreBackup {
+        /// The backup's name.
+        name: String,
     },
     /// Export the project, or part of it. Every span is checked against its quote before the
     /// export is moved into place; an existing file is replaced only by a finished export.
@@ -150,6 +162,41 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let now = Utc::now();
     let mut out = std::io::stdout().lock();
+    // Backups are listed and restored without opening the project: it may be damaged.
+    let project_path = match &cli.project {
+        Some(path) => path.clone(),
+        None => claimdesk_store::default_project_path()?,
+    };
+    match &cli.command {
+        Command::Backups => {
+            if !project_path.exists() {
+                return Err(StoreError::NoSuchProject { path: project_path }.into());
+            }
+            for b in claimdesk_store::backups(&project_path)? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{:.1} MB",
+                    b.name,
+                    b.made_at.to_rfc3339(),
+                    b.bytes as f64 / 1e6
+                )?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::RestoreBackup { name } => {
+            let backup = claimdesk_store::find_backup(&project_path, name)?;
+            let previous = claimdesk_store::restore_backup_at(&project_path, &backup, now)?;
+            writeln!(
+                out,
+                "restored {} from {}; the state before is kept at {}",
+                project_path.display(),
+                backup.name,
+                previous.display()
+            )?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     // Importing creates a missing project; reading one that is not there is a mistake to report.
     let creates = matches!(cli.command, Command::Import { .. });
     let mut project = match &cli.project {
@@ -220,6 +267,18 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup => {
+            let b = project.backup(now)?;
+            writeln!(
+                out,
+                "backed up to {} ({:.1} MB)",
+                b.path.display(),
+                b.bytes as f64 / 1e6
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        // Answered above, before the project was opened.
+        Command::Backups | Command::RestoreBackup { .. } => Ok(ExitCode::SUCCESS),
         Command::Export {
             format,
             out: destination,

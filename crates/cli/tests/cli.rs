@@ -285,3 +285,36 @@ fn export_errors_name_the_problem_and_write_nothing() {
     );
     assert!(!dir.path().join("s.jsonl").exists());
 }
+
+#[test]
+fn backups_are_made_listed_and_restored_even_over_a_damaged_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    assert!(run(&project, &["import", FIXTURE]).status.success());
+    let made = run(&project, &["backup"]);
+    assert!(stdout(&made).starts_with("backed up to "), "{made:?}");
+    let listed = stdout(&run(&project, &["backups"]));
+    let name = listed.split('\t').next().unwrap().to_string();
+    assert!(name.ends_with(".claimdesk"), "{listed}");
+
+    // Damage the project: it is refused, then the backup brings it back.
+    let mut bytes = std::fs::read(&project).unwrap();
+    let len = bytes.len();
+    for b in &mut bytes[len / 2..len / 2 + 4096] {
+        *b = 0x5a;
+    }
+    std::fs::write(&project, bytes).unwrap();
+    let refused = run(&project, &["list"]);
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).starts_with("error[project_damaged]: "),
+        "{refused:?}"
+    );
+
+    let restored = run(&project, &["restore-backup", &name]);
+    assert!(restored.status.success(), "{restored:?}");
+    assert!(stdout(&restored).contains("the state before is kept at"));
+    assert_eq!(stdout(&run(&project, &["list"])).lines().count(), 3);
+
+    let unknown = run(&project, &["restore-backup", "../p.claimdesk"]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).starts_with("error[no_such_backup]: "));
+}
