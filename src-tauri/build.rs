@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "choose_export_destination",
     "start_export",
     "cancel_export",
+    "list_backups",
+    "restore_backup",
 ];
 
 fn main() {

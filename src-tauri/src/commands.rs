@@ -12,8 +12,8 @@ use claimdesk_formats::export::ExportFormat;
 use claimdesk_store::Project;
 
 use crate::dto::{
-    AnnotationDto, DocumentDto, DocumentSummaryDto, ErrorDto, ExportFormatDto, ExportRequestDto,
-    HistoryStepDto, LabelDto, NewAnnotationDto, ProjectDto,
+    AnnotationDto, BackupDto, DocumentDto, DocumentSummaryDto, ErrorDto, ExportFormatDto,
+    ExportRequestDto, HistoryStepDto, LabelDto, NewAnnotationDto, ProjectDto,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -29,7 +29,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    fn project(&self) -> Result<MutexGuard<'_, Project>, ErrorDto> {
+    pub fn project(&self) -> Result<MutexGuard<'_, Project>, ErrorDto> {
         let project = self.project.as_ref().map_err(Clone::clone)?;
         project.lock().map_err(|_| ErrorDto {
             code: "internal",
@@ -157,4 +157,20 @@ pub async fn start_export(app: AppHandle, request: ExportRequestDto) -> Answer<(
 pub async fn cancel_export(state: State<'_, AppState>) -> Answer<()> {
     state.export.cancel();
     Ok(())
+}
+
+/// The project's backups, newest first.
+#[tauri::command]
+pub async fn list_backups(state: State<'_, AppState>) -> Answer<Vec<BackupDto>> {
+    Ok(claimdesk_store::backups(&state.project_path)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Replaces the project with the backup called `name`; answers the backup that keeps the
+/// state from before.
+#[tauri::command]
+pub async fn restore_backup(app: AppHandle, name: String) -> Answer<BackupDto> {
+    crate::backup::restore(&app, &name)
 }

@@ -376,3 +376,22 @@ impl ExportResultDto {
         dto
     }
 }
+
+/// A backup of the project, for the backups dialog.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BackupDto {
+    pub name: String,
+    pub made_at: String,
+    pub bytes: u64,
+}
+
+impl From<claimdesk_store::Backup> for BackupDto {
+    fn from(b: claimdesk_store::Backup) -> BackupDto {
+        BackupDto {
+            name: b.name,
+            made_at: b.made_at.to_rfc3339(),
+            bytes: b.bytes,
+        }
+    }
+}

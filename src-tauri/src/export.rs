@@ -29,6 +29,10 @@ pub struct ExportState {
 }
 
 impl ExportState {
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::SeqCst)
+    }
+
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
     }

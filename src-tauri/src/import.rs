@@ -32,6 +32,10 @@ pub struct ImportState {
 }
 
 impl ImportState {
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::SeqCst)
+    }
+
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
     }

@@ -6,6 +6,7 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod backup;
 mod commands;
 mod dto;
 mod export;
@@ -71,7 +72,9 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("claimdesk: error[{}]: {e}", e.code());
             AppState {
-                project_path: project.unwrap_or_default(),
+                project_path: project
+                    .or_else(|| claimdesk_store::default_project_path().ok())
+                    .unwrap_or_default(),
                 project: Err(e.into()),
                 annotator_id: 0,
                 import: Default::default(),
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         .manage(state)
         .setup(|app| {
             menu::install(app.handle())?;
+            backup::start_on_open(app.handle());
             Ok(())
         })
         .on_menu_event(menu::handle)
@@ -108,6 +112,8 @@ fn main() -> ExitCode {
             commands::choose_export_destination,
             commands::start_export,
             commands::cancel_export,
+            commands::list_backups,
+            commands::restore_backup,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {

@@ -1,4 +1,4 @@
-//! The window's menu bar: File ▸ Import files…, Import folder…, Export…, Quit.
+//! The window's menu bar: File ▸ Import files…, Import folder…, Export…, Restore backup…, Quit.
 
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{AppHandle, Emitter, Runtime};
@@ -6,6 +6,9 @@ use tauri::{AppHandle, Emitter, Runtime};
 const IMPORT_FILES: &str = "import-files";
 const IMPORT_FOLDER: &str = "import-folder";
 const EXPORT: &str = "export";
+const BACKUPS: &str = "backups";
+/// Tells the webview to open its backups dialog.
+pub const OPEN_BACKUPS_EVENT: &str = "backups-open";
 /// Tells the webview to open its export dialog.
 pub const OPEN_EXPORT_EVENT: &str = "export-open";
 
@@ -25,6 +28,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         Some("CmdOrCtrl+Shift+O"),
     )?;
     let export = MenuItem::with_id(app, EXPORT, "Export…", true, Some("CmdOrCtrl+E"))?;
+    let backups = MenuItem::with_id(app, BACKUPS, "Restore backup…", true, None::<&str>)?;
     let quit = PredefinedMenuItem::quit(app, Some("Quit"))?;
     let file = Submenu::with_items(
         app,
@@ -35,6 +39,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             &folder,
             &PredefinedMenuItem::separator(app)?,
             &export,
+            &backups,
             &PredefinedMenuItem::separator(app)?,
             &quit,
         ],
@@ -49,6 +54,10 @@ pub fn handle(app: &AppHandle, event: MenuEvent) {
         IMPORT_FOLDER => true,
         EXPORT => {
             let _ = app.emit(OPEN_EXPORT_EVENT, ());
+            return;
+        }
+        BACKUPS => {
+            let _ = app.emit(OPEN_BACKUPS_EVENT, ());
             return;
         }
         _ => return,

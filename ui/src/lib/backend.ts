@@ -8,6 +8,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Annotation,
   ApiError,
+  Backup,
   DocumentSummary,
   DocumentView,
   ExportFormat,
@@ -94,3 +95,15 @@ export const onExportFinished = (handler: (result: ExportResult) => void): Promi
 /** The File menu's Export… item. */
 export const onExportRequested = (handler: () => void): Promise<UnlistenFn> =>
   listen<null>('export-open', () => handler());
+
+export const listBackups = () => call<Backup[]>('list_backups');
+
+/** Replaces the project with a backup; answers the backup that keeps the state from before. */
+export const restoreBackup = (name: string) => call<Backup>('restore_backup', { name });
+
+/** The File menu's Restore backup… item. */
+export const onBackupsRequested = (handler: () => void): Promise<UnlistenFn> =>
+  listen<null>('backups-open', () => handler());
+
+export const onBackupFailed = (handler: (error: ApiError) => void): Promise<UnlistenFn> =>
+  listen<ApiError>('backup-failed', (event) => handler(event.payload));

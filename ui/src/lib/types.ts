@@ -122,3 +122,10 @@ export interface ExportResult {
   bytes: number;
   error: ApiError | null;
 }
+
+/** A backup of the project; `name` is what restoring asks for. */
+export interface Backup {
+  name: string;
+  madeAt: string;
+  bytes: number;
+}

@@ -1,0 +1,59 @@
+//! Backups in the app: one is made in the background each time a project opens; the backups
+//! dialog lists them and restores one.
+
+use chrono::Utc;
+use tauri::{AppHandle, Emitter, Manager};
+
+use claimdesk_store::Project;
+
+use crate::commands::AppState;
+use crate::dto::{BackupDto, ErrorDto};
+
+pub const MADE_EVENT: &str = "backup-made";
+pub const FAILED_EVENT: &str = "backup-failed";
+
+/// Backs the open project up on its own connection, so the window is usable at once.
+pub fn start_on_open(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    if state.project.is_err() {
+        return;
+    }
+    let path = state.project_path.clone();
+    let app = app.clone();
+    std::thread::spawn(move || {
+        let made = Project::open_existing(&path).and_then(|p| p.backup(Utc::now()));
+        match made {
+            Ok(backup) => {
+                let _ = app.emit(MADE_EVENT, BackupDto::from(backup));
+            }
+            Err(e) => {
+                eprintln!("claimdesk: backup failed: error[{}]: {e}", e.code());
+                let _ = app.emit(FAILED_EVENT, ErrorDto::from(e));
+            }
+        }
+    });
+}
+
+/// Restores the backup called `name`. An open project is restored in place (the window then
+/// reloads); one that could not be opened is replaced on disk and the app starts again.
+pub fn restore(app: &AppHandle, name: &str) -> Result<BackupDto, ErrorDto> {
+    let state = app.state::<AppState>();
+    if state.import.is_running() || state.export.is_running() {
+        return Err(ErrorDto {
+            code: "busy",
+            message: "an import or export is running; wait for it to finish, then restore".into(),
+        });
+    }
+    let backup = claimdesk_store::find_backup(&state.project_path, name)?;
+    match &state.project {
+        Ok(_) => {
+            let mut project = state.project()?;
+            let previous = project.restore_backup(&backup, Utc::now())?;
+            Ok(BackupDto::from(previous))
+        }
+        Err(_) => {
+            claimdesk_store::restore_backup_at(&state.project_path, &backup, Utc::now())?;
+            app.restart();
+        }
+    }
+}
