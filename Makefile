@@ -3,7 +3,7 @@
 CARGO_FEATURES := --features claimdesk/custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test bench build ui deps-run deps-test lint rust-test ui-test e2e interop screenshot fuzz-long
+.PHONY: run test bench build ui deps-run deps-test lint rust-test ui-test e2e interop screenshot fuzz-long crash-long
 
 run: deps-run build
 	./target/debug/claimdesk
@@ -34,7 +34,8 @@ lint: ui
 	cd ui && npm run check
 
 rust-test: ui
-	cargo test --workspace $(CARGO_FEATURES)
+	cargo test --workspace $(CARGO_FEATURES) -- --skip kills_at_random_moments
+	cargo test -p claimdesk-store --test crash -- --nocapture kills_at_random_moments
 
 ui-test:
 	cd ui && npm test
@@ -54,3 +55,7 @@ screenshot: deps-test build
 fuzz-long:
 	CLAIMDESK_FUZZ_CASES=100000 cargo test --release -p claimdesk-formats --test never_panic
 	@echo "fuzz-long: 100,000 inputs for each of the 10 importers, none panicked"
+
+# The crash test with 1,000 kills instead of the 100 in `make test`.
+crash-long:
+	CLAIMDESK_CRASH_KILLS=1000 cargo test -p claimdesk-store --test crash -- --nocapture kills_at_random_moments
