@@ -2,7 +2,7 @@
 //! 1,100 cases per format, over 10,000 in all; `make fuzz-long` sets `CLAIMDESK_FUZZ_CASES` to
 //! run 100,000 per format.
 
-use claimdesk_formats::{brat, import_bytes, Format, ImportOptions};
+use claimdesk_formats::{brat, import_bytes, native, Format, ImportOptions};
 use proptest::prelude::*;
 
 /// Real files of each kind, as seeds for mutation.
@@ -29,6 +29,8 @@ fn seeds(format: Format) -> Vec<&'static [u8]> {
         }
         Format::Jsonl => vec![
             b"{\"text\":\"a\",\"date\":\"2024-01-02\"}\n{\"text\":\"b\",\"x\":[1,{}]}\n".as_slice(),
+            // Claimdesk's own export, which the native reader takes.
+            include_bytes!("../../../tests/interop/fixture.jsonl").as_slice(),
         ],
         Format::Json => vec![b"[{\"text\":\"a\",\"title\":null},{\"text\":\"b\"}]".as_slice()],
         Format::Brat => vec![
@@ -87,6 +89,11 @@ fn check(format: Format, bytes: &[u8]) {
         let _ = brat::parse(b"Tammy Bruce said so.", bytes, "a.txt");
         let _ = brat::parse(bytes, bytes, "a.txt");
     } else {
+        if format == Format::Jsonl {
+            if let Ok((_, mut reader)) = native::Reader::new(bytes) {
+                while reader.next_document().is_some() {}
+            }
+        }
         let _ = import_bytes(format, bytes, "input", &options);
         let _ = import_bytes(format, bytes, "input", &ImportOptions::default());
     }

@@ -1,0 +1,397 @@
+//! Crash test: a writer process edits a project through the store — annotations, relations,
+//! deletions, bulk imports with checkpoints — and is killed with SIGKILL at random moments.
+//! After every kill the project must open, pass `PRAGMA integrity_check`, hold every write the
+//! writer had acknowledged (a call that returned `Ok`), and hold no half-imported document.
+//!
+//! `cargo test -p claimdesk-store --test crash` kills 100 times; `make crash-long` sets
+//! `CLAIMDESK_CRASH_KILLS=1000`. The writer is this test binary again, started with
+//! `CLAIMDESK_CRASH_WRITER` naming the project (see [`writer_entry_point`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use chrono::Utc;
+use claimdesk_core::imported::{ImportedAnnotation, ImportedDocument};
+use claimdesk_core::{NewDocument, Span};
+use claimdesk_store::Project;
+
+const WRITER_ENV: &str = "CLAIMDESK_CRASH_WRITER";
+const BASE_DOCUMENTS: i64 = 3;
+
+/// A small, seedable generator: the run prints its seed, so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn seed() -> u64 {
+    std::env::var("CLAIMDESK_CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        })
+        | 1
+}
+
+fn base_text(n: i64) -> String {
+    format!(
+        " date 2025-02-18 Base article {n}\n\nTammy Bruce said “one call is not enough” 🇺🇦 in Riyadh, e\u{301}.\r\n{}",
+        "Lavrov and Rubio met for talks. ".repeat(40)
+    )
+}
+
+/// The writer: edits forever, printing `ACK …` after each call that returned `Ok`.
+#[test]
+fn writer_entry_point() {
+    let Ok(path) = std::env::var(WRITER_ENV) else {
+        return; // Only the crash test below starts this as a writer process.
+    };
+    let mut rng = Rng(seed() ^ u64::from(std::process::id()));
+    let mut project = Project::open_existing(Path::new(&path)).unwrap();
+    let me = project.annotator("writer", Utc::now()).unwrap();
+    let labels: Vec<i64> = project.labels().unwrap().iter().map(|l| l.id).collect();
+    let mut out = std::io::stdout().lock();
+    let mut seq = 0u64;
+    loop {
+        seq += 1;
+        match rng.below(10) {
+            0..=5 => {
+                let doc = 1 + rng.below(BASE_DOCUMENTS as u64) as i64;
+                let len = base_text(doc).chars().count() as u64;
+                let start = rng.below(len - 20) as usize;
+                let span = Span::new(start, start + 1 + rng.below(15) as usize).unwrap();
+                let label = labels[rng.below(labels.len() as u64) as usize];
+                // A start inside a flag's pair of code points is fine: offsets are code points.
+                let a = project
+                    .create_annotation(doc, label, span, me, Utc::now())
+                    .unwrap();
+                writeln!(out, "ACK A {} {} {} {}", a.id, doc, a.start, a.end).unwrap();
+            }
+            6 | 7 => {
+                let doc = 1 + rng.below(BASE_DOCUMENTS as u64) as i64;
+                let ids: Vec<i64> = project
+                    .annotations(doc)
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.id)
+                    .collect();
+                if ids.len() >= 2 {
+                    let from = ids[rng.below(ids.len() as u64) as usize];
+                    let to = ids[rng.below(ids.len() as u64) as usize];
+                    if from != to {
+                        let r = project
+                            .create_relation("said_by", from, to, me, Utc::now())
+                            .unwrap();
+                        writeln!(out, "ACK R {} {} {}", r.id, from, to).unwrap();
+                    }
+                }
+            }
+            8 => {
+                let doc = 1 + rng.below(BASE_DOCUMENTS as u64) as i64;
+                if let Some(a) = project.annotations(doc).unwrap().first().cloned() {
+                    // Announced first: a kill between the commit and the ACK leaves it gone
+                    // without an acknowledgement, which is allowed.
+                    writeln!(out, "WILL D {}", a.id).unwrap();
+                    out.flush().unwrap();
+                    project.delete_annotation(a.id, me, Utc::now()).unwrap();
+                    writeln!(out, "ACK D {}", a.id).unwrap();
+                }
+            }
+            _ => {
+                // A bulk import of five documents, committed at a checkpoint after three.
+                let mut batch = project.begin_import(me, Utc::now()).unwrap();
+                let mut pending = Vec::new();
+                for i in 0..5 {
+                    let want = 1 + rng.below(30) as usize;
+                    let text = format!(
+                        "Imported {seq}-{i} by {} carries {want} annotations. {}",
+                        std::process::id(),
+                        "Words to annotate here. ".repeat(want)
+                    );
+                    let mut doc =
+                        ImportedDocument::plain(NewDocument::from_plain_text(&text, "crash.txt"));
+                    doc.annotations = (0..want)
+                        .map(|k| ImportedAnnotation {
+                            key: format!("T{k}"),
+                            label: "Actor".into(),
+                            start: 60 + k * 24,
+                            end: 65 + k * 24,
+                            attributes: Default::default(),
+                            note: None,
+                        })
+                        .collect();
+                    batch.add(&doc).unwrap();
+                    pending.push(doc.document.sha256());
+                    if i == 2 {
+                        batch.checkpoint().unwrap();
+                        for sha in pending.drain(..) {
+                            writeln!(out, "ACK I {sha}").unwrap();
+                        }
+                    }
+                }
+                batch.commit().unwrap();
+                for sha in pending.drain(..) {
+                    writeln!(out, "ACK I {sha}").unwrap();
+                }
+            }
+        }
+        out.flush().unwrap();
+    }
+}
+
+#[derive(Default)]
+struct Acknowledged {
+    annotations: BTreeMap<i64, (i64, usize, usize)>,
+    /// Deleted annotations, with where they were: ids are reused, so a later annotation may
+    /// carry the same id.
+    deleted: BTreeMap<i64, (i64, usize, usize)>,
+    /// Deletions started but not acknowledged: the annotation may or may not be there.
+    maybe_deleted: BTreeSet<i64>,
+    relations: BTreeMap<i64, (i64, i64)>,
+    imports: BTreeSet<String>,
+    writes: usize,
+    /// Every line received, for the message of a failure.
+    log: Vec<String>,
+}
+
+impl Acknowledged {
+    fn take(&mut self, line: &str) {
+        self.log.push(line.to_string());
+        let parts: Vec<&str> = line.split_whitespace().collect();
+        let n = |i: usize| parts[i].parse::<i64>().unwrap();
+        if parts[0] == "WILL" {
+            // The relations touching it go with it (ON DELETE CASCADE) from here on.
+            let id = n(2);
+            self.relations
+                .retain(|_, (from, to)| *from != id && *to != id);
+            self.maybe_deleted.insert(id);
+            return;
+        }
+        match parts.get(1) {
+            Some(&"A") => {
+                // An id can come back after its annotation was deleted and undone elsewhere;
+                // the newest acknowledgement is the one that must hold.
+                self.deleted.remove(&n(2));
+                self.maybe_deleted.remove(&n(2));
+                self.annotations
+                    .insert(n(2), (n(3), n(4) as usize, n(5) as usize));
+            }
+            Some(&"R") => {
+                self.relations.insert(n(2), (n(3), n(4)));
+            }
+            Some(&"D") => {
+                self.maybe_deleted.remove(&n(2));
+                if let Some(was) = self.annotations.remove(&n(2)) {
+                    self.deleted.insert(n(2), was);
+                }
+            }
+            Some(&"I") => {
+                self.imports.insert(parts[2].to_string());
+            }
+            _ => return,
+        }
+        self.writes += 1;
+    }
+}
+
+fn verify(path: &Path, acked: &Acknowledged) -> usize {
+    let project = Project::open_existing(path).expect("the project opens after a kill");
+    drop(project);
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let mut checked = 0;
+    for (id, (doc, start, end)) in &acked.annotations {
+        if acked.maybe_deleted.contains(id) {
+            continue;
+        }
+        let row: (i64, i64, i64) = conn
+            .query_row(
+                "SELECT document_id, start, end FROM annotations WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap_or_else(|e| panic!("acknowledged annotation {id} is gone: {e}"));
+        assert_eq!(row, (*doc, *start as i64, *end as i64), "annotation {id}");
+        checked += 1;
+    }
+    for (id, (doc, start, end)) in &acked.deleted {
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM annotations
+                 WHERE id = ?1 AND document_id = ?2 AND start = ?3 AND end = ?4",
+                (id, doc, *start as i64, *end as i64),
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 0, "acknowledged deletion of {id} was lost");
+        checked += 1;
+    }
+    for (id, (from, to)) in &acked.relations {
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM relations WHERE id = ?1 AND from_id = ?2 AND to_id = ?3",
+                (id, from, to),
+                |r| r.get(0),
+            )
+            .unwrap();
+        if n != 1 {
+            let now: Option<(i64, i64)> = conn
+                .query_row(
+                    "SELECT from_id, to_id FROM relations WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .ok();
+            let mut stmt = conn.prepare("SELECT id, action, kind, payload FROM events WHERE payload LIKE ?1 ORDER BY id").unwrap();
+            let events: Vec<String> = stmt
+                .query_map([format!("%\"id\":{id},%")], |r| {
+                    Ok(format!(
+                        "{} {} {} {}",
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?
+                    ))
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .filter(|e| e.contains("relation"))
+                .collect();
+            let mentions: Vec<&String> = acked
+                .log
+                .iter()
+                .filter(|l| {
+                    l.split_whitespace().any(|w| {
+                        w == from.to_string() || w == to.to_string() || w == id.to_string()
+                    })
+                })
+                .collect();
+            panic!("acknowledged relation {id} ({from} -> {to}) is gone; now {now:?}; events: {events:#?}; lines: {mentions:#?}");
+        }
+        checked += 1;
+    }
+    for sha in &acked.imports {
+        let n: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM documents WHERE sha256 = ?1",
+                [sha],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "acknowledged import {sha} is gone");
+        checked += 1;
+    }
+    // No half-imported document: every imported one has all the annotations it announces.
+    let mut stmt = conn
+        .prepare(
+            "SELECT d.id, d.text, (SELECT count(*) FROM annotations a WHERE a.document_id = d.id)
+             FROM documents d WHERE d.id > ?1",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([BASE_DOCUMENTS], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .unwrap();
+    for row in rows {
+        let (id, text, count) = row.unwrap();
+        let want: i64 = text
+            .split(" carries ")
+            .nth(1)
+            .and_then(|t| t.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap();
+        assert_eq!(count, want, "document {id} was imported by halves");
+    }
+    checked
+}
+
+#[test]
+fn kills_at_random_moments_lose_no_acknowledged_write() {
+    let kills: usize = std::env::var("CLAIMDESK_CRASH_KILLS")
+        .ok()
+        .and_then(|k| k.parse().ok())
+        .unwrap_or(100);
+    let seed = seed();
+    let mut rng = Rng(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crash.claimdesk");
+    {
+        let mut project = Project::open(&path).unwrap();
+        let me = project.annotator("setup", Utc::now()).unwrap();
+        for n in 1..=BASE_DOCUMENTS {
+            let doc = NewDocument::from_plain_text(&base_text(n), "base.txt");
+            project.import_document(&doc, me, Utc::now()).unwrap();
+        }
+    }
+    let started = Instant::now();
+    let mut acked = Acknowledged::default();
+    let mut verified = 0;
+    for _ in 0..kills {
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "writer_entry_point",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(WRITER_ENV, &path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                // The test harness prints `test writer_entry_point ... ` without a line break
+                // before the writer's first line: take each record from its marker on.
+                .filter_map(|l| {
+                    let at = l.find("ACK ").or_else(|| l.find("WILL "))?;
+                    Some(l[at..].to_string())
+                })
+                .collect::<Vec<_>>()
+        });
+        std::thread::sleep(Duration::from_millis(20 + rng.below(200)));
+        child.kill().unwrap(); // SIGKILL on Unix.
+        child.wait().unwrap();
+        for line in reader.join().unwrap() {
+            acked.take(&line);
+        }
+        verified = verify(&path, &acked);
+    }
+    println!(
+        "crash test (seed {seed}): {kills} kills with SIGKILL, {} acknowledged writes, {verified} verified present after the last kill, integrity ok after every kill, {:.1} s",
+        acked.writes,
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        acked.writes > kills,
+        "the writer must have written between kills"
+    );
+}
