@@ -69,7 +69,7 @@ pub fn backups(project: &Path) -> Result<Vec<Backup>> {
             bytes: entry.metadata()?.len(),
         });
     }
-    found.sort_by(|a, b| b.made_at.cmp(&a.made_at));
+    found.sort_by_key(|b| std::cmp::Reverse(b.made_at));
     Ok(found)
 }
 

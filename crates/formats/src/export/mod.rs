@@ -33,9 +33,9 @@ mod network;
 mod output;
 mod spacy;
 mod tables;
-mod tokens;
 #[cfg(test)]
 pub(crate) mod testdata;
+mod tokens;
 mod w3c;
 mod xmi;
 
