@@ -19,6 +19,7 @@ pub mod document;
 pub mod history;
 pub mod imported;
 pub mod label;
+pub mod library;
 pub mod network;
 pub mod offsets;
 pub mod statement;

@@ -97,7 +97,7 @@ pub(crate) fn read_labels(conn: &rusqlite::Connection) -> Result<Vec<Label>> {
     .collect()
 }
 
-fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>> {
+pub(crate) fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>> {
     date.map(|d| {
         NaiveDate::parse_from_str(&d, "%Y-%m-%d")
             .map_err(|e| StoreError::Corrupt(format!("bad document date {d:?}: {e}")))

@@ -29,6 +29,7 @@ mod documents;
 mod error;
 mod history;
 mod import;
+mod library;
 mod open;
 mod restore;
 mod time;

@@ -793,3 +793,110 @@ fn every_shipped_schema_upgrades_with_its_data() {
         assert_eq!(found, [docs[1].id], "the full-text index answers");
     }
 }
+
+#[test]
+fn the_library_filters_and_sorts_documents() {
+    use claimdesk_core::library::{LibraryQuery, SortKey};
+    let mut f = fresh();
+    let sample = import(&mut f, SAMPLE);
+    let hostile = import(&mut f, HOSTILE);
+    let plain = import(&mut f, " date 2020-01-01 Aardvark news\n\nNothing here.");
+    let actor = label(&f, "Actor");
+    f.project
+        .create_annotation(hostile, actor, find_cp(HOSTILE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let ids = |q: LibraryQuery| -> Vec<i64> {
+        f.project
+            .library(&q)
+            .unwrap()
+            .iter()
+            .map(|d| d.id)
+            .collect()
+    };
+    assert_eq!(ids(LibraryQuery::default()), [sample, hostile, plain]);
+    assert_eq!(
+        ids(LibraryQuery {
+            sort: SortKey::Title,
+            ..Default::default()
+        }),
+        // "Aardvark …", "Your guide …", then the title that starts with a flag.
+        [plain, sample, hostile]
+    );
+    // Undated documents come last in both directions.
+    assert_eq!(
+        ids(LibraryQuery {
+            sort: SortKey::Date,
+            descending: true,
+            ..Default::default()
+        }),
+        [sample, plain, hostile]
+    );
+    assert_eq!(
+        ids(LibraryQuery {
+            sort: SortKey::Annotations,
+            descending: true,
+            ..Default::default()
+        }),
+        [hostile, plain, sample]
+    );
+    assert_eq!(
+        ids(LibraryQuery {
+            label_id: Some(actor),
+            ..Default::default()
+        }),
+        [hostile]
+    );
+    assert_eq!(
+        ids(LibraryQuery {
+            annotator_id: Some(f.me),
+            ..Default::default()
+        }),
+        [hostile]
+    );
+    assert_eq!(
+        ids(LibraryQuery {
+            unannotated: true,
+            ..Default::default()
+        }),
+        [sample, plain]
+    );
+    assert_eq!(
+        ids(LibraryQuery {
+            date_from: chrono::NaiveDate::from_ymd_opt(2021, 1, 1),
+            ..Default::default()
+        }),
+        [sample]
+    );
+}
+
+#[test]
+fn search_finds_documents_with_a_snippet_and_the_first_match() {
+    let mut f = fresh();
+    let sample = import(&mut f, SAMPLE);
+    let hostile = import(&mut f, HOSTILE);
+    let hits = f.project.search("tammy", 10).unwrap();
+    let found: Vec<i64> = hits.iter().map(|h| h.document_id).collect();
+    assert_eq!(found.len(), 2);
+    assert!(found.contains(&sample) && found.contains(&hostile));
+    let in_hostile = hits.iter().find(|h| h.document_id == hostile).unwrap();
+    assert_eq!(
+        in_hostile.first_match,
+        Some(find_cp(HOSTILE, "Tammy").start())
+    );
+    assert!(in_hostile
+        .snippet
+        .iter()
+        .any(|p| p.hit && p.text == "Tammy"));
+    // Diacritics are ignored by the index; the snippet shows the text as written.
+    let erdogan = f.project.search("erdogan", 10).unwrap();
+    assert_eq!(erdogan[0].document_id, hostile);
+    assert_eq!(
+        erdogan[0].first_match,
+        Some(find_cp(HOSTILE, "Erdoğan").start())
+    );
+    assert_eq!(
+        f.project.search("\"unclosed", 10).unwrap_err().code(),
+        "bad_search"
+    );
+    assert!(f.project.search("   ", 10).unwrap().is_empty());
+}

@@ -1,0 +1,116 @@
+//! The library: which documents to list, in which order, and full-text search hits.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// What the document list shows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LibraryQuery {
+    /// Only documents with at least one annotation of this label.
+    pub label_id: Option<i64>,
+    /// Only documents with at least one annotation by this annotator.
+    pub annotator_id: Option<i64>,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+    /// Only documents nobody has annotated yet.
+    pub unannotated: bool,
+    pub sort: SortKey,
+    pub descending: bool,
+}
+
+/// The columns the document list sorts by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    /// Import order.
+    #[default]
+    Imported,
+    Title,
+    Date,
+    Source,
+    Annotations,
+}
+
+/// A document that matches a full-text search.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub document_id: i64,
+    pub title: String,
+    /// The context of the best match, cut into plain and matching parts (never markup).
+    pub snippet: Vec<SnippetPart>,
+    /// Where the first match starts in the document text, in code points.
+    pub first_match: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// Splits a snippet marked with `open`/`close` characters into parts.
+pub fn snippet_parts(marked: &str, open: char, close: char) -> Vec<SnippetPart> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut hit = false;
+    for c in marked.chars() {
+        if c == open || c == close {
+            if !current.is_empty() {
+                parts.push(SnippetPart {
+                    text: std::mem::take(&mut current),
+                    hit,
+                });
+            }
+            hit = c == open;
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        parts.push(SnippetPart { text: current, hit });
+    }
+    parts
+}
+
+/// Where `needle` first occurs in `text`, ignoring case, in code points.
+pub fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
+    let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    if needle.is_empty() {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).find(|&start| {
+        let mut lowered = chars[start..].iter().flat_map(|c| c.to_lowercase());
+        needle.iter().all(|n| lowered.next() == Some(*n))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marked_snippet_splits_into_hits_and_context() {
+        let parts = snippet_parts(
+            "…talks in \u{2}Riyadh\u{3} on <b>\u{2}Tuesday\u{3}",
+            '\u{2}',
+            '\u{3}',
+        );
+        let shown: Vec<(&str, bool)> = parts.iter().map(|p| (p.text.as_str(), p.hit)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("…talks in ", false),
+                ("Riyadh", true),
+                (" on <b>", false),
+                ("Tuesday", true)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_match_is_found_in_code_points_whatever_the_case() {
+        assert_eq!(find_ignoring_case("🇺🇦 Talks in RIYADH", "riyadh"), Some(12));
+        assert_eq!(find_ignoring_case("abc", "x"), None);
+    }
+}
