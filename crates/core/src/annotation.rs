@@ -21,9 +21,24 @@ pub struct Annotation {
     pub suffix: String,
     pub attributes: serde_json::Map<String, serde_json::Value>,
     pub note: Option<String>,
+    /// The canonical actor or concept this mention refers to.
+    #[serde(default)]
+    pub entity_id: Option<i64>,
     pub annotator_id: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What an edit of an annotation changes; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnnotationEdit {
+    pub label_id: Option<i64>,
+    /// The whole attribute map after the edit.
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `Some(None)` clears the note.
+    pub note: Option<Option<String>>,
+    /// `Some(None)` unlinks the entity.
+    pub entity_id: Option<Option<i64>>,
 }
 
 /// A typed, directed link between two annotations, e.g. a Claim `said_by` an Actor.

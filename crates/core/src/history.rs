@@ -24,6 +24,11 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         relations: Vec<Relation>,
     },
+    /// An annotation's label, attributes, note or entity changed.
+    AnnotationUpdated {
+        before: Annotation,
+        after: Annotation,
+    },
     /// A relation between two annotations of a document was drawn.
     RelationCreated {
         relation: Relation,
@@ -54,6 +59,10 @@ impl Change {
                 annotation: annotation.clone(),
                 relations: relations.clone(),
             },
+            Change::AnnotationUpdated { before, after } => Change::AnnotationUpdated {
+                before: after.clone(),
+                after: before.clone(),
+            },
             Change::RelationCreated {
                 relation,
                 document_id,
@@ -76,6 +85,7 @@ impl Change {
         match self {
             Change::AnnotationCreated { annotation, .. }
             | Change::AnnotationDeleted { annotation, .. } => annotation.document_id,
+            Change::AnnotationUpdated { after, .. } => after.document_id,
             Change::RelationCreated { document_id, .. }
             | Change::RelationDeleted { document_id, .. } => *document_id,
         }
@@ -86,6 +96,7 @@ impl Change {
         match self {
             Change::AnnotationCreated { .. } => "annotation_created",
             Change::AnnotationDeleted { .. } => "annotation_deleted",
+            Change::AnnotationUpdated { .. } => "annotation_updated",
             Change::RelationCreated { .. } => "relation_created",
             Change::RelationDeleted { .. } => "relation_deleted",
         }

@@ -24,7 +24,7 @@ pub mod network;
 pub mod offsets;
 pub mod statement;
 
-pub use annotation::{Annotation, Relation};
+pub use annotation::{Annotation, AnnotationEdit, Relation};
 pub use document::{Document, DocumentSummary, NewDocument};
 pub use history::Change;
 pub use label::{AttributeDef, AttributeKind, Label};

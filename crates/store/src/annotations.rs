@@ -4,14 +4,16 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction};
 
 use claimdesk_core::annotation::CONTEXT_CHARS;
-use claimdesk_core::{Annotation, Change, Relation, Span, TextIndex};
+use claimdesk_core::{
+    Annotation, AnnotationEdit, AttributeDef, AttributeKind, Change, Relation, Span, TextIndex,
+};
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
 use crate::time;
 
 const ANNOTATION_COLUMNS: &str = "id, document_id, label_id, start, end, quote, prefix, suffix, \
-     attributes, note, annotator_id, created_at, updated_at";
+     attributes, note, annotator_id, created_at, updated_at, entity_id";
 
 impl Project {
     /// The annotations of a document, ordered by start, then longest first.
@@ -73,6 +75,7 @@ impl Project {
             suffix: suffix.to_string(),
             attributes: serde_json::Map::new(),
             note: None,
+            entity_id: None,
             annotator_id,
             created_at: now,
             updated_at: now,
@@ -106,6 +109,148 @@ impl Project {
         tx.commit()?;
         Ok(change)
     }
+}
+
+/// The longest note accepted, in characters.
+const MAX_NOTE_CHARS: usize = 100_000;
+/// The longest free-text attribute value accepted, in characters.
+const MAX_TEXT_ATTRIBUTE_CHARS: usize = 10_000;
+
+impl Project {
+    /// Changes an annotation's label, attributes, note or linked entity. Attributes are checked
+    /// against the label's definitions (a choice must be one of its options, yes/no a boolean,
+    /// text at most 10,000 characters); when the label changes, attributes the new label does
+    /// not define are dropped. Undo restores the annotation as it was.
+    pub fn update_annotation(
+        &mut self,
+        id: i64,
+        edit: &AnnotationEdit,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Annotation> {
+        let tx = self.conn.transaction()?;
+        let before = read_annotation_by_id(&tx, id)?;
+        let mut after = before.clone();
+        if let Some(label_id) = edit.label_id {
+            after.label_id = label_id;
+        }
+        let defs = label_attributes(&tx, after.label_id)?;
+        if let Some(attributes) = &edit.attributes {
+            after.attributes = attributes.clone();
+        }
+        if edit.label_id.is_some() && edit.attributes.is_none() {
+            after
+                .attributes
+                .retain(|name, _| defs.iter().any(|d| &d.name == name));
+        }
+        after.attributes.retain(|_, v| !v.is_null());
+        check_attributes(&after.attributes, &defs)?;
+        if let Some(note) = &edit.note {
+            let note = note
+                .as_ref()
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty());
+            if note
+                .as_ref()
+                .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+            {
+                return Err(StoreError::BadEdit(format!(
+                    "a note may have at most {MAX_NOTE_CHARS} characters"
+                )));
+            }
+            after.note = note;
+        }
+        if let Some(entity_id) = edit.entity_id {
+            if let Some(entity) = entity_id {
+                let exists = tx
+                    .query_row("SELECT 1 FROM entities WHERE id = ?1", [entity], |_| Ok(()))
+                    .optional()?
+                    .is_some();
+                if !exists {
+                    return Err(StoreError::UnknownEntity(entity));
+                }
+            }
+            after.entity_id = entity_id;
+        }
+        if after == before {
+            return Ok(before);
+        }
+        after.updated_at = now;
+        let change = Change::AnnotationUpdated {
+            before,
+            after: after.clone(),
+        };
+        crate::history::apply(&tx, &change)?;
+        crate::history::record(&tx, &change, annotator_id, now)?;
+        tx.commit()?;
+        Ok(after)
+    }
+}
+
+fn label_attributes(conn: &rusqlite::Connection, label_id: i64) -> Result<Vec<AttributeDef>> {
+    let json: String = conn
+        .query_row(
+            "SELECT attributes FROM labels WHERE id = ?1",
+            [label_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(StoreError::UnknownLabel(label_id))?;
+    Ok(serde_json::from_str(&json)?)
+}
+
+fn check_attributes(
+    values: &serde_json::Map<String, serde_json::Value>,
+    defs: &[AttributeDef],
+) -> Result<()> {
+    for (name, value) in values {
+        let def = defs
+            .iter()
+            .find(|d| &d.name == name)
+            .ok_or_else(|| StoreError::BadEdit(format!("the label has no attribute {name:?}")))?;
+        let ok = match (&def.kind, value) {
+            (AttributeKind::Choice { options }, serde_json::Value::String(v)) => {
+                options.contains(v)
+            }
+            (AttributeKind::Text, serde_json::Value::String(v)) => {
+                v.chars().count() <= MAX_TEXT_ATTRIBUTE_CHARS
+            }
+            (AttributeKind::Bool, serde_json::Value::Bool(_)) => true,
+            _ => false,
+        };
+        if !ok {
+            return Err(StoreError::BadEdit(match &def.kind {
+                AttributeKind::Choice { options } => {
+                    format!("{name} must be one of {}", options.join(", "))
+                }
+                AttributeKind::Text => {
+                    format!("{name} must be text of at most {MAX_TEXT_ATTRIBUTE_CHARS} characters")
+                }
+                AttributeKind::Bool => format!("{name} must be yes or no"),
+            }));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn update_annotation_row(tx: &Transaction<'_>, a: &Annotation) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE annotations SET label_id = ?2, attributes = ?3, note = ?4,
+                entity_id = (SELECT id FROM entities WHERE id = ?5), updated_at = ?6
+         WHERE id = ?1",
+        rusqlite::params![
+            a.id,
+            a.label_id,
+            serde_json::to_string(&a.attributes)?,
+            a.note,
+            a.entity_id,
+            time::to_sql(a.updated_at),
+        ],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::UnknownAnnotation(a.id));
+    }
+    Ok(())
 }
 
 /// The longest relation kind accepted.
@@ -226,6 +371,7 @@ fn read_annotation(r: &Row<'_>) -> Result<Annotation> {
         annotator_id: r.get(10)?,
         created_at: time::from_sql(&r.get::<_, String>(11)?)?,
         updated_at: time::from_sql(&r.get::<_, String>(12)?)?,
+        entity_id: r.get(13)?,
     })
 }
 
@@ -238,8 +384,10 @@ pub(crate) fn insert_annotation(
 ) -> Result<i64> {
     tx.execute(
         "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix, suffix,
-                                  attributes, note, annotator_id, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                  attributes, note, annotator_id, created_at, updated_at,
+                                  entity_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
+                 (SELECT id FROM entities WHERE id = ?14))",
         rusqlite::params![
             id,
             a.document_id,
@@ -254,6 +402,7 @@ pub(crate) fn insert_annotation(
             a.annotator_id,
             time::to_sql(a.created_at),
             time::to_sql(a.updated_at),
+            a.entity_id,
         ],
     )?;
     Ok(tx.last_insert_rowid())

@@ -34,6 +34,10 @@ pub enum StoreError {
     NoSuchBackup(String),
     #[error("cannot restore the backup {0}")]
     BadBackup(String),
+    #[error("there is no entity {0}")]
+    UnknownEntity(i64),
+    #[error("cannot change the annotation: {0}")]
+    BadEdit(String),
     #[error("there is no relation {0}")]
     UnknownRelation(i64),
     #[error("cannot link the annotations: {0}")]
@@ -72,6 +76,8 @@ impl StoreError {
             StoreError::UnknownAnnotation(_) => "unknown_annotation",
             StoreError::NoSuchBackup(_) => "no_such_backup",
             StoreError::BadBackup(_) => "bad_backup",
+            StoreError::UnknownEntity(_) => "unknown_entity",
+            StoreError::BadEdit(_) => "bad_edit",
             StoreError::UnknownRelation(_) => "unknown_relation",
             StoreError::BadRelation(_) => "bad_relation",
             StoreError::EmptyAnnotatorName => "empty_annotator_name",

@@ -10,7 +10,9 @@ use rusqlite::{OptionalExtension, Transaction};
 
 use claimdesk_core::Change;
 
-use crate::annotations::{delete_annotation_row, insert_annotation, insert_relation};
+use crate::annotations::{
+    delete_annotation_row, insert_annotation, insert_relation, update_annotation_row,
+};
 use crate::error::Result;
 use crate::open::Project;
 use crate::time;
@@ -106,6 +108,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
             // Relations go with the annotation through ON DELETE CASCADE.
             delete_annotation_row(tx, annotation.id)?;
         }
+        Change::AnnotationUpdated { after, .. } => update_annotation_row(tx, after)?,
         Change::RelationCreated { relation, .. } => insert_relation(tx, relation)?,
         Change::RelationDeleted { relation, .. } => {
             if tx.execute("DELETE FROM relations WHERE id = ?1", [relation.id])? == 0 {

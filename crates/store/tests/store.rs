@@ -900,3 +900,90 @@ fn search_finds_documents_with_a_snippet_and_the_first_match() {
     );
     assert!(f.project.search("   ", 10).unwrap().is_empty());
 }
+
+#[test]
+fn an_annotation_is_relabelled_and_its_attributes_checked_and_undone() {
+    use claimdesk_core::AnnotationEdit;
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let (actor, position) = (label(&f, "Actor"), label(&f, "Position"));
+    let a = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let mut attributes = serde_json::Map::new();
+    attributes.insert("kind".into(), "person".into());
+    let edited = f
+        .project
+        .update_annotation(
+            a.id,
+            &AnnotationEdit {
+                attributes: Some(attributes.clone()),
+                note: Some(Some("  spokesperson  ".into())),
+                ..Default::default()
+            },
+            f.me,
+            at(3),
+        )
+        .unwrap();
+    assert_eq!(edited.attributes, attributes);
+    assert_eq!(edited.note.as_deref(), Some("spokesperson"));
+
+    let before = snapshot(&f.path);
+    let mut bad = serde_json::Map::new();
+    bad.insert("kind".into(), "alien".into());
+    let refusals = [
+        AnnotationEdit {
+            attributes: Some(bad),
+            ..Default::default()
+        },
+        AnnotationEdit {
+            label_id: Some(9999),
+            ..Default::default()
+        },
+        AnnotationEdit {
+            entity_id: Some(Some(77)),
+            ..Default::default()
+        },
+        AnnotationEdit {
+            note: Some(Some("x".repeat(100_001))),
+            ..Default::default()
+        },
+    ];
+    let codes: Vec<&str> = refusals
+        .iter()
+        .map(|e| {
+            f.project
+                .update_annotation(a.id, e, f.me, at(4))
+                .unwrap_err()
+                .code()
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        ["bad_edit", "unknown_label", "unknown_entity", "bad_edit"]
+    );
+    assert_eq!(snapshot(&f.path), before);
+
+    // Relabelling drops what the new label does not define.
+    let moved = f
+        .project
+        .update_annotation(
+            a.id,
+            &AnnotationEdit {
+                label_id: Some(position),
+                ..Default::default()
+            },
+            f.me,
+            at(5),
+        )
+        .unwrap();
+    assert_eq!(moved.label_id, position);
+    assert!(moved.attributes.is_empty());
+    f.project.undo(f.me, at(6)).unwrap();
+    assert_eq!(f.project.annotation(a.id).unwrap(), edited);
+    f.project.undo(f.me, at(7)).unwrap();
+    assert_eq!(f.project.annotation(a.id).unwrap(), a);
+    f.project.redo(f.me, at(8)).unwrap();
+    assert_eq!(f.project.annotation(a.id).unwrap(), edited);
+}
