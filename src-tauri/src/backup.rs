@@ -2,7 +2,7 @@
 //! dialog lists them and restores one.
 
 use chrono::Utc;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use claimdesk_store::Project;
 
@@ -13,7 +13,7 @@ pub const MADE_EVENT: &str = "backup-made";
 pub const FAILED_EVENT: &str = "backup-failed";
 
 /// Backs the open project up on its own connection, so the window is usable at once.
-pub fn start_on_open(app: &AppHandle) {
+pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     if state.project.is_err() {
         return;
@@ -36,7 +36,7 @@ pub fn start_on_open(app: &AppHandle) {
 
 /// Restores the backup called `name`. An open project is restored in place (the window then
 /// reloads); one that could not be opened is replaced on disk and the app starts again.
-pub fn restore(app: &AppHandle, name: &str) -> Result<BackupDto, ErrorDto> {
+pub fn restore<R: Runtime>(app: &AppHandle<R>, name: &str) -> Result<BackupDto, ErrorDto> {
     let state = app.state::<AppState>();
     if state.import.is_running() || state.export.is_running() {
         return Err(ErrorDto {

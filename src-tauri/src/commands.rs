@@ -1,19 +1,24 @@
 //! The commands the webview calls. Each takes the state, turns transport objects into domain
 //! types, calls the store and maps the answer back; nothing else happens here.
+//!
+//! Every argument comes in as an [`Arg`], so a missing or malformed one is answered with an
+//! [`ErrorDto`] like any other refusal; every refusal happens before anything is changed.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::Utc;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Runtime, State};
 
+use claimdesk_core::dataset::Scope;
 use claimdesk_core::TextIndex;
 use claimdesk_formats::export::ExportFormat;
-use claimdesk_store::Project;
+use claimdesk_store::{Project, StoreError};
 
 use crate::dto::{
-    AnnotationDto, BackupDto, DocumentDto, DocumentSummaryDto, ErrorDto, ExportFormatDto,
-    ExportRequestDto, HistoryStepDto, LabelDto, NewAnnotationDto, ProjectDto,
+    shown, AnnotationDto, Arg, BackupDto, DocumentDto, DocumentSummaryDto, ErrorDto,
+    ExportFormatDto, ExportRequestDto, HistoryStepDto, LabelDto, NewAnnotationDto, Object,
+    ProjectDto, MAX_NAME_BYTES,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -57,7 +62,11 @@ pub async fn list_documents(state: State<'_, AppState>) -> Answer<Vec<DocumentSu
 }
 
 #[tauri::command]
-pub async fn open_document(state: State<'_, AppState>, document_id: i64) -> Answer<DocumentDto> {
+pub async fn open_document(
+    state: State<'_, AppState>,
+    document_id: Arg<i64>,
+) -> Answer<DocumentDto> {
+    let document_id = document_id.get("documentId")?;
     let project = state.project()?;
     let doc = project.document(document_id)?;
     let annotations = project.annotations(document_id)?;
@@ -67,8 +76,9 @@ pub async fn open_document(state: State<'_, AppState>, document_id: i64) -> Answ
 #[tauri::command]
 pub async fn create_annotation(
     state: State<'_, AppState>,
-    request: NewAnnotationDto,
+    request: Arg<Object<NewAnnotationDto>>,
 ) -> Answer<AnnotationDto> {
+    let Object(request) = request.get("request")?;
     let mut project = state.project()?;
     let text = project.document_text(request.document_id)?;
     let index = TextIndex::new(&text);
@@ -86,8 +96,9 @@ pub async fn create_annotation(
 #[tauri::command]
 pub async fn delete_annotation(
     state: State<'_, AppState>,
-    annotation_id: i64,
+    annotation_id: Arg<i64>,
 ) -> Answer<HistoryStepDto> {
+    let annotation_id = annotation_id.get("annotationId")?;
     let mut project = state.project()?;
     let change = project.delete_annotation(annotation_id, state.annotator_id, Utc::now())?;
     Ok(HistoryStepDto::from(&change))
@@ -109,14 +120,16 @@ pub async fn redo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> 
 
 /// Imports files and folders in the background; progress and the result arrive as events.
 #[tauri::command]
-pub async fn import_paths(app: AppHandle, paths: Vec<String>) -> Answer<()> {
-    crate::import::start(&app, paths.into_iter().map(PathBuf::from).collect())
+pub async fn import_paths<R: Runtime>(app: AppHandle<R>, paths: Arg<Vec<String>>) -> Answer<()> {
+    let paths = crate::dto::import_paths(paths.get("paths")?)?;
+    crate::import::start(&app, paths)
 }
 
 /// Asks for files (or a folder) with the native dialog and imports them. Answers whether an
 /// import started (false when the analyst closed the dialog).
 #[tauri::command]
-pub async fn choose_import(app: AppHandle, folder: bool) -> Answer<bool> {
+pub async fn choose_import<R: Runtime>(app: AppHandle<R>, folder: Arg<bool>) -> Answer<bool> {
+    let folder = folder.get("folder")?;
     match crate::import::choose(&app, folder) {
         Some(paths) if !paths.is_empty() => crate::import::start(&app, paths).map(|()| true),
         _ => Ok(false),
@@ -138,18 +151,58 @@ pub async fn list_export_formats() -> Answer<Vec<ExportFormatDto>> {
 
 /// Asks where to save an export with the native dialog; `None` when the analyst cancels.
 #[tauri::command]
-pub async fn choose_export_destination(app: AppHandle, format: String) -> Answer<Option<String>> {
-    let format = ExportFormat::from_name(&format).ok_or_else(|| ErrorDto {
-        code: "bad_request",
-        message: format!("there is no export format {format:?}"),
+pub async fn choose_export_destination<R: Runtime>(
+    app: AppHandle<R>,
+    format: Arg<String>,
+) -> Answer<Option<String>> {
+    let format = format.get("format")?;
+    let format = ExportFormat::from_name(&format).ok_or_else(|| {
+        ErrorDto::bad_request(format!("there is no export format {}", shown(&format)))
     })?;
     Ok(crate::export::choose(&app, format).map(|p| p.display().to_string()))
 }
 
 /// Starts an export in the background; follow it with the export events.
 #[tauri::command]
-pub async fn start_export(app: AppHandle, request: ExportRequestDto) -> Answer<()> {
-    crate::export::start(&app, request.into_request()?)
+pub async fn start_export<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    request: Arg<Object<ExportRequestDto>>,
+) -> Answer<()> {
+    let Object(request) = request.get("request")?;
+    let request = request.into_request()?;
+    check_scope(
+        &*state.project()?,
+        &request.scope,
+        &request.options.conll_label,
+    )?;
+    crate::export::start(&app, request)
+}
+
+/// Refuses a scope that names documents or labels the project does not have: the export would
+/// silently leave them out.
+fn check_scope(project: &Project, scope: &Scope, conll_label: &Option<String>) -> Answer<()> {
+    if let Some(wanted) = &scope.documents {
+        let only_documents = Scope {
+            documents: Some(wanted.clone()),
+            ..Scope::default()
+        };
+        let found = project.scope_documents(&only_documents)?;
+        if let Some(&missing) = wanted.iter().find(|id| found.binary_search(id).is_err()) {
+            return Err(StoreError::UnknownDocument(missing).into());
+        }
+    }
+    let mut names = scope.labels.iter().flatten().chain(conll_label).peekable();
+    if names.peek().is_some() {
+        let labels = project.labels()?;
+        if let Some(missing) = names.find(|n| !labels.iter().any(|l| &l.name == *n)) {
+            return Err(ErrorDto {
+                code: "unknown_label",
+                message: format!("there is no label {}", shown(missing)),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Asks the running export to stop; nothing is left at the destination.
@@ -171,6 +224,14 @@ pub async fn list_backups(state: State<'_, AppState>) -> Answer<Vec<BackupDto>> 
 /// Replaces the project with the backup called `name`; answers the backup that keeps the
 /// state from before.
 #[tauri::command]
-pub async fn restore_backup(app: AppHandle, name: String) -> Answer<BackupDto> {
+pub async fn restore_backup<R: Runtime>(app: AppHandle<R>, name: Arg<String>) -> Answer<BackupDto> {
+    let name = name.get("name")?;
+    if name.len() > MAX_NAME_BYTES {
+        return Err(ErrorDto::too_large(
+            "a backup name",
+            MAX_NAME_BYTES,
+            "bytes",
+        ));
+    }
     crate::backup::restore(&app, &name)
 }

@@ -7,7 +7,8 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use claimdesk_core::dataset::Scope;
 use claimdesk_core::{Annotation, Change, Document, DocumentSummary, Label, TextIndex, Unit};
@@ -20,6 +21,141 @@ use claimdesk_store::StoreError;
 pub struct ErrorDto {
     pub code: &'static str,
     pub message: String,
+}
+
+impl ErrorDto {
+    pub fn bad_request(message: impl Into<String>) -> ErrorDto {
+        ErrorDto {
+            code: "bad_request",
+            message: message.into(),
+        }
+    }
+
+    /// An argument over one of the limits below.
+    pub fn too_large(what: &str, limit: usize, unit: &str) -> ErrorDto {
+        ErrorDto {
+            code: "too_large",
+            message: format!("{what} is too large: at most {limit} {unit}"),
+        }
+    }
+}
+
+// What a command accepts at most, so that no argument makes the app work without bound.
+/// Bytes in a path (Linux's PATH_MAX).
+pub const MAX_PATH_BYTES: usize = 4096;
+/// Paths in one `import_paths` call (a folder counts as one).
+pub const MAX_IMPORT_PATHS: usize = 10_000;
+/// Bytes in a name: a backup, a label, an export format.
+pub const MAX_NAME_BYTES: usize = 256;
+/// Bytes in an export's full-text search.
+pub const MAX_SEARCH_BYTES: usize = 2048;
+/// Documents named in an export's scope.
+pub const MAX_SCOPE_DOCUMENTS: usize = 100_000;
+/// Labels named in an export's scope.
+pub const MAX_SCOPE_LABELS: usize = 1_000;
+
+/// A value from the webview for an error message: quoted, and cut short, so that a refusal
+/// never echoes megabytes back.
+pub fn shown(value: &str) -> String {
+    const KEEP: usize = 60;
+    match value.char_indices().nth(KEEP) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!("{:?}… ({} bytes)", &value[..cut], value.len()),
+    }
+}
+
+/// A command argument, taken whatever the webview sent. Tauri answers an argument it cannot
+/// deserialize (missing, or of the wrong type) with a bare string; through `Arg`, the command
+/// answers it like any other refusal, an [`ErrorDto`] with the code `bad_request`.
+pub struct Arg<T>(Result<T, String>);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Arg<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Arg<T>, D::Error> {
+        // Through `Option`, a missing key arrives as `None` instead of failing inside Tauri.
+        let parsed = match Option::<serde_json::Value>::deserialize(deserializer) {
+            Ok(value) => {
+                let missing = value.is_none();
+                T::deserialize(value.unwrap_or_default()).map_err(|e| {
+                    if missing {
+                        "it is missing or null".to_string()
+                    } else {
+                        e.to_string()
+                    }
+                })
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        Ok(Arg(parsed))
+    }
+}
+
+impl<T> Arg<T> {
+    /// The value, or a refusal naming the argument (as the webview spells it).
+    pub fn get(self, name: &str) -> Result<T, ErrorDto> {
+        self.0.map_err(|reason| {
+            const KEEP: usize = 200;
+            let reason = match reason.char_indices().nth(KEEP) {
+                None => reason,
+                Some((cut, _)) => format!("{}…", &reason[..cut]),
+            };
+            ErrorDto::bad_request(format!("the argument {name} is not valid: {reason}"))
+        })
+    }
+}
+
+/// A request object, and only an object: serde would also read a struct from an array of its
+/// field values, taken in declaration order.
+pub struct Object<T>(pub T);
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Object<T>, D::Error> {
+        use serde::de::Error;
+        match serde_json::Value::deserialize(deserializer)? {
+            value @ serde_json::Value::Object(_) => {
+                T::deserialize(value).map(Object).map_err(D::Error::custom)
+            }
+            _ => Err(D::Error::custom("expected an object")),
+        }
+    }
+}
+
+/// A path from the webview, which only ever sends full paths (from dialogs and drops).
+pub fn checked_path(path: &str, what: &str) -> Result<PathBuf, ErrorDto> {
+    if path.len() > MAX_PATH_BYTES {
+        return Err(ErrorDto::too_large(what, MAX_PATH_BYTES, "bytes"));
+    }
+    if path.is_empty() {
+        return Err(ErrorDto::bad_request(format!("{what} is empty")));
+    }
+    if path.contains('\0') {
+        return Err(ErrorDto::bad_request(format!(
+            "{what} {} contains a NUL byte",
+            shown(path)
+        )));
+    }
+    let path = PathBuf::from(path);
+    if !path.is_absolute() {
+        return Err(ErrorDto::bad_request(format!(
+            "{what} must be a full path, not {}",
+            shown(&path.to_string_lossy())
+        )));
+    }
+    Ok(path)
+}
+
+/// The paths of an `import_paths` call, checked.
+pub fn import_paths(paths: Vec<String>) -> Result<Vec<PathBuf>, ErrorDto> {
+    if paths.len() > MAX_IMPORT_PATHS {
+        return Err(ErrorDto::too_large(
+            "the list of paths to import",
+            MAX_IMPORT_PATHS,
+            "paths (import their folder instead)",
+        ));
+    }
+    paths
+        .iter()
+        .map(|path| checked_path(path, "a path to import"))
+        .collect()
 }
 
 impl From<StoreError> for ErrorDto {
@@ -295,36 +431,90 @@ pub struct ExportRequestDto {
 impl ExportRequestDto {
     /// The domain request, or why the dialog's values cannot be one.
     pub fn into_request(self) -> Result<claimdesk_export::Request, ErrorDto> {
-        let bad = |message: String| ErrorDto {
-            code: "bad_request",
-            message,
-        };
+        let bad = ErrorDto::bad_request;
         let format = ExportFormat::from_name(&self.format)
-            .ok_or_else(|| bad(format!("there is no export format {:?}", self.format)))?;
+            .ok_or_else(|| bad(format!("there is no export format {}", shown(&self.format))))?;
         let destination = self.destination.trim();
         if destination.is_empty() {
             return Err(bad("choose where to save the export".into()));
         }
+        let destination = checked_path(destination, "the export destination")?;
         let date = |value: Option<String>, what: &str| -> Result<Option<NaiveDate>, ErrorDto> {
             match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 None => Ok(None),
-                Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                Some(v) => iso_date(v)
                     .map(Some)
-                    .map_err(|_| bad(format!("the {what} date {v:?} is not YYYY-MM-DD"))),
+                    .ok_or_else(|| bad(format!("the {what} date {} is not YYYY-MM-DD", shown(v)))),
             }
         };
+        let (date_from, date_to) = (date(self.date_from, "from")?, date(self.date_to, "to")?);
+        if let (Some(from), Some(to)) = (date_from, date_to) {
+            if from > to {
+                return Err(bad(format!(
+                    "the from date {from} is after the to date {to}"
+                )));
+            }
+        }
+        if self
+            .documents
+            .as_ref()
+            .is_some_and(|d| d.len() > MAX_SCOPE_DOCUMENTS)
+        {
+            return Err(ErrorDto::too_large(
+                "the list of documents to export",
+                MAX_SCOPE_DOCUMENTS,
+                "documents",
+            ));
+        }
+        if let Some(labels) = &self.labels {
+            if labels.len() > MAX_SCOPE_LABELS {
+                return Err(ErrorDto::too_large(
+                    "the list of labels to export",
+                    MAX_SCOPE_LABELS,
+                    "labels",
+                ));
+            }
+        }
+        let long_name = self
+            .labels
+            .iter()
+            .flatten()
+            .chain(&self.conll_label)
+            .any(|l| l.len() > MAX_NAME_BYTES);
+        if long_name {
+            return Err(ErrorDto::too_large("a label name", MAX_NAME_BYTES, "bytes"));
+        }
+        if self
+            .search
+            .as_ref()
+            .is_some_and(|s| s.len() > MAX_SEARCH_BYTES)
+        {
+            return Err(ErrorDto::too_large("the search", MAX_SEARCH_BYTES, "bytes"));
+        }
         let scope = Scope {
             documents: self.documents,
-            date_from: date(self.date_from, "from")?,
-            date_to: date(self.date_to, "to")?,
+            date_from,
+            date_to,
             labels: self.labels.filter(|l| !l.is_empty()),
             annotators: None,
             search: self.search.filter(|s| !s.trim().is_empty()),
         };
-        let mut request = claimdesk_export::Request::new(format, PathBuf::from(destination), scope);
+        let mut request = claimdesk_export::Request::new(format, destination, scope);
         request.options.conll_label = self.conll_label.filter(|l| !l.is_empty());
         Ok(request)
     }
+}
+
+/// A date written YYYY-MM-DD exactly (`%Y` alone would read "25-01-01" as the year 25).
+fn iso_date(value: &str) -> Option<NaiveDate> {
+    let shape = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shape
+        .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
+        .flatten()
 }
 
 /// How an export ended.

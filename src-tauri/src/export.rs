@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use claimdesk_export::{run, Request};
 use claimdesk_formats::export::{ExportFormat, Layout};
@@ -39,7 +39,7 @@ impl ExportState {
 }
 
 /// Starts the export in the background. Refuses while another export runs.
-pub fn start(app: &AppHandle, request: Request) -> Result<(), ErrorDto> {
+pub fn start<R: Runtime>(app: &AppHandle<R>, request: Request) -> Result<(), ErrorDto> {
     let state = app.state::<AppState>();
     if let Err(error) = &state.project {
         return Err(error.clone());
@@ -81,7 +81,7 @@ pub fn start(app: &AppHandle, request: Request) -> Result<(), ErrorDto> {
 
 /// Asks where to write with the native save dialog; `None` when the analyst cancels. Folder
 /// formats are saved under the name typed, as a new folder.
-pub fn choose(app: &AppHandle, format: ExportFormat) -> Option<PathBuf> {
+pub fn choose<R: Runtime>(app: &AppHandle<R>, format: ExportFormat) -> Option<PathBuf> {
     use tauri_plugin_dialog::DialogExt;
     let title = match format.layout() {
         Layout::File => format!("Export as {}", format.description()),

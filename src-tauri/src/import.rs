@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use claimdesk_import::{plan, run, Request};
 use claimdesk_store::Project;
@@ -42,7 +42,7 @@ impl ImportState {
 }
 
 /// Starts importing `paths` in the background. Refuses while another import runs.
-pub fn start(app: &AppHandle, paths: Vec<PathBuf>) -> Result<(), ErrorDto> {
+pub fn start<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) -> Result<(), ErrorDto> {
     if paths.is_empty() {
         return Ok(());
     }
@@ -105,14 +105,14 @@ pub fn start(app: &AppHandle, paths: Vec<PathBuf>) -> Result<(), ErrorDto> {
 
 /// Starts an import, telling the webview if it was refused (for paths that came from the menu
 /// or a drop rather than from a command the webview is waiting on).
-pub fn start_or_report(app: &AppHandle, paths: Vec<PathBuf>) {
+pub fn start_or_report<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) {
     if let Err(refusal) = start(app, paths) {
         let _ = app.emit(REFUSED_EVENT, refusal);
     }
 }
 
 /// Asks for files (or a folder) with the native dialog; `None` when the analyst cancels.
-pub fn choose(app: &AppHandle, folder: bool) -> Option<Vec<PathBuf>> {
+pub fn choose<R: Runtime>(app: &AppHandle<R>, folder: bool) -> Option<Vec<PathBuf>> {
     use tauri_plugin_dialog::DialogExt;
     let dialog = app.dialog().file();
     let picked = if folder {

@@ -7,6 +7,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod backup;
+#[cfg(test)]
+mod command_fuzz;
 mod commands;
 mod dto;
 mod export;
@@ -97,24 +99,7 @@ fn main() -> ExitCode {
                 import::start_or_report(window.app_handle(), paths.clone());
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::get_project,
-            commands::list_documents,
-            commands::open_document,
-            commands::create_annotation,
-            commands::delete_annotation,
-            commands::undo,
-            commands::redo,
-            commands::import_paths,
-            commands::choose_import,
-            commands::cancel_import,
-            commands::list_export_formats,
-            commands::choose_export_destination,
-            commands::start_export,
-            commands::cancel_export,
-            commands::list_backups,
-            commands::restore_backup,
-        ])
+        .invoke_handler(invoke_handler())
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -123,6 +108,29 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The commands the webview may call. The command fuzz test builds its app with this same list.
+fn invoke_handler<R: tauri::Runtime>(
+) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::get_project,
+        commands::list_documents,
+        commands::open_document,
+        commands::create_annotation,
+        commands::delete_annotation,
+        commands::undo,
+        commands::redo,
+        commands::import_paths,
+        commands::choose_import,
+        commands::cancel_import,
+        commands::list_export_formats,
+        commands::choose_export_destination,
+        commands::start_export,
+        commands::cancel_export,
+        commands::list_backups,
+        commands::restore_backup,
+    ]
 }
 
 /// `Ok(None)` asks for help; `Ok(Some(None))` means "the usual project".

@@ -1,0 +1,1908 @@
+//! Every command, fed random and malformed arguments through Tauri's real IPC layer (the mock
+//! runtime, the app's own handler list, an `AppState` over a real project in a temporary
+//! folder). For each call it checks that nothing panicked, that a refusal is an error object
+//! with a stable `code` and a bounded `message`, and that a refused call left every row of every
+//! table of the project as it was.
+//!
+//! `CLAIMDESK_FUZZ_CASES` sets the cases per command (default 500), `CLAIMDESK_FUZZ_SEED` the
+//! seed (default: from the clock; it is printed, so a failure can be replayed).
+//!
+//! A second, shorter pass does the same over a file that is not a project (the window `main`
+//! opens to say so): every command refuses properly or works without it, and the file stays
+//! as it was.
+//!
+//! Paths handed to commands that read or write files are always inside the temporary folder
+//! (`restore_backup` gets any string: names are looked up among the backups, never joined as
+//! paths). The commands that open native dialogs only ever get arguments of the wrong type, and
+//! the dialog plugin is not installed, so a call that got through would panic, not open one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
+use serde_json::{json, Map, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
+
+use claimdesk_core::{NewDocument, Span};
+use claimdesk_formats::export::ExportFormat;
+use claimdesk_store::{ImportOutcome, Project};
+
+use crate::commands::AppState;
+use crate::dto::{
+    checked_path, import_paths as checked_import_paths, shown, Arg, ExportRequestDto,
+    MAX_SEARCH_BYTES,
+};
+
+const DEFAULT_CASES: usize = 500;
+/// Longest error message accepted: refusals must not echo megabytes of input back.
+const MAX_MESSAGE_BYTES: usize = 2_000;
+/// A call that has not answered after this long is reported as hung.
+const HANG: Duration = Duration::from_secs(120);
+
+/// Every command the app declares (build.rs), so a new command cannot go unfuzzed.
+const DECLARED: &str = include_str!("../build.rs");
+
+/// The codes a refusal may carry. Failures of the database or of the app itself are not among
+/// them: malformed input must be refused before it gets that far.
+const STABLE_CODES: &[&str] = &[
+    "bad_request",
+    "too_large",
+    "unknown_document",
+    "unknown_label",
+    "unknown_annotation",
+    "no_such_backup",
+    "empty_span",
+    "offset_out_of_range",
+    "offset_inside_character",
+    "offset_reversed",
+];
+
+static PANICS: AtomicUsize = AtomicUsize::new(0);
+
+// ---------------------------------------------------------------------------------------------
+// Random numbers: SplitMix64, seeded, so a run can be replayed.
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The project and what is in it.
+
+/// A document as the fuzz sees it: its length and positions in UTF-16 code units.
+#[derive(Clone)]
+struct Doc {
+    id: i64,
+    len16: usize,
+    /// Every position on a character boundary, 0 and the end included.
+    boundaries: Vec<usize>,
+    /// Positions between the two halves of a surrogate pair.
+    inside: Vec<usize>,
+}
+
+impl Doc {
+    fn new(id: i64, text: &str) -> Doc {
+        let (mut boundaries, mut inside, mut at) = (vec![0], Vec::new(), 0);
+        for c in text.chars() {
+            if c.len_utf16() == 2 {
+                inside.push(at + 1);
+            }
+            at += c.len_utf16();
+            boundaries.push(at);
+        }
+        Doc {
+            id,
+            len16: at,
+            boundaries,
+            inside,
+        }
+    }
+
+    /// A non-empty span on character boundaries.
+    fn span(&self, rng: &mut Rng) -> (usize, usize) {
+        let a = rng.below(self.boundaries.len() - 1);
+        let b = a + 1 + rng.below((self.boundaries.len() - 1 - a).min(40));
+        (self.boundaries[a], self.boundaries[b])
+    }
+
+    /// Any position worth trying: boundaries, inside a character, the ends, past the end.
+    fn offset(&self, rng: &mut Rng) -> usize {
+        match rng.below(10) {
+            0..=2 => *rng.pick(&self.boundaries),
+            3 | 4 if !self.inside.is_empty() => *rng.pick(&self.inside),
+            5 => self.len16 + 1 + rng.below(3),
+            6 => *rng.pick(&[
+                usize::MAX,
+                usize::MAX - 1,
+                1 << 32,
+                (1 << 32) + 1,
+                u32::MAX as usize,
+            ]),
+            7 => self.len16,
+            _ => rng.below(self.len16 + 2),
+        }
+    }
+
+    /// What `create_annotation` must answer for these offsets and a label that exists or not.
+    fn expected(&self, start: usize, end: usize, label_exists: bool) -> Expect {
+        let place = |offset: usize| {
+            if offset > self.len16 {
+                Some("offset_out_of_range")
+            } else if self.boundaries.binary_search(&offset).is_err() {
+                Some("offset_inside_character")
+            } else {
+                None
+            }
+        };
+        let code = if start > end {
+            "offset_reversed"
+        } else if let Some(code) = place(start).or_else(|| place(end)) {
+            code
+        } else if !label_exists {
+            "unknown_label"
+        } else if start == end {
+            "empty_span"
+        } else {
+            return Expect::Accept;
+        };
+        Expect::Reject(vec![code])
+    }
+}
+
+/// What is in the project now, read back after every accepted call.
+struct Live {
+    docs: Vec<Doc>,
+    labels: Vec<(i64, String)>,
+    annotations: Vec<i64>,
+    backups: Vec<String>,
+}
+
+impl Live {
+    /// Ids are not kept across reads: after a restore, a new import can reuse an id.
+    fn read(conn: &Connection, project: &Path) -> Live {
+        let ids = |sql: &str| -> Vec<i64> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+            rows.collect::<Result<_, _>>().unwrap()
+        };
+        let mut stmt = conn
+            .prepare("SELECT id, text FROM documents ORDER BY id")
+            .unwrap();
+        let docs = stmt
+            .query_map([], |r| Ok(Doc::new(r.get(0)?, &r.get::<_, String>(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id, name FROM labels ORDER BY id")
+            .unwrap();
+        let labels = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        Live {
+            docs,
+            labels,
+            annotations: ids("SELECT id FROM annotations ORDER BY id"),
+            backups: claimdesk_store::backups(project)
+                .unwrap()
+                .into_iter()
+                .map(|b| b.name)
+                .collect(),
+        }
+    }
+
+    fn doc(&self, rng: &mut Rng) -> &Doc {
+        rng.pick(&self.docs)
+    }
+
+    fn label(&self, rng: &mut Rng) -> i64 {
+        rng.pick(&self.labels).0
+    }
+
+    fn missing_document(&self, rng: &mut Rng) -> i64 {
+        let max = self.docs.iter().map(|d| d.id).max().unwrap_or(0);
+        missing_id(rng, max, |id| self.docs.iter().any(|d| d.id == id))
+    }
+
+    fn missing_label(&self, rng: &mut Rng) -> i64 {
+        let max = self.labels.iter().map(|l| l.0).max().unwrap_or(0);
+        missing_id(rng, max, |id| self.labels.iter().any(|l| l.0 == id))
+    }
+
+    fn missing_annotation(&self, rng: &mut Rng) -> i64 {
+        let max = self.annotations.iter().copied().max().unwrap_or(0);
+        missing_id(rng, max, |id| self.annotations.contains(&id))
+    }
+}
+
+/// An id that does not exist: extremes, zero, negatives, just past the largest.
+fn missing_id(rng: &mut Rng, max: i64, exists: impl Fn(i64) -> bool) -> i64 {
+    loop {
+        let id = match rng.below(6) {
+            0 => *rng.pick(&[i64::MIN, i64::MIN + 1, -1, 0, i64::MAX, i64::MAX - 1]),
+            1 => max.saturating_add(1 + rng.below(1000) as i64),
+            2 => -(rng.below(1 << 20) as i64),
+            3 => 1 << (32 + rng.below(31)),
+            _ => rng.next() as i64,
+        };
+        if !exists(id) {
+            return id;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The database digest: every row of every table, through a connection of its own.
+
+type Digest = BTreeMap<String, u64>;
+
+fn digest(conn: &Connection) -> Digest {
+    let mut tables: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    tables.push("sqlite_schema".into());
+    let mut digest = Digest::new();
+    for table in tables {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{}\"", table.replace('"', "\"\"")))
+            .unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        let mut hashes = Vec::new();
+        while let Some(row) = rows.next().unwrap() {
+            let mut h = DefaultHasher::new();
+            for i in 0..columns {
+                match row.get_ref(i).unwrap() {
+                    ValueRef::Null => 0u8.hash(&mut h),
+                    ValueRef::Integer(v) => (1u8, v).hash(&mut h),
+                    ValueRef::Real(v) => (2u8, v.to_bits()).hash(&mut h),
+                    ValueRef::Text(v) => (3u8, v).hash(&mut h),
+                    ValueRef::Blob(v) => (4u8, v).hash(&mut h),
+                }
+            }
+            hashes.push(h.finish());
+        }
+        // Rows in any order: a table scan's order is not part of the data.
+        hashes.sort_unstable();
+        let mut h = DefaultHasher::new();
+        hashes.hash(&mut h);
+        digest.insert(table, h.finish());
+    }
+    for pragma in ["user_version", "application_id"] {
+        let value: i64 = conn
+            .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+            .unwrap();
+        digest.insert(format!("PRAGMA {pragma}"), value as u64);
+    }
+    digest
+}
+
+fn changed_tables(before: &Digest, after: &Digest) -> Vec<String> {
+    let keys: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases.
+
+#[derive(Clone, Debug, PartialEq)]
+enum Expect {
+    Accept,
+    /// Refused, with one of these codes.
+    Reject(Vec<&'static str>),
+    /// Either way (e.g. a search the export thread may find malformed).
+    Either,
+}
+
+struct Case {
+    body: InvokeBody,
+    expect: Expect,
+    /// For failure reports.
+    what: String,
+}
+
+impl Case {
+    fn new(what: impl Into<String>, args: Value, expect: Expect) -> Case {
+        Case {
+            body: InvokeBody::Json(args),
+            expect,
+            what: what.into(),
+        }
+    }
+}
+
+/// What a generator may use: randomness, the project as it is, and the temporary folder.
+struct Ctx<'a> {
+    rng: &'a mut Rng,
+    live: &'a Live,
+    tmp: &'a Path,
+    /// The case number for this command: the first few are fixed edge cases.
+    n: usize,
+    /// A counter for unique file names.
+    serial: &'a mut u64,
+}
+
+impl Ctx<'_> {
+    fn unique(&mut self) -> u64 {
+        *self.serial += 1;
+        *self.serial
+    }
+
+    /// A path inside the temporary folder that does not exist.
+    fn missing_path(&mut self) -> String {
+        let n = self.unique();
+        let name = match self.rng.below(8) {
+            0 => format!("missing-{n}.txt"),
+            1 => format!("nested/deeper/missing-{n}.docx"),
+            2 => format!("a/../missing-{n}.html"),
+            3 => format!("control\u{1}\u{7}\u{1b}[31m-{n}.txt"),
+            4 => format!("🇺🇦 émoji \u{202e}rtl-{n}.md"),
+            5 => format!("spaces and 'quotes' \"{n}\".csv"),
+            6 => format!("{}-{n}.pdf", "x".repeat(200)),
+            _ => format!("./missing-{n}/"),
+        };
+        format!("{}/nothing-here/{name}", self.tmp.display())
+    }
+}
+
+type Generator = fn(&mut Ctx<'_>) -> Case;
+
+/// The commands and how to fuzz each. Commands that open native dialogs (`choose_import`,
+/// `choose_export_destination`) only get arguments of the wrong type.
+const COMMANDS: &[(&str, Generator)] = &[
+    ("get_project", no_arguments),
+    ("list_documents", no_arguments),
+    ("open_document", open_document),
+    ("create_annotation", create_annotation),
+    ("delete_annotation", delete_annotation),
+    ("undo", no_arguments),
+    ("redo", no_arguments),
+    ("import_paths", import_paths),
+    ("choose_import", choose_import),
+    ("cancel_import", no_arguments),
+    ("list_export_formats", no_arguments),
+    ("choose_export_destination", choose_export_destination),
+    ("start_export", start_export),
+    ("cancel_export", no_arguments),
+    ("list_backups", no_arguments),
+    ("restore_backup", restore_backup),
+];
+
+/// Commands that never change the project, even when they succeed.
+const READ_ONLY: &[&str] = &[
+    "get_project",
+    "list_documents",
+    "open_document",
+    "cancel_import",
+    "list_export_formats",
+    "choose_import",
+    "choose_export_destination",
+    "start_export",
+    "cancel_export",
+    "list_backups",
+];
+
+fn bad() -> Expect {
+    Expect::Reject(vec!["bad_request"])
+}
+
+/// A string worth trying anywhere a string goes.
+fn junk_string(rng: &mut Rng) -> String {
+    match rng.below(24) {
+        0 => String::new(),
+        1 => " \t\n ".into(),
+        2 => "\0".into(),
+        3 => "\u{1}\u{2}\u{7}\u{8}\u{1b}[2J\u{7f}\u{9b}".into(),
+        4 => "../../../../../../etc/passwd".into(),
+        5 => "..\\..\\..\\Windows\\System32\\config\\SAM".into(),
+        6 => "%2e%2e%2f%2e%2e%2fetc%2fpasswd".into(),
+        7 => "/".into(),
+        8 => "~/.ssh/id_rsa".into(),
+        9 => "C:\\".into(),
+        10 => "\u{202e}gnp.exe\u{feff}\u{200b}".into(),
+        11 => "🇺🇦🇪🇺👩‍👩‍👧😀".into(),
+        12 => "'; DROP TABLE annotations; --".into(),
+        13 => "\"".into(),
+        14 => "NEAR(".into(),
+        15 => "*".into(),
+        16 => "null".into(),
+        17 => "-1".into(),
+        18 => "1e309".into(),
+        19 => "{\"$ref\":\"#\"}".into(),
+        // Enormous: a few megabytes now and then.
+        20 if rng.chance(20) => "ä".repeat(1 + rng.below(2_000_000)),
+        20 | 21 => "a".repeat(1 + rng.below(20_000)),
+        _ => (0..1 + rng.below(30))
+            .map(|_| {
+                char::from_u32(match rng.below(4) {
+                    0 => 0x20 + rng.below(0x5f) as u32,
+                    1 => rng.below(0x20) as u32,
+                    2 => 0x80 + rng.below(0x800) as u32,
+                    _ => 0x1_0000 + rng.below(0x1_0000) as u32,
+                })
+                .unwrap_or('\u{fffd}')
+            })
+            .collect(),
+    }
+}
+
+/// Any JSON value, nested a little.
+fn junk(rng: &mut Rng, depth: usize) -> Value {
+    match rng.below(if depth > 3 { 8 } else { 11 }) {
+        0 => Value::Null,
+        1 => Value::Bool(rng.chance(50)),
+        2 => json!(*rng.pick(&[i64::MIN, -1, 0, 1, 2, 7, i64::MAX])),
+        3 => json!(*rng.pick(&[u64::MAX, 1 << 63, (1 << 53) + 1])),
+        4 => json!(*rng.pick(&[
+            0.5,
+            -1.5,
+            1.0,
+            -0.0,
+            1e300,
+            -1e300,
+            f64::MAX,
+            f64::MIN_POSITIVE
+        ])),
+        5..=7 => Value::String(junk_string(rng)),
+        8 => Value::Array((0..rng.below(5)).map(|_| junk(rng, depth + 1)).collect()),
+        9 => {
+            let mut map = Map::new();
+            for _ in 0..rng.below(5) {
+                map.insert(junk_string(rng), junk(rng, depth + 1));
+            }
+            Value::Object(map)
+        }
+        _ => {
+            // Deep nesting, within what the webview's JSON could carry.
+            let mut v = junk(rng, 4);
+            for _ in 0..rng.below(100) {
+                v = if rng.chance(50) {
+                    json!([v])
+                } else {
+                    json!({ "a": v })
+                };
+            }
+            v
+        }
+    }
+}
+
+/// A value that is not an integer (of i64 range).
+fn not_an_integer(rng: &mut Rng) -> Value {
+    match rng.below(9) {
+        0 => Value::Null,
+        1 => Value::Bool(true),
+        2 => json!(*rng.pick(&["1", "", "0x10", "١", "1e3"])),
+        3 => json!(*rng.pick(&[1.0, 0.5, -0.0, 1e300, -2.5])),
+        4 => json!(*rng.pick(&[u64::MAX, 1 << 63])),
+        5 => json!([1]),
+        6 => json!({ "id": 1 }),
+        _ => {
+            let v = junk(rng, 0);
+            if v.is_i64() {
+                Value::Null
+            } else {
+                v
+            }
+        }
+    }
+}
+
+/// A value that is not an unsigned integer.
+fn not_an_offset(rng: &mut Rng) -> Value {
+    match rng.below(4) {
+        0 => json!(*rng.pick(&[-1, i64::MIN, -2])),
+        _ => {
+            let v = not_an_integer(rng);
+            if v.is_u64() {
+                json!(-1)
+            } else {
+                v
+            }
+        }
+    }
+}
+
+fn not_a_string(rng: &mut Rng) -> Value {
+    let v = junk(rng, 0);
+    if v.is_string() {
+        json!(1)
+    } else {
+        v
+    }
+}
+
+fn not_a_bool(rng: &mut Rng) -> Value {
+    match rng.below(6) {
+        0 => json!(*rng.pick(&["true", "false", "", "yes"])),
+        1 => json!(*rng.pick(&[0, 1, -1])),
+        2 => json!([true]),
+        _ => {
+            let v = junk(rng, 0);
+            if v.is_boolean() {
+                Value::Null
+            } else {
+                v
+            }
+        }
+    }
+}
+
+/// A body without the named argument: empty, misspelt key, or not an object at all.
+fn without(rng: &mut Rng, key: &str) -> (String, InvokeBody) {
+    let snake: String = key
+        .chars()
+        .flat_map(|c| {
+            if c.is_ascii_uppercase() {
+                vec!['_', c.to_ascii_lowercase()]
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    match rng.below(7) {
+        0 => ("no arguments".into(), InvokeBody::Json(json!({}))),
+        1 => (
+            format!("{snake} instead of {key}"),
+            InvokeBody::Json(object(&snake, json!(1))),
+        ),
+        2 => (
+            format!("{key} upper-cased"),
+            InvokeBody::Json(object(&key.to_uppercase(), json!(1))),
+        ),
+        3 => (
+            "a bytes body".into(),
+            InvokeBody::Raw(b"\x00\xff{}".to_vec()),
+        ),
+        4 => ("a null body".into(), InvokeBody::Json(Value::Null)),
+        5 => ("an array body".into(), InvokeBody::Json(json!([key, 1, 2]))),
+        _ => {
+            let v = junk(rng, 0);
+            let v = match v.as_object() {
+                Some(o) if o.contains_key(key) => json!({}),
+                _ => v,
+            };
+            ("a junk body".into(), InvokeBody::Json(v))
+        }
+    }
+}
+
+fn object(key: &str, value: Value) -> Value {
+    let mut map = Map::new();
+    map.insert(key.to_string(), value);
+    Value::Object(map)
+}
+
+/// Adds random keys the command does not take.
+fn with_extras(rng: &mut Rng, mut args: Value) -> Value {
+    if let Some(map) = args.as_object_mut() {
+        for _ in 0..1 + rng.below(4) {
+            let key = match rng.below(3) {
+                0 => junk_string(rng),
+                1 => "__proto__".into(),
+                _ => format!("extra{}", rng.below(100)),
+            };
+            if !map.contains_key(&key) {
+                map.insert(key, junk(rng, 0));
+            }
+        }
+    }
+    args
+}
+
+fn no_arguments(cx: &mut Ctx<'_>) -> Case {
+    let (what, body) = match cx.rng.below(4) {
+        0 => ("no arguments".into(), InvokeBody::Json(json!({}))),
+        1 => {
+            let v = with_extras(cx.rng, json!({}));
+            ("extra arguments".into(), InvokeBody::Json(v))
+        }
+        2 => ("a bytes body".into(), InvokeBody::Raw(vec![0, 1, 2, 255])),
+        _ => ("a junk body".into(), InvokeBody::Json(junk(cx.rng, 0))),
+    };
+    Case {
+        body,
+        expect: Expect::Accept,
+        what,
+    }
+}
+
+fn open_document(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(10) {
+        0 | 1 => {
+            let id = cx.live.doc(rng).id;
+            Case::new(
+                format!("document {id}"),
+                json!({ "documentId": id }),
+                Expect::Accept,
+            )
+        }
+        2 => {
+            let id = cx.live.doc(rng).id;
+            let args = with_extras(rng, json!({ "documentId": id }));
+            Case::new(format!("document {id}, extras"), args, Expect::Accept)
+        }
+        3..=5 => {
+            let id = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {id}"),
+                json!({ "documentId": id }),
+                Expect::Reject(vec!["unknown_document"]),
+            )
+        }
+        6 | 7 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("documentId {}", short(&v)),
+                json!({ "documentId": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "documentId");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn create_annotation(cx: &mut Ctx<'_>) -> Case {
+    let live = cx.live;
+    let rng = &mut *cx.rng;
+    let doc = live.doc(rng).clone();
+    let label = live.label(rng);
+    let (start, end) = doc.span(rng);
+    let mut request = json!({
+        "documentId": doc.id, "labelId": label, "start16": start, "end16": end,
+    });
+    let what = format!("document {} label {label} [{start}, {end})", doc.id);
+    let key = *rng.pick(&["documentId", "labelId", "start16", "end16"]);
+    let (what, expect) = match rng.below(14) {
+        0 | 1 => (what, Expect::Accept),
+        2 => {
+            request = with_extras(rng, request);
+            (format!("{what}, extra keys"), Expect::Accept)
+        }
+        3 => {
+            let id = live.missing_document(rng);
+            request["documentId"] = json!(id);
+            (
+                format!("missing document {id}"),
+                Expect::Reject(vec!["unknown_document"]),
+            )
+        }
+        4 => {
+            let id = live.missing_label(rng);
+            request["labelId"] = json!(id);
+            (
+                format!("missing label {id} [{start}, {end})"),
+                Expect::Reject(vec!["unknown_label"]),
+            )
+        }
+        5..=8 => {
+            // Any offsets at all, judged by what the text holds.
+            let (s, e) = (doc.offset(rng), doc.offset(rng));
+            let label_exists = rng.chance(80);
+            let label = if label_exists {
+                label
+            } else {
+                live.missing_label(rng)
+            };
+            request["start16"] = json!(s);
+            request["end16"] = json!(e);
+            request["labelId"] = json!(label);
+            (
+                format!(
+                    "document {} label {label} [{s}, {e}) of {}",
+                    doc.id, doc.len16
+                ),
+                doc.expected(s, e, label_exists),
+            )
+        }
+        9 => {
+            // Offsets of another (maybe longer) document.
+            let other = live.doc(rng);
+            let (s, e) = other.span(rng);
+            request["start16"] = json!(s);
+            request["end16"] = json!(e);
+            (
+                format!(
+                    "document {} (length {}) with [{s}, {e}) of document {}",
+                    doc.id, doc.len16, other.id
+                ),
+                doc.expected(s, e, true),
+            )
+        }
+        10 => {
+            let v = if key.ends_with("16") {
+                not_an_offset(rng)
+            } else {
+                not_an_integer(rng)
+            };
+            let what = format!("{key} {}", short(&v));
+            request[key] = v;
+            (what, bad())
+        }
+        11 => {
+            request.as_object_mut().unwrap().remove(key);
+            (format!("no {key}"), bad())
+        }
+        12 => {
+            let (what, body) = without(rng, "request");
+            return Case {
+                body,
+                expect: bad(),
+                what,
+            };
+        }
+        _ => {
+            let v = match rng.below(3) {
+                0 => json!([doc.id, label, start, end]),
+                1 => {
+                    json!({ "document_id": doc.id, "label_id": label, "start16": start, "end16": end })
+                }
+                _ => junk(rng, 0),
+            };
+            let what = format!("request {}", short(&v));
+            return Case::new(what, json!({ "request": v }), bad());
+        }
+    };
+    Case::new(what, json!({ "request": request }), expect)
+}
+
+fn delete_annotation(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(10) {
+        0..=2 if !cx.live.annotations.is_empty() => {
+            let id = *rng.pick(&cx.live.annotations);
+            Case::new(
+                format!("annotation {id}"),
+                json!({ "annotationId": id }),
+                Expect::Accept,
+            )
+        }
+        0..=5 => {
+            let id = cx.live.missing_annotation(rng);
+            Case::new(
+                format!("missing annotation {id}"),
+                json!({ "annotationId": id }),
+                Expect::Reject(vec!["unknown_annotation"]),
+            )
+        }
+        6 | 7 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("annotationId {}", short(&v)),
+                json!({ "annotationId": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "annotationId");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+/// Paths only ever name places inside the temporary folder (or are refused before any file is
+/// touched: empty, NUL bytes, too long, too many).
+fn import_paths(cx: &mut Ctx<'_>) -> Case {
+    let tmp = cx.tmp.display().to_string();
+    let fixed = [
+        "100,000 paths",
+        "an enormous path",
+        "an empty path",
+        "a NUL byte",
+    ];
+    let choice = if cx.n < fixed.len() {
+        100 + cx.n
+    } else {
+        cx.rng.below(12)
+    };
+    match choice {
+        100 => {
+            let paths: Vec<String> = (0..100_000)
+                .map(|i| format!("{tmp}/nothing-here/{i}.txt"))
+                .collect();
+            Case::new(
+                fixed[0],
+                json!({ "paths": paths }),
+                Expect::Reject(vec!["too_large"]),
+            )
+        }
+        101 => Case::new(
+            fixed[1],
+            json!({ "paths": [format!("{tmp}/{}", "p".repeat(2_000_000))] }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        102 => {
+            let real = cx.missing_path();
+            Case::new(fixed[2], json!({ "paths": [real, ""] }), bad())
+        }
+        103 | 0 => {
+            let n = cx.unique();
+            Case::new(
+                fixed[3],
+                json!({ "paths": [format!("{tmp}/nothing-here/nul\0{n}.txt")] }),
+                bad(),
+            )
+        }
+        1 => {
+            // A new article, imported for real.
+            let n = cx.unique();
+            let path = cx.tmp.join(format!("incoming/article-{n}.txt"));
+            std::fs::write(
+                &path,
+                format!("Article {n}\n\nThe envoy 🇺🇦 said “talk {n}” in Türkïye."),
+            )
+            .unwrap();
+            Case::new(
+                format!("a new article {}", path.display()),
+                json!({ "paths": [path] }),
+                Expect::Accept,
+            )
+        }
+        2 => Case::new(
+            "the folder of articles so far (duplicates)",
+            json!({ "paths": [cx.tmp.join("incoming")] }),
+            Expect::Accept,
+        ),
+        3 => Case::new("no paths", json!({ "paths": [] }), Expect::Accept),
+        4..=6 => {
+            let paths: Vec<String> = (0..1 + cx.rng.below(5))
+                .map(|_| cx.missing_path())
+                .collect();
+            let what = format!("missing files {}", short(&json!(paths)));
+            Case::new(what, json!({ "paths": paths }), Expect::Accept)
+        }
+        7 | 8 => {
+            let v = match cx.rng.below(3) {
+                0 => json!([cx.missing_path(), not_a_string(cx.rng)]),
+                1 => json!({ "0": cx.missing_path() }),
+                _ => {
+                    let v = junk(cx.rng, 0);
+                    if v.is_array() && v.as_array().unwrap().is_empty() {
+                        json!([1])
+                    } else if v.is_array() {
+                        json!([v])
+                    } else {
+                        v
+                    }
+                }
+            };
+            Case::new(format!("paths {}", short(&v)), json!({ "paths": v }), bad())
+        }
+        _ => {
+            let (what, body) = without(cx.rng, "paths");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn choose_import(cx: &mut Ctx<'_>) -> Case {
+    if cx.rng.chance(70) {
+        let v = not_a_bool(cx.rng);
+        Case::new(
+            format!("folder {}", short(&v)),
+            json!({ "folder": v }),
+            bad(),
+        )
+    } else {
+        let (what, body) = without(cx.rng, "folder");
+        Case {
+            body,
+            expect: bad(),
+            what,
+        }
+    }
+}
+
+fn choose_export_destination(cx: &mut Ctx<'_>) -> Case {
+    if cx.rng.chance(70) {
+        let v = not_a_string(cx.rng);
+        Case::new(
+            format!("format {}", short(&v)),
+            json!({ "format": v }),
+            bad(),
+        )
+    } else {
+        let (what, body) = without(cx.rng, "format");
+        Case {
+            body,
+            expect: bad(),
+            what,
+        }
+    }
+}
+
+/// Destinations are always inside the temporary folder; relative ones are never sent (a unit
+/// test covers their refusal instead).
+fn start_export(cx: &mut Ctx<'_>) -> Case {
+    let format = *cx.rng.pick(&ExportFormat::ALL);
+    let n = cx.unique();
+    let destination = cx
+        .tmp
+        .join(format!("exports/{n}-{}", format.default_name()))
+        .display()
+        .to_string();
+    let mut request = json!({ "format": format.name(), "destination": destination });
+    let live = cx.live;
+    let tmp = cx.tmp.display().to_string();
+    let fixed = [
+        "an enormous destination",
+        "an enormous search",
+        "200,000 documents",
+        "a megabyte of labels",
+    ];
+    let choice = if cx.n < fixed.len() {
+        100 + cx.n
+    } else {
+        cx.rng.below(22)
+    };
+    let rng = &mut *cx.rng;
+    let (what, expect) = match choice {
+        100 => {
+            request["destination"] = json!(format!("{tmp}/{}", "d".repeat(3_000_000)));
+            (fixed[0].to_string(), Expect::Reject(vec!["too_large"]))
+        }
+        101 => {
+            request["search"] = json!("talks OR ".repeat(300_000));
+            (fixed[1].to_string(), Expect::Reject(vec!["too_large"]))
+        }
+        102 => {
+            let ids: Vec<i64> = (0..200_000).collect();
+            request["documents"] = json!(ids);
+            (
+                fixed[2].to_string(),
+                Expect::Reject(vec!["too_large", "unknown_document"]),
+            )
+        }
+        103 => {
+            request["labels"] = json!(vec!["Claim"; 100_000]);
+            (fixed[3].to_string(), Expect::Reject(vec!["too_large"]))
+        }
+        0..=2 => (
+            format!("{} to {destination}", format.name()),
+            Expect::Accept,
+        ),
+        3 => {
+            // A full, valid scope.
+            let doc = live.doc(rng).id;
+            let label = rng.pick(&live.labels).1.clone();
+            request["documents"] = json!([doc]);
+            request["dateFrom"] = json!("2025-01-01");
+            request["dateTo"] = json!("2025-12-31");
+            request["labels"] = json!([label]);
+            request["search"] = json!("talks");
+            if format == ExportFormat::Conll {
+                request["conllLabel"] = json!(label);
+            }
+            (format!("{} with a scope", format.name()), Expect::Accept)
+        }
+        4 => {
+            let f = if rng.chance(50) {
+                junk_string(rng)
+            } else {
+                format!("{}x", format.name())
+            };
+            let what = format!("format {}", short(&json!(f)));
+            request["format"] = json!(f);
+            (what, bad())
+        }
+        5 => {
+            let key = *rng.pick(&["format", "destination"]);
+            request.as_object_mut().unwrap().remove(key);
+            (format!("no {key}"), bad())
+        }
+        6 => {
+            let key = *rng.pick(&[
+                "format",
+                "destination",
+                "dateFrom",
+                "dateTo",
+                "search",
+                "conllLabel",
+            ]);
+            let v = not_a_string(rng);
+            let v = if v.is_null() && key != "format" && key != "destination" {
+                json!(5)
+            } else {
+                v
+            };
+            let what = format!("{key} {}", short(&v));
+            request[key] = v;
+            (what, bad())
+        }
+        7 => {
+            let key = *rng.pick(&["documents", "labels"]);
+            let v = match rng.below(3) {
+                0 => json!(*rng.pick(&["1", "Claim"])),
+                1 if key == "documents" => json!([not_an_integer(rng)]),
+                1 => json!([not_a_string(rng)]),
+                _ => json!({ "0": 1 }),
+            };
+            let what = format!("{key} {}", short(&v));
+            request[key] = v;
+            (what, bad())
+        }
+        8 => {
+            request = with_extras(rng, request);
+            ("unknown request fields".into(), bad())
+        }
+        9 => {
+            let d = *rng.pick(&["", "   ", "\t\n"]);
+            request["destination"] = json!(d);
+            (format!("destination {d:?}"), bad())
+        }
+        10 => {
+            let d = format!("{tmp}/exports/nul\0{n}.jsonl");
+            request["destination"] = json!(d);
+            ("a NUL byte in the destination".into(), bad())
+        }
+        11 => {
+            // The folder does not exist: the export itself reports it, nothing is written.
+            let d = format!("{tmp}/nothing-here/{n}/{}", format.default_name());
+            request["destination"] = json!(d);
+            (format!("destination {d}"), Expect::Accept)
+        }
+        12 => {
+            let key = *rng.pick(&["dateFrom", "dateTo"]);
+            let d = match rng.below(3) {
+                0 => junk_string(rng),
+                1 => (*rng.pick(&[
+                    "2025-13-01",
+                    "2025-02-30",
+                    "25-01-01",
+                    "2025/01/01",
+                    "+999999-01-01",
+                ]))
+                .to_string(),
+                _ => "2025-01-01T00:00:00Z".into(),
+            };
+            let d = if d.trim().is_empty() {
+                "yesterday".into()
+            } else {
+                d
+            };
+            let what = format!("{key} {}", short(&json!(d)));
+            request[key] = json!(d);
+            (what, bad())
+        }
+        13 => {
+            request["dateFrom"] = json!("2025-12-31");
+            request["dateTo"] = json!("2025-01-01");
+            ("dates reversed".into(), bad())
+        }
+        14 => {
+            let mut ids: Vec<i64> = vec![live.doc(rng).id];
+            ids.push(live.missing_document(rng));
+            rng.shuffle(&mut ids);
+            request["documents"] = json!(ids);
+            (
+                format!("documents {ids:?}"),
+                Expect::Reject(vec!["unknown_document"]),
+            )
+        }
+        15 => {
+            let name = match rng.below(3) {
+                0 => junk_string(rng),
+                1 => "claim".into(),
+                _ => format!("{}!", rng.pick(&live.labels).1),
+            };
+            let name = if live.labels.iter().any(|l| l.1 == name) {
+                "no such label".into()
+            } else {
+                name
+            };
+            let what = format!("labels [{}]", short(&json!(name)));
+            request["labels"] = json!([rng.pick(&live.labels).1, name]);
+            (
+                what,
+                Expect::Reject(vec!["unknown_label", "too_large", "bad_request"]),
+            )
+        }
+        16 => {
+            let name = format!("{}?", rng.pick(&live.labels).1);
+            request["conllLabel"] = json!(name);
+            (
+                format!("conllLabel {name:?}"),
+                Expect::Reject(vec!["unknown_label"]),
+            )
+        }
+        17 => {
+            let s = (*rng.pick(&["\"", "NEAR(", "AND", "talks OR", "*", "a:b", "(((", "^"]))
+                .to_string();
+            request["search"] = json!(s);
+            (format!("search {s:?}"), Expect::Either)
+        }
+        18 => {
+            let s = junk_string(rng);
+            let what = format!("search {}", short(&json!(s)));
+            request["search"] = json!(s);
+            (
+                what,
+                if request["search"].as_str().unwrap().len() > MAX_SEARCH_BYTES {
+                    Expect::Reject(vec!["too_large"])
+                } else {
+                    Expect::Either
+                },
+            )
+        }
+        19 => {
+            let (what, body) = without(rng, "request");
+            return Case {
+                body,
+                expect: bad(),
+                what,
+            };
+        }
+        20 => {
+            let v = junk(rng, 0);
+            let v = if v.is_object() { json!([v]) } else { v };
+            return Case::new(
+                format!("request {}", short(&v)),
+                json!({ "request": v }),
+                bad(),
+            );
+        }
+        _ => {
+            request["documents"] = json!([]);
+            request["labels"] = json!([]);
+            ("empty document and label lists".into(), Expect::Either)
+        }
+    };
+    Case::new(what, json!({ "request": request }), expect)
+}
+
+/// Backup names are looked up, never joined as paths, so any string is safe to send.
+fn restore_backup(cx: &mut Ctx<'_>) -> Case {
+    let live = cx.live;
+    let rng = &mut *cx.rng;
+    let fixed = ["an enormous name"];
+    let choice = if cx.n < fixed.len() {
+        100 + cx.n
+    } else {
+        rng.below(20)
+    };
+    match choice {
+        100 => Case::new(
+            fixed[0],
+            json!({ "name": "n".repeat(2_000_000) }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        0 if !live.backups.is_empty() => {
+            let name = rng.pick(&live.backups).clone();
+            Case::new(
+                format!("backup {name}"),
+                json!({ "name": name }),
+                Expect::Accept,
+            )
+        }
+        0..=9 => {
+            let name = match (rng.below(6), live.backups.first()) {
+                (0, Some(real)) => format!("../{real}"),
+                (1, Some(real)) => format!("{real}\0"),
+                (2, Some(real)) => real.to_uppercase(),
+                (3, _) => "20250101T000000.000Z.claimdesk".into(),
+                (4, _) => format!("{}/../../project/fuzz.claimdesk", cx.tmp.display()),
+                _ => junk_string(rng),
+            };
+            let name = if live.backups.contains(&name) {
+                "not-a-backup".into()
+            } else {
+                name
+            };
+            let what = format!("backup {}", short(&json!(name)));
+            Case::new(
+                what,
+                json!({ "name": name }),
+                Expect::Reject(vec!["no_such_backup", "too_large", "bad_request"]),
+            )
+        }
+        10..=14 => {
+            let v = not_a_string(rng);
+            Case::new(format!("name {}", short(&v)), json!({ "name": v }), bad())
+        }
+        _ => {
+            let (what, body) = without(rng, "name");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+/// A value for a failure report, cut short.
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() <= 80 {
+        s
+    } else {
+        let head: String = s.chars().take(60).collect();
+        format!("{head}… ({} bytes)", s.len())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harness.
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    tmp: PathBuf,
+    project: PathBuf,
+}
+
+/// A project holding the hostile-Unicode fixture, the sample article and more, with
+/// annotations, relations and two backups.
+fn fixture() -> (Fixture, AppState) {
+    let tmp_dir = tempfile::tempdir().unwrap();
+    let tmp = tmp_dir.path().canonicalize().unwrap();
+    for dir in ["project", "incoming", "exports"] {
+        std::fs::create_dir_all(tmp.join(dir)).unwrap();
+    }
+    let project_path = tmp.join("project/fuzz.claimdesk");
+    let mut project = Project::open(&project_path).unwrap();
+    let now = Utc::now();
+    let me = project.annotator("fuzzer", now).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let texts = [
+        (
+            std::fs::read_to_string(root.join("tests/fixtures/hostile-unicode.txt")).unwrap(),
+            "hostile-unicode.txt",
+        ),
+        (
+            std::fs::read_to_string(root.join("crates/store/sample/riyadh-talks-2025-02-18.txt"))
+                .unwrap(),
+            "riyadh-talks-2025-02-18.txt",
+        ),
+        (
+            std::fs::read_to_string(root.join("tests/fixtures/hostile-markup.txt")).unwrap(),
+            "hostile-markup.txt",
+        ),
+        ("😀".to_string(), "one-emoji.txt"),
+        ("plain ascii".to_string(), "ascii.txt"),
+    ];
+    let mut docs = Vec::new();
+    for (text, name) in &texts {
+        let ImportOutcome::Imported(id) = project
+            .import_document(&NewDocument::from_plain_text(text, name), me, now)
+            .unwrap()
+        else {
+            panic!("{name} was not imported");
+        };
+        let stored = project.document_text(id).unwrap();
+        docs.push(Doc::new(id, &stored));
+    }
+    assert!(
+        docs[0].inside.len() >= 6,
+        "the hostile fixture should hold emoji and flags"
+    );
+    let labels = project.labels().unwrap();
+    let label = |name: &str| labels.iter().find(|l| l.name == name).unwrap().id;
+    let kinds = [
+        label("Actor"),
+        label("Claim"),
+        label("Position"),
+        label("Actor"),
+    ];
+    let mut rng = Rng(7);
+    for doc in &docs {
+        let text = project.document_text(doc.id).unwrap();
+        let chars = text.chars().count();
+        let mut ids = Vec::new();
+        for (i, &label) in kinds.iter().enumerate().take(chars) {
+            let start = i * chars / 4;
+            let end = (start + 1 + rng.below(12)).min(chars);
+            let a = project
+                .create_annotation(doc.id, label, Span::new(start, end).unwrap(), me, now)
+                .unwrap();
+            ids.push(a.id);
+        }
+        // A claim said by two actors.
+        if let [actor, claim, _, other] = ids[..] {
+            for to in [actor, other] {
+                project
+                    .create_relation("said_by", claim, to, me, now)
+                    .unwrap();
+            }
+        }
+    }
+    let relations: usize = docs
+        .iter()
+        .map(|d| project.relations(d.id).unwrap().len())
+        .sum();
+    assert!(relations >= 6, "only {relations} relations");
+    project.backup(now).unwrap();
+    project.undo(me, now).unwrap();
+    project
+        .backup(now + chrono::Duration::milliseconds(5))
+        .unwrap();
+    let state = AppState {
+        project_path: project.path().to_path_buf(),
+        project: Ok(Mutex::new(project)),
+        annotator_id: me,
+        import: Default::default(),
+        export: Default::default(),
+    };
+    let fixture = Fixture {
+        _tmp: tmp_dir,
+        tmp,
+        project: project_path,
+    };
+    (fixture, state)
+}
+
+fn build_app(state: AppState) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = mock_builder()
+        .manage(state)
+        .invoke_handler(crate::invoke_handler())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, webview)
+}
+
+fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, body: InvokeBody) -> Reply {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body,
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    match catch_unwind(AssertUnwindSafe(|| get_ipc_response(webview, request))) {
+        Ok(Ok(body)) => Reply::Ok(body.deserialize::<Value>().unwrap_or(Value::Null)),
+        Ok(Err(error)) => Reply::Err(error),
+        Err(_) => Reply::Lost,
+    }
+}
+
+enum Reply {
+    Ok(Value),
+    Err(Value),
+    /// The command never answered (it panicked).
+    Lost,
+}
+
+/// Waits for imports and exports the last call started.
+fn wait_idle(state: &AppState) -> bool {
+    let started = Instant::now();
+    while state.import.is_running() || state.export.is_running() {
+        if started.elapsed() > HANG {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    true
+}
+
+/// Failures found, the first few kept for the report.
+#[derive(Default)]
+struct Failures {
+    count: usize,
+    kept: Vec<String>,
+}
+
+impl Failures {
+    fn add(&mut self, message: String) {
+        self.count += 1;
+        if self.kept.len() < 40 {
+            self.kept.push(message);
+        }
+    }
+}
+
+/// The code and message of a refusal, or what is wrong with it.
+fn refusal<'v>(error: &'v Value, codes: &[&str]) -> Result<(&'v str, &'v str), String> {
+    let code = error.get("code").and_then(Value::as_str);
+    let message = error.get("message").and_then(Value::as_str);
+    match (code, message, error.as_object().map(Map::len)) {
+        (Some(code), Some(message), Some(2)) => {
+            if !codes.contains(&code) {
+                Err(format!(
+                    "unexpected code {code:?}: {}",
+                    short(&json!(message))
+                ))
+            } else if message.trim().is_empty() {
+                Err(format!("an empty message for {code}"))
+            } else if message.len() > MAX_MESSAGE_BYTES {
+                Err(format!("a message of {} bytes for {code}", message.len()))
+            } else {
+                Ok((code, message))
+            }
+        }
+        _ => Err(format!(
+            "answered {}, not an error object {{code, message}}",
+            short(error)
+        )),
+    }
+}
+
+#[derive(Default)]
+struct Stats {
+    cases: usize,
+    accepted: usize,
+    codes: BTreeMap<String, usize>,
+}
+
+#[test]
+fn command_fuzz() {
+    let cases: usize = std::env::var("CLAIMDESK_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(DEFAULT_CASES);
+    let seed: u64 = std::env::var("CLAIMDESK_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    println!(
+        "command fuzz: seed {seed}, {cases} cases per command (replay with CLAIMDESK_FUZZ_SEED={seed} CLAIMDESK_FUZZ_CASES={cases})"
+    );
+
+    // Every command the app declares is fuzzed.
+    let declared: BTreeSet<&str> = DECLARED
+        .split("const COMMANDS")
+        .nth(1)
+        .and_then(|s| s.split("];").next())
+        .unwrap()
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .collect();
+    let fuzzed: BTreeSet<&str> = COMMANDS.iter().map(|c| c.0).collect();
+    assert_eq!(declared, fuzzed, "every declared command needs a generator");
+
+    let previous_hook = Arc::new(std::panic::take_hook());
+    {
+        let previous_hook = Arc::clone(&previous_hook);
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.fetch_add(1, Ordering::SeqCst);
+            previous_hook(info);
+        }));
+    }
+
+    let started = Instant::now();
+    let (fixture, state) = fixture();
+    let (app, webview) = build_app(state);
+    let state = app.state::<AppState>();
+    let db = Connection::open_with_flags(
+        &fixture.project,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .unwrap();
+    let mut baseline = digest(&db);
+    for table in [
+        "annotators",
+        "documents",
+        "labels",
+        "entities",
+        "entity_aliases",
+        "annotations",
+        "relations",
+        "events",
+        "undo_stack",
+        "redo_stack",
+        "documents_fts_data",
+    ] {
+        assert!(baseline.contains_key(table), "the digest misses {table}");
+    }
+    let mut live = Live::read(&db, &fixture.project);
+
+    // A watchdog: a call that never answers fails the run instead of hanging it.
+    let current = Arc::new(Mutex::new(String::new()));
+    let progress = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    {
+        let (current, progress, done) = (current.clone(), progress.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut last = (u64::MAX, Instant::now());
+            while !done.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(200));
+                let now = progress.load(Ordering::SeqCst);
+                if now != last.0 {
+                    last = (now, Instant::now());
+                } else if last.1.elapsed() > HANG {
+                    eprintln!(
+                        "command fuzz: no answer after {HANG:?} to {} (seed {seed})",
+                        current.lock().unwrap()
+                    );
+                    std::process::exit(1);
+                }
+            }
+        });
+    }
+
+    let mut rng = Rng(seed);
+    let mut serial = 0u64;
+    let mut failures = Failures::default();
+    let mut stats: BTreeMap<&str, Stats> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..COMMANDS.len()).collect();
+
+    for round in 0..cases {
+        rng.shuffle(&mut order);
+        for &c in &order {
+            let (command, generate) = COMMANDS[c];
+            let case = generate(&mut Ctx {
+                rng: &mut rng,
+                live: &live,
+                tmp: &fixture.tmp,
+                n: round,
+                serial: &mut serial,
+            });
+            *current.lock().unwrap() = format!("{command} with {}", case.what);
+            progress.fetch_add(1, Ordering::SeqCst);
+            let panics_before = PANICS.load(Ordering::SeqCst);
+            let answer = invoke(&webview, command, case.body);
+            let idle = wait_idle(&state);
+            let label = format!("{command} with {}", case.what);
+            if !idle {
+                failures.add(format!("{label}: its import or export never finished"));
+            }
+            let after = digest(&db);
+            let stat = stats.entry(command).or_default();
+            stat.cases += 1;
+            match answer {
+                Reply::Lost => {
+                    failures.add(format!("{label}: no answer (the command panicked)"));
+                    if after != baseline {
+                        failures.add(format!(
+                            "{label}: failed midway, having changed {:?}",
+                            changed_tables(&baseline, &after)
+                        ));
+                        live = Live::read(&db, &fixture.project);
+                        baseline = after;
+                    }
+                }
+                Reply::Ok(_) => {
+                    stat.accepted += 1;
+                    if matches!(case.expect, Expect::Reject(_)) {
+                        failures.add(format!("{label}: accepted, expected {:?}", case.expect));
+                    }
+                    if READ_ONLY.contains(&command) && after != baseline {
+                        failures.add(format!(
+                            "{label}: a read-only command changed {:?}",
+                            changed_tables(&baseline, &after)
+                        ));
+                    }
+                    if after != baseline {
+                        live = Live::read(&db, &fixture.project);
+                    }
+                    baseline = after;
+                }
+                Reply::Err(error) => {
+                    let code = error.get("code").and_then(Value::as_str);
+                    *stat
+                        .codes
+                        .entry(code.unwrap_or("(not an error object)").to_string())
+                        .or_default() += 1;
+                    match refusal(&error, STABLE_CODES) {
+                        Err(problem) => failures.add(format!("{label}: {problem}")),
+                        Ok((code, message)) => match &case.expect {
+                            Expect::Accept => failures.add(format!(
+                                "{label}: refused ({code}: {}), expected success",
+                                short(&json!(message))
+                            )),
+                            Expect::Reject(codes) if !codes.contains(&code) => {
+                                failures.add(format!(
+                                    "{label}: refused with {code} ({}), expected one of {codes:?}",
+                                    short(&json!(message))
+                                ))
+                            }
+                            _ => {}
+                        },
+                    }
+                    if after != baseline {
+                        failures.add(format!(
+                            "{label}: refused, yet changed {:?}",
+                            changed_tables(&baseline, &after)
+                        ));
+                        live = Live::read(&db, &fixture.project);
+                        baseline = after;
+                    }
+                }
+            }
+            if PANICS.load(Ordering::SeqCst) != panics_before {
+                failures.add(format!("{label}: panicked"));
+            }
+        }
+    }
+
+    // The window of a project that could not be opened gets the same treatment.
+    let damaged_cases = (cases / 5).max(1);
+    damaged_project(
+        &mut rng,
+        damaged_cases,
+        &live,
+        &progress,
+        &current,
+        &mut failures,
+    );
+
+    // The app still answers, and nothing holds the project's lock poisoned.
+    let alive = invoke(&webview, "list_documents", InvokeBody::Json(json!({})));
+    if !matches!(alive, Reply::Ok(Value::Array(_))) {
+        failures.add("list_documents after the fuzz did not answer a list".into());
+    }
+    if state
+        .project
+        .as_ref()
+        .map(|p| p.is_poisoned())
+        .unwrap_or(true)
+    {
+        failures.add("the project's lock is poisoned".into());
+    }
+    done.store(true, Ordering::SeqCst);
+    let unknown = invoke(&webview, "no_such_command", InvokeBody::Json(json!({})));
+    if !matches!(unknown, Reply::Err(_)) {
+        failures.add("an unknown command was not refused".into());
+    }
+
+    let elapsed = started.elapsed();
+    let total: usize = stats.values().map(|s| s.cases).sum();
+    println!(
+        "command fuzz: {total} calls, then {} on a damaged project, in {:.1} s, {} panics",
+        damaged_cases * COMMANDS.len(),
+        elapsed.as_secs_f64(),
+        PANICS.load(Ordering::SeqCst)
+    );
+    for (command, s) in &stats {
+        let codes: Vec<String> = s.codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        println!(
+            "  {command:<26} {:>5} calls, {:>5} accepted; refused: {}",
+            s.cases,
+            s.accepted,
+            codes.join(", ")
+        );
+    }
+    drop(webview);
+    drop(app);
+    drop(std::panic::take_hook());
+    if let Ok(hook) = Arc::try_unwrap(previous_hook) {
+        std::panic::set_hook(hook);
+    }
+    assert!(
+        failures.count == 0 && PANICS.load(Ordering::SeqCst) == 0,
+        "command fuzz (seed {seed}): {} failures, {} panics:\n{}",
+        failures.count,
+        PANICS.load(Ordering::SeqCst),
+        failures.kept.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the fuzz must not send (relative paths would name files in the working directory), and
+// the helpers behind its refusals, tested directly.
+
+fn export_request(destination: &str) -> ExportRequestDto {
+    serde_json::from_value(json!({ "format": "jsonl", "destination": destination })).unwrap()
+}
+
+#[test]
+fn relative_export_destinations_are_refused() {
+    for destination in [
+        "out.jsonl",
+        "../out.jsonl",
+        "./exports/",
+        "~/out.jsonl",
+        "C:out.jsonl",
+    ] {
+        let error = export_request(destination).into_request().err().unwrap();
+        assert_eq!(
+            error.code, "bad_request",
+            "{destination}: {}",
+            error.message
+        );
+        assert!(error.message.contains("full path"), "{}", error.message);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let fine = tmp.path().join("out.jsonl");
+    assert!(export_request(fine.to_str().unwrap())
+        .into_request()
+        .is_ok());
+}
+
+#[test]
+fn relative_import_paths_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let absolute = tmp.path().join("a.txt").display().to_string();
+    for path in ["a.txt", "../../etc/passwd", "", "nested/dir"] {
+        let error = checked_import_paths(vec![absolute.clone(), path.into()])
+            .err()
+            .unwrap();
+        assert_eq!(error.code, "bad_request", "{path:?}: {}", error.message);
+    }
+    assert_eq!(
+        checked_import_paths(vec![absolute.clone()]).unwrap().len(),
+        1
+    );
+    let error = checked_path(&format!("/{}", "a".repeat(5000)), "a path")
+        .err()
+        .unwrap();
+    assert_eq!(error.code, "too_large");
+}
+
+#[test]
+fn malformed_arguments_are_error_objects() {
+    let missing: Arg<i64> = serde_json::from_value(Value::Null).unwrap();
+    let error = missing.get("documentId").err().unwrap();
+    assert_eq!(error.code, "bad_request");
+    assert!(error.message.contains("documentId"), "{}", error.message);
+    let huge: Arg<i64> = serde_json::from_value(json!("9".repeat(1_000_000))).unwrap();
+    let error = huge.get("documentId").err().unwrap();
+    assert!(error.message.len() < 1_000, "{} bytes", error.message.len());
+    let fine: Arg<i64> = serde_json::from_value(json!(7)).unwrap();
+    assert_eq!(fine.get("documentId").unwrap(), 7);
+}
+
+#[test]
+fn echoed_values_are_cut_short() {
+    assert_eq!(shown("jsonl"), "\"jsonl\"");
+    let long = shown(&"🇺".repeat(1_000_000));
+    assert!(long.len() < 400, "{long}");
+    assert!(long.ends_with("(4000000 bytes)"), "{long}");
+}
+
+/// Commands that cannot succeed without an open project.
+const NEEDS_PROJECT: &[&str] = &[
+    "get_project",
+    "list_documents",
+    "open_document",
+    "create_annotation",
+    "delete_annotation",
+    "undo",
+    "redo",
+    "start_export",
+];
+
+/// The app over a file that is not a project, as `main` builds it: every command answers with
+/// a proper refusal (or works without the project), and the file is left exactly as it was.
+fn damaged_project(
+    rng: &mut Rng,
+    cases: usize,
+    live: &Live,
+    progress: &AtomicU64,
+    current: &Mutex<String>,
+    failures: &mut Failures,
+) {
+    let tmp_dir = tempfile::tempdir().unwrap();
+    let tmp = tmp_dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(tmp.join("incoming")).unwrap();
+    std::fs::create_dir_all(tmp.join("exports")).unwrap();
+    let path = tmp.join("damaged.claimdesk");
+    let bytes = b"this is not a SQLite database\n".repeat(200);
+    std::fs::write(&path, &bytes).unwrap();
+    let error = Project::open(&path)
+        .err()
+        .expect("the file should not open");
+    let state = AppState {
+        project_path: path.clone(),
+        project: Err(error.into()),
+        annotator_id: 0,
+        import: Default::default(),
+        export: Default::default(),
+    };
+    let (app, webview) = build_app(state);
+    let state = app.state::<AppState>();
+    let mut codes = STABLE_CODES.to_vec();
+    codes.push("not_a_project");
+    let mut serial = 0;
+    for round in 0..cases {
+        for &(command, generate) in COMMANDS {
+            let case = generate(&mut Ctx {
+                rng,
+                live,
+                tmp: &tmp,
+                n: round,
+                serial: &mut serial,
+            });
+            let label = format!("{command} with {} (damaged project)", case.what);
+            *current.lock().unwrap() = label.clone();
+            progress.fetch_add(1, Ordering::SeqCst);
+            let panics_before = PANICS.load(Ordering::SeqCst);
+            let answer = invoke(&webview, command, case.body);
+            if !wait_idle(&state) {
+                failures.add(format!("{label}: its import or export never finished"));
+            }
+            match answer {
+                Reply::Lost => failures.add(format!("{label}: no answer")),
+                Reply::Ok(_) if NEEDS_PROJECT.contains(&command) => {
+                    failures.add(format!("{label}: succeeded without a project"))
+                }
+                Reply::Ok(_) if matches!(case.expect, Expect::Reject(_)) => {
+                    failures.add(format!("{label}: accepted, expected {:?}", case.expect))
+                }
+                Reply::Ok(_) => {}
+                Reply::Err(error) => {
+                    if let Err(problem) = refusal(&error, &codes) {
+                        failures.add(format!("{label}: {problem}"));
+                    }
+                }
+            }
+            if PANICS.load(Ordering::SeqCst) != panics_before {
+                failures.add(format!("{label}: panicked"));
+            }
+            if std::fs::read(&path).unwrap() != bytes {
+                failures.add(format!("{label}: changed the damaged file"));
+                std::fs::write(&path, &bytes).unwrap();
+            }
+        }
+    }
+    let mut left: Vec<String> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    if left != ["damaged.claimdesk", "exports", "incoming"] {
+        failures.add(format!("the damaged project's folder now holds {left:?}"));
+    }
+}
