@@ -18,6 +18,17 @@ pub struct ProjectInfo {
     pub entities: Vec<Entity>,
     /// Annotator names, in the order they joined.
     pub annotators: Vec<String>,
+    /// Relation types, by label names.
+    #[serde(default)]
+    pub relation_types: Vec<RelationTypeInfo>,
+}
+
+/// A relation type as exported: the labels it may link by name (empty: any label).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelationTypeInfo {
+    pub name: String,
+    pub from_labels: Vec<String>,
+    pub to_labels: Vec<String>,
 }
 
 impl ProjectInfo {

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::annotation::{Annotation, Relation};
+use crate::label::{Label, RelationType};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -38,6 +39,47 @@ pub enum Change {
     RelationDeleted {
         relation: Relation,
         document_id: i64,
+    },
+    /// A label came into the schema at `position`, with the annotations (and their relations)
+    /// it brings back when it is the undoing of a deletion.
+    LabelCreated {
+        label: Label,
+        position: i64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        annotations: Vec<Annotation>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+    },
+    /// A label was renamed, recoloured, re-keyed or given other attributes.
+    LabelUpdated { before: Label, after: Label },
+    /// A label went, with its annotations and their relations.
+    LabelDeleted {
+        label: Label,
+        position: i64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        annotations: Vec<Annotation>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+    },
+    /// A relation type came into the schema, with the relations it brings back when it is the
+    /// undoing of a deletion.
+    RelationTypeCreated {
+        relation_type: RelationType,
+        position: i64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+    },
+    /// A relation type was renamed (with its relations) or given other endpoints.
+    RelationTypeUpdated {
+        before: RelationType,
+        after: RelationType,
+    },
+    /// A relation type went, with the relations of its kind.
+    RelationTypeDeleted {
+        relation_type: RelationType,
+        position: i64,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
     },
 }
 
@@ -77,18 +119,78 @@ impl Change {
                 relation: relation.clone(),
                 document_id: *document_id,
             },
+            Change::LabelCreated {
+                label,
+                position,
+                annotations,
+                relations,
+            } => Change::LabelDeleted {
+                label: label.clone(),
+                position: *position,
+                annotations: annotations.clone(),
+                relations: relations.clone(),
+            },
+            Change::LabelDeleted {
+                label,
+                position,
+                annotations,
+                relations,
+            } => Change::LabelCreated {
+                label: label.clone(),
+                position: *position,
+                annotations: annotations.clone(),
+                relations: relations.clone(),
+            },
+            Change::LabelUpdated { before, after } => Change::LabelUpdated {
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Change::RelationTypeCreated {
+                relation_type,
+                position,
+                relations,
+            } => Change::RelationTypeDeleted {
+                relation_type: relation_type.clone(),
+                position: *position,
+                relations: relations.clone(),
+            },
+            Change::RelationTypeDeleted {
+                relation_type,
+                position,
+                relations,
+            } => Change::RelationTypeCreated {
+                relation_type: relation_type.clone(),
+                position: *position,
+                relations: relations.clone(),
+            },
+            Change::RelationTypeUpdated { before, after } => Change::RelationTypeUpdated {
+                before: after.clone(),
+                after: before.clone(),
+            },
         }
     }
 
-    /// The document the change touched, so a view can refresh just that one.
-    pub fn document_id(&self) -> i64 {
-        match self {
+    /// The document the change touched, so a view can refresh just that one; `None` for a
+    /// change of the schema, which every document may show.
+    pub fn document(&self) -> Option<i64> {
+        Some(match self {
             Change::AnnotationCreated { annotation, .. }
             | Change::AnnotationDeleted { annotation, .. } => annotation.document_id,
             Change::AnnotationUpdated { after, .. } => after.document_id,
             Change::RelationCreated { document_id, .. }
             | Change::RelationDeleted { document_id, .. } => *document_id,
-        }
+            Change::LabelCreated { .. }
+            | Change::LabelUpdated { .. }
+            | Change::LabelDeleted { .. }
+            | Change::RelationTypeCreated { .. }
+            | Change::RelationTypeUpdated { .. }
+            | Change::RelationTypeDeleted { .. } => return None,
+        })
+    }
+
+    /// The document the change touched, or 0 for a change of the schema.
+    pub fn document_id(&self) -> i64 {
+        self.document().unwrap_or(0)
     }
 
     /// A stable name for the kind of change, as written in the event log.
@@ -99,6 +201,12 @@ impl Change {
             Change::AnnotationUpdated { .. } => "annotation_updated",
             Change::RelationCreated { .. } => "relation_created",
             Change::RelationDeleted { .. } => "relation_deleted",
+            Change::LabelCreated { .. } => "label_created",
+            Change::LabelUpdated { .. } => "label_updated",
+            Change::LabelDeleted { .. } => "label_deleted",
+            Change::RelationTypeCreated { .. } => "relation_type_created",
+            Change::RelationTypeUpdated { .. } => "relation_type_updated",
+            Change::RelationTypeDeleted { .. } => "relation_type_deleted",
         }
     }
 }

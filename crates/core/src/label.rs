@@ -32,6 +32,24 @@ pub enum AttributeKind {
     Bool,
 }
 
+/// A kind of relation and the labels it may link, e.g. `said_by` from a Claim to an Actor.
+/// An empty list allows any label at that end.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelationType {
+    pub id: i64,
+    pub name: String,
+    pub from_labels: Vec<i64>,
+    pub to_labels: Vec<i64>,
+}
+
+impl RelationType {
+    /// Whether this type may link an annotation labelled `from` to one labelled `to`.
+    pub fn allows(&self, from: i64, to: i64) -> bool {
+        (self.from_labels.is_empty() || self.from_labels.contains(&from))
+            && (self.to_labels.is_empty() || self.to_labels.contains(&to))
+    }
+}
+
 /// A label before it has an id.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NewLabel {

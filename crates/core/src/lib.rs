@@ -27,5 +27,5 @@ pub mod statement;
 pub use annotation::{Annotation, AnnotationEdit, Relation};
 pub use document::{Document, DocumentSummary, NewDocument};
 pub use history::Change;
-pub use label::{AttributeDef, AttributeKind, Label};
+pub use label::{AttributeDef, AttributeKind, Label, RelationType};
 pub use offsets::{OffsetError, Span, TextIndex, Unit};

@@ -5,7 +5,7 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 
-use claimdesk_core::dataset::{DocumentRecord, Entity, LabelInfo, ProjectInfo};
+use claimdesk_core::dataset::{DocumentRecord, Entity, LabelInfo, ProjectInfo, RelationTypeInfo};
 
 use crate::export::jsonl::{FORMAT_NAME, FORMAT_VERSION};
 use crate::FormatError;
@@ -25,6 +25,8 @@ struct Header {
     entities: Vec<Entity>,
     #[serde(default)]
     annotators: Vec<String>,
+    #[serde(default)]
+    relation_types: Vec<RelationTypeInfo>,
 }
 
 /// Whether `head` (the first bytes of a file) starts a native export.
@@ -92,6 +94,7 @@ impl<R: BufRead> Reader<R> {
                 labels: header.labels,
                 entities,
                 annotators: header.annotators,
+                relation_types: header.relation_types,
             },
             reader,
         ))

@@ -286,6 +286,27 @@ impl Project {
                 "annotations {from_id} and {to_id} are in different documents"
             )));
         }
+        let types = crate::schema::read_relation_types(&tx)?;
+        let rt = types.iter().find(|t| t.name == kind).ok_or_else(|| {
+            StoreError::BadRelation(format!(
+                "there is no relation type {kind:?}; add it to the schema first"
+            ))
+        })?;
+        if !rt.allows(from.label_id, to.label_id) {
+            let labels = crate::documents::read_labels(&tx)?;
+            let name = |id: i64| {
+                labels
+                    .iter()
+                    .find(|l| l.id == id)
+                    .map(|l| l.name.clone())
+                    .unwrap_or_default()
+            };
+            return Err(StoreError::BadRelation(format!(
+                "{kind} does not link a {} to a {}",
+                name(from.label_id),
+                name(to.label_id)
+            )));
+        }
         let id = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
             r.get(0)
         })?;
@@ -340,6 +361,32 @@ impl Project {
     }
 }
 
+/// The annotations matching an SQL condition on one id parameter (`?1`), by id.
+pub(crate) fn annotations_where(
+    conn: &rusqlite::Connection,
+    filter: &str,
+    id: i64,
+) -> Result<Vec<Annotation>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE {filter} ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([id], |r| Ok(read_annotation(r)))?;
+    rows.map(|row| row?).collect()
+}
+
+/// The relations of one kind, by id.
+pub(crate) fn relations_of_kind(conn: &rusqlite::Connection, kind: &str) -> Result<Vec<Relation>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM relations WHERE kind = ?1 ORDER BY id")?;
+    let ids: Vec<i64> = stmt
+        .query_map([kind], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.extend(relations_where(conn, "id = ?1", id)?);
+    }
+    Ok(out)
+}
+
 fn ensure_document(conn: &rusqlite::Connection, id: i64) -> Result<()> {
     conn.query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
         .optional()?
@@ -378,7 +425,7 @@ fn read_annotation(r: &Row<'_>) -> Result<Annotation> {
 /// Inserts an annotation row; with `id` it keeps the given id (undo and redo bring an annotation
 /// back under its old id, so history and relations keep pointing at it).
 pub(crate) fn insert_annotation(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     a: &Annotation,
     id: Option<i64>,
 ) -> Result<i64> {
@@ -408,7 +455,7 @@ pub(crate) fn insert_annotation(
     Ok(tx.last_insert_rowid())
 }
 
-pub(crate) fn insert_relation(tx: &Transaction<'_>, r: &Relation) -> Result<()> {
+pub(crate) fn insert_relation(tx: &rusqlite::Connection, r: &Relation) -> Result<()> {
     tx.execute(
         "INSERT INTO relations (id, kind, from_id, to_id, annotator_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -435,7 +482,11 @@ fn relations_touching(conn: &rusqlite::Connection, id: i64) -> Result<Vec<Relati
     relations_where(conn, "from_id = ?1 OR to_id = ?1", id)
 }
 
-fn relations_where(conn: &rusqlite::Connection, filter: &str, id: i64) -> Result<Vec<Relation>> {
+pub(crate) fn relations_where(
+    conn: &rusqlite::Connection,
+    filter: &str,
+    id: i64,
+) -> Result<Vec<Relation>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, kind, from_id, to_id, annotator_id, created_at FROM relations
          WHERE {filter} ORDER BY id"

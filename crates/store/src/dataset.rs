@@ -7,7 +7,7 @@ use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use claimdesk_core::dataset::{
     AnnotationRecord, DocumentRecord, Entity, EntityKind, LabelInfo, ProjectInfo, RelationRecord,
-    Scope,
+    RelationTypeInfo, Scope,
 };
 
 use crate::error::{Result, StoreError};
@@ -98,10 +98,28 @@ pub(crate) fn project_info(conn: &Connection) -> Result<ProjectInfo> {
     let annotators = stmt
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
+    let label_names: HashMap<i64, String> = crate::documents::read_labels(conn)?
+        .into_iter()
+        .map(|l| (l.id, l.name))
+        .collect();
+    let names = |ids: &[i64]| -> Vec<String> {
+        ids.iter()
+            .filter_map(|id| label_names.get(id).cloned())
+            .collect()
+    };
+    let relation_types = crate::schema::read_relation_types(conn)?
+        .into_iter()
+        .map(|t| RelationTypeInfo {
+            from_labels: names(&t.from_labels),
+            to_labels: names(&t.to_labels),
+            name: t.name,
+        })
+        .collect();
     Ok(ProjectInfo {
         labels,
         entities,
         annotators,
+        relation_types,
     })
 }
 

@@ -34,6 +34,10 @@ pub enum StoreError {
     NoSuchBackup(String),
     #[error("cannot restore the backup {0}")]
     BadBackup(String),
+    #[error("cannot change the schema: {0}")]
+    BadSchema(String),
+    #[error("there is no relation type {0}")]
+    UnknownRelationType(i64),
     #[error("there is no entity {0}")]
     UnknownEntity(i64),
     #[error("cannot change the annotation: {0}")]
@@ -76,6 +80,8 @@ impl StoreError {
             StoreError::UnknownAnnotation(_) => "unknown_annotation",
             StoreError::NoSuchBackup(_) => "no_such_backup",
             StoreError::BadBackup(_) => "bad_backup",
+            StoreError::BadSchema(_) => "bad_schema",
+            StoreError::UnknownRelationType(_) => "unknown_relation_type",
             StoreError::UnknownEntity(_) => "unknown_entity",
             StoreError::BadEdit(_) => "bad_edit",
             StoreError::UnknownRelation(_) => "unknown_relation",

@@ -115,6 +115,26 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
                 return Err(crate::error::StoreError::UnknownRelation(relation.id));
             }
         }
+        Change::LabelCreated {
+            label,
+            position,
+            annotations,
+            relations,
+        } => crate::schema::restore_label(tx, label, *position, annotations, relations)?,
+        Change::RelationTypeCreated {
+            relation_type,
+            position,
+            relations,
+        } => {
+            crate::schema::insert_relation_type(tx, relation_type, *position)?;
+            for relation in relations {
+                insert_relation(tx, relation)?;
+            }
+        }
+        Change::LabelUpdated { .. }
+        | Change::LabelDeleted { .. }
+        | Change::RelationTypeUpdated { .. }
+        | Change::RelationTypeDeleted { .. } => crate::schema::apply(tx, change)?,
     }
     Ok(())
 }
@@ -149,7 +169,7 @@ fn append_event(
             action,
             target_id,
             change.kind(),
-            change.document_id(),
+            change.document(),
             serde_json::to_string(change)?,
         ),
     )?;

@@ -255,6 +255,7 @@ impl Batch<'_> {
                 })
             };
             let (from, to) = (endpoint(&r.from)?, endpoint(&r.to)?);
+            ensure_relation_type(self.conn, &r.kind)?;
             self.conn
                 .prepare_cached(
                     "INSERT INTO relations (kind, from_id, to_id, annotator_id, created_at)
@@ -292,4 +293,15 @@ impl Drop for Batch<'_> {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
     }
+}
+
+/// Makes `kind` a relation type if it is not one yet, linking any labels: relations brought in
+/// from other tools keep their kinds.
+pub(crate) fn ensure_relation_type(conn: &Connection, kind: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO relation_types (name, position)
+         VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM relation_types))",
+    )?
+    .execute([kind])?;
+    Ok(())
 }

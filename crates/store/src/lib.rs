@@ -32,6 +32,7 @@ mod import;
 mod library;
 mod open;
 mod restore;
+mod schema;
 mod time;
 
 pub use backup::{backup_dir, backups, find_backup, restore_backup_at, Backup, KEEP_BACKUPS};
@@ -40,3 +41,4 @@ pub use error::{Result, StoreError};
 pub use import::{Batch, ImportOutcome};
 pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;
+pub use schema::new_label;

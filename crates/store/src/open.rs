@@ -17,7 +17,10 @@ pub(crate) const APPLICATION_ID: i64 = 0x436c_6d64;
 
 /// The migrations, in order; migration `i` takes the schema from version `i` to `i + 1`.
 /// Shipped migrations are frozen: a schema change is a new file at the end.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_relation_types.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -71,6 +71,7 @@ impl Batch<'_> {
             )?;
         }
         self.load_labels()?;
+        self.restore_relation_types(header, keep_ids)?;
 
         let mut entities = HashMap::new();
         for e in &header.entities {
@@ -116,6 +117,39 @@ impl Batch<'_> {
             self.restore_annotator(&mut restore, name)?;
         }
         Ok(restore)
+    }
+
+    /// Brings in the export's relation types. In an empty project they replace the defaults
+    /// (whose label ids went with the default labels); an export without any gets the defaults.
+    fn restore_relation_types(&mut self, header: &ProjectInfo, keep_ids: bool) -> Result<()> {
+        if keep_ids && !header.labels.is_empty() {
+            self.conn.execute("DELETE FROM relation_types", [])?;
+            if header.relation_types.is_empty() {
+                // The defaults, as the migration that introduced relation types makes them.
+                let defaults = include_str!("migrations/0002_relation_types.sql");
+                let inserts = &defaults[defaults.find("INSERT").unwrap_or(defaults.len())..];
+                self.conn.execute_batch(inserts)?;
+                return Ok(());
+            }
+        }
+        for t in &header.relation_types {
+            let ids = |names: &[String]| -> Vec<i64> {
+                names
+                    .iter()
+                    .filter_map(|n| self.labels.get(n).copied())
+                    .collect()
+            };
+            self.conn.execute(
+                "INSERT OR IGNORE INTO relation_types (name, from_labels, to_labels, position)
+                 VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), -1) + 1 FROM relation_types))",
+                (
+                    &t.name,
+                    serde_json::to_string(&ids(&t.from_labels))?,
+                    serde_json::to_string(&ids(&t.to_labels))?,
+                ),
+            )?;
+        }
+        Ok(())
     }
 
     fn restore_annotator(&mut self, restore: &mut Restore, name: &str) -> Result<i64> {
@@ -271,6 +305,7 @@ impl Batch<'_> {
                 })
             };
             let (from, to) = (endpoint(r.from_id)?, endpoint(r.to_id)?);
+            crate::import::ensure_relation_type(self.conn, &r.kind)?;
             let annotator_id = self.restore_annotator(restore, &r.annotator)?;
             self.conn
                 .prepare_cached(

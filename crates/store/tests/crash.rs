@@ -97,7 +97,7 @@ fn writer_entry_point() {
                     let to = ids[rng.below(ids.len() as u64) as usize];
                     if from != to {
                         let r = project
-                            .create_relation("said_by", from, to, me, Utc::now())
+                            .create_relation("linked", from, to, me, Utc::now())
                             .unwrap();
                         writeln!(out, "ACK R {} {} {}", r.id, from, to).unwrap();
                     }
@@ -343,6 +343,10 @@ fn kills_at_random_moments_lose_no_acknowledged_write() {
     {
         let mut project = Project::open(&path).unwrap();
         let me = project.annotator("setup", Utc::now()).unwrap();
+        // A relation type that links any labels, for the writer's random pairs.
+        project
+            .create_relation_type("linked", &[], &[], me, Utc::now())
+            .unwrap();
         for n in 1..=BASE_DOCUMENTS {
             let doc = NewDocument::from_plain_text(&base_text(n), "base.txt");
             project.import_document(&doc, me, Utc::now()).unwrap();

@@ -83,14 +83,14 @@ fn snapshot(path: &Path) -> Vec<(String, i64)> {
 }
 
 #[test]
-fn a_new_project_has_schema_v1_wal_and_the_default_labels() {
+fn a_new_project_has_the_current_schema_wal_and_the_default_schema() {
     let f = fresh();
     let conn = Connection::open(&f.path).unwrap();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 1);
+    assert_eq!(SCHEMA_VERSION, 2);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -112,6 +112,22 @@ fn a_new_project_has_schema_v1_wal_and_the_default_labels() {
             ("Actor".to_string(), Some("1".to_string())),
             ("Claim".to_string(), Some("2".to_string())),
             ("Position".to_string(), Some("3".to_string())),
+        ]
+    );
+    let ids: Vec<i64> = f.project.labels().unwrap().iter().map(|l| l.id).collect();
+    let types: Vec<_> = f
+        .project
+        .relation_types()
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.name, t.from_labels, t.to_labels))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("said_by".to_string(), vec![ids[1]], vec![ids[0]]),
+            ("held_by".to_string(), vec![ids[2]], vec![ids[0]]),
+            ("about".to_string(), vec![ids[2]], vec![ids[1]]),
         ]
     );
 }
@@ -193,7 +209,7 @@ fn a_project_from_a_newer_build_is_refused_and_left_untouched() {
     let bytes = std::fs::read(&f.path).unwrap();
     let err = Project::open(&f.path).err().unwrap();
     assert!(
-        matches!(err, StoreError::SchemaTooNew { found: 2, .. }),
+        matches!(err, StoreError::SchemaTooNew { found, .. } if found == SCHEMA_VERSION + 1),
         "{err}"
     );
     assert_eq!(err.code(), "schema_too_new");
@@ -781,6 +797,13 @@ fn every_shipped_schema_upgrades_with_its_data() {
         }
         assert!(text.contains("\r\n"), "line endings survive");
         assert_eq!(project.relations(docs[0].id).unwrap().len(), 6);
+        let types: Vec<String> = project
+            .relation_types()
+            .unwrap()
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert_eq!(types, ["said_by", "held_by", "about"], "v{version}");
         let info = project.project_info().unwrap();
         assert_eq!(info.entities.len(), 4);
         assert_eq!(info.labels.len(), 3);
@@ -986,4 +1009,143 @@ fn an_annotation_is_relabelled_and_its_attributes_checked_and_undone() {
     assert_eq!(f.project.annotation(a.id).unwrap(), a);
     f.project.redo(f.me, at(8)).unwrap();
     assert_eq!(f.project.annotation(a.id).unwrap(), edited);
+}
+
+#[test]
+fn relation_types_decide_which_labels_may_be_linked() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let (actor, claim) = (label(&f, "Actor"), label(&f, "Claim"));
+    let bruce = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let said = f
+        .project
+        .create_annotation(doc, claim, find_cp(SAMPLE, "One phone call"), f.me, at(3))
+        .unwrap();
+    let wrong_way = f
+        .project
+        .create_relation("said_by", bruce.id, said.id, f.me, at(4))
+        .unwrap_err();
+    assert_eq!(wrong_way.code(), "bad_relation");
+    assert!(
+        wrong_way
+            .to_string()
+            .contains("said_by does not link a Actor to a Claim"),
+        "{wrong_way}"
+    );
+    let unknown = f
+        .project
+        .create_relation("praises", said.id, bruce.id, f.me, at(4))
+        .unwrap_err();
+    assert!(unknown.to_string().contains("no relation type \"praises\""));
+
+    let praises = f
+        .project
+        .create_relation_type("praises", &[actor], &[], f.me, at(5))
+        .unwrap();
+    f.project
+        .create_relation("praises", bruce.id, said.id, f.me, at(6))
+        .unwrap();
+    // Renaming the type renames its relations; deleting it takes them; undo brings all back.
+    let renamed = f
+        .project
+        .update_relation_type(
+            &claimdesk_core::RelationType {
+                name: "lauds".into(),
+                ..praises.clone()
+            },
+            f.me,
+            at(7),
+        )
+        .unwrap();
+    assert_eq!(f.project.relations(doc).unwrap()[0].kind, "lauds");
+    f.project
+        .delete_relation_type(renamed.id, f.me, at(8))
+        .unwrap();
+    assert!(f.project.relations(doc).unwrap().is_empty());
+    f.project.undo(f.me, at(9)).unwrap();
+    assert_eq!(f.project.relations(doc).unwrap()[0].kind, "lauds");
+    f.project.undo(f.me, at(10)).unwrap();
+    assert_eq!(f.project.relations(doc).unwrap()[0].kind, "praises");
+    assert_eq!(
+        f.project
+            .create_relation_type("said_by", &[], &[], f.me, at(11))
+            .unwrap_err()
+            .code(),
+        "bad_schema"
+    );
+}
+
+#[test]
+fn labels_are_added_renamed_rekeyed_and_deleted_with_their_annotations_undoably() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    let a = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let source = f
+        .project
+        .create_label(
+            &claimdesk_store::new_label("Source", "#aa00ff", Some("4")),
+            f.me,
+            at(3),
+        )
+        .unwrap();
+    assert_eq!(f.project.labels().unwrap().last().unwrap(), &source);
+
+    let before = snapshot(&f.path);
+    let refusals = [
+        claimdesk_store::new_label("Actor", "#aa00ff", None),
+        claimdesk_store::new_label("Quote", "red", None),
+        claimdesk_store::new_label("Quote", "#aa00ff", Some("1")),
+        claimdesk_store::new_label("Quote", "#aa00ff", Some("j")),
+        claimdesk_store::new_label(" ", "#aa00ff", None),
+    ];
+    let messages: Vec<String> = refusals
+        .iter()
+        .map(|l| {
+            f.project
+                .create_label(l, f.me, at(4))
+                .unwrap_err()
+                .to_string()
+        })
+        .collect();
+    assert!(messages[0].contains("already a label called \"Actor\""));
+    assert!(messages[1].contains("#rrggbb"));
+    assert!(
+        messages[2].contains("the key \"1\" already applies Actor"),
+        "{}",
+        messages[2]
+    );
+    assert!(messages[3].contains("kept for moving"));
+    assert_eq!(snapshot(&f.path), before);
+
+    // Renaming keeps every annotation.
+    let mut renamed = f.project.labels().unwrap()[0].clone();
+    renamed.name = "Speaker".into();
+    renamed.hotkey = Some("9".into());
+    f.project.update_label(&renamed, f.me, at(5)).unwrap();
+    assert_eq!(f.project.annotation(a.id).unwrap().label_id, actor);
+    assert_eq!(f.project.labels().unwrap()[0].name, "Speaker");
+
+    assert_eq!(f.project.label_usage(actor).unwrap(), (1, 0));
+    f.project.delete_label(actor, f.me, at(6)).unwrap();
+    assert!(f.project.annotations(doc).unwrap().is_empty());
+    assert_eq!(f.project.labels().unwrap().len(), 3);
+    f.project.undo(f.me, at(7)).unwrap();
+    assert_eq!(
+        f.project.annotations(doc).unwrap(),
+        std::slice::from_ref(&a)
+    );
+    assert_eq!(
+        f.project.labels().unwrap()[0].name,
+        "Speaker",
+        "back in its place"
+    );
+    f.project.undo(f.me, at(8)).unwrap();
+    assert_eq!(f.project.labels().unwrap()[0].name, "Actor");
 }

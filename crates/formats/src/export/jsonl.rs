@@ -11,7 +11,9 @@ use std::io::{BufWriter, Write};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use claimdesk_core::dataset::{DocumentRecord, Entity, LabelInfo, ProjectInfo, RelationRecord};
+use claimdesk_core::dataset::{
+    DocumentRecord, Entity, LabelInfo, ProjectInfo, RelationRecord, RelationTypeInfo,
+};
 use claimdesk_core::statement::{statements, Statement};
 use claimdesk_core::{Span, TextIndex, Unit};
 
@@ -33,6 +35,7 @@ struct Header<'a> {
     labels: &'a [LabelInfo],
     entities: &'a [Entity],
     annotators: &'a [String],
+    relation_types: &'a [RelationTypeInfo],
 }
 
 #[derive(Serialize)]
@@ -100,6 +103,7 @@ pub(super) fn new(
             labels: &project.labels,
             entities: &project.entities,
             annotators: &project.annotators,
+            relation_types: &project.relation_types,
         },
     )
     .map_err(std::io::Error::from)?;

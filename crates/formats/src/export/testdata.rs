@@ -6,6 +6,7 @@ use serde_json::json;
 
 use claimdesk_core::dataset::{
     AnnotationRecord, DocumentRecord, Entity, EntityKind, LabelInfo, ProjectInfo, RelationRecord,
+    RelationTypeInfo,
 };
 use claimdesk_core::label::default_schema;
 
@@ -37,6 +38,18 @@ pub(crate) fn project() -> ProjectInfo {
             entity(4, EntityKind::Actor, "Volodymyr Zelensky", &["Zelensky"]),
         ],
         annotators: vec!["ana".into(), "ben".into()],
+        relation_types: [
+            ("said_by", "Claim", "Actor"),
+            ("held_by", "Position", "Actor"),
+            ("about", "Position", "Claim"),
+        ]
+        .into_iter()
+        .map(|(name, from, to)| RelationTypeInfo {
+            name: name.into(),
+            from_labels: vec![from.into()],
+            to_labels: vec![to.into()],
+        })
+        .collect(),
     }
 }
 
