@@ -93,12 +93,6 @@ fn main() -> ExitCode {
             Ok(())
         })
         .on_menu_event(menu::handle)
-        .on_window_event(|window, event| {
-            // Files dropped on the window are imported.
-            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                import::start_or_report(window.app_handle(), paths.clone());
-            }
-        })
         .invoke_handler(invoke_handler())
         .run(tauri::generate_context!("../tauri.conf.json"));
     match result {

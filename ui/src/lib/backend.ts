@@ -107,3 +107,7 @@ export const onBackupsRequested = (handler: () => void): Promise<UnlistenFn> =>
 
 export const onBackupFailed = (handler: (error: ApiError) => void): Promise<UnlistenFn> =>
   listen<ApiError>('backup-failed', (event) => handler(event.payload));
+
+/** Files and folders dropped onto the window (Tauri's drag-and-drop event); the app imports them. */
+export const onFilesDropped = (handler: (paths: string[]) => void): Promise<UnlistenFn> =>
+  listen<{ paths: string[] }>('tauri://drag-drop', (event) => handler(event.payload.paths));
