@@ -21,7 +21,6 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use claimdesk_store::Project;
-use tauri::Manager;
 
 use commands::AppState;
 
