@@ -10,10 +10,9 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::Utc;
 use tauri::{AppHandle, Runtime, State};
 
-use claimdesk_core::dataset::Scope;
 use claimdesk_core::TextIndex;
 use claimdesk_formats::export::ExportFormat;
-use claimdesk_store::{Project, StoreError};
+use claimdesk_store::Project;
 
 use crate::dto::{
     shown, AnnotationDto, Arg, BackupDto, DocumentDto, DocumentSummaryDto, ErrorDto,
@@ -51,6 +50,7 @@ pub async fn get_project(state: State<'_, AppState>) -> Answer<ProjectDto> {
     Ok(ProjectDto {
         path: project.path().display().to_string(),
         annotator: project.annotator_name(state.annotator_id)?,
+        annotators: project.annotator_names()?,
         labels: project.labels()?.into_iter().map(LabelDto::from).collect(),
     })
 }
@@ -171,38 +171,11 @@ pub async fn start_export<R: Runtime>(
 ) -> Answer<()> {
     let Object(request) = request.get("request")?;
     let request = request.into_request()?;
-    check_scope(
-        &*state.project()?,
-        &request.scope,
-        &request.options.conll_label,
-    )?;
+    claimdesk_export::check_scope(&*state.project()?, &request).map_err(|e| ErrorDto {
+        code: e.code(),
+        message: e.to_string(),
+    })?;
     crate::export::start(&app, request)
-}
-
-/// Refuses a scope that names documents or labels the project does not have: the export would
-/// silently leave them out.
-fn check_scope(project: &Project, scope: &Scope, conll_label: &Option<String>) -> Answer<()> {
-    if let Some(wanted) = &scope.documents {
-        let only_documents = Scope {
-            documents: Some(wanted.clone()),
-            ..Scope::default()
-        };
-        let found = project.scope_documents(&only_documents)?;
-        if let Some(&missing) = wanted.iter().find(|id| found.binary_search(id).is_err()) {
-            return Err(StoreError::UnknownDocument(missing).into());
-        }
-    }
-    let mut names = scope.labels.iter().flatten().chain(conll_label).peekable();
-    if names.peek().is_some() {
-        let labels = project.labels()?;
-        if let Some(missing) = names.find(|n| !labels.iter().any(|l| &l.name == *n)) {
-            return Err(ErrorDto {
-                code: "unknown_label",
-                message: format!("there is no label {}", shown(missing)),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Asks the running export to stop; nothing is left at the destination.

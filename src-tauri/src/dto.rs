@@ -178,6 +178,8 @@ impl From<claimdesk_core::OffsetError> for ErrorDto {
 pub struct ProjectDto {
     pub path: String,
     pub annotator: String,
+    /// Everyone who has worked on the project.
+    pub annotators: Vec<String>,
     pub labels: Vec<LabelDto>,
 }
 
@@ -423,6 +425,8 @@ pub struct ExportRequestDto {
     #[serde(default)]
     pub labels: Option<Vec<String>>,
     #[serde(default)]
+    pub annotators: Option<Vec<String>>,
+    #[serde(default)]
     pub search: Option<String>,
     #[serde(default)]
     pub conll_label: Option<String>,
@@ -466,6 +470,15 @@ impl ExportRequestDto {
                 "documents",
             ));
         }
+        if let Some(annotators) = &self.annotators {
+            if annotators.len() > MAX_SCOPE_LABELS {
+                return Err(ErrorDto::too_large(
+                    "the list of annotators to export",
+                    MAX_SCOPE_LABELS,
+                    "annotators",
+                ));
+            }
+        }
         if let Some(labels) = &self.labels {
             if labels.len() > MAX_SCOPE_LABELS {
                 return Err(ErrorDto::too_large(
@@ -479,6 +492,7 @@ impl ExportRequestDto {
             .labels
             .iter()
             .flatten()
+            .chain(self.annotators.iter().flatten())
             .chain(&self.conll_label)
             .any(|l| l.len() > MAX_NAME_BYTES);
         if long_name {
@@ -496,7 +510,7 @@ impl ExportRequestDto {
             date_from,
             date_to,
             labels: self.labels.filter(|l| !l.is_empty()),
-            annotators: None,
+            annotators: self.annotators.filter(|a| !a.is_empty()),
             search: self.search.filter(|s| !s.trim().is_empty()),
         };
         let mut request = claimdesk_export::Request::new(format, destination, scope);

@@ -37,29 +37,36 @@ async function choose(app, selector, value) {
   assert.ok(ok, `no control ${selector}`);
 }
 
-async function exportWith(app, { format, destination, filter }) {
+async function exportWith(app, { format, destination, filter, ticks = [] }) {
   await choose(app, '.export-panel select[name=format]', format);
   if (filter) {
     await choose(app, '.export-panel input[name=scope][value=filter]');
     await app.waitFor('the filter fields', async () => (await app.find('.export-panel input[name=date-from]')).length);
     for (const [name, value] of Object.entries(filter)) await choose(app, `.export-panel input[name=${name}]`, value);
+    for (const box of ticks) await choose(app, `.export-panel ${box}`);
   } else {
     await choose(app, '.export-panel input[name=scope][value=all]');
   }
   const [input] = await app.find('.export-panel input[name=destination]');
   await app.execute(`document.querySelector('.export-panel input[name=destination]').value = '';`);
   await app.typeInto(input, destination);
+  // The previous export's message stays until the new one ends: wait for a different one.
+  const shown = () =>
+    app.execute(`const p = document.querySelector('.export-panel');
+      if (p.dataset.state !== 'finished') return null;
+      const ok = document.querySelector('[data-testid=export-result]');
+      const bad = document.querySelector('[data-testid=export-error]');
+      return ok ? { ok: ok.textContent.replace(/\\s+/g, ' ').trim() }
+                : { error: bad.dataset.code, message: bad.textContent };`);
+  const before = JSON.stringify(await shown());
   const [button] = await app.find('.export-panel button[type=submit]');
   await app.clickElement(button);
   return app.waitFor(
     'the export to end',
-    () =>
-      app.execute(`const p = document.querySelector('.export-panel');
-        if (p.dataset.state !== 'finished') return null;
-        const ok = document.querySelector('[data-testid=export-result]');
-        const bad = document.querySelector('[data-testid=export-error]');
-        return ok ? { ok: ok.textContent.replace(/\\s+/g, ' ').trim() }
-                  : { error: bad.dataset.code, message: bad.textContent };`),
+    async () => {
+      const now = await shown();
+      return now && JSON.stringify(now) !== before ? now : null;
+    },
     30_000,
   );
 }
@@ -92,6 +99,19 @@ describe('exporting from the app', () => {
       const statements = readFileSync(path.join(tables, 'statements.csv'), 'utf8');
       assert.match(statements, /Tammy Bruce/);
       assert.equal(statements.trim().split('\r\n').length, 2);
+
+      // Only one coder's annotations, as a network: ben coded Tammy Bruce's opposing position.
+      const network = path.join(dir, 'network');
+      const third = await exportWith(app, {
+        format: 'network-csv',
+        destination: network,
+        filter: { 'date-from': '2000-01-01', 'date-to': '2099-12-31' },
+        ticks: ['input[name=annotator][value=ben]'],
+      });
+      // Dated documents only (the hostile one has no date), and only ben's annotations.
+      assert.match(third.ok, /^Exported 2 documents, 2 annotations, 1 relations and 1 statements to /);
+      const edges = readFileSync(path.join(network, 'actor-concept-edges.csv'), 'utf8').trim().split('\r\n');
+      assert.deepEqual(edges.slice(1), ['actor:2,concept:text:not sufficient,oppose,1']);
 
       // The whole project as native JSON Lines: the same bytes the project was restored from.
       const jsonl = path.join(dir, 'all.jsonl');

@@ -90,6 +90,10 @@ pub enum Failure {
     Destination { path: PathBuf, reason: String },
     #[error("the export was cancelled; nothing was written")]
     Cancelled,
+    #[error("there is no label {0:?} to export")]
+    UnknownLabel(String),
+    #[error("there is no annotator {0:?} to export")]
+    UnknownAnnotator(String),
 }
 
 impl Failure {
@@ -99,6 +103,8 @@ impl Failure {
             Failure::Export(e) => e.code(),
             Failure::Destination { .. } => "bad_destination",
             Failure::Cancelled => "cancelled",
+            Failure::UnknownLabel(_) => "unknown_label",
+            Failure::UnknownAnnotator(_) => "unknown_annotator",
         }
     }
 }
@@ -116,6 +122,7 @@ pub fn run(
     cancel: &AtomicBool,
     mut on_progress: impl FnMut(&Progress),
 ) -> Result<Done, Failure> {
+    check_scope(project, request)?;
     let destination = resolve_destination(request)?;
     let layout = request.format.layout();
     let staging = Staging::new(&destination, layout)?;
@@ -163,6 +170,42 @@ pub fn run(
         files,
         bytes: total,
     })
+}
+
+/// Refuses a scope that names documents, labels or annotators the project does not have: the
+/// export would silently leave them out. [`run`] checks this first; callers that start a run in
+/// the background call it beforehand to answer at once.
+pub fn check_scope(project: &Project, request: &Request) -> Result<(), Failure> {
+    let scope = &request.scope;
+    if let Some(wanted) = &scope.documents {
+        let only = Scope {
+            documents: Some(wanted.clone()),
+            ..Scope::default()
+        };
+        let found = project.scope_documents(&only)?;
+        if let Some(&missing) = wanted.iter().find(|id| found.binary_search(id).is_err()) {
+            return Err(StoreError::UnknownDocument(missing).into());
+        }
+    }
+    let mut labels = scope
+        .labels
+        .iter()
+        .flatten()
+        .chain(&request.options.conll_label)
+        .peekable();
+    if labels.peek().is_some() {
+        let known = project.labels()?;
+        if let Some(missing) = labels.find(|n| !known.iter().any(|l| &l.name == *n)) {
+            return Err(Failure::UnknownLabel(missing.clone()));
+        }
+    }
+    if let Some(wanted) = &scope.annotators {
+        let known = project.annotator_names()?;
+        if let Some(missing) = wanted.iter().find(|n| !known.contains(n)) {
+            return Err(Failure::UnknownAnnotator(missing.clone()));
+        }
+    }
+    Ok(())
 }
 
 fn resolve_destination(request: &Request) -> Result<PathBuf, Failure> {

@@ -294,3 +294,36 @@ fn scopes_select_documents_and_annotations() {
         (1, 3, 3, 1)
     );
 }
+
+#[test]
+fn a_scope_naming_what_the_project_lacks_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), "p.claimdesk", &fixture());
+    let out = dir.path().join("x.jsonl");
+    let codes: Vec<&str> = [
+        Scope {
+            documents: Some(vec![1, 99]),
+            ..Scope::default()
+        },
+        Scope {
+            labels: Some(vec!["Actor".into(), "Villain".into()]),
+            ..Scope::default()
+        },
+        Scope {
+            annotators: Some(vec!["nobody".into()]),
+            ..Scope::default()
+        },
+    ]
+    .into_iter()
+    .map(|scope| {
+        export(&p, ExportFormat::Jsonl, &out, scope)
+            .unwrap_err()
+            .code()
+    })
+    .collect();
+    assert_eq!(
+        codes,
+        ["unknown_document", "unknown_label", "unknown_annotator"]
+    );
+    assert!(!out.exists());
+}

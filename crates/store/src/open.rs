@@ -222,6 +222,17 @@ impl Project {
         }
     }
 
+    /// Everyone who has worked on the project, in the order they joined.
+    pub fn annotator_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name FROM annotators ORDER BY id")?;
+        let names = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(names)
+    }
+
     /// The annotator's name, for display.
     pub fn annotator_name(&self, id: i64) -> Result<String> {
         Ok(self

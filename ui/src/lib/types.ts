@@ -10,6 +10,8 @@ export interface Label {
 export interface ProjectInfo {
   path: string;
   annotator: string;
+  /** Everyone who has worked on the project. */
+  annotators: string[];
   labels: Label[];
 }
 
@@ -98,6 +100,7 @@ export interface ExportRequest {
   dateFrom?: string | null;
   dateTo?: string | null;
   labels?: string[] | null;
+  annotators?: string[] | null;
   search?: string | null;
   conllLabel?: string | null;
 }
