@@ -18,6 +18,7 @@ before(async () => {
   driver = await startDriver();
   const project = path.join(tempDir(), 'hostile.claimdesk');
   cli('--project', project, 'import', MARKUP);
+  cli('--project', project, 'import', path.join(ROOT, 'tests', 'fixtures', 'hostile-notes.md'));
   app = await launch(driver, ['--project', project]);
 });
 
@@ -41,6 +42,35 @@ describe('hostile article text', () => {
     assert.equal(probe.text, readFileSync(MARKUP, 'utf8'));
     assert.equal(probe.foreign, 0);
     assert.equal(probe.pwned, null);
+  });
+});
+
+describe('hostile markdown', () => {
+  it('is imported as text: no script, handler, link, frame, SVG or style reaches the page', async () => {
+    const opened = await app.execute(
+      `const b = [...document.querySelectorAll('.doc')].find((d) => d.textContent.includes('Hostile notes'));
+       b?.click();
+       return !!b;`,
+    );
+    assert.ok(opened);
+    const probe = await app.waitFor('the markdown document', () =>
+      app.execute(
+        `const h = document.querySelector('.reader h1');
+         if (!h || !h.textContent.includes('Hostile notes')) return null;
+         const root = document.querySelector('[data-testid=document-text]');
+         return { text: root.textContent,
+                  foreign: root.querySelectorAll('script, img, iframe, svg, a, style, div').length,
+                  pwned: window.__pwned ?? null };`,
+      ),
+    );
+    // Give any handler that could fire time to do so.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(await app.execute('return window.__pwned ?? null;'), null);
+    assert.equal(probe.foreign, 0);
+    assert.match(probe.text, /Tammy Bruce said the talks were a first step/);
+    // Raw HTML blocks are dropped whole, text and all: nothing of them is shown.
+    assert.doesNotMatch(probe.text, /Officials in Riyadh/);
+    assert.doesNotMatch(probe.text, /<script|onerror|javascript:|<iframe|<svg|<style/);
   });
 });
 
@@ -100,7 +130,7 @@ describe('capabilities', () => {
                  .then((docs) => done('allowed ' + docs.length), (e) => done('denied: ' + e));`,
       args: [],
     });
-    assert.equal(outcome, 'allowed 1');
+    assert.equal(outcome, 'allowed 2');
   });
 });
 
