@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "cancel_export",
     "list_backups",
     "restore_backup",
+    "query_library",
+    "search_documents",
 ];
 
 fn main() {

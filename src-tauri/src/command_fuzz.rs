@@ -67,6 +67,8 @@ const STABLE_CODES: &[&str] = &[
     "offset_out_of_range",
     "offset_inside_character",
     "offset_reversed",
+    "bad_search",
+    "unknown_annotator",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -413,10 +415,14 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("cancel_export", no_arguments),
     ("list_backups", no_arguments),
     ("restore_backup", restore_backup),
+    ("query_library", query_library),
+    ("search_documents", search_documents),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "query_library",
+    "search_documents",
     "get_project",
     "list_documents",
     "open_document",
@@ -1264,6 +1270,123 @@ fn restore_backup(cx: &mut Ctx<'_>) -> Case {
         }
         _ => {
             let (what, body) = without(rng, "name");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn query_library(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(12) {
+        0..=3 => {
+            let sort = *rng.pick(&["imported", "title", "date", "source", "annotations"]);
+            let label = cx.live.label(rng);
+            let query = json!({
+                "sort": sort,
+                "descending": rng.chance(50),
+                "unannotated": rng.chance(20),
+                "labelId": if rng.chance(30) { json!(label) } else { Value::Null },
+                "annotator": if rng.chance(20) { json!(*rng.pick(&["Ana", "nobody", "🇺🇦", ""])) } else { Value::Null },
+                "dateFrom": if rng.chance(20) { json!("2025-01-01") } else { Value::Null },
+            });
+            Case::new(
+                format!("library by {sort}"),
+                json!({ "query": query }),
+                Expect::Accept,
+            )
+        }
+        4 | 5 => {
+            let (key, value) = match rng.below(4) {
+                0 => ("sort", json!(junk_string(rng))),
+                1 => ("dateFrom", json!("25-01-01")),
+                2 => ("annotator", json!("a".repeat(5000))),
+                _ => {
+                    // null is "no filter", and fine.
+                    let mut v = not_an_integer(rng);
+                    if v.is_null() {
+                        v = json!("one");
+                    }
+                    ("labelId", v)
+                }
+            };
+            let query = object(key, value);
+            Case::new(
+                format!("library with {key} {}", short(&query)),
+                json!({ "query": query }),
+                Expect::Reject(vec!["bad_request", "too_large"]),
+            )
+        }
+        6 | 7 => {
+            let v = junk(rng, 0);
+            let expect = if v.as_object().is_some_and(|o| o.is_empty()) {
+                Expect::Accept
+            } else {
+                bad()
+            };
+            Case::new(
+                format!("query {}", short(&v)),
+                json!({ "query": v }),
+                expect,
+            )
+        }
+        8 => {
+            let args = json!({ "query": { "unknownKey": 1 } });
+            Case::new("query with an unknown key", args, bad())
+        }
+        _ => {
+            let (what, body) = without(rng, "query");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn search_documents(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(10) {
+        0..=3 => {
+            let q = *rng.pick(&[
+                "tammy",
+                "Riyadh OR peace",
+                "\"talks in\"",
+                "erdo*",
+                "🇺🇦",
+                "",
+            ]);
+            Case::new(format!("search {q}"), json!({ "query": q }), Expect::Accept)
+        }
+        4 | 5 => {
+            let q = junk_string(rng);
+            // Anything may be a malformed query; it is refused or answered, never more.
+            let expect = if q.len() > MAX_SEARCH_BYTES {
+                Expect::Reject(vec!["too_large"])
+            } else {
+                Expect::Either
+            };
+            Case::new(
+                format!("search {}", short(&json!(q))),
+                json!({ "query": q }),
+                expect,
+            )
+        }
+        6 => Case::new(
+            "an enormous search",
+            json!({ "query": "x".repeat(100_000) }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        7 | 8 => {
+            let v = not_a_string(rng);
+            Case::new(format!("query {}", short(&v)), json!({ "query": v }), bad())
+        }
+        _ => {
+            let (what, body) = without(rng, "query");
             Case {
                 body,
                 expect: bad(),

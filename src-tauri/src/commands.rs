@@ -16,8 +16,8 @@ use claimdesk_store::Project;
 
 use crate::dto::{
     shown, AnnotationDto, Arg, BackupDto, DocumentDto, DocumentSummaryDto, ErrorDto,
-    ExportFormatDto, ExportRequestDto, HistoryStepDto, LabelDto, NewAnnotationDto, Object,
-    ProjectDto, MAX_NAME_BYTES,
+    ExportFormatDto, ExportRequestDto, HistoryStepDto, LabelDto, LibraryQueryDto, NewAnnotationDto,
+    Object, ProjectDto, SearchHitDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -207,4 +207,44 @@ pub async fn restore_backup<R: Runtime>(app: AppHandle<R>, name: Arg<String>) ->
         ));
     }
     crate::backup::restore(&app, &name)
+}
+
+/// The document list, filtered and sorted.
+#[tauri::command]
+pub async fn query_library(
+    state: State<'_, AppState>,
+    query: Arg<Object<LibraryQueryDto>>,
+) -> Answer<Vec<DocumentSummaryDto>> {
+    let Object(query) = query.get("query")?;
+    let query = query.into_query()?;
+    let project = state.project()?;
+    Ok(project
+        .library(&query)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The most results a search answers.
+const SEARCH_LIMIT: usize = 200;
+
+/// Full-text search over the corpus: documents with a snippet and their first match.
+#[tauri::command]
+pub async fn search_documents(
+    state: State<'_, AppState>,
+    query: Arg<String>,
+) -> Answer<Vec<SearchHitDto>> {
+    let query = query.get("query")?;
+    if query.len() > MAX_SEARCH_BYTES {
+        return Err(ErrorDto::too_large("the search", MAX_SEARCH_BYTES, "bytes"));
+    }
+    let project = state.project()?;
+    project
+        .search(&query, SEARCH_LIMIT)?
+        .into_iter()
+        .map(|hit| {
+            let text = project.document_text(hit.document_id)?;
+            Ok(SearchHitDto::new(hit, &text))
+        })
+        .collect()
 }

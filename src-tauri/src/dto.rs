@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use claimdesk_core::dataset::Scope;
+use claimdesk_core::library::{LibraryQuery, SearchHit, SnippetPart, SortKey};
 use claimdesk_core::{Annotation, Change, Document, DocumentSummary, Label, TextIndex, Unit};
 use claimdesk_formats::export::{ExportFormat, Layout};
 use claimdesk_import::{FileOutcome, Summary};
@@ -596,6 +597,94 @@ impl From<claimdesk_store::Backup> for BackupDto {
             name: b.name,
             made_at: b.made_at.to_rfc3339(),
             bytes: b.bytes,
+        }
+    }
+}
+
+/// What the document list shows: filters and order.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LibraryQueryDto {
+    #[serde(default)]
+    pub label_id: Option<i64>,
+    #[serde(default)]
+    pub annotator: Option<String>,
+    #[serde(default)]
+    pub date_from: Option<String>,
+    #[serde(default)]
+    pub date_to: Option<String>,
+    #[serde(default)]
+    pub unannotated: bool,
+    /// imported, title, date, source or annotations.
+    #[serde(default)]
+    pub sort: Option<String>,
+    #[serde(default)]
+    pub descending: bool,
+}
+
+impl LibraryQueryDto {
+    pub fn into_query(self) -> Result<LibraryQuery, ErrorDto> {
+        let bad = ErrorDto::bad_request;
+        let date = |value: Option<String>, what: &str| -> Result<Option<NaiveDate>, ErrorDto> {
+            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => iso_date(v)
+                    .map(Some)
+                    .ok_or_else(|| bad(format!("the {what} date {} is not YYYY-MM-DD", shown(v)))),
+            }
+        };
+        let sort = match self.sort.as_deref().unwrap_or("imported") {
+            "imported" => SortKey::Imported,
+            "title" => SortKey::Title,
+            "date" => SortKey::Date,
+            "source" => SortKey::Source,
+            "annotations" => SortKey::Annotations,
+            other => return Err(bad(format!("cannot sort by {}", shown(other)))),
+        };
+        if self
+            .annotator
+            .as_ref()
+            .is_some_and(|a| a.len() > MAX_NAME_BYTES)
+        {
+            return Err(ErrorDto::too_large(
+                "the annotator name",
+                MAX_NAME_BYTES,
+                "bytes",
+            ));
+        }
+        Ok(LibraryQuery {
+            label_id: self.label_id,
+            annotator: self.annotator.filter(|a| !a.trim().is_empty()),
+            date_from: date(self.date_from, "from")?,
+            date_to: date(self.date_to, "to")?,
+            unannotated: self.unannotated,
+            sort,
+            descending: self.descending,
+        })
+    }
+}
+
+/// A document matching a full-text search, with where its first match is (UTF-16).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHitDto {
+    pub document_id: i64,
+    pub title: String,
+    pub snippet: Vec<SnippetPart>,
+    pub first_match16: Option<usize>,
+}
+
+impl SearchHitDto {
+    /// Converts the match's code-point offset for the webview, which needs the text.
+    pub fn new(hit: SearchHit, text: &str) -> SearchHitDto {
+        let index = TextIndex::new(text);
+        SearchHitDto {
+            document_id: hit.document_id,
+            title: hit.title,
+            snippet: hit.snippet,
+            first_match16: hit
+                .first_match
+                .and_then(|cp| index.from_code_points(cp, Unit::Utf16).ok()),
         }
     }
 }

@@ -123,6 +123,8 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::cancel_export,
         commands::list_backups,
         commands::restore_backup,
+        commands::query_library,
+        commands::search_documents,
     ]
 }
 

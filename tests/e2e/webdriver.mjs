@@ -124,4 +124,9 @@ export const Keys = {
   Shift: '\uE008',
   Delete: '\uE017',
   Escape: '\uE00C',
+  Alt: '\uE00A',
+  Enter: '\uE007',
+  Tab: '\uE004',
+  ArrowUp: '\uE013',
+  ArrowDown: '\uE015',
 };

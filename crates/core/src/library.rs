@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct LibraryQuery {
     /// Only documents with at least one annotation of this label.
     pub label_id: Option<i64>,
-    /// Only documents with at least one annotation by this annotator.
-    pub annotator_id: Option<i64>,
+    /// Only documents with at least one annotation by this annotator (by name).
+    pub annotator: Option<String>,
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
     /// Only documents nobody has annotated yet.

@@ -31,11 +31,12 @@ impl Project {
             );
             params.push(label.into());
         }
-        if let Some(annotator) = query.annotator_id {
+        if let Some(annotator) = &query.annotator {
             sql.push_str(
-                " AND EXISTS (SELECT 1 FROM annotations a WHERE a.document_id = d.id AND a.annotator_id = ?)",
+                " AND EXISTS (SELECT 1 FROM annotations a JOIN annotators p ON p.id = a.annotator_id
+                              WHERE a.document_id = d.id AND p.name = ?)",
             );
-            params.push(annotator.into());
+            params.push(annotator.clone().into());
         }
         if let Some(from) = query.date_from {
             sql.push_str(" AND d.date >= ?");

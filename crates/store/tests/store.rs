@@ -871,7 +871,7 @@ fn the_library_filters_and_sorts_documents() {
     );
     assert_eq!(
         ids(LibraryQuery {
-            annotator_id: Some(f.me),
+            annotator: Some("Ana".into()),
             ..Default::default()
         }),
         [hostile]

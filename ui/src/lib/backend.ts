@@ -18,6 +18,8 @@ import type {
   HistoryStep,
   ImportProgress,
   ImportSummary,
+  LibraryQuery,
+  SearchHit,
   ProjectInfo,
 } from './types';
 
@@ -111,3 +113,9 @@ export const onBackupFailed = (handler: (error: ApiError) => void): Promise<Unli
 /** Files and folders dropped onto the window (Tauri's drag-and-drop event); the app imports them. */
 export const onFilesDropped = (handler: (paths: string[]) => void): Promise<UnlistenFn> =>
   listen<{ paths: string[] }>('tauri://drag-drop', (event) => handler(event.payload.paths));
+
+/** The document list, filtered and sorted. */
+export const queryLibrary = (query: LibraryQuery) => call<DocumentSummary[]>('query_library', { query });
+
+/** Full-text search over every document (words, "phrases", prefix*, AND, OR, NOT). */
+export const searchDocuments = (query: string) => call<SearchHit[]>('search_documents', { query });

@@ -132,3 +132,28 @@ export interface Backup {
   madeAt: string;
   bytes: number;
 }
+
+/** The document list's filters and order. */
+export interface LibraryQuery {
+  labelId?: number | null;
+  annotator?: string | null;
+  dateFrom?: string | null;
+  dateTo?: string | null;
+  unannotated?: boolean;
+  sort?: 'imported' | 'title' | 'date' | 'source' | 'annotations';
+  descending?: boolean;
+}
+
+/** A piece of a search snippet: matching words have `hit` set. Always shown as text. */
+export interface SnippetPart {
+  text: string;
+  hit: boolean;
+}
+
+/** A document matching a full-text search; `firstMatch16` is where its first match starts (UTF-16). */
+export interface SearchHit {
+  documentId: number;
+  title: string;
+  snippet: SnippetPart[];
+  firstMatch16: number | null;
+}
