@@ -18,6 +18,10 @@ const COMMANDS: &[&str] = &[
     "restore_backup",
     "query_library",
     "search_documents",
+    "update_annotation",
+    "create_relation",
+    "delete_relation",
+    "annotation_history",
 ];
 
 fn main() {

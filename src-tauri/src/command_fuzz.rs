@@ -69,6 +69,10 @@ const STABLE_CODES: &[&str] = &[
     "offset_reversed",
     "bad_search",
     "unknown_annotator",
+    "bad_edit",
+    "unknown_entity",
+    "bad_relation",
+    "unknown_relation",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -417,10 +421,15 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("restore_backup", restore_backup),
     ("query_library", query_library),
     ("search_documents", search_documents),
+    ("update_annotation", update_annotation),
+    ("create_relation", create_relation),
+    ("delete_relation", delete_relation),
+    ("annotation_history", annotation_history),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "annotation_history",
     "query_library",
     "search_documents",
     "get_project",
@@ -1387,6 +1396,236 @@ fn search_documents(cx: &mut Ctx<'_>) -> Case {
         }
         _ => {
             let (what, body) = without(rng, "query");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+/// An annotation that exists, or a missing id when there is none.
+fn some_annotation(cx: &mut Ctx<'_>) -> (i64, bool) {
+    if cx.live.annotations.is_empty() || cx.rng.chance(30) {
+        (cx.live.missing_annotation(cx.rng), false)
+    } else {
+        (*cx.rng.pick(&cx.live.annotations), true)
+    }
+}
+
+fn update_annotation(cx: &mut Ctx<'_>) -> Case {
+    let (id, exists) = some_annotation(cx);
+    let rng = &mut *cx.rng;
+    let missing = Expect::Reject(vec!["unknown_annotation"]);
+    match rng.below(12) {
+        0..=2 => {
+            let note = *rng.pick(&["a note", "", "🇺🇦 e\u{301}\r\n"]);
+            let expect = if exists { Expect::Accept } else { missing };
+            Case::new(
+                format!("note on {id}"),
+                json!({ "annotationId": id, "edit": { "note": note } }),
+                expect,
+            )
+        }
+        3 | 4 => {
+            let label = cx.live.label(rng);
+            let expect = if exists { Expect::Accept } else { missing };
+            Case::new(
+                format!("label {label} on {id}"),
+                json!({ "annotationId": id, "edit": { "labelId": label } }),
+                expect,
+            )
+        }
+        5 => {
+            let label = cx.live.missing_label(rng);
+            let expect = if exists {
+                Expect::Reject(vec!["unknown_label"])
+            } else {
+                missing
+            };
+            Case::new(
+                format!("missing label {label} on {id}"),
+                json!({ "annotationId": id, "edit": { "labelId": label } }),
+                expect,
+            )
+        }
+        6 => {
+            let value = junk(rng, 1);
+            let null = value.is_null();
+            let attributes = json!({ junk_string(rng): value });
+            let expect = if null {
+                // A null value removes an attribute, which is always allowed.
+                Expect::Either
+            } else if exists {
+                Expect::Reject(vec!["bad_edit", "too_large"])
+            } else {
+                Expect::Reject(vec!["unknown_annotation", "too_large"])
+            };
+            Case::new(
+                format!("attributes {} on {id}", short(&attributes)),
+                json!({ "annotationId": id, "edit": { "attributes": attributes } }),
+                expect,
+            )
+        }
+        7 => {
+            let expect = if exists {
+                Expect::Reject(vec!["unknown_entity"])
+            } else {
+                missing
+            };
+            Case::new(
+                format!("missing entity on {id}"),
+                json!({ "annotationId": id, "edit": { "entityId": 987_654 } }),
+                expect,
+            )
+        }
+        8 => Case::new(
+            "an enormous note",
+            json!({ "annotationId": id, "edit": { "note": "n".repeat(1_000_000) } }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        9 => {
+            let v = junk(rng, 0);
+            let expect = if v.as_object().is_some_and(|o| o.is_empty()) {
+                if exists {
+                    Expect::Accept
+                } else {
+                    missing
+                }
+            } else {
+                bad()
+            };
+            Case::new(
+                format!("edit {}", short(&v)),
+                json!({ "annotationId": id, "edit": v }),
+                expect,
+            )
+        }
+        10 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("annotationId {}", short(&v)),
+                json!({ "annotationId": v, "edit": {} }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "annotationId");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn create_relation(cx: &mut Ctx<'_>) -> Case {
+    let (from, _) = some_annotation(cx);
+    let (to, _) = some_annotation(cx);
+    let rng = &mut *cx.rng;
+    match rng.below(8) {
+        0..=3 => {
+            let kind = *rng.pick(&["said_by", "held_by", "about", "praises", ""]);
+            // Whether the labels fit the type depends on the pair: refused or drawn, no more.
+            Case::new(
+                format!("{kind} from {from} to {to}"),
+                json!({ "kind": kind, "fromId": from, "toId": to }),
+                Expect::Either,
+            )
+        }
+        4 => Case::new(
+            "an enormous kind",
+            json!({ "kind": "k".repeat(100_000), "fromId": from, "toId": to }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        5 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("fromId {}", short(&v)),
+                json!({ "kind": "said_by", "fromId": v, "toId": to }),
+                bad(),
+            )
+        }
+        6 => {
+            let v = not_a_string(rng);
+            Case::new(
+                format!("kind {}", short(&v)),
+                json!({ "kind": v, "fromId": from, "toId": to }),
+                bad(),
+            )
+        }
+        _ => {
+            let key = *rng.pick(&["kind", "fromId", "toId"]);
+            let (what, body) = without(rng, key);
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn delete_relation(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(6) {
+        0..=2 => {
+            let id = rng.below(40) as i64;
+            Case::new(
+                format!("relation {id}"),
+                json!({ "relationId": id }),
+                Expect::Either,
+            )
+        }
+        3 => Case::new(
+            "a missing relation",
+            json!({ "relationId": i64::MAX }),
+            Expect::Reject(vec!["unknown_relation"]),
+        ),
+        4 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("relationId {}", short(&v)),
+                json!({ "relationId": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "relationId");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn annotation_history(cx: &mut Ctx<'_>) -> Case {
+    let (id, exists) = some_annotation(cx);
+    let rng = &mut *cx.rng;
+    match rng.below(5) {
+        0..=2 => Case::new(
+            format!("history of {id}"),
+            json!({ "annotationId": id }),
+            if exists {
+                Expect::Accept
+            } else {
+                Expect::Reject(vec!["unknown_annotation"])
+            },
+        ),
+        3 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("annotationId {}", short(&v)),
+                json!({ "annotationId": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "annotationId");
             Case {
                 body,
                 expect: bad(),

@@ -15,9 +15,10 @@ use claimdesk_formats::export::ExportFormat;
 use claimdesk_store::Project;
 
 use crate::dto::{
-    shown, AnnotationDto, Arg, BackupDto, DocumentDto, DocumentSummaryDto, ErrorDto,
-    ExportFormatDto, ExportRequestDto, HistoryStepDto, LabelDto, LibraryQueryDto, NewAnnotationDto,
-    Object, ProjectDto, SearchHitDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
+    shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto, DocumentSummaryDto,
+    ErrorDto, ExportFormatDto, ExportRequestDto, HistoryEntryDto, HistoryStepDto, LabelDto,
+    LibraryQueryDto, NewAnnotationDto, Object, ProjectDto, RelationDto, SearchHitDto,
+    MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -52,6 +53,11 @@ pub async fn get_project(state: State<'_, AppState>) -> Answer<ProjectDto> {
         annotator: project.annotator_name(state.annotator_id)?,
         annotators: project.annotator_names()?,
         labels: project.labels()?.into_iter().map(LabelDto::from).collect(),
+        relation_types: project
+            .relation_types()?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     })
 }
 
@@ -70,7 +76,8 @@ pub async fn open_document(
     let project = state.project()?;
     let doc = project.document(document_id)?;
     let annotations = project.annotations(document_id)?;
-    DocumentDto::new(doc, annotations)
+    let relations = project.relations(document_id)?;
+    DocumentDto::new(doc, annotations, relations)
 }
 
 #[tauri::command]
@@ -247,4 +254,70 @@ pub async fn search_documents(
             Ok(SearchHitDto::new(hit, &text))
         })
         .collect()
+}
+
+/// Changes the selected annotation's label, attributes, note or entity.
+#[tauri::command]
+pub async fn update_annotation(
+    state: State<'_, AppState>,
+    annotation_id: Arg<i64>,
+    edit: Arg<Object<AnnotationEditDto>>,
+) -> Answer<AnnotationDto> {
+    let id = annotation_id.get("annotationId")?;
+    let Object(edit) = edit.get("edit")?;
+    let edit = edit.into_edit()?;
+    let mut project = state.project()?;
+    let updated = project.update_annotation(id, &edit, state.annotator_id, Utc::now())?;
+    let text = project.document_text(updated.document_id)?;
+    AnnotationDto::new(updated, &TextIndex::new(&text))
+}
+
+/// Links two annotations of a document with a relation of a type from the schema.
+#[tauri::command]
+pub async fn create_relation(
+    state: State<'_, AppState>,
+    kind: Arg<String>,
+    from_id: Arg<i64>,
+    to_id: Arg<i64>,
+) -> Answer<RelationDto> {
+    let kind = kind.get("kind")?;
+    if kind.len() > MAX_NAME_BYTES {
+        return Err(ErrorDto::too_large(
+            "the relation kind",
+            MAX_NAME_BYTES,
+            "bytes",
+        ));
+    }
+    let (from_id, to_id) = (from_id.get("fromId")?, to_id.get("toId")?);
+    let mut project = state.project()?;
+    Ok(project
+        .create_relation(&kind, from_id, to_id, state.annotator_id, Utc::now())?
+        .into())
+}
+
+/// Removes a relation; undo draws it again.
+#[tauri::command]
+pub async fn delete_relation(
+    state: State<'_, AppState>,
+    relation_id: Arg<i64>,
+) -> Answer<HistoryStepDto> {
+    let id = relation_id.get("relationId")?;
+    let mut project = state.project()?;
+    let change = project.delete_relation(id, state.annotator_id, Utc::now())?;
+    Ok(HistoryStepDto::from(&change))
+}
+
+/// Who changed an annotation (or its relations), what and when.
+#[tauri::command]
+pub async fn annotation_history(
+    state: State<'_, AppState>,
+    annotation_id: Arg<i64>,
+) -> Answer<Vec<HistoryEntryDto>> {
+    let id = annotation_id.get("annotationId")?;
+    let project = state.project()?;
+    Ok(project
+        .annotation_history(id)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

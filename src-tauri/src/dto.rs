@@ -182,6 +182,7 @@ pub struct ProjectDto {
     /// Everyone who has worked on the project.
     pub annotators: Vec<String>,
     pub labels: Vec<LabelDto>,
+    pub relation_types: Vec<RelationTypeDto>,
 }
 
 #[derive(Serialize)]
@@ -191,6 +192,7 @@ pub struct LabelDto {
     pub name: String,
     pub colour: String,
     pub hotkey: Option<String>,
+    pub attributes: Vec<claimdesk_core::AttributeDef>,
 }
 
 impl From<Label> for LabelDto {
@@ -200,6 +202,120 @@ impl From<Label> for LabelDto {
             name: l.name,
             colour: l.colour,
             hotkey: l.hotkey,
+            attributes: l.attributes,
+        }
+    }
+}
+
+/// A relation type and the labels it may link (empty: any).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationTypeDto {
+    pub id: i64,
+    pub name: String,
+    pub from_labels: Vec<i64>,
+    pub to_labels: Vec<i64>,
+}
+
+impl From<claimdesk_core::RelationType> for RelationTypeDto {
+    fn from(t: claimdesk_core::RelationType) -> RelationTypeDto {
+        RelationTypeDto {
+            id: t.id,
+            name: t.name,
+            from_labels: t.from_labels,
+            to_labels: t.to_labels,
+        }
+    }
+}
+
+/// A relation between two annotations of the open document.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RelationDto {
+    pub id: i64,
+    pub kind: String,
+    pub from_id: i64,
+    pub to_id: i64,
+}
+
+impl From<claimdesk_core::Relation> for RelationDto {
+    fn from(r: claimdesk_core::Relation) -> RelationDto {
+        RelationDto {
+            id: r.id,
+            kind: r.kind,
+            from_id: r.from_id,
+            to_id: r.to_id,
+        }
+    }
+}
+
+/// What the annotation panel changes; absent fields stay as they are.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnnotationEditDto {
+    #[serde(default)]
+    pub label_id: Option<i64>,
+    #[serde(default)]
+    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The note; an empty one clears it.
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub entity_id: Option<i64>,
+    /// Unlinks the entity.
+    #[serde(default)]
+    pub clear_entity: bool,
+}
+
+impl AnnotationEditDto {
+    pub fn into_edit(self) -> Result<claimdesk_core::AnnotationEdit, ErrorDto> {
+        if self.note.as_ref().is_some_and(|n| n.len() > MAX_NOTE_BYTES) {
+            return Err(ErrorDto::too_large("the note", MAX_NOTE_BYTES, "bytes"));
+        }
+        if self
+            .attributes
+            .as_ref()
+            .is_some_and(|a| serde_json::to_string(a).map_or(0, |s| s.len()) > MAX_NOTE_BYTES)
+        {
+            return Err(ErrorDto::too_large(
+                "the attributes",
+                MAX_NOTE_BYTES,
+                "bytes",
+            ));
+        }
+        Ok(claimdesk_core::AnnotationEdit {
+            label_id: self.label_id,
+            attributes: self.attributes,
+            note: self.note.map(|n| Some(n).filter(|n| !n.trim().is_empty())),
+            entity_id: if self.clear_entity {
+                Some(None)
+            } else {
+                self.entity_id.map(Some)
+            },
+        })
+    }
+}
+
+/// The most bytes a note or an annotation's attributes may take.
+pub const MAX_NOTE_BYTES: usize = 400_000;
+
+/// One line of an annotation's history.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEntryDto {
+    pub at: String,
+    pub annotator: String,
+    pub action: String,
+    pub kind: String,
+}
+
+impl From<claimdesk_store::HistoryEntry> for HistoryEntryDto {
+    fn from(e: claimdesk_store::HistoryEntry) -> HistoryEntryDto {
+        HistoryEntryDto {
+            at: e.at.to_rfc3339(),
+            annotator: e.annotator,
+            action: e.action,
+            kind: e.kind,
         }
     }
 }
@@ -235,10 +351,15 @@ pub struct DocumentDto {
     pub source: Option<String>,
     pub text: String,
     pub annotations: Vec<AnnotationDto>,
+    pub relations: Vec<RelationDto>,
 }
 
 impl DocumentDto {
-    pub fn new(doc: Document, annotations: Vec<Annotation>) -> Result<DocumentDto, ErrorDto> {
+    pub fn new(
+        doc: Document,
+        annotations: Vec<Annotation>,
+        relations: Vec<claimdesk_core::Relation>,
+    ) -> Result<DocumentDto, ErrorDto> {
         let index = TextIndex::new(&doc.text);
         let annotations = annotations
             .into_iter()
@@ -250,6 +371,7 @@ impl DocumentDto {
             date: doc.date.map(|d| d.to_string()),
             source: doc.source,
             annotations,
+            relations: relations.into_iter().map(Into::into).collect(),
             text: doc.text,
         })
     }
@@ -268,6 +390,9 @@ pub struct AnnotationDto {
     pub start16: usize,
     pub end16: usize,
     pub quote: String,
+    pub attributes: serde_json::Map<String, serde_json::Value>,
+    pub note: Option<String>,
+    pub entity_id: Option<i64>,
 }
 
 impl AnnotationDto {
@@ -281,6 +406,9 @@ impl AnnotationDto {
             start: a.start,
             end: a.end,
             quote: a.quote,
+            attributes: a.attributes,
+            note: a.note,
+            entity_id: a.entity_id,
         })
     }
 }

@@ -125,6 +125,10 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::restore_backup,
         commands::query_library,
         commands::search_documents,
+        commands::update_annotation,
+        commands::create_relation,
+        commands::delete_relation,
+        commands::annotation_history,
     ]
 }
 

@@ -204,10 +204,11 @@ fn check_attributes(
     defs: &[AttributeDef],
 ) -> Result<()> {
     for (name, value) in values {
-        let def = defs
-            .iter()
-            .find(|d| &d.name == name)
-            .ok_or_else(|| StoreError::BadEdit(format!("the label has no attribute {name:?}")))?;
+        let def = defs.iter().find(|d| &d.name == name).ok_or_else(|| {
+            let shown: String = name.chars().take(60).collect();
+            let more = if shown.len() < name.len() { "…" } else { "" };
+            StoreError::BadEdit(format!("the label has no attribute {shown:?}{more}"))
+        })?;
         let ok = match (&def.kind, value) {
             (AttributeKind::Choice { options }, serde_json::Value::String(v)) => {
                 options.contains(v)

@@ -175,3 +175,72 @@ fn append_event(
     )?;
     Ok(tx.last_insert_rowid())
 }
+
+/// One line of an annotation's history: who changed what, when.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct HistoryEntry {
+    pub event_id: i64,
+    pub at: DateTime<Utc>,
+    pub annotator: String,
+    /// `do`, `undo` or `redo`.
+    pub action: String,
+    /// The kind of change, e.g. `annotation_updated` or `relation_created`.
+    pub kind: String,
+}
+
+impl Project {
+    /// Every logged change that touched annotation `id` (itself or its relations), oldest first.
+    pub fn annotation_history(&self, id: i64) -> Result<Vec<HistoryEntry>> {
+        let document: i64 = self
+            .conn
+            .query_row(
+                "SELECT document_id FROM annotations WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(crate::error::StoreError::UnknownAnnotation(id))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, e.at, a.name, e.action, e.kind, e.payload
+             FROM events e JOIN annotators a ON a.id = e.annotator_id
+             WHERE e.document_id = ?1 AND e.action <> 'import' ORDER BY e.id",
+        )?;
+        let rows = stmt.query_map([document], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (event_id, at, annotator, action, kind, payload) = row?;
+            let change: Change = serde_json::from_str(&payload)?;
+            if touches(&change, id) {
+                out.push(HistoryEntry {
+                    event_id,
+                    at: time::from_sql(&at)?,
+                    annotator,
+                    action,
+                    kind,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn touches(change: &Change, id: i64) -> bool {
+    match change {
+        Change::AnnotationCreated { annotation, .. }
+        | Change::AnnotationDeleted { annotation, .. } => annotation.id == id,
+        Change::AnnotationUpdated { after, .. } => after.id == id,
+        Change::RelationCreated { relation, .. } | Change::RelationDeleted { relation, .. } => {
+            relation.from_id == id || relation.to_id == id
+        }
+        _ => false,
+    }
+}

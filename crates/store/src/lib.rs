@@ -38,6 +38,7 @@ mod time;
 pub use backup::{backup_dir, backups, find_backup, restore_backup_at, Backup, KEEP_BACKUPS};
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use error::{Result, StoreError};
+pub use history::HistoryEntry;
 pub use import::{Batch, ImportOutcome};
 pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;

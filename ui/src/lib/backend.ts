@@ -7,7 +7,10 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Annotation,
+  AnnotationEdit,
   ApiError,
+  HistoryEntry,
+  Relation,
   Backup,
   DocumentSummary,
   DocumentView,
@@ -119,3 +122,14 @@ export const queryLibrary = (query: LibraryQuery) => call<DocumentSummary[]>('qu
 
 /** Full-text search over every document (words, "phrases", prefix*, AND, OR, NOT). */
 export const searchDocuments = (query: string) => call<SearchHit[]>('search_documents', { query });
+
+export const updateAnnotation = (annotationId: number, edit: AnnotationEdit) =>
+  call<Annotation>('update_annotation', { annotationId, edit });
+
+export const createRelation = (kind: string, fromId: number, toId: number) =>
+  call<Relation>('create_relation', { kind, fromId, toId });
+
+export const deleteRelation = (relationId: number) => call<HistoryStep>('delete_relation', { relationId });
+
+export const annotationHistory = (annotationId: number) =>
+  call<HistoryEntry[]>('annotation_history', { annotationId });

@@ -5,6 +5,45 @@ export interface Label {
   name: string;
   colour: string;
   hotkey: string | null;
+  attributes: AttributeDef[];
+}
+
+/** A typed attribute of a label: one of a list, free text, or yes/no. */
+export interface AttributeDef {
+  name: string;
+  kind: { type: 'choice'; options: string[] } | { type: 'text' } | { type: 'bool' };
+}
+
+/** A relation type and the labels it may link (empty lists: any label). */
+export interface RelationType {
+  id: number;
+  name: string;
+  fromLabels: number[];
+  toLabels: number[];
+}
+
+export interface Relation {
+  id: number;
+  kind: string;
+  fromId: number;
+  toId: number;
+}
+
+/** What an annotation edit changes; absent fields stay. An empty note clears it. */
+export interface AnnotationEdit {
+  labelId?: number;
+  attributes?: Record<string, string | boolean>;
+  note?: string;
+  entityId?: number;
+  clearEntity?: boolean;
+}
+
+/** One line of an annotation's history. */
+export interface HistoryEntry {
+  at: string;
+  annotator: string;
+  action: 'do' | 'undo' | 'redo';
+  kind: string;
 }
 
 export interface ProjectInfo {
@@ -13,6 +52,7 @@ export interface ProjectInfo {
   /** Everyone who has worked on the project. */
   annotators: string[];
   labels: Label[];
+  relationTypes: RelationType[];
 }
 
 export interface DocumentSummary {
@@ -33,6 +73,9 @@ export interface Annotation {
   start16: number;
   end16: number;
   quote: string;
+  attributes: Record<string, string | boolean>;
+  note: string | null;
+  entityId: number | null;
 }
 
 export interface DocumentView {
@@ -42,6 +85,7 @@ export interface DocumentView {
   source: string | null;
   text: string;
   annotations: Annotation[];
+  relations: Relation[];
 }
 
 export interface HistoryStep {
