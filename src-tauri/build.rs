@@ -22,6 +22,12 @@ const COMMANDS: &[&str] = &[
     "create_relation",
     "delete_relation",
     "annotation_history",
+    "list_entities",
+    "create_entity",
+    "update_entity",
+    "merge_entities",
+    "entity_mentions",
+    "list_statements",
 ];
 
 fn main() {

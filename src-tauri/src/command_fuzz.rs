@@ -73,6 +73,7 @@ const STABLE_CODES: &[&str] = &[
     "unknown_entity",
     "bad_relation",
     "unknown_relation",
+    "bad_entity",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -425,11 +426,20 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("create_relation", create_relation),
     ("delete_relation", delete_relation),
     ("annotation_history", annotation_history),
+    ("list_entities", list_entities),
+    ("create_entity", create_entity),
+    ("update_entity", update_entity),
+    ("merge_entities", merge_entities),
+    ("entity_mentions", entity_mentions),
+    ("list_statements", no_arguments),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
     "annotation_history",
+    "list_entities",
+    "entity_mentions",
+    "list_statements",
     "query_library",
     "search_documents",
     "get_project",
@@ -1631,6 +1641,180 @@ fn annotation_history(cx: &mut Ctx<'_>) -> Case {
                 expect: bad(),
                 what,
             }
+        }
+    }
+}
+
+/// An entity id: small ones often exist (the fuzz creates some), the largest never does.
+fn entity_id(rng: &mut Rng) -> (i64, Expect) {
+    if rng.chance(25) {
+        (i64::MAX, Expect::Reject(vec!["unknown_entity"]))
+    } else {
+        (rng.below(8) as i64, Expect::Either)
+    }
+}
+
+fn list_entities(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(6) {
+        0..=2 => {
+            let kind = rng
+                .pick(&[json!("actor"), json!("concept"), Value::Null])
+                .clone();
+            Case::new(
+                format!("entities of {kind}"),
+                json!({ "kind": kind }),
+                Expect::Accept,
+            )
+        }
+        3 => Case::new("entities of no kind", json!({}), Expect::Accept),
+        _ => {
+            let junk = json!(junk_string(rng));
+            let v = rng
+                .pick(&[json!("person"), json!(7), json!(["actor"]), junk])
+                .clone();
+            Case::new(
+                format!("entities of {}", short(&v)),
+                json!({ "kind": v }),
+                bad(),
+            )
+        }
+    }
+}
+
+fn create_entity(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(8) {
+        0..=3 => {
+            let kind = *rng.pick(&["actor", "concept"]);
+            let name = *rng.pick(&["Vladimir Putin", "Путин", "🇺🇦 Ukraine", "  ", "ceasefire"]);
+            // A name already taken (or blank) is refused; any other is created.
+            Case::new(
+                format!("{kind} {name:?}"),
+                json!({ "kind": kind, "name": name }),
+                Expect::Either,
+            )
+        }
+        4 => Case::new(
+            "an enormous name",
+            json!({ "kind": "actor", "name": "n".repeat(100_000) }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        5 => {
+            let v = junk_string(rng);
+            let what = format!("kind {}", short(&json!(v)));
+            let expect = if v == "actor" || v == "concept" {
+                Expect::Either
+            } else {
+                bad()
+            };
+            Case::new(what, json!({ "kind": v, "name": "x" }), expect)
+        }
+        6 => {
+            let v = not_a_string(rng);
+            Case::new(
+                format!("name {}", short(&v)),
+                json!({ "kind": "actor", "name": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let key = *rng.pick(&["kind", "name"]);
+            let (what, body) = without(rng, key);
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn update_entity(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let (id, expect) = entity_id(rng);
+    match rng.below(6) {
+        0..=2 => {
+            let name = *rng.pick(&["Renamed", "", "Vladimir Putin"]);
+            Case::new(
+                format!("rename {id} to {name:?}"),
+                json!({ "entityId": id, "edit": { "name": name, "aliases": ["Putin", " "] } }),
+                match expect {
+                    Expect::Reject(_) => Expect::Reject(vec!["unknown_entity"]),
+                    _ => Expect::Either,
+                },
+            )
+        }
+        3 => Case::new(
+            "enormous aliases",
+            json!({ "entityId": id, "edit": { "name": "x", "aliases": vec!["a".repeat(1000); 2000] } }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        4 => {
+            let v = junk(rng, 0);
+            Case::new(
+                format!("edit {}", short(&v)),
+                json!({ "entityId": id, "edit": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "entityId");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn merge_entities(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let (kept, _) = entity_id(rng);
+    let (merged, _) = entity_id(rng);
+    match rng.below(5) {
+        0..=2 => Case::new(
+            format!("merge {merged} into {kept}"),
+            json!({ "keptId": kept, "mergedId": merged }),
+            Expect::Either,
+        ),
+        3 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("keptId {}", short(&v)),
+                json!({ "keptId": v, "mergedId": merged }),
+                bad(),
+            )
+        }
+        _ => {
+            let key = *rng.pick(&["keptId", "mergedId"]);
+            let (what, body) = without(rng, key);
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn entity_mentions(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let (id, expect) = entity_id(rng);
+    match rng.below(4) {
+        0..=2 => Case::new(
+            format!("mentions of {id}"),
+            json!({ "entityId": id }),
+            expect,
+        ),
+        _ => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("entityId {}", short(&v)),
+                json!({ "entityId": v }),
+                bad(),
+            )
         }
     }
 }

@@ -15,10 +15,10 @@ use claimdesk_formats::export::ExportFormat;
 use claimdesk_store::Project;
 
 use crate::dto::{
-    shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto, DocumentSummaryDto,
-    ErrorDto, ExportFormatDto, ExportRequestDto, HistoryEntryDto, HistoryStepDto, LabelDto,
-    LibraryQueryDto, NewAnnotationDto, Object, ProjectDto, RelationDto, SearchHitDto,
-    MAX_NAME_BYTES, MAX_SEARCH_BYTES,
+    entity_kind, shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto,
+    DocumentSummaryDto, EntityDto, EntityEditDto, ErrorDto, ExportFormatDto, ExportRequestDto,
+    HistoryEntryDto, HistoryStepDto, LabelDto, LibraryQueryDto, MentionDto, NewAnnotationDto,
+    Object, ProjectDto, RelationDto, SearchHitDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -317,6 +317,111 @@ pub async fn annotation_history(
     let project = state.project()?;
     Ok(project
         .annotation_history(id)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The entities of a kind (`actor`, `concept`) or all, with their mention counts.
+#[tauri::command]
+pub async fn list_entities(
+    state: State<'_, AppState>,
+    kind: Arg<Option<String>>,
+) -> Answer<Vec<EntityDto>> {
+    let kind = kind.get("kind")?.as_deref().map(entity_kind).transpose()?;
+    let project = state.project()?;
+    Ok(project
+        .entities(kind)?
+        .into_iter()
+        .map(|(e, n)| EntityDto::new(e, n))
+        .collect())
+}
+
+/// Creates a canonical actor or concept.
+#[tauri::command]
+pub async fn create_entity(
+    state: State<'_, AppState>,
+    kind: Arg<String>,
+    name: Arg<String>,
+) -> Answer<EntityDto> {
+    let kind = entity_kind(&kind.get("kind")?)?;
+    let name = name.get("name")?;
+    if name.len() > MAX_NAME_BYTES {
+        return Err(ErrorDto::too_large("the name", MAX_NAME_BYTES, "bytes"));
+    }
+    let mut project = state.project()?;
+    let entity = project.create_entity(kind, &name, state.annotator_id, Utc::now())?;
+    Ok(EntityDto::new(entity, 0))
+}
+
+/// Renames an entity or sets its aliases.
+#[tauri::command]
+pub async fn update_entity(
+    state: State<'_, AppState>,
+    entity_id: Arg<i64>,
+    edit: Arg<Object<EntityEditDto>>,
+) -> Answer<EntityDto> {
+    let id = entity_id.get("entityId")?;
+    let Object(edit) = edit.get("edit")?;
+    if edit.name.len() > MAX_NAME_BYTES
+        || edit.aliases.len() > 1000
+        || edit.aliases.iter().any(|a| a.len() > MAX_NAME_BYTES)
+    {
+        return Err(ErrorDto::too_large(
+            "the name or aliases",
+            MAX_NAME_BYTES,
+            "bytes each",
+        ));
+    }
+    let mut project = state.project()?;
+    let mut entity = project
+        .entities(None)?
+        .into_iter()
+        .find(|(e, _)| e.id == id)
+        .ok_or(claimdesk_store::StoreError::UnknownEntity(id))?
+        .0;
+    entity.name = edit.name;
+    entity.aliases = edit.aliases;
+    let updated = project.update_entity(&entity, state.annotator_id, Utc::now())?;
+    let mentions = project.entity_mentions(id)?.len() as i64;
+    Ok(EntityDto::new(updated, mentions))
+}
+
+/// Merges one entity into another: mentions move, names become aliases.
+#[tauri::command]
+pub async fn merge_entities(
+    state: State<'_, AppState>,
+    kept_id: Arg<i64>,
+    merged_id: Arg<i64>,
+) -> Answer<EntityDto> {
+    let (kept, merged) = (kept_id.get("keptId")?, merged_id.get("mergedId")?);
+    let mut project = state.project()?;
+    let entity = project.merge_entities(kept, merged, state.annotator_id, Utc::now())?;
+    let mentions = project.entity_mentions(kept)?.len() as i64;
+    Ok(EntityDto::new(entity, mentions))
+}
+
+/// The annotations that mention an entity.
+#[tauri::command]
+pub async fn entity_mentions(
+    state: State<'_, AppState>,
+    entity_id: Arg<i64>,
+) -> Answer<Vec<MentionDto>> {
+    let id = entity_id.get("entityId")?;
+    let project = state.project()?;
+    Ok(project
+        .entity_mentions(id)?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The statement table of the whole project (see ARCHITECTURE.md, Statements).
+#[tauri::command]
+pub async fn list_statements(state: State<'_, AppState>) -> Answer<Vec<StatementDto>> {
+    let project = state.project()?;
+    Ok(project
+        .statements(&claimdesk_core::dataset::Scope::everything())?
         .into_iter()
         .map(Into::into)
         .collect())

@@ -129,6 +129,12 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::create_relation,
         commands::delete_relation,
         commands::annotation_history,
+        commands::list_entities,
+        commands::create_entity,
+        commands::update_entity,
+        commands::merge_entities,
+        commands::entity_mentions,
+        commands::list_statements,
     ]
 }
 

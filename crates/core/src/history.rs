@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::annotation::{Annotation, Relation};
+use crate::dataset::Entity;
 use crate::label::{Label, RelationType};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,6 +81,27 @@ pub enum Change {
         position: i64,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         relations: Vec<Relation>,
+    },
+    /// A canonical actor or concept was created.
+    EntityCreated { entity: Entity },
+    /// An entity with no mentions was removed (the undoing of its creation).
+    EntityDeleted { entity: Entity },
+    /// An entity was renamed or given other aliases.
+    EntityUpdated { before: Entity, after: Entity },
+    /// `merged` went into `kept`: its mentions now point to `kept`, and its name and aliases
+    /// became aliases of `kept` (`kept_before` → `kept_after`).
+    EntitiesMerged {
+        kept_before: Entity,
+        kept_after: Entity,
+        merged: Entity,
+        mentions: Vec<i64>,
+    },
+    /// The undoing of a merge: `merged` is back with its mentions.
+    EntitiesSplit {
+        kept_before: Entity,
+        kept_after: Entity,
+        merged: Entity,
+        mentions: Vec<i64>,
     },
 }
 
@@ -167,6 +189,38 @@ impl Change {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Change::EntityCreated { entity } => Change::EntityDeleted {
+                entity: entity.clone(),
+            },
+            Change::EntityDeleted { entity } => Change::EntityCreated {
+                entity: entity.clone(),
+            },
+            Change::EntityUpdated { before, after } => Change::EntityUpdated {
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Change::EntitiesMerged {
+                kept_before,
+                kept_after,
+                merged,
+                mentions,
+            } => Change::EntitiesSplit {
+                kept_before: kept_before.clone(),
+                kept_after: kept_after.clone(),
+                merged: merged.clone(),
+                mentions: mentions.clone(),
+            },
+            Change::EntitiesSplit {
+                kept_before,
+                kept_after,
+                merged,
+                mentions,
+            } => Change::EntitiesMerged {
+                kept_before: kept_before.clone(),
+                kept_after: kept_after.clone(),
+                merged: merged.clone(),
+                mentions: mentions.clone(),
+            },
         }
     }
 
@@ -184,7 +238,12 @@ impl Change {
             | Change::LabelDeleted { .. }
             | Change::RelationTypeCreated { .. }
             | Change::RelationTypeUpdated { .. }
-            | Change::RelationTypeDeleted { .. } => return None,
+            | Change::RelationTypeDeleted { .. }
+            | Change::EntityCreated { .. }
+            | Change::EntityDeleted { .. }
+            | Change::EntityUpdated { .. }
+            | Change::EntitiesMerged { .. }
+            | Change::EntitiesSplit { .. } => return None,
         })
     }
 
@@ -207,6 +266,11 @@ impl Change {
             Change::RelationTypeCreated { .. } => "relation_type_created",
             Change::RelationTypeUpdated { .. } => "relation_type_updated",
             Change::RelationTypeDeleted { .. } => "relation_type_deleted",
+            Change::EntityCreated { .. } => "entity_created",
+            Change::EntityDeleted { .. } => "entity_deleted",
+            Change::EntityUpdated { .. } => "entity_updated",
+            Change::EntitiesMerged { .. } => "entities_merged",
+            Change::EntitiesSplit { .. } => "entities_split",
         }
     }
 }

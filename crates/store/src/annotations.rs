@@ -104,7 +104,7 @@ impl Project {
             annotation,
             relations,
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(change)
@@ -180,7 +180,7 @@ impl Project {
             before,
             after: after.clone(),
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(after)
@@ -323,7 +323,7 @@ impl Project {
             relation: relation.clone(),
             document_id: from.document_id,
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(relation)
@@ -345,7 +345,7 @@ impl Project {
             relation,
             document_id,
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(change)

@@ -287,3 +287,16 @@ fn keep(filter: &Option<Vec<String>>, name: &str) -> bool {
         .as_ref()
         .is_none_or(|names| names.iter().any(|n| n == name))
 }
+
+impl Project {
+    /// The statements of every document in `scope`, derived by the core's rule, by document.
+    pub fn statements(&self, scope: &Scope) -> Result<Vec<claimdesk_core::statement::Statement>> {
+        let info = self.project_info()?;
+        let mut out = Vec::new();
+        self.read_scope(scope, |doc| -> Result<()> {
+            out.extend(claimdesk_core::statement::statements(&doc, &info));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}

@@ -38,6 +38,8 @@ pub enum StoreError {
     BadSchema(String),
     #[error("there is no relation type {0}")]
     UnknownRelationType(i64),
+    #[error("cannot change the entity: {0}")]
+    BadEntity(String),
     #[error("there is no entity {0}")]
     UnknownEntity(i64),
     #[error("cannot change the annotation: {0}")]
@@ -82,6 +84,7 @@ impl StoreError {
             StoreError::BadBackup(_) => "bad_backup",
             StoreError::BadSchema(_) => "bad_schema",
             StoreError::UnknownRelationType(_) => "unknown_relation_type",
+            StoreError::BadEntity(_) => "bad_entity",
             StoreError::UnknownEntity(_) => "unknown_entity",
             StoreError::BadEdit(_) => "bad_edit",
             StoreError::UnknownRelation(_) => "unknown_relation",

@@ -80,7 +80,7 @@ impl Project {
             Direction::Undo => edit.inverse(),
             Direction::Redo => edit,
         };
-        apply(&tx, &change)?;
+        apply(&tx, &change, now)?;
         append_event(&tx, action, Some(event_id), &change, annotator_id, now)?;
         tx.execute(&format!("DELETE FROM {from} WHERE seq = ?1"), [seq])?;
         tx.execute(
@@ -93,7 +93,7 @@ impl Project {
 }
 
 /// Applies a change to the data tables (not the log).
-pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
+pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Result<()> {
     match change {
         Change::AnnotationCreated {
             annotation,
@@ -135,6 +135,11 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
         | Change::LabelDeleted { .. }
         | Change::RelationTypeUpdated { .. }
         | Change::RelationTypeDeleted { .. } => crate::schema::apply(tx, change)?,
+        Change::EntityCreated { .. }
+        | Change::EntityDeleted { .. }
+        | Change::EntityUpdated { .. }
+        | Change::EntitiesMerged { .. }
+        | Change::EntitiesSplit { .. } => crate::entities::apply(tx, change, now)?,
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ mod backup;
 mod dataset;
 mod default_project;
 mod documents;
+mod entities;
 mod error;
 mod history;
 mod import;
@@ -37,6 +38,7 @@ mod time;
 
 pub use backup::{backup_dir, backups, find_backup, restore_backup_at, Backup, KEEP_BACKUPS};
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
+pub use entities::Mention;
 pub use error::{Result, StoreError};
 pub use history::HistoryEntry;
 pub use import::{Batch, ImportOutcome};

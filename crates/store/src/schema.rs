@@ -51,7 +51,7 @@ impl Project {
             annotations: Vec::new(),
             relations: Vec::new(),
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(label)
@@ -80,7 +80,7 @@ impl Project {
             before,
             after: after.clone(),
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(after)
@@ -125,7 +125,7 @@ impl Project {
             annotations,
             relations,
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(change)
@@ -163,7 +163,7 @@ impl Project {
             position,
             relations: Vec::new(),
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(rt)
@@ -191,7 +191,7 @@ impl Project {
             before,
             after: after.clone(),
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(after)
@@ -217,7 +217,7 @@ impl Project {
             position,
             relations,
         };
-        crate::history::apply(&tx, &change)?;
+        crate::history::apply(&tx, &change, now)?;
         crate::history::record(&tx, &change, annotator_id, now)?;
         tx.commit()?;
         Ok(change)

@@ -1149,3 +1149,105 @@ fn labels_are_added_renamed_rekeyed_and_deleted_with_their_annotations_undoably(
     f.project.undo(f.me, at(8)).unwrap();
     assert_eq!(f.project.labels().unwrap()[0].name, "Actor");
 }
+
+#[test]
+fn entities_are_linked_renamed_merged_and_the_merge_undone() {
+    use claimdesk_core::dataset::{Entity, EntityKind};
+    use claimdesk_core::AnnotationEdit;
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    let bruce = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let spokes = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Bruce"), f.me, at(3))
+        .unwrap();
+    let tammy = f
+        .project
+        .create_entity(EntityKind::Actor, "Tammy Bruce", f.me, at(4))
+        .unwrap();
+    let spokesperson = f
+        .project
+        .create_entity(EntityKind::Actor, "the spokesperson", f.me, at(5))
+        .unwrap();
+    for (a, e) in [(bruce.id, tammy.id), (spokes.id, spokesperson.id)] {
+        let edit = AnnotationEdit {
+            entity_id: Some(Some(e)),
+            ..Default::default()
+        };
+        f.project.update_annotation(a, &edit, f.me, at(6)).unwrap();
+    }
+    assert_eq!(
+        f.project
+            .create_entity(EntityKind::Actor, " Tammy Bruce ", f.me, at(7))
+            .unwrap_err()
+            .code(),
+        "bad_entity"
+    );
+    let concept = f
+        .project
+        .create_entity(EntityKind::Concept, "Tammy Bruce", f.me, at(7))
+        .unwrap();
+    assert_eq!(
+        f.project
+            .merge_entities(tammy.id, concept.id, f.me, at(8))
+            .unwrap_err()
+            .code(),
+        "bad_entity"
+    );
+
+    let renamed = f
+        .project
+        .update_entity(
+            &Entity {
+                name: "Tammy Bruce (State Dept.)".into(),
+                aliases: vec!["Bruce".into(), " ".into()],
+                ..tammy.clone()
+            },
+            f.me,
+            at(9),
+        )
+        .unwrap();
+    assert_eq!(renamed.aliases, ["Bruce"]);
+    let merged = f
+        .project
+        .merge_entities(tammy.id, spokesperson.id, f.me, at(10))
+        .unwrap();
+    assert_eq!(merged.aliases, ["Bruce", "the spokesperson"]);
+    let mentions: Vec<i64> = f
+        .project
+        .entity_mentions(tammy.id)
+        .unwrap()
+        .iter()
+        .map(|m| m.annotation_id)
+        .collect();
+    assert_eq!(mentions.len(), 2);
+    assert!(mentions.contains(&spokes.id));
+    assert_eq!(
+        f.project.entities(Some(EntityKind::Actor)).unwrap().len(),
+        1
+    );
+
+    f.project.undo(f.me, at(11)).unwrap();
+    assert_eq!(
+        f.project.annotation(spokes.id).unwrap().entity_id,
+        Some(spokesperson.id)
+    );
+    assert_eq!(f.project.entity_mentions(spokesperson.id).unwrap().len(), 1);
+    let back: Vec<String> = f
+        .project
+        .entities(Some(EntityKind::Actor))
+        .unwrap()
+        .into_iter()
+        .map(|(e, n)| format!("{} {n}", e.name))
+        .collect();
+    assert_eq!(back, ["Tammy Bruce (State Dept.) 1", "the spokesperson 1"]);
+    f.project.redo(f.me, at(12)).unwrap();
+    assert_eq!(
+        f.project.annotation(spokes.id).unwrap().entity_id,
+        Some(tammy.id)
+    );
+}

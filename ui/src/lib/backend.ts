@@ -14,6 +14,9 @@ import type {
   Backup,
   DocumentSummary,
   DocumentView,
+  Entity,
+  Mention,
+  Statement,
   ExportFormat,
   ExportProgress,
   ExportRequest,
@@ -133,3 +136,19 @@ export const deleteRelation = (relationId: number) => call<HistoryStep>('delete_
 
 export const annotationHistory = (annotationId: number) =>
   call<HistoryEntry[]>('annotation_history', { annotationId });
+
+export const listEntities = (kind: 'actor' | 'concept' | null) => call<Entity[]>('list_entities', { kind });
+
+export const createEntity = (kind: 'actor' | 'concept', name: string) =>
+  call<Entity>('create_entity', { kind, name });
+
+export const updateEntity = (entityId: number, name: string, aliases: string[]) =>
+  call<Entity>('update_entity', { entityId, edit: { name, aliases } });
+
+/** Merges `mergedId` into `keptId`: mentions move, names become aliases. */
+export const mergeEntities = (keptId: number, mergedId: number) =>
+  call<Entity>('merge_entities', { keptId, mergedId });
+
+export const entityMentions = (entityId: number) => call<Mention[]>('entity_mentions', { entityId });
+
+export const listStatements = () => call<Statement[]>('list_statements');

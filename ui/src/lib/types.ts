@@ -201,3 +201,34 @@ export interface SearchHit {
   snippet: SnippetPart[];
   firstMatch16: number | null;
 }
+
+/** A canonical actor or concept, with how many annotations mention it. */
+export interface Entity {
+  id: number;
+  kind: 'actor' | 'concept';
+  name: string;
+  aliases: string[];
+  mentions: number;
+}
+
+export interface Mention {
+  annotationId: number;
+  documentId: number;
+  documentTitle: string;
+  quote: string;
+}
+
+/** A row of the statements table: who claims what, with which stance, where. */
+export interface Statement {
+  documentId: number;
+  title: string;
+  date: string | null;
+  source: string | null;
+  actor: string;
+  actorEntityId: number | null;
+  concept: string;
+  conceptEntityId: number | null;
+  stance: string | null;
+  claimAnnotationId: number;
+  actorAnnotationId: number;
+}
