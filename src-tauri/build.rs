@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "merge_entities",
     "entity_mentions",
     "list_statements",
+    "set_annotator",
 ];
 
 fn main() {

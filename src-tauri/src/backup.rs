@@ -48,7 +48,13 @@ pub fn restore<R: Runtime>(app: &AppHandle<R>, name: &str) -> Result<BackupDto, 
     match &state.project {
         Ok(_) => {
             let mut project = state.project()?;
+            let me = project.annotator_name(state.annotator_id())?;
             let previous = project.restore_backup(&backup, Utc::now())?;
+            // The backup may predate the current annotator: register them again, by name.
+            let id = project.annotator(&me, Utc::now())?;
+            state
+                .annotator
+                .store(id, std::sync::atomic::Ordering::SeqCst);
             Ok(BackupDto::from(previous))
         }
         Err(_) => {

@@ -74,6 +74,7 @@ const STABLE_CODES: &[&str] = &[
     "bad_relation",
     "unknown_relation",
     "bad_entity",
+    "empty_annotator_name",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -432,6 +433,7 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("merge_entities", merge_entities),
     ("entity_mentions", entity_mentions),
     ("list_statements", no_arguments),
+    ("set_annotator", set_annotator),
 ];
 
 /// Commands that never change the project, even when they succeed.
@@ -1819,6 +1821,44 @@ fn entity_mentions(cx: &mut Ctx<'_>) -> Case {
     }
 }
 
+/// Switching who codes writes the settings file: the fuzz points the configuration folder at
+/// its temporary directory first (see `fixture`).
+fn set_annotator(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(6) {
+        0 | 1 => {
+            let name = *rng.pick(&["Ana", "Ben", "Ольга", "🇺🇦 coder"]);
+            Case::new(
+                format!("annotator {name}"),
+                json!({ "name": name }),
+                Expect::Accept,
+            )
+        }
+        2 => Case::new(
+            "an empty name",
+            json!({ "name": "   " }),
+            Expect::Reject(vec!["empty_annotator_name"]),
+        ),
+        3 => Case::new(
+            "an enormous name",
+            json!({ "name": "n".repeat(10_000) }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        4 => {
+            let v = not_a_string(rng);
+            Case::new(format!("name {}", short(&v)), json!({ "name": v }), bad())
+        }
+        _ => {
+            let (what, body) = without(rng, "name");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
 /// A value for a failure report, cut short.
 fn short(v: &Value) -> String {
     let s = v.to_string();
@@ -1844,9 +1884,11 @@ struct Fixture {
 fn fixture() -> (Fixture, AppState) {
     let tmp_dir = tempfile::tempdir().unwrap();
     let tmp = tmp_dir.path().canonicalize().unwrap();
-    for dir in ["project", "incoming", "exports"] {
+    for dir in ["project", "incoming", "exports", "config"] {
         std::fs::create_dir_all(tmp.join(dir)).unwrap();
     }
+    // `set_annotator` remembers the name in the configuration folder: keep it in here.
+    std::env::set_var("XDG_CONFIG_HOME", tmp.join("config"));
     let project_path = tmp.join("project/fuzz.claimdesk");
     let mut project = Project::open(&project_path).unwrap();
     let now = Utc::now();
@@ -1927,7 +1969,8 @@ fn fixture() -> (Fixture, AppState) {
     let state = AppState {
         project_path: project.path().to_path_buf(),
         project: Ok(Mutex::new(project)),
-        annotator_id: me,
+        annotator: std::sync::atomic::AtomicI64::new(me),
+        annotator_confirmed: std::sync::atomic::AtomicBool::new(true),
         import: Default::default(),
         export: Default::default(),
     };
@@ -2393,7 +2436,8 @@ fn damaged_project(
     let state = AppState {
         project_path: path.clone(),
         project: Err(error.into()),
-        annotator_id: 0,
+        annotator: std::sync::atomic::AtomicI64::new(0),
+        annotator_confirmed: std::sync::atomic::AtomicBool::new(true),
         import: Default::default(),
         export: Default::default(),
     };

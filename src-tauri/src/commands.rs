@@ -5,6 +5,7 @@
 //! [`ErrorDto`] like any other refusal; every refusal happens before anything is changed.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::Utc;
@@ -28,12 +29,19 @@ pub struct AppState {
     /// The project, or why it could not be opened (every command then answers that).
     pub project: Result<Mutex<Project>, ErrorDto>,
     pub project_path: PathBuf,
-    pub annotator_id: i64,
+    /// Who the edits are attributed to; switched by `set_annotator`.
+    pub annotator: AtomicI64,
+    /// False until the analyst has said who they are (or CLAIMDESK_ANNOTATOR did).
+    pub annotator_confirmed: AtomicBool,
     pub import: ImportState,
     pub export: ExportState,
 }
 
 impl AppState {
+    pub fn annotator_id(&self) -> i64 {
+        self.annotator.load(Ordering::SeqCst)
+    }
+
     pub fn project(&self) -> Result<MutexGuard<'_, Project>, ErrorDto> {
         let project = self.project.as_ref().map_err(Clone::clone)?;
         project.lock().map_err(|_| ErrorDto {
@@ -50,7 +58,8 @@ pub async fn get_project(state: State<'_, AppState>) -> Answer<ProjectDto> {
     let project = state.project()?;
     Ok(ProjectDto {
         path: project.path().display().to_string(),
-        annotator: project.annotator_name(state.annotator_id)?,
+        annotator: project.annotator_name(state.annotator_id())?,
+        annotator_confirmed: state.annotator_confirmed.load(Ordering::SeqCst),
         annotators: project.annotator_names()?,
         labels: project.labels()?.into_iter().map(LabelDto::from).collect(),
         relation_types: project
@@ -94,7 +103,7 @@ pub async fn create_annotation(
         request.document_id,
         request.label_id,
         span,
-        state.annotator_id,
+        state.annotator_id(),
         Utc::now(),
     )?;
     AnnotationDto::new(annotation, &index)
@@ -107,21 +116,21 @@ pub async fn delete_annotation(
 ) -> Answer<HistoryStepDto> {
     let annotation_id = annotation_id.get("annotationId")?;
     let mut project = state.project()?;
-    let change = project.delete_annotation(annotation_id, state.annotator_id, Utc::now())?;
+    let change = project.delete_annotation(annotation_id, state.annotator_id(), Utc::now())?;
     Ok(HistoryStepDto::from(&change))
 }
 
 #[tauri::command]
 pub async fn undo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> {
     let mut project = state.project()?;
-    let change = project.undo(state.annotator_id, Utc::now())?;
+    let change = project.undo(state.annotator_id(), Utc::now())?;
     Ok(change.as_ref().map(HistoryStepDto::from))
 }
 
 #[tauri::command]
 pub async fn redo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> {
     let mut project = state.project()?;
-    let change = project.redo(state.annotator_id, Utc::now())?;
+    let change = project.redo(state.annotator_id(), Utc::now())?;
     Ok(change.as_ref().map(HistoryStepDto::from))
 }
 
@@ -267,7 +276,7 @@ pub async fn update_annotation(
     let Object(edit) = edit.get("edit")?;
     let edit = edit.into_edit()?;
     let mut project = state.project()?;
-    let updated = project.update_annotation(id, &edit, state.annotator_id, Utc::now())?;
+    let updated = project.update_annotation(id, &edit, state.annotator_id(), Utc::now())?;
     let text = project.document_text(updated.document_id)?;
     AnnotationDto::new(updated, &TextIndex::new(&text))
 }
@@ -291,7 +300,7 @@ pub async fn create_relation(
     let (from_id, to_id) = (from_id.get("fromId")?, to_id.get("toId")?);
     let mut project = state.project()?;
     Ok(project
-        .create_relation(&kind, from_id, to_id, state.annotator_id, Utc::now())?
+        .create_relation(&kind, from_id, to_id, state.annotator_id(), Utc::now())?
         .into())
 }
 
@@ -303,7 +312,7 @@ pub async fn delete_relation(
 ) -> Answer<HistoryStepDto> {
     let id = relation_id.get("relationId")?;
     let mut project = state.project()?;
-    let change = project.delete_relation(id, state.annotator_id, Utc::now())?;
+    let change = project.delete_relation(id, state.annotator_id(), Utc::now())?;
     Ok(HistoryStepDto::from(&change))
 }
 
@@ -350,7 +359,7 @@ pub async fn create_entity(
         return Err(ErrorDto::too_large("the name", MAX_NAME_BYTES, "bytes"));
     }
     let mut project = state.project()?;
-    let entity = project.create_entity(kind, &name, state.annotator_id, Utc::now())?;
+    let entity = project.create_entity(kind, &name, state.annotator_id(), Utc::now())?;
     Ok(EntityDto::new(entity, 0))
 }
 
@@ -382,7 +391,7 @@ pub async fn update_entity(
         .0;
     entity.name = edit.name;
     entity.aliases = edit.aliases;
-    let updated = project.update_entity(&entity, state.annotator_id, Utc::now())?;
+    let updated = project.update_entity(&entity, state.annotator_id(), Utc::now())?;
     let mentions = project.entity_mentions(id)?.len() as i64;
     Ok(EntityDto::new(updated, mentions))
 }
@@ -396,7 +405,7 @@ pub async fn merge_entities(
 ) -> Answer<EntityDto> {
     let (kept, merged) = (kept_id.get("keptId")?, merged_id.get("mergedId")?);
     let mut project = state.project()?;
-    let entity = project.merge_entities(kept, merged, state.annotator_id, Utc::now())?;
+    let entity = project.merge_entities(kept, merged, state.annotator_id(), Utc::now())?;
     let mentions = project.entity_mentions(kept)?.len() as i64;
     Ok(EntityDto::new(entity, mentions))
 }
@@ -425,4 +434,33 @@ pub async fn list_statements(state: State<'_, AppState>) -> Answer<Vec<Statement
         .into_iter()
         .map(Into::into)
         .collect())
+}
+
+/// The most characters an annotator name may have.
+const MAX_ANNOTATOR_CHARS: usize = 100;
+
+/// Says who is coding from now on: edits are attributed to them, and the name is remembered for
+/// the next start.
+#[tauri::command]
+pub async fn set_annotator(state: State<'_, AppState>, name: Arg<String>) -> Answer<ProjectDto> {
+    let name = name.get("name")?;
+    let name = name.trim();
+    if name.chars().count() > MAX_ANNOTATOR_CHARS {
+        return Err(ErrorDto::too_large(
+            "the name",
+            MAX_ANNOTATOR_CHARS,
+            "characters",
+        ));
+    }
+    {
+        let mut project = state.project()?;
+        let id = project.annotator(name, Utc::now())?;
+        state.annotator.store(id, Ordering::SeqCst);
+    }
+    state.annotator_confirmed.store(true, Ordering::SeqCst);
+    crate::settings::save_annotator(name).map_err(|e| ErrorDto {
+        code: "io_error",
+        message: format!("you are coding as {name}, but the name could not be remembered: {e}"),
+    })?;
+    get_project(state).await
 }

@@ -179,6 +179,8 @@ impl From<claimdesk_core::OffsetError> for ErrorDto {
 pub struct ProjectDto {
     pub path: String,
     pub annotator: String,
+    /// False until the analyst has said who they are: the window then asks.
+    pub annotator_confirmed: bool,
     /// Everyone who has worked on the project.
     pub annotators: Vec<String>,
     pub labels: Vec<LabelDto>,

@@ -14,9 +14,11 @@ mod dto;
 mod export;
 mod import;
 mod menu;
+mod settings;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicI64};
 use std::sync::Mutex;
 
 use chrono::Utc;
@@ -28,7 +30,8 @@ const USAGE: &str = "usage: claimdesk [--project PATH]
 
 Opens Claimdesk on a project file (created if missing). Without --project, uses
 CLAIMDESK_PROJECT, or the default project in the user data directory.
-The annotator name comes from CLAIMDESK_ANNOTATOR, else the login name.";
+The annotator name comes from CLAIMDESK_ANNOTATOR, else the name given at an earlier start
+(the window asks for it on the first start).";
 
 fn main() -> ExitCode {
     let project = match parse_args(std::env::args().skip(1)) {
@@ -46,9 +49,15 @@ fn main() -> ExitCode {
         eprintln!("claimdesk: cannot open a window: {reason}");
         return ExitCode::from(3);
     }
-    let annotator = std::env::var("CLAIMDESK_ANNOTATOR")
-        .or_else(|_| std::env::var("USER"))
+    // Who is coding: CLAIMDESK_ANNOTATOR, else the name given at an earlier start; else the
+    // login name for now, and the window asks.
+    let chosen = std::env::var("CLAIMDESK_ANNOTATOR")
         .ok()
+        .filter(|n| !n.trim().is_empty())
+        .or_else(settings::annotator);
+    let confirmed = chosen.is_some();
+    let annotator = chosen
+        .or_else(|| std::env::var("USER").ok())
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| "analyst".into());
     let now = Utc::now();
@@ -66,7 +75,8 @@ fn main() -> ExitCode {
         Ok((opened, annotator_id)) => AppState {
             project_path: opened.path().to_path_buf(),
             project: Ok(Mutex::new(opened)),
-            annotator_id,
+            annotator: AtomicI64::new(annotator_id),
+            annotator_confirmed: AtomicBool::new(confirmed),
             import: Default::default(),
             export: Default::default(),
         },
@@ -77,7 +87,8 @@ fn main() -> ExitCode {
                     .or_else(|| claimdesk_store::default_project_path().ok())
                     .unwrap_or_default(),
                 project: Err(e.into()),
-                annotator_id: 0,
+                annotator: AtomicI64::new(0),
+                annotator_confirmed: AtomicBool::new(confirmed),
                 import: Default::default(),
                 export: Default::default(),
             }
@@ -135,6 +146,7 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::merge_entities,
         commands::entity_mentions,
         commands::list_statements,
+        commands::set_annotator,
     ]
 }
 

@@ -152,3 +152,6 @@ export const mergeEntities = (keptId: number, mergedId: number) =>
 export const entityMentions = (entityId: number) => call<Mention[]>('entity_mentions', { entityId });
 
 export const listStatements = () => call<Statement[]>('list_statements');
+
+/** Says who is coding from now on (remembered for the next start). */
+export const setAnnotator = (name: string) => call<ProjectInfo>('set_annotator', { name });

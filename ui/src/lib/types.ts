@@ -49,6 +49,8 @@ export interface HistoryEntry {
 export interface ProjectInfo {
   path: string;
   annotator: string;
+  /** False until the analyst has said who they are: the window then asks. */
+  annotatorConfirmed: boolean;
   /** Everyone who has worked on the project. */
   annotators: string[];
   labels: Label[];
