@@ -29,6 +29,13 @@ const COMMANDS: &[&str] = &[
     "entity_mentions",
     "list_statements",
     "set_annotator",
+    "create_label",
+    "update_label",
+    "label_usage",
+    "delete_label",
+    "create_relation_type",
+    "update_relation_type",
+    "delete_relation_type",
 ];
 
 fn main() {

@@ -75,6 +75,8 @@ const STABLE_CODES: &[&str] = &[
     "unknown_relation",
     "bad_entity",
     "empty_annotator_name",
+    "bad_schema",
+    "unknown_relation_type",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -243,7 +245,11 @@ impl Live {
         rng.pick(&self.docs)
     }
 
+    /// A label that exists (the fuzz never deletes the last ones).
     fn label(&self, rng: &mut Rng) -> i64 {
+        if self.labels.is_empty() {
+            return 1;
+        }
         rng.pick(&self.labels).0
     }
 
@@ -434,10 +440,18 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("entity_mentions", entity_mentions),
     ("list_statements", no_arguments),
     ("set_annotator", set_annotator),
+    ("create_label", create_label),
+    ("update_label", update_label),
+    ("label_usage", label_usage),
+    ("delete_label", delete_label),
+    ("create_relation_type", create_relation_type),
+    ("update_relation_type", update_relation_type),
+    ("delete_relation_type", delete_relation_type),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "label_usage",
     "annotation_history",
     "list_entities",
     "entity_mentions",
@@ -1855,6 +1869,257 @@ fn set_annotator(cx: &mut Ctx<'_>) -> Case {
                 expect: bad(),
                 what,
             }
+        }
+    }
+}
+
+/// A label as the schema editor sends it: mostly plausible, sometimes not.
+fn label_json(rng: &mut Rng) -> (Value, bool) {
+    let name = *rng.pick(&["Source", "Quote", "Actor", "", "🇺🇦 Label", "  "]);
+    let colour = *rng.pick(&["#aa00ff", "#123456", "red", "#12345g"]);
+    let hotkey = rng
+        .pick(&[Value::Null, json!("4"), json!("1"), json!("j"), json!("ab")])
+        .clone();
+    let attributes = rng
+        .pick(&[
+            json!([]),
+            json!([{ "name": "stance", "kind": { "type": "choice", "options": ["for", "against"] } }]),
+            json!([{ "name": "x", "kind": { "type": "choice", "options": [] } }]),
+            json!([{ "name": "flag", "kind": { "type": "bool" } }, { "name": "flag", "kind": { "type": "text" } }]),
+        ])
+        .clone();
+    let plausible = colour.starts_with('#');
+    (
+        json!({ "name": name, "colour": colour, "hotkey": hotkey, "attributes": attributes }),
+        plausible,
+    )
+}
+
+fn create_label(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(6) {
+        0..=2 => {
+            let (label, _) = label_json(rng);
+            Case::new(
+                format!("label {}", short(&label)),
+                json!({ "label": label }),
+                Expect::Either,
+            )
+        }
+        3 => Case::new(
+            "an enormous label",
+            json!({ "label": { "name": "n".repeat(100_000), "colour": "#000000" } }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        4 => {
+            let v = junk(rng, 0);
+            Case::new(format!("label {}", short(&v)), json!({ "label": v }), bad())
+        }
+        _ => {
+            let (what, body) = without(rng, "label");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn update_label(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let (id, exists) = if rng.chance(25) {
+        (cx.live.missing_label(rng), false)
+    } else {
+        (cx.live.label(rng), true)
+    };
+    match rng.below(4) {
+        0..=2 => {
+            let (label, _) = label_json(rng);
+            let expect = if exists {
+                Expect::Either
+            } else {
+                Expect::Reject(vec!["unknown_label", "bad_schema"])
+            };
+            Case::new(
+                format!("label {id} as {}", short(&label)),
+                json!({ "labelId": id, "label": label }),
+                expect,
+            )
+        }
+        _ => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("labelId {}", short(&v)),
+                json!({ "labelId": v, "label": {} }),
+                bad(),
+            )
+        }
+    }
+}
+
+fn label_usage(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    if rng.chance(30) {
+        let id = cx.live.missing_label(rng);
+        return Case::new(
+            format!("usage of {id}"),
+            json!({ "labelId": id }),
+            Expect::Reject(vec!["unknown_label"]),
+        );
+    }
+    if rng.chance(20) {
+        let v = not_an_integer(rng);
+        return Case::new(
+            format!("labelId {}", short(&v)),
+            json!({ "labelId": v }),
+            bad(),
+        );
+    }
+    let id = cx.live.label(rng);
+    Case::new(
+        format!("usage of {id}"),
+        json!({ "labelId": id }),
+        Expect::Accept,
+    )
+}
+
+fn delete_label(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(10) {
+        // Rarely, and never the last labels: deleting takes annotations with it, which the
+        // other generators need.
+        0 if cx.live.labels.len() > 3 => {
+            let id = cx.live.label(rng);
+            Case::new(
+                format!("delete label {id}"),
+                json!({ "labelId": id }),
+                Expect::Either,
+            )
+        }
+        1..=5 => {
+            let id = cx.live.missing_label(rng);
+            Case::new(
+                format!("delete missing label {id}"),
+                json!({ "labelId": id }),
+                Expect::Reject(vec!["unknown_label"]),
+            )
+        }
+        6..=8 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("labelId {}", short(&v)),
+                json!({ "labelId": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "labelId");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn relation_type_json(cx: &mut Ctx<'_>) -> Value {
+    let rng = &mut *cx.rng;
+    let name = *rng.pick(&["said_by", "praises", "", "cites", "🇺🇦"]);
+    let from = if rng.chance(50) {
+        json!([cx.live.label(rng)])
+    } else {
+        json!([])
+    };
+    let to = if rng.chance(20) {
+        json!([cx.live.missing_label(rng)])
+    } else {
+        json!([])
+    };
+    json!({ "name": name, "fromLabels": from, "toLabels": to })
+}
+
+fn create_relation_type(cx: &mut Ctx<'_>) -> Case {
+    match cx.rng.below(5) {
+        0..=2 => {
+            let rt = relation_type_json(cx);
+            Case::new(
+                format!("relation type {}", short(&rt)),
+                json!({ "relationType": rt }),
+                Expect::Either,
+            )
+        }
+        3 => {
+            let v = junk(cx.rng, 0);
+            Case::new(
+                format!("relation type {}", short(&v)),
+                json!({ "relationType": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(cx.rng, "relationType");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn update_relation_type(cx: &mut Ctx<'_>) -> Case {
+    let rt = relation_type_json(cx);
+    let rng = &mut *cx.rng;
+    match rng.below(5) {
+        0..=2 => {
+            let id = rng.below(8) as i64;
+            Case::new(
+                format!("relation type {id} as {}", short(&rt)),
+                json!({ "relationTypeId": id, "relationType": rt }),
+                Expect::Either,
+            )
+        }
+        3 => Case::new(
+            "a missing relation type",
+            json!({ "relationTypeId": i64::MAX, "relationType": { "name": "x" } }),
+            Expect::Reject(vec!["unknown_relation_type"]),
+        ),
+        _ => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("relationTypeId {}", short(&v)),
+                json!({ "relationTypeId": v, "relationType": rt }),
+                bad(),
+            )
+        }
+    }
+}
+
+fn delete_relation_type(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(6) {
+        0 => {
+            let id = rng.below(8) as i64;
+            Case::new(
+                format!("delete relation type {id}"),
+                json!({ "relationTypeId": id }),
+                Expect::Either,
+            )
+        }
+        1..=3 => Case::new(
+            "delete a missing relation type",
+            json!({ "relationTypeId": i64::MAX }),
+            Expect::Reject(vec!["unknown_relation_type"]),
+        ),
+        _ => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("relationTypeId {}", short(&v)),
+                json!({ "relationTypeId": v }),
+                bad(),
+            )
         }
     }
 }

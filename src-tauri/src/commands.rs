@@ -18,8 +18,9 @@ use claimdesk_store::Project;
 use crate::dto::{
     entity_kind, shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto,
     DocumentSummaryDto, EntityDto, EntityEditDto, ErrorDto, ExportFormatDto, ExportRequestDto,
-    HistoryEntryDto, HistoryStepDto, LabelDto, LibraryQueryDto, MentionDto, NewAnnotationDto,
-    Object, ProjectDto, RelationDto, SearchHitDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
+    HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto, LibraryQueryDto,
+    MentionDto, NewAnnotationDto, Object, ProjectDto, RelationDto, RelationTypeDto,
+    RelationTypeEditDto, SearchHitDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -463,4 +464,120 @@ pub async fn set_annotator(state: State<'_, AppState>, name: Arg<String>) -> Ans
         message: format!("you are coding as {name}, but the name could not be remembered: {e}"),
     })?;
     get_project(state).await
+}
+
+/// Adds a label to the schema.
+#[tauri::command]
+pub async fn create_label(
+    state: State<'_, AppState>,
+    label: Arg<Object<LabelEditDto>>,
+) -> Answer<LabelDto> {
+    let Object(label) = label.get("label")?;
+    let new = label.into_new()?;
+    let mut project = state.project()?;
+    Ok(project
+        .create_label(&new, state.annotator_id(), Utc::now())?
+        .into())
+}
+
+/// Renames, recolours, re-keys a label or changes its attributes.
+#[tauri::command]
+pub async fn update_label(
+    state: State<'_, AppState>,
+    label_id: Arg<i64>,
+    label: Arg<Object<LabelEditDto>>,
+) -> Answer<LabelDto> {
+    let id = label_id.get("labelId")?;
+    let Object(label) = label.get("label")?;
+    let new = label.into_new()?;
+    let mut project = state.project()?;
+    let label = claimdesk_core::Label {
+        id,
+        name: new.name,
+        colour: new.colour,
+        hotkey: new.hotkey,
+        attributes: new.attributes,
+    };
+    Ok(project
+        .update_label(&label, state.annotator_id(), Utc::now())?
+        .into())
+}
+
+/// How many annotations and relations deleting a label would remove.
+#[tauri::command]
+pub async fn label_usage(state: State<'_, AppState>, label_id: Arg<i64>) -> Answer<LabelUsageDto> {
+    let id = label_id.get("labelId")?;
+    let (annotations, relations) = state.project()?.label_usage(id)?;
+    Ok(LabelUsageDto {
+        annotations,
+        relations,
+    })
+}
+
+/// Deletes a label with its annotations; undo brings them back.
+#[tauri::command]
+pub async fn delete_label(
+    state: State<'_, AppState>,
+    label_id: Arg<i64>,
+) -> Answer<HistoryStepDto> {
+    let id = label_id.get("labelId")?;
+    let change = state
+        .project()?
+        .delete_label(id, state.annotator_id(), Utc::now())?;
+    Ok(HistoryStepDto::from(&change))
+}
+
+/// Adds a relation type with the labels it may link.
+#[tauri::command]
+pub async fn create_relation_type(
+    state: State<'_, AppState>,
+    relation_type: Arg<Object<RelationTypeEditDto>>,
+) -> Answer<RelationTypeDto> {
+    let Object(edit) = relation_type.get("relationType")?;
+    let edit = edit.checked()?;
+    let mut project = state.project()?;
+    Ok(project
+        .create_relation_type(
+            &edit.name,
+            &edit.from_labels,
+            &edit.to_labels,
+            state.annotator_id(),
+            Utc::now(),
+        )?
+        .into())
+}
+
+/// Renames a relation type (with its relations) or changes the labels it may link.
+#[tauri::command]
+pub async fn update_relation_type(
+    state: State<'_, AppState>,
+    relation_type_id: Arg<i64>,
+    relation_type: Arg<Object<RelationTypeEditDto>>,
+) -> Answer<RelationTypeDto> {
+    let id = relation_type_id.get("relationTypeId")?;
+    let Object(edit) = relation_type.get("relationType")?;
+    let edit = edit.checked()?;
+    let rt = claimdesk_core::RelationType {
+        id,
+        name: edit.name,
+        from_labels: edit.from_labels,
+        to_labels: edit.to_labels,
+    };
+    let mut project = state.project()?;
+    Ok(project
+        .update_relation_type(&rt, state.annotator_id(), Utc::now())?
+        .into())
+}
+
+/// Deletes a relation type and its relations; undo brings them back.
+#[tauri::command]
+pub async fn delete_relation_type(
+    state: State<'_, AppState>,
+    relation_type_id: Arg<i64>,
+) -> Answer<HistoryStepDto> {
+    let id = relation_type_id.get("relationTypeId")?;
+    let change = state
+        .project()?
+        .delete_relation_type(id, state.annotator_id(), Utc::now())?;
+    Ok(HistoryStepDto::from(&change))
 }

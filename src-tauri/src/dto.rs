@@ -919,3 +919,71 @@ pub struct EntityEditDto {
     #[serde(default)]
     pub aliases: Vec<String>,
 }
+
+/// A label as the schema editor sends it.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LabelEditDto {
+    pub name: String,
+    pub colour: String,
+    #[serde(default)]
+    pub hotkey: Option<String>,
+    #[serde(default)]
+    pub attributes: Vec<claimdesk_core::AttributeDef>,
+}
+
+impl LabelEditDto {
+    pub fn into_new(self) -> Result<claimdesk_core::label::NewLabel, ErrorDto> {
+        let too_big = self.name.len() > MAX_NAME_BYTES
+            || self.colour.len() > 16
+            || self.hotkey.as_ref().is_some_and(|h| h.len() > 16)
+            || self.attributes.len() > 64
+            || serde_json::to_string(&self.attributes).map_or(0, |s| s.len()) > MAX_NOTE_BYTES;
+        if too_big {
+            return Err(ErrorDto::too_large(
+                "the label",
+                MAX_NAME_BYTES,
+                "bytes per name",
+            ));
+        }
+        Ok(claimdesk_core::label::NewLabel {
+            name: self.name,
+            colour: self.colour,
+            hotkey: self.hotkey.filter(|h| !h.is_empty()),
+            attributes: self.attributes,
+        })
+    }
+}
+
+/// A relation type as the schema editor sends it.
+#[derive(Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RelationTypeEditDto {
+    pub name: String,
+    #[serde(default)]
+    pub from_labels: Vec<i64>,
+    #[serde(default)]
+    pub to_labels: Vec<i64>,
+}
+
+impl RelationTypeEditDto {
+    pub fn checked(self) -> Result<RelationTypeEditDto, ErrorDto> {
+        if self.name.len() > MAX_NAME_BYTES || self.from_labels.len() + self.to_labels.len() > 2000
+        {
+            return Err(ErrorDto::too_large(
+                "the relation type",
+                MAX_NAME_BYTES,
+                "bytes",
+            ));
+        }
+        Ok(self)
+    }
+}
+
+/// What deleting a label would take with it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelUsageDto {
+    pub annotations: i64,
+    pub relations: i64,
+}

@@ -147,6 +147,13 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::entity_mentions,
         commands::list_statements,
         commands::set_annotator,
+        commands::create_label,
+        commands::update_label,
+        commands::label_usage,
+        commands::delete_label,
+        commands::create_relation_type,
+        commands::update_relation_type,
+        commands::delete_relation_type,
     ]
 }
 

@@ -24,7 +24,12 @@ import type {
   HistoryStep,
   ImportProgress,
   ImportSummary,
+  Label,
+  LabelEdit,
+  LabelUsage,
   LibraryQuery,
+  RelationType,
+  RelationTypeEdit,
   SearchHit,
   ProjectInfo,
 } from './types';
@@ -155,3 +160,21 @@ export const listStatements = () => call<Statement[]>('list_statements');
 
 /** Says who is coding from now on (remembered for the next start). */
 export const setAnnotator = (name: string) => call<ProjectInfo>('set_annotator', { name });
+
+export const createLabel = (label: LabelEdit) => call<Label>('create_label', { label });
+
+export const updateLabel = (labelId: number, label: LabelEdit) => call<Label>('update_label', { labelId, label });
+
+/** What deleting a label would take with it. */
+export const labelUsage = (labelId: number) => call<LabelUsage>('label_usage', { labelId });
+
+export const deleteLabel = (labelId: number) => call<HistoryStep>('delete_label', { labelId });
+
+export const createRelationType = (relationType: RelationTypeEdit) =>
+  call<RelationType>('create_relation_type', { relationType });
+
+export const updateRelationType = (relationTypeId: number, relationType: RelationTypeEdit) =>
+  call<RelationType>('update_relation_type', { relationTypeId, relationType });
+
+export const deleteRelationType = (relationTypeId: number) =>
+  call<HistoryStep>('delete_relation_type', { relationTypeId });

@@ -234,3 +234,22 @@ export interface Statement {
   claimAnnotationId: number;
   actorAnnotationId: number;
 }
+
+/** A label as the schema editor sends it. */
+export interface LabelEdit {
+  name: string;
+  colour: string;
+  hotkey: string | null;
+  attributes: AttributeDef[];
+}
+
+export interface LabelUsage {
+  annotations: number;
+  relations: number;
+}
+
+export interface RelationTypeEdit {
+  name: string;
+  fromLabels: number[];
+  toLabels: number[];
+}
