@@ -50,3 +50,37 @@ export function scrollToOffset(root: HTMLElement, at16: number): boolean {
   box.scrollTop += rect.top - view.top - view.height / 2;
   return true;
 }
+
+/** The DOM point (text node and offset) at UTF-16 offset `at16`, if its segment is rendered. */
+function pointAt(root: ParentNode, at16: number, isEnd: boolean): [Node, number] | null {
+  const segments = [...root.querySelectorAll<HTMLElement>('[data-start]')];
+  for (const segment of segments) {
+    const start = Number(segment.dataset.start);
+    const end = Number(segment.dataset.end);
+    const inside = isEnd ? start < at16 && at16 <= end : start <= at16 && at16 < end;
+    if (!inside) continue;
+    const walker = document.createTreeWalker(segment, NodeFilter.SHOW_TEXT);
+    let left = at16 - start;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const length = (node as Text).length;
+      if (left <= length) return [node, left];
+      left -= length;
+    }
+  }
+  return null;
+}
+
+/** Selects `[start16, end16)` of the document, as if the analyst had dragged over it, so a
+ * label key codes it. Answers whether both ends are rendered. */
+export function selectOffsets(root: HTMLElement, start16: number, end16: number): boolean {
+  const from = pointAt(root, start16, false);
+  const to = pointAt(root, end16, true);
+  if (!from || !to) return false;
+  const range = document.createRange();
+  range.setStart(...from);
+  range.setEnd(...to);
+  const selection = window.getSelection();
+  selection?.removeAllRanges();
+  selection?.addRange(range);
+  return true;
+}
