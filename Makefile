@@ -47,9 +47,9 @@ interop: build
 e2e: build
 	$(XVFB) node --test --test-concurrency=1 tests/e2e/
 
-# Regenerates docs/screenshot.png from the real app.
+# Regenerates the README screenshots (docs/screenshot.png, docs/statements.png) from the real app.
 screenshot: deps-test build
-	$(XVFB) node tests/e2e/screenshot.mjs docs/screenshot.png
+	$(XVFB) node tests/e2e/screenshot.mjs docs/screenshot.png docs/statements.png
 
 # Every importer fed 100,000 arbitrary and mutated inputs (the short run is part of `make test`).
 fuzz-long:

@@ -1,10 +1,13 @@
-// Makes the README screenshot from the real app: `make screenshot` (writes docs/screenshot.png).
+// Makes the README screenshots from the real app: `make screenshot` writes docs/screenshot.png
+// (the reader, with nested and overlapping annotations and the panel of one) and
+// docs/statements.png (the statements table derived from the coding).
 
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SAMPLE, cli, highlights, launch, selectText, startDriver, tempDir, textRect } from './support.mjs';
 
 const out = path.resolve(process.argv[2] ?? 'docs/screenshot.png');
+const statementsOut = path.resolve(process.argv[3] ?? 'docs/statements.png');
 const project = path.join(tempDir(), 'screenshot.claimdesk');
 cli('--project', project, 'import', SAMPLE);
 
@@ -23,12 +26,56 @@ try {
   await code('Donald Trump', '1');
   await code('Bruce', '1');
   await code('One phone call followed by one meeting is not sufficient to establish enduring peace', '2');
+  // Who says what: the claims said by Tammy Bruce, her position about the second one.
+  const select = (quote) =>
+    app.execute(
+      `[...document.querySelectorAll('.annotation-list button')].find((b) => b.querySelector('.quote').textContent.startsWith(arguments[0])).click();`,
+      quote,
+    );
+  const choose = (selector, value) =>
+    app.execute(
+      `const el = document.querySelector(arguments[0]); el.value = arguments[1]; el.dispatchEvent(new Event('change', { bubbles: true }));`,
+      selector,
+      value,
+    );
+  const link = async (from, kind, toStart) => {
+    await select(from);
+    await app.waitFor('the panel', async () => (await app.find('select[name=link-kind]')).length > 0);
+    await choose('select[name=link-kind]', kind);
+    const target = await app.waitFor('the target', () =>
+      app.execute(
+        `return [...document.querySelectorAll('select[name=link-target] option')].find((o) => o.textContent.includes(arguments[0]))?.value ?? null;`,
+        toStart,
+      ),
+    );
+    await choose('select[name=link-target]', target);
+    await app.execute(`document.querySelector('.link-form button[type=submit]').click();`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  };
+  await select('Tammy Bruce');
+  await app.waitFor('the entity control', async () => (await app.find('button[name=new-entity]')).length > 0);
+  await app.execute(`document.querySelector('button[name=new-entity]').click();`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await link('“lay the groundwork', 'said_by', '“Tammy Bruce”');
+  await link('One phone call', 'said_by', '“Tammy Bruce”');
+  await link('geopolitical interest', 'held_by', '“Donald Trump”');
+  await link('geopolitical interest', 'about', '“lay the groundwork');
+  await select('geopolitical interest');
+  await app.waitFor('the stance control', async () => (await app.find('select[name=attr-stance]')).length > 0);
+  await choose('select[name=attr-stance]', 'support');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+
   const rect = await textRect(app, 'Donald Trump');
   await app.click({ x: rect.left + 4, y: (rect.top + rect.bottom) / 2 });
   await app.execute(`document.querySelector('main').scrollTop = 0;`);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, await app.screenshot());
   console.log(`wrote ${out}`);
+
+  await app.execute(`document.querySelector('.toolbar button[title^="The statements table"]').click();`);
+  await app.waitFor('the statements', async () => (await app.find('.statements tbody tr')).length > 0);
+  writeFileSync(statementsOut, await app.screenshot());
+  console.log(`wrote ${statementsOut}`);
 } finally {
   await app.end();
   await driver.stop();
