@@ -58,8 +58,35 @@ pub fn restore<R: Runtime>(app: &AppHandle<R>, name: &str) -> Result<BackupDto, 
             Ok(BackupDto::from(previous))
         }
         Err(_) => {
-            claimdesk_store::restore_backup_at(&state.project_path, &backup, Utc::now())?;
-            app.restart();
+            let now = Utc::now();
+            let aside = claimdesk_store::restore_backup_at(&state.project_path, &backup, now)?;
+            // Start again on the restored project, with the arguments this run had (the same
+            // project), then leave.
+            let relaunch = std::env::current_exe().and_then(|exe| {
+                std::process::Command::new(exe)
+                    .args(std::env::args_os().skip(1))
+                    .stdin(std::process::Stdio::null())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+            });
+            if let Err(e) = relaunch {
+                return Err(ErrorDto {
+                    code: "io_error",
+                    message: format!(
+                        "the backup is restored; start Claimdesk again to open it ({e})"
+                    ),
+                });
+            }
+            app.exit(0);
+            Ok(BackupDto {
+                name: aside
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                made_at: now.to_rfc3339(),
+                bytes: 0,
+            })
         }
     }
 }

@@ -3,11 +3,11 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
-import { CLI, ROOT, annotations, cli, killApp, launch, selectText, startDriver, tempDir } from './support.mjs';
+import { APP, CLI, ROOT, annotations, cli, killApp, launch, selectText, startDriver, tempDir } from './support.mjs';
 
 const FIXTURE = path.join(ROOT, 'tests', 'interop', 'fixture.jsonl');
 
@@ -96,7 +96,19 @@ describe('backups and shared use of a project', () => {
       const [confirm] = await app.find('.backups-panel li button');
       // The app restarts while the click is answered, so the click itself may report an error.
       await app.clickElement(confirm).catch(() => {});
-      // The app starts again on the restored project.
+      // The app starts again, on the same project: a process of the app names it.
+      await app.waitFor('the app started again on the project', () =>
+        readdirSync('/proc')
+          .filter((p) => /^\d+$/.test(p))
+          .some((pid) => {
+            try {
+              const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+              return argv[0] === APP && argv.includes(project);
+            } catch {
+              return false;
+            }
+          }),
+      20_000);
       await app.waitFor('the restored project', () => {
         try {
           return cli('--project', project, 'list').split('\n').filter(Boolean).length === 3;
