@@ -384,12 +384,7 @@ pub async fn update_entity(
         ));
     }
     let mut project = state.project()?;
-    let mut entity = project
-        .entities(None)?
-        .into_iter()
-        .find(|(e, _)| e.id == id)
-        .ok_or(claimdesk_store::StoreError::UnknownEntity(id))?
-        .0;
+    let mut entity = project.entity(id)?;
     entity.name = edit.name;
     entity.aliases = edit.aliases;
     let updated = project.update_entity(&entity, state.annotator_id(), Utc::now())?;

@@ -47,6 +47,11 @@ impl Project {
         Ok(out)
     }
 
+    /// One entity with its aliases.
+    pub fn entity(&self, id: i64) -> Result<Entity> {
+        read_entity(&self.conn, id)
+    }
+
     /// Creates an entity. Names are unique within a kind.
     pub fn create_entity(
         &mut self,
