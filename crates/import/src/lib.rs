@@ -329,7 +329,10 @@ pub fn run(
                     // A store error that is about the data fails this file only; one about the
                     // database itself (disk full, I/O) stops the run.
                     Err(
-                        e @ (StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Corrupt(_)),
+                        e @ (StoreError::Sqlite(_)
+                        | StoreError::Busy
+                        | StoreError::Io(_)
+                        | StoreError::Corrupt(_)),
                     ) => return Err(e),
                     Err(e) => FileOutcome::Failed {
                         code: e.code(),
@@ -403,9 +406,12 @@ fn restore_file(batch: &mut Batch<'_>, path: &Path) -> Result<FileOutcome, Store
                     annotations: doc.annotations.len(),
                 }),
                 Ok(ImportOutcome::Duplicate(id)) => duplicates.push(id),
-                Err(e @ (StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Corrupt(_))) => {
-                    return Err(e)
-                }
+                Err(
+                    e @ (StoreError::Sqlite(_)
+                    | StoreError::Busy
+                    | StoreError::Io(_)
+                    | StoreError::Corrupt(_)),
+                ) => return Err(e),
                 Err(e) => {
                     return Ok(failed(e.code(), format!("line {}: {e}", reader.line())));
                 }

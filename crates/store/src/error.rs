@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use claimdesk_core::OffsetError;
+use rusqlite::ErrorCode;
 
 /// Everything that can go wrong with a project file. Each variant has a stable [`code`]
 /// (`StoreError::code`) that the app and CLI pass on, so callers switch on codes, not messages.
@@ -62,8 +63,12 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the project file holds malformed data: {0}")]
     Json(#[from] serde_json::Error),
+    #[error(
+        "another program is writing to the project and did not finish within 5 seconds; nothing was changed, try again"
+    )]
+    Busy,
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("cannot read or write the project: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -75,7 +80,7 @@ impl StoreError {
             StoreError::NoSuchProject { .. } => "no_such_project",
             StoreError::NotAProject { .. } => "not_a_project",
             StoreError::SchemaTooNew { .. } => "schema_too_new",
-            StoreError::ProjectInUse { .. } => "project_in_use",
+            StoreError::ProjectInUse { .. } | StoreError::Busy => "project_in_use",
             StoreError::Damaged { .. } => "project_damaged",
             StoreError::UnknownDocument(_) => "unknown_document",
             StoreError::UnknownLabel(_) => "unknown_label",
@@ -99,6 +104,19 @@ impl StoreError {
             StoreError::Corrupt(_) | StoreError::Json(_) => "project_corrupt",
             StoreError::Sqlite(_) => "database_error",
             StoreError::Io(_) => "io_error",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        match &error {
+            rusqlite::Error::SqliteFailure(e, _)
+                if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) =>
+            {
+                StoreError::Busy
+            }
+            _ => StoreError::Sqlite(error),
         }
     }
 }

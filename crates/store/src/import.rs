@@ -29,6 +29,10 @@ pub enum ImportOutcome {
 }
 
 /// Colours for labels that imports bring in, in turn.
+/// The pause between a checkpoint's commit and the next transaction: several times the
+/// interval at which a waiting writer tries again.
+const LET_OTHERS_IN: std::time::Duration = std::time::Duration::from_millis(10);
+
 const PALETTE: [&str; 8] = [
     "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6",
 ];
@@ -124,10 +128,13 @@ impl Batch<'_> {
         }
     }
 
-    /// Makes everything added so far durable and goes on in a new transaction.
+    /// Makes everything added so far durable and goes on in a new transaction, after a pause
+    /// that lets another program's waiting write (an analyst coding in the app) take its turn.
     pub fn checkpoint(&mut self) -> Result<()> {
         self.flush_index()?;
-        self.conn.execute_batch("COMMIT; BEGIN IMMEDIATE")?;
+        self.conn.execute_batch("COMMIT")?;
+        std::thread::sleep(LET_OTHERS_IN);
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(())
     }
 

@@ -17,6 +17,19 @@ pub(crate) const APPLICATION_ID: i64 = 0x436c_6d64;
 
 /// The migrations, in order; migration `i` takes the schema from version `i` to `i + 1`.
 /// Shipped migrations are frozen: a schema change is a new file at the end.
+/// How long a write waits for another program's write to finish before giving up.
+pub const WAIT_FOR_TURN: Duration = Duration::from_secs(5);
+const POLL: Duration = Duration::from_millis(2);
+
+/// SQLite's busy handler: sleep briefly and try again until [`WAIT_FOR_TURN`] has passed.
+fn wait_for_turn(attempt: i32) -> bool {
+    if POLL * u32::try_from(attempt).unwrap_or(u32::MAX) >= WAIT_FOR_TURN {
+        return false;
+    }
+    std::thread::sleep(POLL);
+    true
+}
+
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_relation_types.sql"),
@@ -81,6 +94,9 @@ impl Project {
     /// Turns low-level failures while opening into the errors an analyst can act on.
     fn explain(&self, error: StoreError) -> StoreError {
         match &error {
+            StoreError::Busy => StoreError::ProjectInUse {
+                path: self.path.clone(),
+            },
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => match e.code {
                 ErrorCode::NotADatabase => StoreError::NotAProject {
                     path: self.path.clone(),
@@ -88,9 +104,6 @@ impl Project {
                 ErrorCode::DatabaseCorrupt => StoreError::Damaged {
                     path: self.path.clone(),
                     detail: error.to_string(),
-                },
-                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::ProjectInUse {
-                    path: self.path.clone(),
                 },
                 _ => error,
             },
@@ -138,8 +151,14 @@ impl Project {
         Ok(())
     }
 
-    fn configure(&self) -> Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(5))?;
+    fn configure(&mut self) -> Result<()> {
+        // Other writers (the CLI importing while the app codes) hold the project only between
+        // their commits; poll often so a gap of a few milliseconds is enough to get a turn.
+        self.conn.busy_handler(Some(wait_for_turn))?;
+        // Every write transaction takes the write lock up front: one that read first and then
+        // found another commit in between would fail at once instead of waiting its turn.
+        self.conn
+            .set_transaction_behavior(TransactionBehavior::Immediate);
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;

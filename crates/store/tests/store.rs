@@ -1251,3 +1251,47 @@ fn entities_are_linked_renamed_merged_and_the_merge_undone() {
         Some(tammy.id)
     );
 }
+
+#[test]
+fn an_edit_gets_in_between_the_checkpoints_of_a_long_import() {
+    // A long import commits every so often and begins again at once; an analyst's edit from
+    // another connection must get its turn then, not wait out the whole import and fail.
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    let path = f.path.clone();
+    let me = f.me;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let importing = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut project = Project::open(&path).unwrap();
+            let mut batch = project.begin_import(me, at(1)).unwrap();
+            let started = std::time::Instant::now();
+            let mut last = started;
+            let mut n = 0;
+            // Longer than the five seconds a writer waits for its turn.
+            while started.elapsed() < std::time::Duration::from_secs(7) {
+                n += 1;
+                let text = format!("Document {n}. {}", "Words here. ".repeat(50));
+                batch.add(&annotated(&text, &[], &[])).unwrap();
+                if last.elapsed() >= std::time::Duration::from_millis(200) {
+                    batch.checkpoint().unwrap();
+                    last = std::time::Instant::now();
+                }
+            }
+            batch.commit().unwrap();
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            n
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let created =
+        f.project
+            .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), me, at(2));
+    let still_importing = !done.load(std::sync::atomic::Ordering::SeqCst);
+    let imported = importing.join().unwrap();
+    assert!(created.is_ok(), "the edit was refused: {created:?}");
+    assert!(still_importing, "the edit only got in after the import");
+    assert_eq!(f.project.documents().unwrap().len(), imported + 1);
+}
