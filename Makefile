@@ -11,10 +11,11 @@ run: deps-run build
 test: deps-test ui lint rust-test ui-test build interop e2e
 	@echo "make test: all checks passed"
 
-bench: deps-run ui
+bench: deps-run deps-test ui build
 	cargo bench -p claimdesk-store --bench store
 	cargo bench -p claimdesk-import --bench import
 	cargo bench -p claimdesk-export --bench export
+	$(XVFB) node tests/bench/reader.mjs
 
 deps-run:
 	@scripts/install-deps.sh run

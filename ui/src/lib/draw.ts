@@ -1,0 +1,76 @@
+// Draws a block's segments as DOM elements: plain text as <span>, annotated text as <mark>, each
+// carrying its model offsets (data-start/data-end, UTF-16) for selection.ts. A block far from
+// the view is drawn as one plain <span>: all of the text is always in the page (to select, find
+// and scroll to), only the highlights are drawn near the view.
+//
+// The reader draws blocks with these few DOM calls rather than through Svelte templates: blocks
+// come and go on every scroll step, and building a few hundred elements directly costs a tenth
+// of the reactive version. Text is set as text (`textContent`), never parsed as HTML.
+
+import type { Segment } from './segments';
+
+/** How a highlight looks: the label names of its annotations, and the innermost one's colour. */
+export interface Look {
+  labels: string;
+  colour: string | undefined;
+}
+
+/** Replaces `block`'s children with the elements for `segments` of `text`. */
+export function drawSegments(
+  block: HTMLElement,
+  text: string,
+  segments: readonly Segment[],
+  look: (ids: number[]) => Look,
+  selectedId: number | null,
+): void {
+  const fragment = document.createDocumentFragment();
+  for (const seg of segments) {
+    const element = document.createElement(seg.ids.length === 0 ? 'span' : 'mark');
+    element.dataset.start = String(seg.start);
+    element.dataset.end = String(seg.end);
+    if (seg.ids.length > 0) {
+      const { labels, colour } = look(seg.ids);
+      element.dataset.annotationIds = seg.ids.join(' ');
+      element.dataset.labels = labels;
+      element.title = labels;
+      if (seg.ids.length > 1) element.classList.add('stacked');
+      if (selectedId !== null && seg.ids.includes(selectedId)) element.classList.add('selected');
+      // Through the CSS object model: the CSP forbids style attributes, not this.
+      if (colour) element.style.setProperty('--label-colour', colour);
+    }
+    element.textContent = text.slice(seg.start, seg.end);
+    fragment.append(element);
+  }
+  block.replaceChildren(fragment);
+}
+
+/** Replaces `block`'s children with `text[start, end)` as one plain segment. */
+export function drawPlain(block: HTMLElement, text: string, start: number, end: number): void {
+  const element = document.createElement('span');
+  element.dataset.start = String(start);
+  element.dataset.end = String(end);
+  element.textContent = text.slice(start, end);
+  block.replaceChildren(element);
+}
+
+/** The DOM point at UTF-16 `offset` among `block`'s segments, or null if none holds it. */
+export function pointIn(block: Element, offset: number): [Node, number] | null {
+  for (const child of block.children) {
+    const start = Number(child.getAttribute('data-start'));
+    const end = Number(child.getAttribute('data-end'));
+    if (start <= offset && offset <= end && child.firstChild) return [child.firstChild, offset - start];
+  }
+  return null;
+}
+
+/** The annotation ids a highlight element stands for, outermost first. */
+export function annotationIds(element: Element): number[] {
+  return (element.getAttribute('data-annotation-ids') ?? '').split(' ').filter(Boolean).map(Number);
+}
+
+/** Marks the highlights of annotation `selectedId` as selected, and no others, under `root`. */
+export function markSelected(root: ParentNode, selectedId: number | null): void {
+  for (const mark of root.querySelectorAll('mark[data-annotation-ids]')) {
+    mark.classList.toggle('selected', selectedId !== null && annotationIds(mark).includes(selectedId));
+  }
+}

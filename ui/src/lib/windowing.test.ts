@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { blocksBetween, estimateLines, indexAt, prefixSums } from './windowing';
+
+describe('estimateLines', () => {
+  it('gives each paragraph at least one line and wraps long ones', () => {
+    expect(estimateLines('short', 0, 5, 80)).toBe(1);
+    expect(estimateLines('x'.repeat(200), 0, 200, 80)).toBe(3);
+  });
+
+  it('counts blank lines but not a trailing line break', () => {
+    const text = 'para\n\nnext\n';
+    expect(estimateLines(text, 0, 6, 80)).toBe(2); // "para\n\n": the text line and a blank one
+    expect(estimateLines(text, 6, 11, 80)).toBe(1); // "next\n"
+  });
+});
+
+describe('prefix sums and lookups', () => {
+  const tops = prefixSums([100, 50, 0, 200]);
+
+  it('places each block after the ones before it', () => {
+    expect([...tops]).toEqual([0, 100, 150, 150, 350]);
+  });
+
+  it('finds the block at a height, clamped to the first and last', () => {
+    expect(indexAt(tops, -10)).toBe(0);
+    expect(indexAt(tops, 0)).toBe(0);
+    expect(indexAt(tops, 99.9)).toBe(0);
+    expect(indexAt(tops, 100)).toBe(1);
+    // The empty block 2 starts where block 3 does: the lookup lands on the one with height.
+    expect(indexAt(tops, 150)).toBe(3);
+    expect(indexAt(tops, 10_000)).toBe(3);
+    expect(indexAt(prefixSums([]), 5)).toBe(-1);
+  });
+
+  it('lists the blocks overlapping a stretch of pixels', () => {
+    expect(blocksBetween(tops, 0, 100)).toEqual([0, 0]);
+    expect(blocksBetween(tops, 0, 101)).toEqual([0, 1]);
+    expect(blocksBetween(tops, 120, 400)).toEqual([1, 3]);
+    expect(blocksBetween(tops, -50, -10)).toEqual([0, 0]);
+    expect(blocksBetween(prefixSums([]), 0, 10)).toBeNull();
+  });
+});

@@ -1,0 +1,50 @@
+// Arithmetic for drawing only the blocks near the viewport: estimated heights for blocks never
+// drawn, positions as prefix sums of heights, and which blocks a stretch of pixels covers.
+// The reader measures what it draws and gives every other block one of these heights, which the
+// browser uses instead of laying the block out, so the scrollbar stays right.
+
+/**
+ * How many lines `text[start, end)` takes at `charsPerLine`: each paragraph at least one, a
+ * trailing line break adding none (as a block of `white-space: pre-wrap` text renders).
+ */
+export function estimateLines(text: string, start: number, end: number, charsPerLine: number): number {
+  let lines = 0;
+  let at = start;
+  while (at < end) {
+    let newline = text.indexOf('\n', at);
+    if (newline < 0 || newline >= end) newline = end;
+    lines += Math.max(1, Math.ceil((newline - at) / charsPerLine));
+    at = newline + 1;
+  }
+  return lines;
+}
+
+/** `tops[i]` is where block `i` begins; `tops[n]` is the total height. */
+export function prefixSums(heights: ArrayLike<number>): Float64Array {
+  const tops = new Float64Array(heights.length + 1);
+  for (let i = 0; i < heights.length; i++) tops[i + 1] = tops[i]! + heights[i]!;
+  return tops;
+}
+
+/** The block at height `y` (clamped to the first and last block); -1 if there are none. */
+export function indexAt(tops: Float64Array, y: number): number {
+  const count = tops.length - 1;
+  if (count <= 0) return -1;
+  let low = 0;
+  let high = count - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (tops[mid]! <= y) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** The first and last block overlapping `[top, bottom)`, or null if there are no blocks. */
+export function blocksBetween(tops: Float64Array, top: number, bottom: number): [number, number] | null {
+  const first = indexAt(tops, top);
+  if (first < 0) return null;
+  // A block ending exactly at `bottom` is the last one needed; one starting there is not.
+  const last = Math.max(first, indexAt(tops, Math.max(top, bottom - 0.5)));
+  return [first, last];
+}
