@@ -97,17 +97,18 @@ pub async fn create_annotation(
 ) -> Answer<AnnotationDto> {
     let Object(request) = request.get("request")?;
     let mut project = state.project()?;
-    let text = project.document_text(request.document_id)?;
-    let index = TextIndex::new(&text);
-    let span = index.span_from_utf16(request.start16, request.end16)?;
-    let annotation = project.create_annotation(
+    // The selection arrives in UTF-16 and is converted in the store's one read of the text.
+    let (start16, end16) = (request.start16, request.end16);
+    let annotation = project.create_annotation_located(
         request.document_id,
         request.label_id,
-        span,
+        |index| index.span_from_utf16(start16, end16),
         state.annotator_id(),
         Utc::now(),
     )?;
-    AnnotationDto::new(annotation, &index)
+    // Offsets that converted to code points are on character boundaries: they are the
+    // annotation's UTF-16 offsets as they stand.
+    Ok(AnnotationDto::with_utf16(annotation, start16, end16))
 }
 
 #[tauri::command]

@@ -399,19 +399,26 @@ pub struct AnnotationDto {
 
 impl AnnotationDto {
     pub fn new(a: Annotation, index: &TextIndex<'_>) -> Result<AnnotationDto, ErrorDto> {
-        Ok(AnnotationDto {
+        let start16 = index.from_code_points(a.start, Unit::Utf16)?;
+        let end16 = index.from_code_points(a.end, Unit::Utf16)?;
+        Ok(AnnotationDto::with_utf16(a, start16, end16))
+    }
+
+    /// With UTF-16 offsets already known to be the annotation's own.
+    pub fn with_utf16(a: Annotation, start16: usize, end16: usize) -> AnnotationDto {
+        AnnotationDto {
             id: a.id,
             document_id: a.document_id,
             label_id: a.label_id,
-            start16: index.from_code_points(a.start, Unit::Utf16)?,
-            end16: index.from_code_points(a.end, Unit::Utf16)?,
+            start16,
+            end16,
             start: a.start,
             end: a.end,
             quote: a.quote,
             attributes: a.attributes,
             note: a.note,
             entity_id: a.entity_id,
-        })
+        }
     }
 }
 

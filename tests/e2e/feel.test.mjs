@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
-import { SAMPLE, annotations, cli, launch, startDriver, tempDir } from './support.mjs';
+import { SAMPLE, annotations, cli, launch, selectText, startDriver, tempDir } from './support.mjs';
 
 let driver;
 let app;
@@ -61,5 +61,35 @@ describe('the feel of the workspace', () => {
     assert.match(await app.execute(`return document.querySelector('[data-testid=find-count]').textContent;`), /1 of 1/);
     await app.press('1');
     await app.waitFor('the match coded', () => annotations(project, 1).some((a) => a.quote === 'Erdoğan' && a.label === 'Actor'));
+  });
+
+  it('says which labels cover the text under the pointer and at the selection', async () => {
+    await app.press(Keys.Escape);
+    // A claim around the coded name: the name is now under two highlights.
+    await selectText(app, 'Tayyip Erdoğan, left');
+    await app.press('2');
+    await app.waitFor('the wider annotation', () => annotations(project, 1).some((a) => a.quote === 'Tayyip Erdoğan, left'));
+    const point = await app.waitFor('the stacked highlight', () =>
+      app.execute(
+        `const m = [...document.querySelectorAll('[data-testid=document-text] mark')].find((m) => m.textContent === 'Erdoğan');
+         if (!m || m.dataset.annotationIds.split(' ').length !== 2) return null;
+         m.scrollIntoView({ block: 'center' });
+         const r = m.getBoundingClientRect();
+         return { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 };`,
+      ),
+    );
+    await app.execute('window.getSelection().removeAllRanges();');
+    await app.hover(point);
+    const shown = await app.waitFor('the covering labels', () =>
+      app.execute(`const c = document.querySelector('[data-testid=covering]'); return c ? c.textContent : null;`),
+    );
+    assert.match(shown, /Claim “Tayyip Erdoğan, left”/);
+    assert.match(shown, /Actor “Erdoğan”/);
+    assert.ok(shown.indexOf('Claim') < shown.indexOf('Actor'), 'outermost first');
+
+    // Off the highlights, the readout follows the selection: a plain word covers nothing.
+    await app.hover({ x: 2, y: 2 });
+    await selectText(app, 'Turkish President');
+    await app.waitFor('no covering labels', async () => (await app.find('[data-testid=covering]')).length === 0);
   });
 });

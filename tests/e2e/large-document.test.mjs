@@ -151,7 +151,20 @@ describe('a 1 MB article with 20,000 annotations', () => {
       await app.execute(`${PANE} pane.scrollTop = 0;`);
       await frames(app);
       const before = await app.execute(`return Number(document.querySelector('.selected-annotation')?.dataset.annotationId);`);
-      const [button] = await app.find('.annotation-list li:nth-child(10000) button');
+      // The side list holds every annotation but draws only the rows in view.
+      const list = await app.execute(
+        `const scroll = document.querySelector('.annotation-scroll');
+         scroll.scrollTop = scroll.scrollHeight / 2;
+         return { rows: document.querySelectorAll('.annotation-list li').length, count: document.querySelector('.details .count').textContent };`,
+      );
+      assert.equal(list.count, '20001');
+      assert.ok(list.rows > 5 && list.rows < 200, `${list.rows} rows drawn, not 20,001`);
+      await frames(app);
+      const middle = await app.waitFor('rows from the middle of the list', () =>
+        app.execute(`const first = Number(document.querySelector('.annotation-list').dataset.firstRow); return first > 5000 && first;`),
+      );
+      assert.ok(middle > 5000, `the list shows row ${middle} onwards`);
+      const [button] = await app.find('.annotation-list li:nth-child(10) button');
       await app.clickElement(button);
       const chosen = await app.waitFor('the chosen annotation', async () => {
         const id = await app.execute(`return Number(document.querySelector('.selected-annotation')?.dataset.annotationId);`);

@@ -153,12 +153,17 @@ export async function selectText(session, needle) {
      while (walker.nextNode()) { nodes.push([walker.currentNode, all.length]); all += walker.currentNode.data; }
      const at = all.indexOf(needle);
      if (at < 0) return false;
-     const locate = (offset) => {
-       for (const [node, start] of nodes) if (offset <= start + node.data.length) return [node, offset - start];
+     // A start at a node's end goes into the next node: across blocks, the end of one block
+     // and the start of the next are different places to the selection.
+     const locate = (offset, after) => {
+       for (const [node, start] of nodes) {
+         const end = start + node.data.length;
+         if (after ? offset < end : offset <= end) return [node, offset - start];
+       }
      };
      const range = document.createRange();
-     range.setStart(...locate(at));
-     range.setEnd(...locate(at + needle.length));
+     range.setStart(...locate(at, true));
+     range.setEnd(...locate(at + needle.length, false));
      const selection = window.getSelection();
      selection.removeAllRanges();
      selection.addRange(range);

@@ -105,6 +105,15 @@ export class Session {
     await this.command('DELETE', '/actions');
   }
 
+  /** Moves the mouse to a viewport point, no button pressed. */
+  async hover(point) {
+    const actions = [{ type: 'pointerMove', origin: 'viewport', x: Math.round(point.x), y: Math.round(point.y), duration: 0 }];
+    await this.command('POST', '/actions', {
+      actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }],
+    });
+    await this.command('DELETE', '/actions');
+  }
+
   /** Clicks at a viewport point. */
   async click(point) {
     await this.drag(point, point);

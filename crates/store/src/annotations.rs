@@ -5,7 +5,8 @@ use rusqlite::{OptionalExtension, Row, Transaction};
 
 use claimdesk_core::annotation::CONTEXT_CHARS;
 use claimdesk_core::{
-    Annotation, AnnotationEdit, AttributeDef, AttributeKind, Change, Relation, Span, TextIndex,
+    Annotation, AnnotationEdit, AttributeDef, AttributeKind, Change, OffsetError, Relation, Span,
+    TextIndex,
 };
 
 use crate::error::{Result, StoreError};
@@ -42,6 +43,20 @@ impl Project {
         annotator_id: i64,
         now: DateTime<Utc>,
     ) -> Result<Annotation> {
+        self.create_annotation_located(document_id, label_id, |_| Ok(span), annotator_id, now)
+    }
+
+    /// As [`Project::create_annotation`], with the span found by `locate` in the document's
+    /// indexed text: a caller holding offsets in another unit converts them there, and the
+    /// text is read and indexed once.
+    pub fn create_annotation_located(
+        &mut self,
+        document_id: i64,
+        label_id: i64,
+        locate: impl FnOnce(&TextIndex<'_>) -> std::result::Result<Span, OffsetError>,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Annotation> {
         let tx = self.conn.transaction()?;
         let text: String = tx
             .query_row(
@@ -51,6 +66,8 @@ impl Project {
             )
             .optional()?
             .ok_or(StoreError::UnknownDocument(document_id))?;
+        let index = TextIndex::new(&text);
+        let located = locate(&index)?;
         let label_exists = tx
             .query_row("SELECT 1 FROM labels WHERE id = ?1", [label_id], |_| Ok(()))
             .optional()?
@@ -58,8 +75,7 @@ impl Project {
         if !label_exists {
             return Err(StoreError::UnknownLabel(label_id));
         }
-        let index = TextIndex::new(&text);
-        let span = index.check(span)?;
+        let span = index.check(located)?;
         if span.is_empty() {
             return Err(StoreError::EmptySpan);
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockAt, blockCuts, blockSegments, blocks, type BlockSizes } from './blocks';
+import { blockAt, blockCuts, blockSegments, blocks, blocksAt, updateBlocks, type BlockSizes } from './blocks';
 import { segment, type SpanLike } from './segments';
 
 const SMALL: BlockSizes = { size: 20, max: 40 };
@@ -172,5 +172,78 @@ describe('blockAt', () => {
     expect(blockAt(list, text.indexOf('Second'))).toBe(1);
     expect(blockAt(list, text.indexOf('Second') - 1)).toBe(0);
     expect(blockAt(list, text.length)).toBe(2);
+  });
+});
+
+describe('blocksAt', () => {
+  const cuts = [0, 10, 20, 30];
+  const spans: SpanLike[] = [
+    { id: 1, start: 2, end: 5 },
+    { id: 2, start: 8, end: 12 },
+    { id: 3, start: 25, end: 28 },
+  ];
+
+  it('hands back the blocks an added span does not touch, and new ones where it lands', () => {
+    const before = blocksAt(cuts, spans);
+    const after = blocksAt(cuts, [...spans, { id: 4, start: 21, end: 23 }], before);
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).toBe(before[1]);
+    expect(after[2]).not.toBe(before[2]);
+    expect(after[2]!.spans.map((s) => s.id)).toEqual([3, 4]);
+  });
+
+  it('makes new blocks on both sides of a cut a changed span crosses', () => {
+    const before = blocksAt(cuts, spans);
+    const after = blocksAt(cuts, [spans[0]!, { id: 2, start: 8, end: 13 }, spans[2]!], before);
+    expect(after[0]).not.toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[2]).toBe(before[2]);
+  });
+
+  it('compares spans as told, so a label change redraws its block', () => {
+    type Labelled = SpanLike & { labelId: number };
+    const labelled: Labelled[] = spans.map((s) => ({ ...s, labelId: 1 }));
+    const same = (a: Labelled, b: Labelled) => a.id === b.id && a.start === b.start && a.end === b.end && a.labelId === b.labelId;
+    const before = blocksAt(cuts, labelled, [], same);
+    const relabelled = labelled.map((s) => (s.id === 3 ? { ...s, labelId: 2 } : s));
+    const after = blocksAt(cuts, relabelled, before, same);
+    expect(after[0]).toBe(before[0]);
+    expect(after[2]).not.toBe(before[2]);
+  });
+
+  it('agrees with blocks() on the same cuts', () => {
+    const text = 'x'.repeat(30);
+    const whole = blocks(text, spans, { size: 10, max: 10 });
+    const at = blocksAt(blockCuts(text, spans, { size: 10, max: 10 }), spans);
+    expect(at).toEqual(whole);
+  });
+});
+
+describe('updateBlocks', () => {
+  const cuts = [0, 10, 20, 30];
+  const spans: SpanLike[] = [
+    { id: 1, start: 2, end: 5 },
+    { id: 2, start: 8, end: 12 },
+    { id: 3, start: 25, end: 28 },
+  ];
+  const order = (a: SpanLike, b: SpanLike) => a.start - b.start || b.end - a.end || a.id - b.id;
+
+  it('gives the same blocks as computing them anew, touching only the edited ones', () => {
+    const before = blocksAt(cuts, spans);
+    const added = { id: 4, start: 12, end: 21 };
+    const after = updateBlocks(before, [added], new Set([spans[2]!]), order);
+    expect(after).toEqual(blocksAt(cuts, [spans[0]!, spans[1]!, added]));
+    expect(after[0]).toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+    expect(after[2]).not.toBe(before[2]);
+    expect(before[2]!.spans.map((s) => s.id)).toEqual([3]);
+  });
+
+  it('keeps reading order inside a block and changes nothing for an empty edit', () => {
+    const before = blocksAt(cuts, spans);
+    const after = updateBlocks(before, [{ id: 5, start: 1, end: 9 }], new Set(), order);
+    expect(after[0]!.spans.map((s) => s.id)).toEqual([5, 1, 2]);
+    const same = updateBlocks(before, [], new Set(), order);
+    same.forEach((block, i) => expect(block).toBe(before[i]));
   });
 });

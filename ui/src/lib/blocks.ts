@@ -28,16 +28,74 @@ export const DEFAULT_SIZES: BlockSizes = { size: 2000, max: 4000 };
 
 /** Splits `text` into blocks and hands each the spans (UTF-16) overlapping it. */
 export function blocks(text: string, spans: readonly SpanLike[], sizes: BlockSizes = DEFAULT_SIZES): Block[] {
-  const cuts = blockCuts(text, spans, sizes);
+  return blocksAt(blockCuts(text, spans, sizes), spans);
+}
+
+/**
+ * The blocks between `cuts` (from blockCuts), each with the spans overlapping it. A block of
+ * `previous` with the same edges and spans equal by `same` is handed back itself, so that a
+ * change of one annotation leaves every other block as it was (and undrawn).
+ */
+export function blocksAt<S extends SpanLike>(
+  cuts: readonly number[],
+  spans: readonly S[],
+  previous: readonly Block[] = [],
+  same: (a: S, b: S) => boolean = (a, b) => a.id === b.id && a.start === b.start && a.end === b.end,
+): Block[] {
   const list: Block[] = [];
   for (let b = 0; b + 1 < cuts.length; b++) list.push({ start: cuts[b]!, end: cuts[b + 1]!, spans: [] });
+  const end = cuts.length > 0 ? cuts[cuts.length - 1]! : 0;
   for (const span of spans) {
-    const start = Math.max(0, span.start);
-    const end = Math.min(text.length, span.end);
-    if (start >= end) continue;
-    for (let b = blockAt(list, start); b < list.length && list[b]!.start < end; b++) list[b]!.spans.push(span);
+    const from = Math.max(0, span.start);
+    const to = Math.min(end, span.end);
+    if (from >= to) continue;
+    for (let b = blockAt(list, from); b < list.length && list[b]!.start < to; b++) list[b]!.spans.push(span);
+  }
+  if (previous.length === list.length) {
+    for (let b = 0; b < list.length; b++) {
+      const old = previous[b]!;
+      const now = list[b]!;
+      if (
+        old.start === now.start &&
+        old.end === now.end &&
+        old.spans.length === now.spans.length &&
+        now.spans.every((span, i) => same(span as S, old.spans[i] as S))
+      ) {
+        list[b] = old;
+      }
+    }
   }
   return list;
+}
+
+/**
+ * `list` after an edit: the blocks that `added` or `removed` spans overlap are new objects with
+ * their spans updated (in `order`), every other block is handed back itself. Costs the size of
+ * the edit, not of the document, which is what lets a keypress on a large document stay fast.
+ */
+export function updateBlocks<S extends SpanLike>(
+  list: readonly Block[],
+  added: readonly S[],
+  removed: ReadonlySet<SpanLike>,
+  order: (a: S, b: S) => number,
+): Block[] {
+  const next = list.slice();
+  const touched = new Set<number>();
+  const end = list.length > 0 ? list[list.length - 1]!.end : 0;
+  for (const span of [...added, ...removed]) {
+    const from = Math.max(0, span.start);
+    const to = Math.min(end, span.end);
+    if (from >= to) continue;
+    for (let b = blockAt(list, from); b < list.length && list[b]!.start < to; b++) touched.add(b);
+  }
+  for (const b of touched) {
+    const old = list[b]!;
+    const spans = old.spans.filter((s) => !removed.has(s)) as S[];
+    for (const span of added) if (span.start < old.end && span.end > old.start && span.start < span.end) spans.push(span);
+    spans.sort(order);
+    next[b] = { start: old.start, end: old.end, spans };
+  }
+  return next;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blocksBetween, estimateLines, indexAt, prefixSums } from './windowing';
+import { blocksBetween, estimateLines, indexAt, prefixSums, revealRow, rowsInView } from './windowing';
 
 describe('estimateLines', () => {
   it('gives each paragraph at least one line and wraps long ones', () => {
@@ -38,5 +38,26 @@ describe('prefix sums and lookups', () => {
     expect(blocksBetween(tops, 120, 400)).toEqual([1, 3]);
     expect(blocksBetween(tops, -50, -10)).toEqual([0, 0]);
     expect(blocksBetween(prefixSums([]), 0, 10)).toBeNull();
+  });
+});
+
+describe('rowsInView', () => {
+  it('shows the rows on screen and a margin, within the list', () => {
+    expect(rowsInView(0, 100, 20, 1000, 2)).toEqual([0, 7]);
+    expect(rowsInView(1000, 100, 20, 1000, 2)).toEqual([48, 57]);
+    expect(rowsInView(19_990, 100, 20, 1000, 2)).toEqual([997, 1000]);
+  });
+
+  it('shows nothing of an empty list and at least one row of a scrolled-past one', () => {
+    expect(rowsInView(0, 100, 20, 0, 2)).toEqual([0, 0]);
+    expect(rowsInView(50_000, 100, 20, 10, 2)).toEqual([9, 10]);
+  });
+});
+
+describe('revealRow', () => {
+  it('leaves a row on screen where it is and brings another a third down', () => {
+    expect(revealRow(5, 0, 300, 20)).toBe(0);
+    expect(revealRow(100, 0, 300, 20)).toBe(1900);
+    expect(revealRow(0, 400, 300, 20)).toBe(0);
   });
 });

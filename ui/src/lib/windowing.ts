@@ -48,3 +48,27 @@ export function blocksBetween(tops: Float64Array, top: number, bottom: number): 
   const last = Math.max(first, indexAt(tops, Math.max(top, bottom - 0.5)));
   return [first, last];
 }
+
+/**
+ * The rows of a list of `count` rows `rowHeight` high that a view scrolled to `scrollTop` and
+ * `viewHeight` high shows, widened by `overscan` rows each way: `[first, end)`, end exclusive.
+ */
+export function rowsInView(
+  scrollTop: number,
+  viewHeight: number,
+  rowHeight: number,
+  count: number,
+  overscan: number,
+): [number, number] {
+  if (count <= 0 || rowHeight <= 0) return [0, 0];
+  const first = Math.max(0, Math.min(count - 1, Math.floor(scrollTop / rowHeight) - overscan));
+  const end = Math.min(count, Math.ceil((scrollTop + Math.max(0, viewHeight)) / rowHeight) + overscan);
+  return [first, Math.max(first + 1, end)];
+}
+
+/** The scroll position that shows row `index` a third down a view, or `scrollTop` if it is in view. */
+export function revealRow(index: number, scrollTop: number, viewHeight: number, rowHeight: number): number {
+  const top = index * rowHeight;
+  if (top >= scrollTop && top + rowHeight <= scrollTop + viewHeight) return scrollTop;
+  return Math.max(0, top - viewHeight / 3);
+}

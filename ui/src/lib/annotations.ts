@@ -1,0 +1,98 @@
+// Keeping the open document's annotation list in the backend's order (start, longer first, id)
+// when one is added, so an edit is shown without reading the document again.
+
+import type { Annotation } from './types';
+
+const before = (a: Annotation, b: Annotation) => readingOrder(a, b) < 0;
+
+/** A new list with `added` in its place (replacing an annotation with the same id). */
+export function withAnnotation(list: readonly Annotation[], added: Annotation): Annotation[] {
+  const existing = list.findIndex((a) => a.id === added.id);
+  const rest = existing < 0 ? list : [...list.slice(0, existing), ...list.slice(existing + 1)];
+  let low = 0;
+  let high = rest.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (before(rest[mid]!, added)) low = mid + 1;
+    else high = mid;
+  }
+  const next = rest.slice();
+  next.splice(low, 0, added);
+  return next;
+}
+
+/**
+ * Up to `count` annotations of `list` (in the backend's order) that `allowed` accepts, other than
+ * `from`, nearest to it in the text, in reading order: what a link is drawn to, as the speaker
+ * of a claim is nearly always close by. Looks outwards from `from`, not through the whole list.
+ */
+export function nearest(
+  list: readonly Annotation[],
+  from: Annotation,
+  allowed: (a: Annotation) => boolean,
+  count: number,
+): Annotation[] {
+  let at = 0;
+  let high = list.length;
+  while (at < high) {
+    const mid = (at + high) >> 1;
+    if (list[mid]!.start < from.start) at = mid + 1;
+    else high = mid;
+  }
+  const found: Annotation[] = [];
+  let left = at - 1;
+  let right = at;
+  const distance = (a: Annotation) => (a.end <= from.start ? from.start - a.end : a.start >= from.end ? a.start - from.end : 0);
+  while (found.length < count && (left >= 0 || right < list.length)) {
+    const l = left >= 0 ? list[left]! : null;
+    const r = right < list.length ? list[right]! : null;
+    const takeLeft = l !== null && (r === null || distance(l) <= distance(r));
+    const next = takeLeft ? l! : r!;
+    if (takeLeft) left--;
+    else right++;
+    if (next.id !== from.id && allowed(next)) found.push(next);
+  }
+  return found.sort((a, b) => a.start - b.start || b.end - a.end || a.id - b.id);
+}
+
+/** The backend's order of a document's annotations: start, longer first, then id. */
+export function readingOrder(a: Annotation, b: Annotation): number {
+  return a.start - b.start || b.end - a.end || a.id - b.id;
+}
+
+/**
+ * What changed from `before` to `after`, two lists in reading order whose unchanged annotations
+ * are the same objects: the added and the dropped ones (a changed annotation is both), or null
+ * when there are more than `limit` (then comparing everything is as cheap). One merge-like
+ * pass comparing references, without building anything for the unchanged annotations.
+ */
+export function editsBetween(
+  before: readonly Annotation[],
+  after: readonly Annotation[],
+  limit: number,
+): { added: Annotation[]; removed: Annotation[] } | null {
+  const added: Annotation[] = [];
+  const removed: Annotation[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < before.length || j < after.length) {
+    const old = before[i];
+    const now = after[j];
+    if (old !== undefined && old === now) {
+      i++;
+      j++;
+      continue;
+    }
+    const order = old === undefined ? 1 : now === undefined ? -1 : readingOrder(old, now);
+    if (order <= 0) {
+      removed.push(old!);
+      i++;
+    }
+    if (order >= 0) {
+      added.push(now!);
+      j++;
+    }
+    if (added.length + removed.length > limit) return null;
+  }
+  return { added, removed };
+}
