@@ -141,6 +141,20 @@ describe('the annotation panel', () => {
     await app.clickElement(submit);
     await app.waitFor('the link drawn', () => relations().length === before);
     assert.deepEqual(relations().at(-1), ['about', position, Number(claim)]);
+
+    // In the text: pointing at the actor shows what links to it.
+    const point = await app.execute(
+      `const m = [...document.querySelectorAll('[data-testid=document-text] mark')].find((m) => m.textContent === 'Tammy Bruce');
+       m.scrollIntoView({ block: 'center' });
+       const r = m.getBoundingClientRect();
+       return { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 };`,
+    );
+    await app.hover(point);
+    const shown = await app.waitFor('the links of the actor', () =>
+      app.execute(`const c = document.querySelector('[data-testid=covering]'); return c?.textContent.includes('←') ? c.textContent : null;`),
+    );
+    assert.match(shown, /Actor “Tammy Bruce”/);
+    assert.match(shown, /← held_by Position “[^”]*not sufficient/);
   });
 
   it('moves through the annotations with J and K', async () => {
