@@ -68,6 +68,14 @@ try {
   const rect = await textRect(app, 'Donald Trump');
   await app.click({ x: rect.left + 4, y: (rect.top + rect.bottom) / 2 });
   await app.execute(`document.querySelector('main').scrollTop = 0;`);
+  // Point at the stacked highlight: the readout below the text lists both labels and the links.
+  const stacked = await app.execute(
+    `const m = [...document.querySelectorAll('[data-testid=document-text] mark.stacked')].find((m) => m.textContent.includes('geopolitical'));
+     const r = m.getBoundingClientRect();
+     return { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 };`,
+  );
+  await app.hover(stacked);
+  await app.waitFor('the readout', async () => (await app.find('[data-testid=covering]')).length > 0);
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, await app.screenshot());
   console.log(`wrote ${out}`);
