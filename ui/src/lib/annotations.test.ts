@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { editsBetween, nearest, withAnnotation } from './annotations';
-import type { Annotation } from './types';
+import { applyChange, editsBetween, nearest, withAnnotation } from './annotations';
+import type { Annotation, DocumentView } from './types';
 
 const a = (id: number, start: number, end: number): Annotation => ({
   id,
@@ -79,5 +79,33 @@ describe('editsBetween', () => {
     expect(editsBetween(list, list.slice(), 0)).toEqual({ added: [], removed: [] });
     expect(editsBetween(list, [], 10)).toEqual({ added: [], removed: list });
     expect(editsBetween(list, list.map((x) => ({ ...x })), 3)).toBeNull();
+  });
+});
+
+describe('applyChange', () => {
+  const doc: DocumentView = {
+    id: 1,
+    title: 't',
+    date: null,
+    source: null,
+    text: 'x'.repeat(20),
+    annotations: [a(1, 0, 5), a(2, 3, 9)],
+    relations: [{ id: 7, kind: 'said_by', fromId: 2, toId: 1 }],
+  };
+
+  it('replaces an updated annotation in its place and keeps the others as they were', () => {
+    const relabelled = { ...a(2, 3, 9), labelId: 3 };
+    const next = applyChange(doc, { annotation: relabelled });
+    expect(next.annotations.map((x) => x.labelId)).toEqual([1, 3]);
+    expect(next.annotations[0]).toBe(doc.annotations[0]);
+    expect(doc.annotations[1]!.labelId).toBe(1);
+  });
+
+  it('adds and removes relations, and leaves the document alone for another one', () => {
+    const drawn = applyChange(doc, { relation: { id: 8, kind: 'about', fromId: 1, toId: 2 } });
+    expect(drawn.relations.map((r) => r.id)).toEqual([7, 8]);
+    expect(applyChange(drawn, { removedRelation: 7 }).relations.map((r) => r.id)).toEqual([8]);
+    expect(applyChange(doc, { annotation: { ...a(9, 0, 1), documentId: 2 } })).toBe(doc);
+    expect(applyChange(doc, { relation: { id: 9, kind: 'about', fromId: 99, toId: 98 } })).toBe(doc);
   });
 });

@@ -1,7 +1,7 @@
 // Keeping the open document's annotation list in the backend's order (start, longer first, id)
 // when one is added, so an edit is shown without reading the document again.
 
-import type { Annotation } from './types';
+import type { Annotation, DocumentView, Relation } from './types';
 
 const before = (a: Annotation, b: Annotation) => readingOrder(a, b) < 0;
 
@@ -95,4 +95,26 @@ export function editsBetween(
     if (added.length + removed.length > limit) return null;
   }
   return { added, removed };
+}
+
+/** What an edit in the annotation panel changed, as the backend answered it. */
+export interface DocumentChange {
+  annotation?: Annotation;
+  relation?: Relation;
+  removedRelation?: number;
+}
+
+/** `doc` with `change` applied; a change belonging to another document leaves it as it is. */
+export function applyChange(doc: DocumentView, change: DocumentChange): DocumentView {
+  let { annotations, relations } = doc;
+  if (change.annotation && change.annotation.documentId === doc.id) {
+    annotations = withAnnotation(annotations, change.annotation);
+  }
+  if (change.relation && annotations.some((a) => a.id === change.relation!.fromId)) {
+    relations = [...relations.filter((r) => r.id !== change.relation!.id), change.relation];
+  }
+  if (change.removedRelation !== undefined) {
+    relations = relations.filter((r) => r.id !== change.removedRelation);
+  }
+  return annotations === doc.annotations && relations === doc.relations ? doc : { ...doc, annotations, relations };
 }
