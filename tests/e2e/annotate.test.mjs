@@ -168,5 +168,16 @@ describe('the annotation panel', () => {
     await app.waitFor('the next annotation', async () => (await selectedNow()) === next);
     await app.press('k');
     await app.waitFor('the previous annotation', async () => (await selectedNow()) === first);
+
+    // In the side list, the arrow keys, Home and End move the selection, and focus goes along.
+    await app.execute(`document.querySelector('.annotation-list button[data-annotation-id="' + arguments[0] + '"]').focus();`, first);
+    await app.press(Keys.ArrowDown);
+    await app.waitFor('the next row', async () => (await selectedNow()) === next);
+    assert.equal(await app.execute('return Number(document.activeElement.dataset.annotationId);'), next);
+    await app.press(Keys.End);
+    await app.waitFor('the last row', async () => (await selectedNow()) === order.at(-1));
+    await app.press(Keys.Home);
+    await app.waitFor('the first row', async () => (await selectedNow()) === order[0]);
+    assert.equal(await app.execute('return Number(document.activeElement.dataset.annotationId);'), order[0]);
   });
 });

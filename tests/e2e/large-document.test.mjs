@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { CLI, cli, highlights, launch, pythonFind, startDriver, tempDir } from './support.mjs';
+import { Keys } from './webdriver.mjs';
 import { largeArticle, writeBrat } from '../bench/large-article.mjs';
 
 const CLOSING = 'Zanzibar accord';
@@ -184,6 +185,20 @@ describe('a 1 MB article with 20,000 annotations', () => {
         ),
       );
       assert.ok(shown > 1000, `the reader scrolled (to ${shown} px)`);
+
+      // From the keyboard, End goes to the last of 20,001 rows: drawn, selected and focused.
+      await app.execute(`document.querySelector('.annotation-list button[data-annotation-id="' + arguments[0] + '"]').focus();`, chosen);
+      await app.press(Keys.End);
+      // The list's order: start, longer first, then id.
+      const [lastRow] = annotations(project, doc).sort((a, b) => b.start - a.start || a.end - b.end || b.id - a.id);
+      const lastId = lastRow.id;
+      await app.waitFor('the last row selected and focused', async () =>
+        app.execute(
+          `return Number(document.querySelector('.selected-annotation')?.dataset.annotationId) === arguments[0] &&
+             Number(document.activeElement?.dataset.annotationId) === arguments[0];`,
+          lastId,
+        ),
+      );
     } finally {
       await app.end();
     }

@@ -138,4 +138,6 @@ export const Keys = {
   Tab: '\uE004',
   ArrowUp: '\uE013',
   ArrowDown: '\uE015',
+  Home: '\uE011',
+  End: '\uE010',
 };
