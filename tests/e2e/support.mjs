@@ -1,7 +1,7 @@
 // Shared plumbing for the end-to-end tests: the real app binary, tauri-driver, the CLI, Python.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,28 +44,50 @@ export async function startDriver(env = {}) {
   if (!process.env.DISPLAY) throw new Error('the end-to-end tests need a display: run them under xvfb-run');
   const port = await freePort();
   const nativePort = await freePort();
+  // The driver, WebKitWebDriver and every app they start write to a log file, not to this
+  // process's output: an app outliving its session would otherwise hold the test runner's
+  // pipe open and keep it waiting forever. They form one process group, ended on stop().
+  const log = path.join(tempDir(), 'tauri-driver.log');
+  const out = openSync(log, 'a');
   const child = spawn(TAURI_DRIVER, ['--port', String(port), '--native-port', String(nativePort)], {
     env: { ...process.env, CLAIMDESK_ANNOTATOR: 'e2e', ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', out, out],
+    detached: true,
   });
+  closeSync(out);
+  const failed = (why) => new Error(`${why}; its log: ${log}\n${readFileSync(log, 'utf8').slice(-2000)}`);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`tauri-driver exited with ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw failed(`tauri-driver exited with ${child.exitCode}`);
     try {
       const response = await fetch(`${base}/status`);
       if (response.ok) break;
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error('tauri-driver did not start within 20 s');
+    if (Date.now() > deadline) throw failed('tauri-driver did not start within 20 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
     base,
+    log,
+    /** Ends the driver and whatever it started that is still running (apps left behind too). */
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+      const signal = (name) => {
+        try {
+          process.kill(-child.pid, name);
+        } catch {
+          // The group is gone already.
+        }
+      };
+      signal('SIGTERM');
+      const exited = new Promise((resolve) =>
+        child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve),
+      );
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
+      signal('SIGKILL');
+      await exited;
     },
   };
 }
