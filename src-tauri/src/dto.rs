@@ -597,35 +597,9 @@ impl ExportRequestDto {
                 )));
             }
         }
-        if self
-            .documents
-            .as_ref()
-            .is_some_and(|d| d.len() > MAX_SCOPE_DOCUMENTS)
-        {
-            return Err(ErrorDto::too_large(
-                "the list of documents to export",
-                MAX_SCOPE_DOCUMENTS,
-                "documents",
-            ));
-        }
-        if let Some(annotators) = &self.annotators {
-            if annotators.len() > MAX_SCOPE_LABELS {
-                return Err(ErrorDto::too_large(
-                    "the list of annotators to export",
-                    MAX_SCOPE_LABELS,
-                    "annotators",
-                ));
-            }
-        }
-        if let Some(labels) = &self.labels {
-            if labels.len() > MAX_SCOPE_LABELS {
-                return Err(ErrorDto::too_large(
-                    "the list of labels to export",
-                    MAX_SCOPE_LABELS,
-                    "labels",
-                ));
-            }
-        }
+        at_most(&self.documents, MAX_SCOPE_DOCUMENTS, "documents")?;
+        at_most(&self.annotators, MAX_SCOPE_LABELS, "annotators")?;
+        at_most(&self.labels, MAX_SCOPE_LABELS, "labels")?;
         let long_name = self
             .labels
             .iter()
@@ -993,4 +967,16 @@ impl RelationTypeEditDto {
 pub struct LabelUsageDto {
     pub annotations: i64,
     pub relations: i64,
+}
+
+/// Refuses a list of `what` to export longer than `max`.
+fn at_most<T>(list: &Option<Vec<T>>, max: usize, what: &str) -> Result<(), ErrorDto> {
+    match list {
+        Some(items) if items.len() > max => Err(ErrorDto::too_large(
+            &format!("the list of {what} to export"),
+            max,
+            what,
+        )),
+        _ => Ok(()),
+    }
 }

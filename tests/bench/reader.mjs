@@ -60,9 +60,10 @@ function buildProject() {
 /** Installs an in-page probe timing a click on document `id` until its reader is drawn and idle. */
 const READER_TIME = `
   // The reader's own share: the User Timing measures it records (model and first draw).
-  const readerTime = (since) => performance.getEntriesByType('measure')
-    .filter((e) => e.name.startsWith('reader:') && e.startTime >= since)
-    .reduce((sum, e) => sum + e.duration, 0);`;
+  const timeIn = (named, since) => performance.getEntriesByType('measure')
+    .filter((e) => named(e.name) && e.startTime >= since)
+    .reduce((sum, e) => sum + e.duration, 0);
+  const readerTime = (since) => timeIn((name) => name.startsWith('reader:'), since);`;
 
 const ARM_OPEN = `${READER_TIME}
   const id = String(arguments[0]);
@@ -244,12 +245,8 @@ const ARM_CREATE = `${READER_TIME}
       probe.shown = performance.now();
       observer.disconnect();
       probe.reader = readerTime(probe.key);
-      probe.model = performance.getEntriesByType('measure')
-        .filter((e) => e.name === 'reader: model' && e.startTime >= probe.key)
-        .reduce((sum, e) => sum + e.duration, 0);
-      probe.backend = performance.getEntriesByType('measure')
-        .filter((e) => e.name === 'backend: create_annotation' && e.startTime >= probe.key)
-        .reduce((sum, e) => sum + e.duration, 0);
+      probe.model = timeIn((name) => name === 'reader: model', probe.key);
+      probe.backend = timeIn((name) => name === 'backend: create_annotation', probe.key);
       requestAnimationFrame(() => { probe.painted = performance.now(); });
     });
     observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-annotation-ids'] });

@@ -120,9 +120,7 @@ impl Project {
             annotation,
             relations,
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(change)
     }
 }
@@ -196,9 +194,7 @@ impl Project {
             before,
             after: after.clone(),
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(after)
     }
 }
@@ -339,9 +335,7 @@ impl Project {
             relation: relation.clone(),
             document_id: from.document_id,
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(relation)
     }
 
@@ -361,9 +355,7 @@ impl Project {
             relation,
             document_id,
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(change)
     }
 

@@ -144,6 +144,19 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -
     Ok(())
 }
 
+/// Makes an edit: applies it, logs it as the next one to undo, and commits.
+pub(crate) fn commit(
+    tx: Transaction<'_>,
+    change: &Change,
+    annotator_id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    apply(&tx, change, now)?;
+    record(&tx, change, annotator_id, now)?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Logs a new edit, already applied, and makes it the next one to undo.
 pub(crate) fn record(
     tx: &Transaction<'_>,

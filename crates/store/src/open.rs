@@ -18,7 +18,7 @@ pub(crate) const APPLICATION_ID: i64 = 0x436c_6d64;
 /// The migrations, in order; migration `i` takes the schema from version `i` to `i + 1`.
 /// Shipped migrations are frozen: a schema change is a new file at the end.
 /// How long a write waits for another program's write to finish before giving up.
-pub const WAIT_FOR_TURN: Duration = Duration::from_secs(5);
+const WAIT_FOR_TURN: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_millis(2);
 
 /// SQLite's busy handler: sleep briefly and try again until [`WAIT_FOR_TURN`] has passed.

@@ -51,9 +51,7 @@ impl Project {
             annotations: Vec::new(),
             relations: Vec::new(),
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(label)
     }
 
@@ -80,9 +78,7 @@ impl Project {
             before,
             after: after.clone(),
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(after)
     }
 
@@ -125,9 +121,7 @@ impl Project {
             annotations,
             relations,
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(change)
     }
 
@@ -163,9 +157,7 @@ impl Project {
             position,
             relations: Vec::new(),
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(rt)
     }
 
@@ -191,9 +183,7 @@ impl Project {
             before,
             after: after.clone(),
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(after)
     }
 
@@ -217,9 +207,7 @@ impl Project {
             position,
             relations,
         };
-        crate::history::apply(&tx, &change, now)?;
-        crate::history::record(&tx, &change, annotator_id, now)?;
-        tx.commit()?;
+        crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(change)
     }
 }

@@ -1,9 +1,10 @@
 // Keeping the open document's annotation list in the backend's order (start, longer first, id)
 // when one is added, so an edit is shown without reading the document again.
 
+import { outermostFirst } from './segments';
 import type { Annotation, DocumentView, Relation } from './types';
 
-const before = (a: Annotation, b: Annotation) => readingOrder(a, b) < 0;
+const before = (a: Annotation, b: Annotation) => outermostFirst(a, b) < 0;
 
 /** A new list with `added` in its place (replacing an annotation with the same id). */
 export function withAnnotation(list: readonly Annotation[], added: Annotation): Annotation[] {
@@ -55,11 +56,6 @@ export function nearest(
   return found.sort((a, b) => a.start - b.start || b.end - a.end || a.id - b.id);
 }
 
-/** The backend's order of a document's annotations: start, longer first, then id. */
-export function readingOrder(a: Annotation, b: Annotation): number {
-  return a.start - b.start || b.end - a.end || a.id - b.id;
-}
-
 /**
  * What changed from `before` to `after`, two lists in reading order whose unchanged annotations
  * are the same objects: the added and the dropped ones (a changed annotation is both), or null
@@ -83,7 +79,7 @@ export function editsBetween(
       j++;
       continue;
     }
-    const order = old === undefined ? 1 : now === undefined ? -1 : readingOrder(old, now);
+    const order = old === undefined ? 1 : now === undefined ? -1 : outermostFirst(old, now);
     if (order <= 0) {
       removed.push(old!);
       i++;

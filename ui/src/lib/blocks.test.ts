@@ -226,12 +226,11 @@ describe('updateBlocks', () => {
     { id: 2, start: 8, end: 12 },
     { id: 3, start: 25, end: 28 },
   ];
-  const order = (a: SpanLike, b: SpanLike) => a.start - b.start || b.end - a.end || a.id - b.id;
 
   it('gives the same blocks as computing them anew, touching only the edited ones', () => {
     const before = blocksAt(cuts, spans);
     const added = { id: 4, start: 12, end: 21 };
-    const after = updateBlocks(before, [added], new Set([spans[2]!]), order);
+    const after = updateBlocks(before, [added], new Set([spans[2]!]));
     expect(after).toEqual(blocksAt(cuts, [spans[0]!, spans[1]!, added]));
     expect(after[0]).toBe(before[0]);
     expect(after[1]).not.toBe(before[1]);
@@ -241,9 +240,9 @@ describe('updateBlocks', () => {
 
   it('keeps reading order inside a block and changes nothing for an empty edit', () => {
     const before = blocksAt(cuts, spans);
-    const after = updateBlocks(before, [{ id: 5, start: 1, end: 9 }], new Set(), order);
+    const after = updateBlocks(before, [{ id: 5, start: 1, end: 9 }], new Set());
     expect(after[0]!.spans.map((s) => s.id)).toEqual([5, 1, 2]);
-    const same = updateBlocks(before, [], new Set(), order);
+    const same = updateBlocks(before, [], new Set());
     same.forEach((block, i) => expect(block).toBe(before[i]));
   });
 });

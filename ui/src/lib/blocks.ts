@@ -8,7 +8,7 @@
 // the block's edges. Blocks only know their spans; their segments are made when drawn, so a long
 // document costs little more than its visible part.
 
-import { segment, type Segment, type SpanLike } from './segments';
+import { outermostFirst, segment, type Segment, type SpanLike } from './segments';
 
 export interface Block {
   start: number;
@@ -70,14 +70,13 @@ export function blocksAt<S extends SpanLike>(
 
 /**
  * `list` after an edit: the blocks that `added` or `removed` spans overlap are new objects with
- * their spans updated (in `order`), every other block is handed back itself. Costs the size of
+ * their spans updated (in reading order), every other block is handed back itself. Costs the size of
  * the edit, not of the document, which is what lets a keypress on a large document stay fast.
  */
 export function updateBlocks<S extends SpanLike>(
   list: readonly Block[],
   added: readonly S[],
   removed: ReadonlySet<SpanLike>,
-  order: (a: S, b: S) => number,
 ): Block[] {
   const next = list.slice();
   const touched = new Set<number>();
@@ -92,7 +91,7 @@ export function updateBlocks<S extends SpanLike>(
     const old = list[b]!;
     const spans = old.spans.filter((s) => !removed.has(s)) as S[];
     for (const span of added) if (span.start < old.end && span.end > old.start && span.start < span.end) spans.push(span);
-    spans.sort(order);
+    spans.sort(outermostFirst);
     next[b] = { start: old.start, end: old.end, spans };
   }
   return next;
@@ -112,10 +111,6 @@ export function blockSegments(block: Block): Segment[] {
     if (seg.ids.length > 1) seg.ids.sort((a, b) => outermostFirst(byId.get(a)!, byId.get(b)!));
   }
   return segments;
-}
-
-function outermostFirst(a: SpanLike, b: SpanLike): number {
-  return a.start - b.start || b.end - a.end || a.id - b.id;
 }
 
 /** The block boundaries: `0`, every cut in increasing order, and `text.length`. */

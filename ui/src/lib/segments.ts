@@ -54,6 +54,7 @@ export function segment(length: number, spans: readonly SpanLike[]): Segment[] {
   return segments;
 }
 
-function outermostFirst(a: SpanLike, b: SpanLike): number {
+/** Reading order of spans: earlier start first, then the longer one, then the lower id. */
+export function outermostFirst(a: SpanLike, b: SpanLike): number {
   return a.start - b.start || b.end - a.end || a.id - b.id;
 }
