@@ -69,7 +69,8 @@ enum Command {
     },
     /// List the documents: id, date, annotation count, title.
     List,
-    /// Print a document's annotations as JSON lines, offsets in code points (end exclusive).
+    /// Print a document's annotations as JSON lines, offsets in code points (end exclusive),
+    /// with the linked entity's id as `entity_id` (null when none).
     Annotations {
         /// The document id, as `list` shows it.
         document: i64,
@@ -260,6 +261,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     "quote": a.quote,
                     "attributes": a.attributes,
                     "note": a.note,
+                    // Named and shaped as in the native JSON Lines export: null when unlinked.
+                    "entity_id": a.entity_id,
                     "annotator": project.annotator_name(a.annotator_id)?,
                     "created_at": a.created_at.to_rfc3339(),
                 });

@@ -318,3 +318,42 @@ fn backups_are_made_listed_and_restored_even_over_a_damaged_project() {
     let unknown = run(&project, &["restore-backup", "../p.claimdesk"]);
     assert!(String::from_utf8_lossy(&unknown.stderr).starts_with("error[no_such_backup]: "));
 }
+
+#[test]
+fn annotations_carry_their_linked_entity_as_the_native_export_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    assert!(run(&project, &["import", FIXTURE]).status.success());
+    let native = dir.path().join("native.jsonl");
+    let out = run(
+        &project,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            native.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    // The native export is the reference: the same key, and null where nothing is linked.
+    let mut wanted = std::collections::BTreeMap::new();
+    for line in std::fs::read_to_string(&native).unwrap().lines().skip(1) {
+        let doc: serde_json::Value = serde_json::from_str(line).unwrap();
+        for a in doc["annotations"].as_array().unwrap() {
+            wanted.insert(a["id"].as_i64().unwrap(), a["entity_id"].clone());
+        }
+    }
+    let mut got = std::collections::BTreeMap::new();
+    for document in ["1", "2"] {
+        for line in stdout(&run(&project, &["annotations", document])).lines() {
+            let a: serde_json::Value = serde_json::from_str(line).unwrap();
+            let entity = a
+                .get("entity_id")
+                .unwrap_or_else(|| panic!("no entity_id in {line}"));
+            got.insert(a["id"].as_i64().unwrap(), entity.clone());
+        }
+    }
+    assert_eq!(got, wanted);
+    assert!(got.values().any(|e| e.is_i64()) && got.values().any(|e| e.is_null()));
+}
