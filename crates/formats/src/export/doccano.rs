@@ -7,13 +7,14 @@
 //!  "relations": [{"id": 7, "from_id": 13, "to_id": 12, "type": "said_by"}],
 //!  "title": "…", "date": "2025-02-18", "source": …, "author": …, "url": …, "language": …,
 //!  "metadata": {…}, "offset_unit": "utf16_code_unit", "attributes": {"14": {"stance": "oppose"}},
-//!  "entity_links": {"12": "Tammy Bruce"}}
+//!  "entity_links": {"12": "Tammy Bruce"}, "notes": {"14": "hedged: \"for now\""}}
 //! ```
 //!
 //! Entity and relation ids are Claimdesk's annotation and relation ids (unique in the file);
 //! every key besides `text`, `entities` and `relations` becomes the example's metadata in
-//! doccano. doccano has no span attributes or entity links, so these ride along as metadata
-//! keyed by annotation id.
+//! doccano. doccano has no span attributes, entity links or span notes (its importer reads a
+//! span as label and offsets only and drops any other key; its comments belong to an example
+//! and are not imported), so these ride along as metadata keyed by annotation id.
 //!
 //! Offsets: doccano counts offsets the way its browser editor does: in UTF-16 code units
 //! (JavaScript string indices), end exclusive, unless the project counts grapheme clusters
@@ -52,6 +53,7 @@ struct Line<'a> {
     offset_unit: &'static str,
     attributes: BTreeMap<String, &'a serde_json::Map<String, serde_json::Value>>,
     entity_links: BTreeMap<String, &'a str>,
+    notes: BTreeMap<String, &'a str>,
 }
 
 #[derive(Serialize)]
@@ -108,6 +110,7 @@ impl Exporter for Doccano {
         let mut entities = Vec::with_capacity(doc.annotations.len());
         let mut attributes = BTreeMap::new();
         let mut entity_links = BTreeMap::new();
+        let mut notes = BTreeMap::new();
         for a in &doc.annotations {
             let (start, end) = Span::new(a.start, a.end)
                 .and_then(|s| index.check(s))
@@ -127,6 +130,9 @@ impl Exporter for Doccano {
             if let Some(entity) = a.entity_id.and_then(|id| self.project.entity(id)) {
                 entity_links.insert(a.id.to_string(), entity.name.as_str());
             }
+            if let Some(note) = a.note.as_deref().filter(|n| !n.is_empty()) {
+                notes.insert(a.id.to_string(), note);
+            }
         }
         let line = Line {
             id: doc.id,
@@ -143,6 +149,7 @@ impl Exporter for Doccano {
             offset_unit: OFFSET_UNIT,
             attributes,
             entity_links,
+            notes,
         };
         serde_json::to_writer(&mut self.out, &line).map_err(std::io::Error::from)?;
         self.out.write_all(b"\n")?;
@@ -206,7 +213,7 @@ mod tests {
                 r#"{"id":7,"text":"a🇺🇦b","entities":[{"id":1,"label":"Actor","start_offset":1,"end_offset":5}],"#,
                 r#""relations":[],"title":"t","date":null,"source":null,"author":null,"url":null,"#,
                 r#""language":null,"metadata":{},"offset_unit":"utf16_code_unit","attributes":{},"#,
-                r#""entity_links":{}}"#,
+                r#""entity_links":{},"notes":{}}"#,
                 "\n"
             )
         );
@@ -279,6 +286,26 @@ mod tests {
         assert_eq!(lines[2]["entities"], json!([]));
         for line in &lines {
             assert_eq!(line["offset_unit"], OFFSET_UNIT);
+        }
+    }
+
+    #[test]
+    fn notes_ride_along_as_metadata_keyed_by_annotation_id() {
+        let mut docs = testdata::documents();
+        let position = docs[1].annotations.iter_mut().find(|a| a.id == 14).unwrap();
+        position.note = Some("hedged: \"for now\"\nsee the video".into());
+        // An empty note is no note.
+        let actor = docs[1].annotations.iter_mut().find(|a| a.id == 12).unwrap();
+        actor.note = Some(String::new());
+        let lines = export(&docs);
+        assert_eq!(
+            lines[1]["notes"],
+            json!({"14": "hedged: \"for now\"\nsee the video"})
+        );
+        assert_eq!(lines[0]["notes"], json!({}));
+        // The spans stay as doccano's importer reads them.
+        for e in lines[1]["entities"].as_array().unwrap() {
+            assert_eq!(e.as_object().unwrap().len(), 4, "{e}");
         }
     }
 
