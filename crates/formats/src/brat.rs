@@ -25,6 +25,9 @@ const WHAT: &str = "brat standoff";
 /// Reads a brat document from its `.txt` and `.ann` bytes. `name` is the `.txt` file name.
 pub fn parse(txt: &[u8], ann: &[u8], name: &str) -> Result<ImportedDocument, FormatError> {
     let text = decode::text(txt)?;
+    if text.trim().is_empty() {
+        return Err(FormatError::Empty(name.to_string()));
+    }
     let ann = decode::text(ann)?;
     let index = TextIndex::new(&text);
     let mut annotations: Vec<ImportedAnnotation> = Vec::new();
@@ -268,6 +271,13 @@ mod tests {
             .iter()
             .map(|a| (a.key.clone(), a.label.clone(), a.start, a.end))
             .collect()
+    }
+
+    #[test]
+    fn a_blank_text_file_is_refused_as_empty_even_without_annotations() {
+        let err = parse(b" \n\t", b"", "blank.txt").unwrap_err();
+        assert_eq!(err.code(), "empty");
+        assert!(err.to_string().contains("blank.txt"), "{err}");
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
         })?;
     let text = document_text(&xml)?;
     if text.trim().is_empty() {
-        return Err(FormatError::Empty);
+        return Err(FormatError::Empty(name.to_string()));
     }
 
     // Metadata is a nicety: a missing, oversized or broken core.xml must not cost the text.
@@ -641,7 +641,10 @@ mod tests {
             "<w:p/><w:p><w:r><w:t>  </w:t></w:r></w:p>",
             "<w:p><w:r><w:delText>x</w:delText></w:r></w:p>",
         ] {
-            assert_eq!(parse(&docx(body), "e.docx"), Err(FormatError::Empty));
+            assert_eq!(
+                parse(&docx(body), "e.docx"),
+                Err(FormatError::Empty("e.docx".into()))
+            );
         }
     }
 

@@ -7,8 +7,10 @@ pub enum FormatError {
     Encrypted,
     #[error("the PDF has no text layer (it is probably scanned); run OCR on it first")]
     NoTextLayer,
-    #[error("the file holds no text")]
-    Empty,
+    /// The file (or a piece of it) holds nothing but whitespace. Carries the file's name (or
+    /// `name#N` for one piece of a file that holds several articles).
+    #[error("cannot import {0}: it holds no text (only whitespace or nothing at all)")]
+    Empty(String),
     #[error("not a valid {what} file: {reason}")]
     Malformed { what: String, reason: String },
     #[error("{0}")]
@@ -21,7 +23,7 @@ impl FormatError {
             FormatError::NotText(_) => "not_text",
             FormatError::Encrypted => "encrypted",
             FormatError::NoTextLayer => "no_text_layer",
-            FormatError::Empty => "empty",
+            FormatError::Empty(_) => "empty",
             FormatError::Malformed { .. } => "malformed",
             FormatError::Options(_) => "bad_options",
         }

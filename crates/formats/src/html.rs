@@ -24,7 +24,7 @@ use crate::{decode, FormatError, ImportedDocument};
 pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> {
     let html = decode::text(bytes)?;
     if html.trim().is_empty() {
-        return Err(FormatError::Empty);
+        return Err(FormatError::Empty(name.to_string()));
     }
     let html = limit_nesting(&html);
     let page = Document::from(html.as_ref());
@@ -63,7 +63,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
         None => body_text(&reader.doc),
     };
     if text.is_empty() {
-        return Err(FormatError::Empty);
+        return Err(FormatError::Empty(name.to_string()));
     }
 
     let mut doc = NewDocument::from_plain_text(&text, name);
@@ -1820,7 +1820,7 @@ mod tests {
         ] {
             assert_eq!(
                 parse(page.as_bytes(), "empty.html"),
-                Err(FormatError::Empty),
+                Err(FormatError::Empty("empty.html".into())),
                 "{page:?}"
             );
         }
@@ -2064,7 +2064,7 @@ mod tests {
                     prop_assert_eq!(text.trim(), text.as_str());
                     prop_assert!(!text.is_empty());
                 }
-                Err(err) => prop_assert_eq!(err, FormatError::Empty),
+                Err(err) => prop_assert_eq!(err, FormatError::Empty("soup.html".into())),
             }
         }
     }

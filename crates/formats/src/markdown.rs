@@ -22,7 +22,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
     let (front_matter, body) = split_front_matter(&source);
     let rendered = render(body);
     if rendered.text.is_empty() {
-        return Err(FormatError::Empty);
+        return Err(FormatError::Empty(name.to_string()));
     }
 
     let mut doc = NewDocument::from_plain_text(&rendered.text, name);
@@ -710,7 +710,7 @@ mod tests {
         ] {
             assert_eq!(
                 parse(markdown.as_bytes(), "empty.md"),
-                Err(FormatError::Empty),
+                Err(FormatError::Empty("empty.md".into())),
                 "{markdown:?}"
             );
         }
@@ -837,7 +837,7 @@ mod tests {
                     prop_assert_eq!(text.trim(), text.as_str());
                     prop_assert!(!text.is_empty());
                 }
-                Err(err) => prop_assert_eq!(err, FormatError::Empty),
+                Err(err) => prop_assert_eq!(err, FormatError::Empty("soup.md".into())),
             }
         }
     }

@@ -8,12 +8,20 @@ use crate::{decode, FormatError, ImportedDocument};
 /// Reads a plain-text file. With `split`, the text is cut wherever the regular expression
 /// matches; each non-blank piece becomes a document with its own header or first-line title,
 /// and its source is `name#N` (N counting from 1).
+///
+/// A file with no text but whitespace is refused as [`FormatError::Empty`], as the other formats
+/// do: stored, it would be a document with nothing to code, and every later blank file would
+/// be reported as its duplicate. Blank pieces of a split file are what separators leave at the
+/// ends or doubled, so they are left out; a split file with no piece holding text is refused.
 pub fn parse(
     bytes: &[u8],
     name: &str,
     split: Option<&str>,
 ) -> Result<Vec<ImportedDocument>, FormatError> {
     let text = decode::text(bytes)?;
+    if text.trim().is_empty() {
+        return Err(FormatError::Empty(name.to_string()));
+    }
     let Some(pattern) = split else {
         return Ok(vec![ImportedDocument::plain(NewDocument::from_plain_text(
             &text, name,
@@ -22,7 +30,7 @@ pub fn parse(
     let separator = Regex::new(pattern).map_err(|e| {
         FormatError::Options(format!("the split pattern {pattern:?} is invalid: {e}"))
     })?;
-    Ok(separator
+    let docs: Vec<ImportedDocument> = separator
         .split(&text)
         .filter(|piece| !piece.trim().is_empty())
         .enumerate()
@@ -32,7 +40,12 @@ pub fn parse(
                 &format!("{name}#{}", i + 1),
             ))
         })
-        .collect())
+        .collect();
+    if docs.is_empty() {
+        // Only separators and whitespace.
+        return Err(FormatError::Empty(name.to_string()));
+    }
+    Ok(docs)
 }
 
 #[cfg(test)]
@@ -88,6 +101,36 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn an_empty_or_whitespace_only_file_is_refused_as_empty_naming_the_file() {
+        for text in ["", " ", "\n\n", " \t\r\n \u{a0}\u{3000}\n", "\u{feff}  \n"] {
+            let err = parse(text.as_bytes(), "blank.txt", None).unwrap_err();
+            assert_eq!(err.code(), "empty", "{text:?}");
+            assert!(err.to_string().contains("blank.txt"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_split_file_whose_pieces_are_all_blank_is_refused_as_empty() {
+        for text in ["", "=====\n", "\n=====\n  \n=====\n\t\n"] {
+            let err = parse(text.as_bytes(), "export.txt", Some(r"(?m)^=====\n")).unwrap_err();
+            assert_eq!(err.code(), "empty", "{text:?}");
+            assert!(err.to_string().contains("export.txt"), "{err}");
+        }
+    }
+
+    #[test]
+    fn blank_pieces_between_separators_are_left_out_and_never_become_documents() {
+        let docs = parse(
+            b"One.\n=====\n \n=====\nTwo.\n=====\n",
+            "export.txt",
+            Some(r"(?m)^=====\n"),
+        )
+        .unwrap();
+        let texts: Vec<_> = docs.iter().map(|d| d.document.text.as_str()).collect();
+        assert_eq!(texts, ["One.\n", "Two.\n"]);
     }
 
     #[test]

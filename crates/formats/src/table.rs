@@ -145,6 +145,10 @@ pub fn parse_json(
 /// Reads plain text with one article per line (as in the Lee corpus); blank lines are skipped.
 pub fn parse_lines(bytes: &[u8], name: &str) -> Result<Vec<ImportedDocument>, FormatError> {
     let text = decode::text(bytes)?;
+    // Blank lines are skipped, so a file of nothing else would import as nothing at all.
+    if text.trim().is_empty() {
+        return Err(FormatError::Empty(name.to_string()));
+    }
     Ok(text
         .split('\n')
         .map(|line| line.strip_suffix('\r').unwrap_or(line))
@@ -243,6 +247,15 @@ mod tests {
 
     fn map() -> ColumnMap {
         ColumnMap::default()
+    }
+
+    #[test]
+    fn a_one_article_per_line_file_with_only_blank_lines_is_refused_as_empty() {
+        for text in ["", "\n \n\t\r\n"] {
+            let err = parse_lines(text.as_bytes(), "lee.cor").unwrap_err();
+            assert_eq!(err.code(), "empty", "{text:?}");
+            assert!(err.to_string().contains("lee.cor"), "{err}");
+        }
     }
 
     #[test]

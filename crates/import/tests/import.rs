@@ -296,3 +296,49 @@ fn a_folder_mixing_every_format_imports_each_by_its_extension() {
         assert!(titles.contains(&title.to_string()), "{title} in {titles:?}");
     }
 }
+
+#[test]
+fn empty_and_whitespace_only_text_files_are_refused_as_empty_not_reported_as_duplicates() {
+    let mut f = fresh();
+    let dir = f.dir.path().join("blank");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a-empty.txt"), "").unwrap();
+    std::fs::write(dir.join("b-spaces.txt"), " \n\t\r\n  \n").unwrap();
+    std::fs::write(dir.join("c-real.txt"), "A real article.\n").unwrap();
+
+    let summary = import(&mut f, &Request::new(vec![dir]));
+    assert_eq!(summary.imported(), 1, "{:?}", summary.files);
+    assert_eq!(summary.duplicates(), 0, "{:?}", summary.files);
+    let refused: Vec<(String, &str, bool)> = summary
+        .files
+        .iter()
+        .filter_map(|file| match &file.outcome {
+            FileOutcome::Failed { code, reason } => {
+                let name = file
+                    .path
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let named = reason.contains(&name);
+                Some((name, *code, named))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            ("a-empty.txt".to_string(), "empty", true),
+            ("b-spaces.txt".to_string(), "empty", true)
+        ]
+    );
+    assert!(
+        !summary.files.iter().any(|file| matches!(
+            &file.outcome,
+            FileOutcome::Skipped { reason } if reason.contains("already has")
+        )),
+        "{:?}",
+        summary.files
+    );
+}
