@@ -88,6 +88,9 @@ pub enum Failure {
     Export(#[from] ExportError),
     #[error("cannot export to {path}: {reason}")]
     Destination { path: PathBuf, reason: String },
+    /// The file system refused a write, a file or the final move into place.
+    #[error("cannot write the export to {path}: {error}; {}", advice(error))]
+    Write { path: PathBuf, error: io::Error },
     #[error("the export was cancelled; nothing was written")]
     Cancelled,
     #[error("there is no label {0:?} to export")]
@@ -102,6 +105,7 @@ impl Failure {
             Failure::Store(e) => e.code(),
             Failure::Export(e) => e.code(),
             Failure::Destination { .. } => "bad_destination",
+            Failure::Write { .. } => "write_failed",
             Failure::Cancelled => "cancelled",
             Failure::UnknownLabel(_) => "unknown_label",
             Failure::UnknownAnnotator(_) => "unknown_annotator",
@@ -115,6 +119,39 @@ impl From<io::Error> for Failure {
     }
 }
 
+/// What the analyst can do about a refused write: the OS error alone ("No such file or
+/// directory") does not say which path or what next.
+fn advice(error: &io::Error) -> &'static str {
+    use io::ErrorKind as K;
+    match error.kind() {
+        K::NotFound | K::NotADirectory => {
+            "its folder is gone or cannot be reached; choose an existing folder you can write to"
+        }
+        K::PermissionDenied | K::ReadOnlyFilesystem => {
+            "this folder cannot be written to; choose a folder you may write in, or change its permissions"
+        }
+        K::StorageFull | K::QuotaExceeded | K::FileTooLarge => {
+            "the disk is full or over quota; free some space or choose another disk"
+        }
+        K::IsADirectory | K::DirectoryNotEmpty | K::AlreadyExists => {
+            "something of that name is in the way; move it or choose another destination"
+        }
+        K::InvalidFilename => "the name is not allowed there; choose a shorter or simpler name",
+        _ => "check that the folder exists and can be written to, or choose another destination",
+    }
+}
+
+/// An exporter's error, with a refused write turned into one that names `path`.
+fn written(path: &Path) -> impl Fn(ExportError) -> Failure + '_ {
+    move |e| match e {
+        ExportError::Io(error) => Failure::Write {
+            path: path.to_path_buf(),
+            error,
+        },
+        other => Failure::Export(other),
+    }
+}
+
 /// Exports `request.scope` of `project`. Checks `cancel` between documents.
 pub fn run(
     project: &Project,
@@ -125,7 +162,10 @@ pub fn run(
     check_scope(project, request)?;
     let destination = resolve_destination(request)?;
     let layout = request.format.layout();
-    let staging = Staging::new(&destination, layout)?;
+    let staging = Staging::new(&destination, layout).map_err(|error| Failure::Write {
+        path: destination.clone(),
+        error,
+    })?;
     let bytes = Arc::new(AtomicU64::new(0));
     let output = StagingOutput {
         root: staging.path.clone(),
@@ -138,7 +178,8 @@ pub fn run(
 
     let info = project.project_info()?;
     let documents_total = project.scope_documents(&request.scope)?.len();
-    let mut export = exporter(request.format, &info, &request.options, Box::new(output))?;
+    let mut export = exporter(request.format, &info, &request.options, Box::new(output))
+        .map_err(written(&destination))?;
     let mut progress = Progress {
         documents_done: 0,
         documents_total,
@@ -149,7 +190,7 @@ pub fn run(
         if cancel.load(Ordering::Relaxed) {
             return Err(Failure::Cancelled);
         }
-        export.document(&doc)?;
+        export.document(&doc).map_err(written(&destination))?;
         progress.documents_done += 1;
         progress.bytes_written = bytes.load(Ordering::Relaxed);
         on_progress(&progress);
@@ -158,7 +199,7 @@ pub fn run(
     if cancel.load(Ordering::Relaxed) {
         return Err(Failure::Cancelled);
     }
-    let summary = export.finish()?;
+    let summary = export.finish().map_err(written(&destination))?;
     let files = created.lock().map(|f| f.clone()).unwrap_or_default();
     let total = bytes.load(Ordering::Relaxed);
     staging.commit(&files)?;
@@ -236,8 +277,17 @@ fn resolve_destination(request: &Request) -> Result<PathBuf, Failure> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if parent.is_file() {
+        return Err(bad(&format!(
+            "{} is a file, not a folder; choose a destination in a folder",
+            parent.display()
+        )));
+    }
     if !parent.is_dir() {
-        return Err(bad("its folder does not exist"));
+        return Err(bad(&format!(
+            "its folder {} does not exist; create it or choose an existing folder",
+            parent.display()
+        )));
     }
     if destination.file_name().is_none() {
         return Err(bad("it names no file"));
@@ -255,7 +305,7 @@ struct Staging {
 }
 
 impl Staging {
-    fn new(destination: &Path, layout: Layout) -> Result<Staging, Failure> {
+    fn new(destination: &Path, layout: Layout) -> io::Result<Staging> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let name = destination
             .file_name()
@@ -278,30 +328,37 @@ impl Staging {
         })
     }
 
-    /// Moves the finished export into place.
+    /// Moves the finished export into place. A refusal names the file it concerns, as the
+    /// analyst knows it (the destination, or a file inside a destination folder).
     fn commit(mut self, files: &[String]) -> Result<(), Failure> {
+        let at = |path: PathBuf| move |error| Failure::Write { path, error };
+        let destination = self.destination.clone();
         match self.layout {
             Layout::File => {
-                fs::File::open(&self.path)?.sync_all()?;
-                fs::rename(&self.path, &self.destination)?;
+                fs::File::open(&self.path)
+                    .and_then(|f| f.sync_all())
+                    .map_err(at(destination.clone()))?;
+                fs::rename(&self.path, &destination).map_err(at(destination.clone()))?;
             }
             Layout::Folder => {
                 for name in files {
-                    fs::File::open(self.path.join(name))?.sync_all()?;
+                    fs::File::open(self.path.join(name))
+                        .and_then(|f| f.sync_all())
+                        .map_err(at(destination.join(name)))?;
                 }
-                if !self.destination.exists() {
-                    fs::rename(&self.path, &self.destination)?;
+                if !destination.exists() {
+                    fs::rename(&self.path, &destination).map_err(at(destination.clone()))?;
                 } else {
                     // An existing folder keeps its other files; each file of the export
                     // replaces its namesake atomically.
                     for name in files {
-                        let target = self.destination.join(name);
+                        let target = destination.join(name);
                         if let Some(dir) = target.parent() {
-                            fs::create_dir_all(dir)?;
+                            fs::create_dir_all(dir).map_err(at(dir.to_path_buf()))?;
                         }
-                        fs::rename(self.path.join(name), target)?;
+                        fs::rename(self.path.join(name), &target).map_err(at(target.clone()))?;
                     }
-                    fs::remove_dir_all(&self.path)?;
+                    fs::remove_dir_all(&self.path).map_err(at(destination.clone()))?;
                 }
             }
         }

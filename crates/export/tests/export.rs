@@ -327,3 +327,108 @@ fn a_scope_naming_what_the_project_lacks_is_refused() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_folder_in_the_way_of_an_export_file_is_named_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), "p.claimdesk", &fixture());
+    let out = dir.path().join("tables");
+    // A folder where the export's statements.csv must go: the file system refuses the move
+    // even for root, where permissions would not.
+    let blocker = out.join("statements.csv");
+    std::fs::create_dir_all(&blocker).unwrap();
+    std::fs::write(blocker.join("mine.txt"), "mine").unwrap();
+    let error = export(&p, ExportFormat::Csv, &out, Scope::everything()).unwrap_err();
+    assert_eq!(error.code(), "write_failed");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "cannot write the export to {}: ",
+            blocker.display()
+        )),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(
+            "; something of that name is in the way; move it or choose another destination"
+        ),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(blocker.join("mine.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    assert_eq!(leftovers(&out), Vec::<String>::new());
+}
+
+#[test]
+fn an_export_whose_folder_vanishes_names_the_destination_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), "p.claimdesk", &fixture());
+    let folder = dir.path().join("usb-stick");
+    std::fs::create_dir(&folder).unwrap();
+    let out = folder.join("out.jsonl");
+    // The folder goes away mid-export (a drive unplugged, a folder deleted): the move into
+    // place finds nothing, which the OS reports only as "No such file or directory".
+    let request = Request::new(ExportFormat::Jsonl, out.clone(), Scope::everything());
+    let error = run(&p, &request, &AtomicBool::new(false), |progress| {
+        if progress.documents_done == 1 {
+            std::fs::remove_dir_all(&folder).unwrap();
+        }
+    })
+    .unwrap_err();
+    assert_eq!(error.code(), "write_failed");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!("cannot write the export to {}: ", out.display())),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(
+            "; its folder is gone or cannot be reached; choose an existing folder you can write to"
+        ),
+        "{message}"
+    );
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_destination_in_a_missing_folder_or_under_a_file_says_which_and_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = project(dir.path(), "p.claimdesk", &fixture());
+    let missing = dir.path().join("no/such");
+    let error = export(
+        &p,
+        ExportFormat::Jsonl,
+        &missing.join("out.jsonl"),
+        Scope::everything(),
+    )
+    .unwrap_err();
+    assert_eq!(error.code(), "bad_destination");
+    assert!(
+        error.to_string().ends_with(&format!(
+            ": its folder {} does not exist; create it or choose an existing folder",
+            missing.display()
+        )),
+        "{error}"
+    );
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "x").unwrap();
+    let error = export(
+        &p,
+        ExportFormat::Graphml,
+        &file.join("graphs"),
+        Scope::everything(),
+    )
+    .unwrap_err();
+    assert_eq!(error.code(), "bad_destination");
+    assert!(
+        error.to_string().ends_with(&format!(
+            ": {} is a file, not a folder; choose a destination in a folder",
+            file.display()
+        )),
+        "{error}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
