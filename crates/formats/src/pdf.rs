@@ -7,15 +7,32 @@
 //! loaded first, checked and made safe (see `make_safe`), and only then handed to the extractor,
 //! inside [`std::panic::catch_unwind`]. Whatever goes wrong becomes a [`FormatError`].
 //!
-//! The text is kept as extracted: pdf-extract separates words with spaces and lines with `\n`
-//! from the glyph positions, and starts the text with blank lines. Only trailing whitespace at
-//! the very end is removed.
+//! pdf-extract reports each glyph with its position; [`Lines`] gathers them into lines (words
+//! separated where pdf-extract's own text output would put a space), and [`paragraphs`]
+//! rebuilds the paragraphs from the lines' geometry, since a PDF only knows lines:
+//!
+//! - The lines of one paragraph are joined with a single space.
+//! - A paragraph ends where the gap to the next line is clearly larger than the page's usual
+//!   line spacing, where the font size changes (a headline), where the next line is indented
+//!   against the previous one, or where a line ends well short of the right margin after
+//!   sentence-ending punctuation. Across a page or column break the paragraph goes on only when
+//!   the last line ran to the margin without ending a sentence.
+//! - A word broken at a line end (a letter and `-`) is joined. The hyphen is dropped only when
+//!   the next line starts with a lowercase letter ("nego-" "tiations"); otherwise it is kept and
+//!   the halves joined without a space ("Franco-" "German"). Without a dictionary a broken
+//!   compound such as "well-" "known" becomes "wellknown"; that is the rule's known cost.
+//!
+//! The text has no leading or trailing blank lines. The Info dictionary gives the title, the
+//! author and, from `/CreationDate`, the date.
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use chrono::NaiveDate;
 use claimdesk_core::NewDocument;
-use pdf_extract::{Dictionary, Document, Object, ObjectId, PlainTextOutput};
+use pdf_extract::{
+    Dictionary, Document, MediaBox, Object, ObjectId, OutputDev, OutputError, Transform,
+};
 
 use crate::{FormatError, ImportedDocument};
 
@@ -47,8 +64,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
         ))
     })??;
 
-    let mut text = extracted.text;
-    text.truncate(text.trim_end().len());
+    let text = paragraphs(&extracted.lines);
     if text.trim().is_empty() {
         return Err(FormatError::NoTextLayer);
     }
@@ -57,6 +73,9 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
         doc.title = title;
     }
     doc.author = extracted.author;
+    if let Some(date) = extracted.created {
+        doc.date = Some(date);
+    }
     Ok(ImportedDocument::plain(doc))
 }
 
@@ -83,9 +102,10 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
 
 /// What the extractor found.
 struct Extracted {
-    text: String,
+    lines: Vec<Line>,
     title: Option<String>,
     author: Option<String>,
+    created: Option<NaiveDate>,
 }
 
 /// Loads, checks and extracts. Runs inside `catch_unwind`, so a panic anywhere in lopdf or
@@ -104,13 +124,14 @@ fn extract(pdf: &[u8]) -> Result<Extracted, FormatError> {
     }
     let title = info_string(&doc, b"Title");
     let author = info_string(&doc, b"Author");
+    let created = info_string(&doc, b"CreationDate").and_then(|d| pdf_date(&d));
 
     make_safe(&mut doc)?;
-    let mut text = String::new();
-    // Asserting unwind safety is sound: after a panic, the half-written `text` and the `doc`
+    let mut lines = Lines::default();
+    // Asserting unwind safety is sound: after a panic, the half-gathered `lines` and the `doc`
     // are discarded, never read.
     catch_unwind(AssertUnwindSafe(|| {
-        pdf_extract::output_doc(&doc, &mut PlainTextOutput::new(&mut text))
+        pdf_extract::output_doc(&doc, &mut lines)
     }))
     .map_err(|panic| {
         malformed(format!(
@@ -120,10 +141,276 @@ fn extract(pdf: &[u8]) -> Result<Extracted, FormatError> {
     })?
     .map_err(|e| malformed(format!("cannot extract its text: {e}")))?;
     Ok(Extracted {
-        text,
+        lines: lines.finish(),
         title,
         author,
+        created,
     })
+}
+
+/// The date of a PDF date string (`D:YYYYMMDDHHmmSSOHH'mm'`, everything after the year
+/// optional), as the creator wrote it: the day is not moved into another time zone. Only a
+/// string with a full, valid day gives one; a year alone is too vague for a document date.
+fn pdf_date(raw: &str) -> Option<NaiveDate> {
+    let digits = raw.trim().strip_prefix("D:").unwrap_or(raw.trim());
+    let day = digits
+        .get(..8)
+        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
+    NaiveDate::parse_from_str(day, "%Y%m%d").ok()
+}
+
+/// One line of text as drawn, with where it sits on its page (in points, `top` measured from
+/// the top of the page to the baseline).
+#[derive(Clone, Debug, PartialEq)]
+struct Line {
+    page: u32,
+    text: String,
+    left: f64,
+    right: f64,
+    top: f64,
+    size: f64,
+}
+
+/// Gathers pdf-extract's glyphs into [`Line`]s, in the order the content streams draw them.
+#[derive(Default)]
+struct Lines {
+    done: Vec<Line>,
+    current: Option<Line>,
+    page: u32,
+    page_height: f64,
+    /// Set at the start of each string drawn: the only place pdf-extract's own text output
+    /// looks for a gap between words, so words are spaced as before.
+    word_start: bool,
+    /// A space glyph was drawn; a space goes in before the next visible glyph.
+    pending_space: bool,
+}
+
+impl Lines {
+    fn finish(mut self) -> Vec<Line> {
+        self.end_line();
+        self.done
+    }
+
+    fn end_line(&mut self) {
+        if let Some(line) = self.current.take() {
+            if !line.text.trim().is_empty() {
+                self.done.push(line);
+            }
+        }
+        self.pending_space = false;
+    }
+}
+
+impl OutputDev for Lines {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &MediaBox,
+        _: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.end_line();
+        self.page = page_num;
+        self.page_height = media_box.ury - media_box.lly;
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        self.end_line();
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        glyph: &str,
+    ) -> Result<(), OutputError> {
+        // The text rendering matrix leaves the font size out; its scale is the square root of
+        // its determinant, which also holds for rotated or mirrored text.
+        let scale = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs().sqrt();
+        let size = match (font_size * scale).abs() {
+            s if s.is_finite() && s > 0.0 => s,
+            _ => 1.0,
+        };
+        let (x, top) = (trm.m31, self.page_height - trm.m32);
+        if !x.is_finite() || !top.is_finite() {
+            return Ok(());
+        }
+        let end = x + width * size;
+        let same_line = self
+            .current
+            .as_ref()
+            .is_some_and(|line| (top - line.top).abs() <= 0.5 * size.max(line.size));
+        if !same_line {
+            self.end_line();
+        }
+        let word_start = std::mem::take(&mut self.word_start);
+        if glyph.trim().is_empty() {
+            self.pending_space = self.current.is_some();
+            if let Some(line) = &mut self.current {
+                line.right = line.right.max(end);
+            }
+            return Ok(());
+        }
+        match &mut self.current {
+            Some(line) => {
+                let gap = word_start && x > line.right + 0.1 * size;
+                if (gap || self.pending_space) && !line.text.ends_with(' ') {
+                    line.text.push(' ');
+                }
+                line.text.push_str(glyph);
+                line.right = line.right.max(end);
+                line.size = line.size.max(size);
+            }
+            None => {
+                self.current = Some(Line {
+                    page: self.page,
+                    text: glyph.to_string(),
+                    left: x,
+                    right: end,
+                    top,
+                    size,
+                })
+            }
+        }
+        self.pending_space = false;
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        self.word_start = true;
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+/// What is usual on one page: where lines start and end, and how far apart they are.
+struct PageLayout {
+    left: f64,
+    right: f64,
+    spacing: Option<f64>,
+}
+
+impl PageLayout {
+    fn of(lines: &[&Line]) -> PageLayout {
+        // The left margin is where most lines start (indented first lines are fewer); the
+        // right margin is where the longest line ends.
+        let mut starts: HashMap<i64, usize> = HashMap::new();
+        for line in lines {
+            *starts.entry(line.left.round() as i64).or_default() += 1;
+        }
+        let left = starts
+            .into_iter()
+            .max_by_key(|&(x, count)| (count, -x))
+            .map_or(0.0, |(x, _)| x as f64);
+        let right = lines.iter().map(|l| l.right).fold(f64::MIN, f64::max);
+        // The usual spacing is the (lower) median distance between consecutive lines of one
+        // size going down the page; most of those are lines inside paragraphs. Two or three
+        // distances say too little, and then pdf-extract's own rule applies (see
+        // `starts_paragraph`).
+        let mut gaps: Vec<f64> = lines
+            .windows(2)
+            .filter(|w| (w[0].size - w[1].size).abs() <= 0.15 * w[0].size)
+            .map(|w| w[1].top - w[0].top)
+            .filter(|&gap| gap > 0.0 && gap < 3.0 * lines[0].size.max(1.0))
+            .collect();
+        gaps.sort_by(f64::total_cmp);
+        let spacing = (gaps.len() >= 3).then(|| gaps[(gaps.len() - 1) / 2]);
+        PageLayout {
+            left,
+            right,
+            spacing,
+        }
+    }
+
+    /// Whether `line` stops well before the right margin: by more than three of its ems or
+    /// 15% of the text width, more than ragged-right setting leaves.
+    fn ends_short(&self, line: &Line) -> bool {
+        let slack = (3.0 * line.size).max(0.15 * (self.right - self.left));
+        line.right < self.right - slack
+    }
+}
+
+/// Whether a line ends a sentence: `.`, `!`, `?` or `…`, perhaps followed by closing quotes or
+/// brackets.
+fn ends_sentence(text: &str) -> bool {
+    let text = text.trim_end_matches(['"', '\'', '’', '”', '»', ')', ']']);
+    text.ends_with(['.', '!', '?', '…'])
+}
+
+/// Whether `next` starts a new paragraph after `prev`.
+fn starts_paragraph(prev: &Line, next: &Line, layout: &PageLayout) -> bool {
+    let size = prev.size.max(next.size);
+    if (prev.size - next.size).abs() > 0.15 * size {
+        return true;
+    }
+    let full_stop = ends_sentence(&prev.text) && layout.ends_short(prev);
+    if next.page != prev.page || next.top <= prev.top {
+        // A new page or column: only a line that ran to the margin without ending a sentence
+        // is known to go on.
+        return ends_sentence(&prev.text) || layout.ends_short(prev);
+    }
+    let gap = next.top - prev.top;
+    let wide = match layout.spacing {
+        Some(usual) => gap > 1.3 * usual,
+        // pdf-extract's own rule for a blank line, for pages with too few lines to tell.
+        None => gap > 1.5 * size,
+    };
+    let indented = next.left > prev.left + 0.75 * size && next.left > layout.left + 0.75 * size;
+    wide || indented || full_stop
+}
+
+/// The lines as paragraphs separated by blank lines, each paragraph's lines joined into one.
+fn paragraphs(lines: &[Line]) -> String {
+    let mut out = String::new();
+    let mut start = 0;
+    while start < lines.len() {
+        let page = lines[start].page;
+        let end = start
+            + lines[start..]
+                .iter()
+                .position(|l| l.page != page)
+                .unwrap_or(lines.len() - start);
+        let on_page: Vec<&Line> = lines[start..end].iter().collect();
+        let layout = PageLayout::of(&on_page);
+        for (i, line) in on_page.iter().enumerate() {
+            let text = line.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let prev = match i {
+                0 => (start > 0).then(|| &lines[start - 1]),
+                _ => Some(on_page[i - 1]),
+            };
+            match prev {
+                None => {}
+                Some(prev) if starts_paragraph(prev, line, &layout) => out.push_str("\n\n"),
+                Some(_) => join_line_end(&mut out, &text),
+            }
+            out.push_str(&text);
+        }
+        start = end;
+    }
+    out
+}
+
+/// Prepares `out` for the next line of the same paragraph: a space, or nothing after a word
+/// broken at the line end, whose hyphen goes when the next line starts in lowercase (see the
+/// module documentation).
+fn join_line_end(out: &mut String, next: &str) {
+    let mut tail = out.chars().rev();
+    let broken = tail.next() == Some('-') && tail.next().is_some_and(char::is_alphabetic);
+    if !broken {
+        out.push(' ');
+    } else if next.chars().next().is_some_and(char::is_lowercase) {
+        out.pop();
+    }
 }
 
 /// A text string from the Info dictionary, trimmed, if it is there and not blank.
@@ -332,6 +619,11 @@ mod tests {
 
     /// A PDF made of `objects` (object 1 is the catalog) with a correct cross-reference table.
     fn pdf(objects: &[&str]) -> Vec<u8> {
+        pdf_with_trailer(objects, "")
+    }
+
+    /// [`pdf`] with more entries in the trailer (such as `/Info 5 0 R`).
+    fn pdf_with_trailer(objects: &[&str], trailer: &str) -> Vec<u8> {
         let mut out = b"%PDF-1.4\n".to_vec();
         let mut offsets = Vec::new();
         for (i, body) in objects.iter().enumerate() {
@@ -345,7 +637,7 @@ mod tests {
         }
         out.extend(
             format!(
-                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                "trailer\n<< /Size {} /Root 1 0 R {trailer} >>\nstartxref\n{xref}\n%%EOF\n",
                 objects.len() + 1
             )
             .bytes(),
@@ -377,12 +669,12 @@ mod tests {
     #[test]
     fn text_is_extracted_in_reading_order_with_info_title_and_author() {
         let doc = parse(&fixture("text.pdf"), "text.pdf").unwrap().document;
-        // pdf-extract starts with blank lines and puts one between lines that are far apart
-        // (the title, and the page break); the words and their order are exact.
+        // The title stands apart (a wider gap), the two body lines are one paragraph, and the
+        // paragraph on page two follows a line that ended a sentence.
         assert_eq!(
             doc.text,
-            "\n\nTalks end without a deal\n\n\
-             The delegations left Geneva on Tuesday.\nBoth sides blamed each other.\n\n\
+            "Talks end without a deal\n\n\
+             The delegations left Geneva on Tuesday. Both sides blamed each other.\n\n\
              Page two: no date was set."
         );
         assert_eq!(
@@ -391,7 +683,8 @@ mod tests {
         );
         assert_eq!(doc.author.as_deref(), Some("Zoë Ångström"));
         assert_eq!(doc.source.as_deref(), Some("text.pdf"));
-        assert_eq!(doc.date, None);
+        // ReportLab wrote /CreationDate (D:20000101000000+00'00').
+        assert_eq!(doc.date, NaiveDate::from_ymd_opt(2000, 1, 1));
     }
 
     #[test]
@@ -399,9 +692,145 @@ mod tests {
         let doc = parse(&fixture("unicode.pdf"), "unicode.pdf")
             .unwrap()
             .document;
-        assert_eq!(doc.text, "\n\nCafe\u{301} noir\n\nقال\n\nשלום");
+        assert_eq!(doc.text, "Cafe\u{301} noir\n\nقال\n\nשלום");
         // The Info /Title is empty, so the first non-empty line is the title.
         assert_eq!(doc.title, "Cafe\u{301} noir");
+    }
+
+    /// A one-page PDF (300 by 400 points) whose page draws `lines` in 10-point Helvetica, each
+    /// at its own `(x, y)` (y counted up from the bottom, as PDF does), with `info` as the Info
+    /// dictionary.
+    fn page_of_lines(lines: &[(f64, f64, &str)], info: &str) -> Vec<u8> {
+        let content: String = lines
+            .iter()
+            .map(|(x, y, text)| format!("BT /F1 10 Tf {x} {y} Td ({text}) Tj ET\n"))
+            .collect();
+        pdf_with_trailer(
+            &[
+                CATALOG,
+                PAGES,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 400] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+                &stream("", &content),
+                HELVETICA,
+                info,
+            ],
+            "/Info 6 0 R",
+        )
+    }
+
+    fn text_of(lines: &[(f64, f64, &str)]) -> String {
+        parse(&page_of_lines(lines, "<< >>"), "lines.pdf")
+            .unwrap()
+            .document
+            .text
+    }
+
+    // The body lines below are set 12 points apart, as 10-point text usually is, and the text
+    // starts a third of the way down the page, leaving a blank area above it.
+
+    #[test]
+    fn wrapped_lines_join_into_paragraphs_split_where_the_gap_is_wider() {
+        let text = text_of(&[
+            (40.0, 260.0, "The delegations left Geneva on Tuesday after"),
+            (40.0, 248.0, "three days of talks that ended without any"),
+            (
+                40.0,
+                236.0,
+                "common statement or a date for the next round.",
+            ),
+            (40.0, 216.0, "Both sides blamed each other for the failure"),
+            (40.0, 204.0, "and said that the door remained open for now."),
+        ]);
+        assert_eq!(
+            text,
+            "The delegations left Geneva on Tuesday after three days of talks that ended \
+             without any common statement or a date for the next round.\n\n\
+             Both sides blamed each other for the failure and said that the door remained \
+             open for now."
+        );
+    }
+
+    #[test]
+    fn an_indented_line_starts_a_paragraph_without_a_wider_gap() {
+        let text = text_of(&[
+            (40.0, 260.0, "The delegations left Geneva on Tuesday after"),
+            (40.0, 248.0, "three days of talks that ended without any"),
+            (
+                40.0,
+                236.0,
+                "common statement or a date for the next round.",
+            ),
+            (55.0, 224.0, "Both sides blamed each other for the failure"),
+            (40.0, 212.0, "and said that the door remained open for now."),
+        ]);
+        assert_eq!(text.matches("\n\n").count(), 1, "{text:?}");
+        assert!(text.starts_with("The delegations"), "{text:?}");
+        assert!(
+            text.contains("next round.\n\nBoth sides blamed each other for the failure and"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn a_short_line_ending_a_sentence_ends_its_paragraph() {
+        let text = text_of(&[
+            (40.0, 260.0, "The delegations left Geneva on Tuesday after"),
+            (40.0, 248.0, "three days of talks that ended without any"),
+            (40.0, 236.0, "common statement."),
+            (40.0, 224.0, "Both sides blamed each other for the failure"),
+            (40.0, 212.0, "and said that the door remained open for now"),
+            (40.0, 200.0, "and that a date would be set in the spring"),
+        ]);
+        assert_eq!(
+            text,
+            "The delegations left Geneva on Tuesday after three days of talks that ended \
+             without any common statement.\n\n\
+             Both sides blamed each other for the failure and said that the door remained \
+             open for now and that a date would be set in the spring"
+        );
+    }
+
+    #[test]
+    fn words_broken_at_line_ends_are_joined_dropping_the_hyphen_only_before_lowercase() {
+        let text = text_of(&[
+            (40.0, 260.0, "The talks were the first round of the nego-"),
+            (40.0, 248.0, "tiations about the long disputed Franco-"),
+            (40.0, 236.0, "German border, and they lasted until late -"),
+            (40.0, 224.0, "then the delegations left for their capitals."),
+        ]);
+        assert_eq!(
+            text,
+            "The talks were the first round of the negotiations about the long disputed \
+             Franco-German border, and they lasted until late - then the delegations left \
+             for their capitals."
+        );
+    }
+
+    #[test]
+    fn the_creation_date_in_the_info_dictionary_becomes_the_date() {
+        let lines = [(40.0, 260.0, "Talks end.")];
+        let dated = |info: &str| {
+            parse(&page_of_lines(&lines, info), "dated.pdf")
+                .unwrap()
+                .document
+                .date
+        };
+        assert_eq!(
+            dated("<< /CreationDate (D:20240307153000+01'00') >>"),
+            NaiveDate::from_ymd_opt(2024, 3, 7)
+        );
+        assert_eq!(
+            dated("<< /CreationDate (20231231) >>"),
+            NaiveDate::from_ymd_opt(2023, 12, 31)
+        );
+        // A year alone, an impossible day or no date at all give none.
+        for info in [
+            "<< /CreationDate (D:2024) >>",
+            "<< /CreationDate (D:20240231120000Z) >>",
+            "<< >>",
+        ] {
+            assert_eq!(dated(info), None, "{info}");
+        }
     }
 
     #[test]
@@ -420,7 +849,7 @@ mod tests {
         let doc = parse(&fixture("photo.pdf"), "photo.pdf").unwrap().document;
         assert_eq!(
             doc.text,
-            "\n\nCaption above the photo\n\nCaption below the photo"
+            "Caption above the photo\n\nCaption below the photo"
         );
     }
 
@@ -437,7 +866,7 @@ mod tests {
         let doc = parse(&fixture("owner-only.pdf"), "owner-only.pdf")
             .unwrap()
             .document;
-        assert_eq!(doc.text, "\n\nOpen talks");
+        assert_eq!(doc.text, "Open talks");
     }
 
     #[test]
@@ -497,7 +926,7 @@ mod tests {
             HELVETICA,
         ]);
         let doc = parse(&inherited, "inherited.pdf").unwrap().document;
-        assert_eq!(doc.text, "\n\nInherited");
+        assert_eq!(doc.text, "Inherited");
 
         // A page whose /Parent chain loops and never gives a MediaBox: pdf-extract alone
         // recurses until the stack overflows. Here the page gets the default size.
@@ -510,10 +939,7 @@ mod tests {
             "<< /Type /Pages /Parent 5 0 R >>",
             HELVETICA,
         ]);
-        assert_eq!(
-            parse(&looping, "loop.pdf").unwrap().document.text,
-            "\n\nLooped"
-        );
+        assert_eq!(parse(&looping, "loop.pdf").unwrap().document.text, "Looped");
     }
 
     /// A page that draws form `/X1` (object 5), whose content is `form_content`, plus `more`
@@ -542,7 +968,7 @@ mod tests {
         let bytes = page_with_form("", "BT /F1 12 Tf 10 50 Td (In a form) Tj ET", &[]);
         assert_eq!(
             parse(&bytes, "form.pdf").unwrap().document.text,
-            "\n\nIn a form"
+            "In a form"
         );
     }
 
@@ -589,7 +1015,7 @@ mod tests {
             page_with_form("/Resources << /XObject << /N 7 0 R >> >>", "/N Do", &more)
         };
         let ok = parse(&chain(MAX_FORM_DEPTH - 1), "deep.pdf").unwrap();
-        assert_eq!(ok.document.text, "\n\nDeep");
+        assert_eq!(ok.document.text, "Deep");
         let reason = reason(parse(&chain(MAX_FORM_DEPTH), "deeper.pdf").unwrap_err());
         assert!(reason.contains("nested more than"), "{reason}");
     }
