@@ -3,17 +3,26 @@ derived from the fixture."""
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 import pytest
+from lxml import etree
 
 import expect
 from conftest import DEFAULT_NAMES, export_project, import_project
 from expect import must_fail
 
 DAY = "2025-02-18"
+# The published GraphML and GEXF schemas, written out for offline use (see each file's header).
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+XML_FILES = {
+    "graphml": ("actor-concept.graphml", "actor-actor.graphml"),
+    "gexf": ("actor-concept.gexf", "actor-actor.gexf"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +140,31 @@ def matrix(folder, name, keys, labels_to_keys) -> dict[tuple, dict[tuple, int]]:
         return labels_to_keys[name]
 
     return {key(r): {key(c): int(float(m.at[r, c])) for c in m.columns} for r in m.index}
+
+
+@pytest.fixture(scope="module")
+def schemas() -> dict[str, etree.XMLSchema]:
+    return {fmt: etree.XMLSchema(etree.parse(str(SCHEMAS / f"{fmt}.xsd"))) for fmt in XML_FILES}
+
+
+def assert_schema_valid(schema: etree.XMLSchema, doc: etree._ElementTree, name: str) -> None:
+    if not schema.validate(doc):
+        errors = "\n".join(f"  line {e.line}: {e.message}" for e in schema.error_log)
+        raise AssertionError(f"{name} is not valid against its schema:\n{errors}")
+
+
+def assert_folder_valid(schemas, fmt: str, folder: Path) -> None:
+    for name in XML_FILES[fmt]:
+        assert_schema_valid(schemas[fmt], etree.parse(str(folder / name)), name)
+
+
+def graphml_nodes(doc: etree._ElementTree) -> dict[str, tuple]:
+    """GraphML node id → (kind, entity_id, label), read with lxml."""
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    return {
+        n.get("id"): tuple(n.findtext(f"g:data[@key='{k}']", default="", namespaces=ns) for k in ("kind", "entity_id", "label"))
+        for n in doc.iterfind(".//g:node", ns)
+    }
 
 
 # --- tests ----------------------------------------------------------------------------------
@@ -307,7 +341,7 @@ def test_the_made_corpus_covers_what_the_fixture_lacks(agreement):
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "network-csv"])
 @pytest.mark.parametrize("day", [None, LATER_DAY])
-def test_networks_of_the_made_corpus(agreement, agreement_project, workdir, fmt, day):
+def test_networks_of_the_made_corpus(agreement, agreement_project, workdir, schemas, fmt, day):
     project, statements = agreement_project, agreement[1]
     options = ("--from", day, "--to", day) if day else ()
     out = workdir / "agreement-out" / f"{fmt}-{day}" / DEFAULT_NAMES[fmt]
@@ -319,9 +353,60 @@ def test_networks_of_the_made_corpus(agreement, agreement_project, workdir, fmt,
     else:
         two, one = (load_graphml if fmt == "graphml" else load_gexf)(folder)
         assert_networks(*from_graphs(two, one), want)
+        assert_folder_valid(schemas, fmt, folder)
 
 
 # --- negative checks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+@pytest.mark.parametrize(
+    "options",
+    [(), ("--from", DAY, "--to", DAY), ("--label", "Actor", "--label", "Claim"), ("--from", "1990-01-01", "--to", "1990-01-02")],
+    ids=["all", "one-day", "two-labels", "empty"],
+)
+def test_networks_are_valid_against_the_published_schema(exported, schemas, fmt, options):
+    assert_folder_valid(schemas, fmt, exported(fmt, options=options))
+
+
+def test_graphml_ids_are_plain_and_one_node_has_one_id_in_both_files(exported, expected):
+    folder = exported("graphml")
+    two = graphml_nodes(etree.parse(str(folder / "actor-concept.graphml")))
+    one = graphml_nodes(etree.parse(str(folder / "actor-actor.graphml")))
+    assert all(id_.startswith("n") and id_[1:].isdigit() for id_ in two), sorted(two)
+    # Names with spaces (the fixture's concepts over text) are labels, never ids.
+    assert any(" " in label for _, _, label in two.values()), "the fixture should have a name with a space"
+    for id_, node in one.items():
+        assert two.get(id_) == node, f"{id_} is {node} in actor-actor but {two.get(id_)} in actor-concept"
+
+
+def test_negative_the_schemas_reject_ids_with_spaces_or_apostrophes_and_dangling_edges(exported, schemas):
+    """The old GraphML ids (node keys such as `actor:text:Russia’s foreign ministry`) are no
+    XML name tokens: the schema must refuse them, as it must an edge to no node."""
+    doc = etree.parse(str(exported("graphml") / "actor-concept.graphml"))
+    assert_schema_valid(schemas["graphml"], doc, "actor-concept.graphml")
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    old_id = "actor:text:Russia’s foreign ministry"
+    renamed = copy.deepcopy(doc)
+    node = renamed.find(".//g:node", ns)
+    was = node.get("id")
+    node.set("id", old_id)
+    for edge in renamed.iterfind(".//g:edge", ns):
+        for end in ("source", "target"):
+            if edge.get(end) == was:
+                edge.set(end, old_id)
+    error = must_fail(assert_schema_valid, schemas["graphml"], renamed, "renamed")
+    assert "NMTOKEN" in str(error), error
+    dangling = copy.deepcopy(doc)
+    dangling.find(".//g:edge", ns).set("target", "n999")
+    must_fail(assert_schema_valid, schemas["graphml"], dangling, "dangling")
+    gexf = etree.parse(str(exported("gexf") / "actor-concept.gexf"))
+    gexf_dangling = copy.deepcopy(gexf)
+    gexf_dangling.find(".//{http://gexf.net/1.3}edge").set("source", "nobody")
+    must_fail(assert_schema_valid, schemas["gexf"], gexf_dangling, "dangling")
+    unweighted = copy.deepcopy(gexf)
+    unweighted.find(".//{http://gexf.net/1.3}edge").set("weight", "one")
+    must_fail(assert_schema_valid, schemas["gexf"], unweighted, "unweighted")
 
 
 def test_negative_wrong_networks_are_caught(exported, expected):

@@ -6,12 +6,20 @@
 //! `conflict` = concepts one supports and the other opposes; `weight` = congruence + conflict,
 //! the concepts that tie the two, agreeing or not). GraphML and
 //! GEXF carry node attributes `label`, `kind` (actor/concept) and `entity_id`; the CSV variant
-//! writes `nodes.csv`, edge lists and matrices. The networks are computed in the core
+//! writes `nodes.csv`, edge lists and matrices.
+//!
+//! Node ids: GraphML ids must be XML name tokens (`xs:NMTOKEN`: no spaces, no apostrophes), and
+//! a node over text is named by its text, so GraphML nodes are `n0`, `n1`, … in the order of
+//! [`Networks::nodes`] (actors first), the same id for an actor in both files; who a node is
+//! lives in its `label`, `kind` and `entity_id`. GEXF ids may be any string (`xs:string` or
+//! integer in its schema) and CSV has no id grammar, so these keep the readable keys
+//! (`actor:4`, `concept:text:…`), the same in `nodes.csv`, the edge lists and the matrices. The networks are computed in the core
 //! ([`claimdesk_core::network`]); the scope of the export (dates, labels, annotators) decides which
 //! statements go in.
 //!
 //! Only node keys and counts are kept until the end, never the texts.
 
+use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 
 use claimdesk_core::dataset::{DocumentRecord, ProjectInfo};
@@ -99,10 +107,11 @@ impl Exporter for NetworkExport {
     fn finish(mut self: Box<Self>) -> Result<ExportSummary, ExportError> {
         match self.notation {
             Notation::Graphml => {
+                let ids = GraphmlIds::new(&self.networks);
                 let f = self.out.create("actor-concept.graphml")?;
-                graphml_two_mode(&self.networks, f)?;
+                graphml_two_mode(&self.networks, &ids, f)?;
                 let f = self.out.create("actor-actor.graphml")?;
-                graphml_one_mode(&self.networks, f)?;
+                graphml_one_mode(&self.networks, &ids, f)?;
             }
             Notation::Gexf => {
                 let f = self.out.create("actor-concept.gexf")?;
@@ -156,15 +165,38 @@ fn graphml_header(w: &mut impl Write, keys: &[(&str, &str, &str, &str)]) -> std:
     Ok(())
 }
 
+/// GraphML node ids (`n0`, `n1`, …) by node key: plain name tokens whatever the text, one
+/// numbering for both networks so an actor has one id in both files.
+struct GraphmlIds(HashMap<String, String>);
+
+impl GraphmlIds {
+    fn new(n: &Networks) -> GraphmlIds {
+        GraphmlIds(
+            n.nodes()
+                .iter()
+                .enumerate()
+                .map(|(i, node)| (node.id.clone(), format!("n{i}")))
+                .collect(),
+        )
+    }
+
+    fn of(&self, node: &NodeKey) -> std::io::Result<&str> {
+        self.0.get(&node.id).map(String::as_str).ok_or_else(|| {
+            std::io::Error::other(format!("network node {:?} has no GraphML id", node.id))
+        })
+    }
+}
+
 fn graphml_nodes<'n>(
     w: &mut impl Write,
+    ids: &GraphmlIds,
     nodes: impl IntoIterator<Item = &'n NodeKey>,
 ) -> std::io::Result<()> {
     for n in nodes {
         writeln!(
             w,
             r#"    <node id="{}"><data key="label">{}</data><data key="kind">{}</data><data key="entity_id">{}</data></node>"#,
-            xml(&n.id),
+            ids.of(n)?,
             xml(&n.label),
             n.kind,
             entity(n)
@@ -179,20 +211,24 @@ const NODE_KEYS: [(&str, &str, &str, &str); 3] = [
     ("entity_id", "node", "entity_id", "string"),
 ];
 
-fn graphml_two_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Result<()> {
+fn graphml_two_mode(
+    n: &Networks,
+    ids: &GraphmlIds,
+    file: Box<dyn Write + Send>,
+) -> std::io::Result<()> {
     let mut w = BufWriter::new(file);
     let mut keys = NODE_KEYS.to_vec();
     keys.push(("stance", "edge", "stance", "string"));
     keys.push(("weight", "edge", "weight", "double"));
     graphml_header(&mut w, &keys)?;
     writeln!(w, r#"  <graph id="actor-concept" edgedefault="directed">"#)?;
-    graphml_nodes(&mut w, n.nodes())?;
+    graphml_nodes(&mut w, ids, n.nodes())?;
     for (i, e) in n.concept_edges().iter().enumerate() {
         writeln!(
             w,
             r#"    <edge id="e{i}" source="{}" target="{}"><data key="stance">{}</data><data key="weight">{}</data></edge>"#,
-            xml(&e.actor.id),
-            xml(&e.concept.id),
+            ids.of(e.actor)?,
+            ids.of(e.concept)?,
             xml(e.stance),
             e.weight
         )?;
@@ -201,7 +237,11 @@ fn graphml_two_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Resul
     w.flush()
 }
 
-fn graphml_one_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Result<()> {
+fn graphml_one_mode(
+    n: &Networks,
+    ids: &GraphmlIds,
+    file: Box<dyn Write + Send>,
+) -> std::io::Result<()> {
     let mut w = BufWriter::new(file);
     let mut keys = NODE_KEYS.to_vec();
     keys.push(("congruence", "edge", "congruence", "double"));
@@ -209,13 +249,13 @@ fn graphml_one_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Resul
     keys.push(("weight", "edge", "weight", "double"));
     graphml_header(&mut w, &keys)?;
     writeln!(w, r#"  <graph id="actor-actor" edgedefault="undirected">"#)?;
-    graphml_nodes(&mut w, n.actors())?;
+    graphml_nodes(&mut w, ids, n.actors())?;
     for (i, e) in n.actor_edges().iter().enumerate() {
         writeln!(
             w,
             r#"    <edge id="e{i}" source="{}" target="{}"><data key="congruence">{}</data><data key="conflict">{}</data><data key="weight">{}</data></edge>"#,
-            xml(&e.source.id),
-            xml(&e.target.id),
+            ids.of(e.source)?,
+            ids.of(e.target)?,
             e.congruence,
             e.conflict,
             e.congruence + e.conflict
@@ -500,10 +540,67 @@ mod tests {
         assert_eq!(edges.lines().count(), 5);
     }
 
+    /// The values of `attribute="…"` in `xml`, unescaped only as far as these tests need.
+    fn values<'x>(xml: &'x str, attribute: &str) -> Vec<&'x str> {
+        let needle = format!(" {attribute}=\"");
+        xml.match_indices(&needle)
+            .map(|(at, _)| {
+                let rest = &xml[at + needle.len()..];
+                &rest[..rest.find('"').unwrap()]
+            })
+            .collect()
+    }
+
+    /// An XML name token, as GraphML's schema types node, edge and graph ids (`xs:NMTOKEN`).
+    /// ASCII only is stricter than XML, and is what the ids are meant to be.
+    fn is_name_token(s: &str) -> bool {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
+    }
+
+    #[test]
+    fn graphml_ids_are_name_tokens_and_names_stay_in_labels() {
+        let out = export(ExportFormat::Graphml);
+        let two = text(&out, "actor-concept.graphml");
+        let one = text(&out, "actor-actor.graphml");
+        for g in [&two, &one] {
+            let nodes: Vec<&str> = g
+                .split("<node id=\"")
+                .skip(1)
+                .map(|rest| &rest[..rest.find('"').unwrap()])
+                .collect();
+            assert!(!nodes.is_empty());
+            for attribute in ["id", "source", "target"] {
+                for id in values(g, attribute) {
+                    assert!(is_name_token(id), "{attribute}={id:?} is no NMTOKEN");
+                }
+            }
+            for end in values(g, "source").into_iter().chain(values(g, "target")) {
+                assert!(nodes.contains(&end), "edge end {end} names no node");
+            }
+        }
+        // A concept over text with a space, and an actor in Arabic, keep their names as labels.
+        assert!(
+            two.contains(r#"<data key="label">השלום קרוב</data>"#),
+            "{two}"
+        );
+        assert!(two.contains(r#"<data key="label">الوزير</data>"#), "{two}");
+        // One numbering for both files: Putin is the same node in each.
+        let putin = r#"<node id="n0"><data key="label">Vladimir Putin</data>"#;
+        assert!(two.contains(putin) && one.contains(putin), "{two}\n{one}");
+        assert!(
+            one.contains(r#"<edge id="e0" source="n0" target="n2">"#),
+            "{one}"
+        );
+    }
+
     #[test]
     fn graphml_and_gexf_name_nodes_by_entity() {
         let g = text(&export(ExportFormat::Graphml), "actor-concept.graphml");
-        assert!(g.contains(r#"<node id="actor:1"><data key="label">Vladimir Putin</data>"#));
+        assert!(g.contains(
+            r#"<node id="n0"><data key="label">Vladimir Putin</data><data key="kind">actor</data><data key="entity_id">1</data>"#
+        ));
         assert!(g.contains(r#"edgedefault="directed""#));
         let x = text(&export(ExportFormat::Gexf), "actor-actor.gexf");
         assert!(
