@@ -35,10 +35,10 @@ DEFAULT_NAMES = {
     "graphml": "export-graphml",
     "gexf": "export-gexf",
     "network-csv": "export-network-csv",
-    "label-studio": "export.label-studio.json",
+    "label-studio": "export-label-studio",
     "doccano": "export.doccano.jsonl",
 }
-FOLDER_FORMATS = {"csv", "brat", "conll", "parquet", "graphml", "gexf", "network-csv"}
+FOLDER_FORMATS = {"csv", "brat", "conll", "parquet", "graphml", "gexf", "network-csv", "label-studio"}
 
 # Libraries that would reach for a hub must stay offline.
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")

@@ -1,6 +1,7 @@
-"""Label Studio JSON: label-studio-sdk validates every annotation against Claimdesk's labeling
-config and its converter reads the tasks; regions slice their text by code points, as Label
-Studio's `<Text>` tag counts them."""
+"""Label Studio: the export is a folder with the tasks (`tasks.json`) and the labeling config
+they need (`label_config.xml`). label-studio-sdk validates the config and every annotation
+against it, and its converter reads the tasks; regions slice their text by code points, as
+Label Studio's `<Text>` tag counts them."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from pathlib import Path
 import pytest
 from label_studio_sdk.converter import Converter
 from label_studio_sdk.label_interface import LabelInterface
+from lxml import etree
 
 import expect
+from conftest import export_project, import_project
 from expect import must_fail
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -22,12 +25,14 @@ SOURCE = ROOT / "crates" / "formats" / "src" / "export" / "label_studio.rs"
 
 
 @pytest.fixture(scope="module")
-def config() -> str:
-    """The labeling config Claimdesk gives for its default schema (the `LABELING_CONFIG`
-    constant of the exporter), which the fixture project uses."""
-    found = re.search(r'pub const LABELING_CONFIG: &str = r##"(.*?)"##;', SOURCE.read_text("utf-8"), re.S)
-    assert found, f"no LABELING_CONFIG in {SOURCE}"
-    return found.group(1)
+def folder(exported) -> Path:
+    return exported("label-studio")
+
+
+@pytest.fixture(scope="module")
+def config(folder) -> str:
+    """The labeling config the export wrote beside the tasks."""
+    return (folder / "label_config.xml").read_text("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +41,8 @@ def interface(config) -> LabelInterface:
 
 
 @pytest.fixture(scope="module")
-def tasks(exported) -> list[dict]:
-    with open(exported("label-studio"), encoding="utf-8") as f:
+def tasks(folder) -> list[dict]:
+    with open(folder / "tasks.json", encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -76,6 +81,16 @@ def check_region_texts(tasks: list[dict]) -> None:
             assert sliced == v["text"], f"task {t['id']} region {r['id']}: {v['start']}..{v['end']} gives {sliced!r}, not {v['text']!r}"
 
 
+def check_relation_kinds(config: str, tasks: list[dict]) -> None:
+    """Every relation's kind is one the config's `<Relations>` offers: Label Studio shows no
+    other (the SDK's validation does not look at relation labels, so this reads the config)."""
+    offered = {r.get("value") for r in etree.fromstring(config.encode("utf-8")).iter("Relation")}
+    for t in tasks:
+        for r in results(t):
+            if r["type"] == "relation":
+                assert set(r["labels"]) <= offered, f"task {t['id']}: relation {r['labels']} not in {sorted(offered)}"
+
+
 def check_valid(interface: LabelInterface, tasks: list[dict]) -> None:
     """label-studio-sdk finds nothing wrong with any annotation (regions, per-region choices and
     text areas, relations) under the labeling config."""
@@ -87,6 +102,16 @@ def check_valid(interface: LabelInterface, tasks: list[dict]) -> None:
 
 
 # --- the export -------------------------------------------------------------------------------
+
+
+def test_the_folder_holds_the_tasks_and_their_labeling_config(folder):
+    assert sorted(p.name for p in folder.iterdir()) == ["label_config.xml", "tasks.json"]
+
+
+def test_the_labeling_config_is_the_documented_one_for_the_default_schema(config):
+    found = re.search(r'pub const LABELING_CONFIG: &str = r##"(.*?)"##;', SOURCE.read_text("utf-8"), re.S)
+    assert found, f"no LABELING_CONFIG in {SOURCE}"
+    assert config == found.group(1)
 
 
 def test_the_labeling_config_is_valid(interface):
@@ -105,8 +130,16 @@ def test_the_file_is_a_json_array_of_tasks_as_label_studio_exports_them(tasks, f
             assert a["was_cancelled"] is False
 
 
-def test_every_annotation_validates_against_the_config(interface, tasks):
+def test_every_annotation_validates_against_the_config(interface, config, tasks):
     check_valid(interface, tasks)
+    check_relation_kinds(config, tasks)
+
+
+def test_every_task_has_the_data_the_config_reads(interface, tasks):
+    # validate_task checks that each object tag's `$variable` is in the task's data (given
+    # the data alone: the SDK's annotation branch of it takes no annotation to check).
+    for t in tasks:
+        assert interface.validate_task({"data": t["data"]}), f"task {t['id']}"
 
 
 def test_regions_slice_to_their_text_by_code_points(tasks):
@@ -156,18 +189,44 @@ def test_relations_arrive_between_the_right_regions(tasks, doc_map, fixture_anno
     assert got == want
 
 
-def test_the_sdk_converter_reads_every_region(config, exported, fixture_annotations, tmp_path):
+def test_the_sdk_converter_reads_every_region(config, folder, fixture_annotations, tmp_path):
     converter = Converter(config, project_dir=None, download_resources=False)
-    items = list(converter.iter_from_json_file(str(exported("label-studio"))))
+    items = list(converter.iter_from_json_file(str(folder / "tasks.json")))
     spans = [s for item in items for s in item["output"].get("label", [])]
     assert len(spans) == len(fixture_annotations)
     for item in items:
         text = item["input"]["text"]
         for s in item["output"].get("label", []):
             assert text[s["start"] : s["end"]] == s["text"]
-    converter.convert(str(exported("label-studio")), str(tmp_path / "min"), "JSON_MIN", is_dir=False)
+    converter.convert(str(folder / "tasks.json"), str(tmp_path / "min"), "JSON_MIN", is_dir=False)
     minimal = json.loads((tmp_path / "min" / "result.json").read_text("utf-8"))
     assert sum(len(m.get("label", [])) for m in minimal) == len(fixture_annotations)
+
+
+def test_a_project_relation_type_of_its_own_is_in_the_config(workdir, fixture_header, fixture_entities):
+    """A project with a relation type beyond Claimdesk's three: the config offers it, so the
+    tasks using it still validate and Label Studio can show the relation."""
+    header = copy.deepcopy(fixture_header)
+    header["relation_types"].append({"name": "quotes", "from_labels": ["Actor"], "to_labels": ["Actor"]})
+    text = "Bruce quoted Putin."
+    doc = expect.native_document(
+        1,
+        text,
+        [(1, "Actor", "Bruce", {}, 2), (2, "Actor", "Putin", {}, 1)],
+        [(1, "quotes", 1, 2)],
+        fixture_entities,
+        title="Quotes",
+    )
+    native = expect.write_native(workdir / "quotes.jsonl", header, [doc])
+    project = import_project(workdir / "quotes.claimdesk", native)
+    folder = export_project(project, "label-studio", workdir / "quotes-out" / "export-label-studio")
+    config = (folder / "label_config.xml").read_text("utf-8")
+    tasks = json.loads((folder / "tasks.json").read_text("utf-8"))
+    interface = LabelInterface(config)
+    interface.validate()
+    check_valid(interface, tasks)
+    check_relation_kinds(config, tasks)
+    assert any(r["type"] == "relation" and r["labels"] == ["quotes"] for t in tasks for r in results(t))
 
 
 # --- negative checks: the checks above can fail ------------------------------------------------
@@ -198,3 +257,9 @@ def test_the_sdk_rejects_an_unknown_label_and_a_dangling_relation(interface, tas
     dangling = copy.deepcopy(tasks)
     next(r for r in results(dangling[0]) if r["type"] == "relation")["to_id"] = "a-missing"
     must_fail(check_valid, interface, dangling)
+
+
+def test_a_relation_kind_the_config_does_not_offer_is_caught(config, tasks):
+    unknown = copy.deepcopy(tasks)
+    next(r for t in unknown for r in results(t) if r["type"] == "relation")["labels"] = ["quotes"]
+    must_fail(check_relation_kinds, config, unknown)

@@ -1,8 +1,16 @@
-//! Label Studio JSON: the corpus as Label Studio tasks with their annotations, in the shape
-//! Label Studio's own JSON export has, so the file can be imported into a Label Studio project
-//! (Import, or the API) whose labeling config is [`labeling_config`] of the same project.
+//! Label Studio: the corpus as Label Studio tasks with their annotations, in the shape Label
+//! Studio's own JSON export has, and the labeling config those tasks need. A folder:
 //!
-//! One JSON array, written task by task. A task per document:
+//! - `label_config.xml`: [`labeling_config`] of the project's schema. Paste it into the
+//!   project's Labeling Interface (Code), or pass it as `label_config` when creating the project
+//!   through the API, before importing the tasks: Label Studio refuses results whose labels,
+//!   choices or relation kinds its config does not declare.
+//! - `tasks.json`: the tasks, to import with Import (or the API).
+//!
+//! Both are written into one staging folder and moved into place together, so a config never
+//! sits beside tasks of another export.
+//!
+//! `tasks.json` is one JSON array, written task by task. A task per document:
 //!
 //! ```json
 //! {"id": 1, "data": {"text": "…", "title": "…", "date": null, …},
@@ -46,10 +54,14 @@ use claimdesk_core::Unit;
 use super::check::SpanCheck;
 use super::{ExportError, ExportOptions, ExportSummary, Exporter, Output};
 
+/// The file of the export holding the labeling config.
+pub const CONFIG_FILE: &str = "label_config.xml";
+/// The file of the export holding the tasks.
+pub const TASKS_FILE: &str = "tasks.json";
+
 /// The labeling config for a project with the default schema (Actor, Claim, Position with
-/// their `kind` and `stance` choices): what [`labeling_config`] gives for it, for pasting into
-/// Label Studio's Labeling Interface (Code) before importing the export.
-#[cfg_attr(not(test), allow(dead_code))]
+/// their `kind` and `stance` choices): what [`labeling_config`] gives for it.
+#[cfg(test)]
 pub const LABELING_CONFIG: &str = r##"<View>
   <Style>.htx-text { white-space: pre-wrap; }</Style>
   <Labels name="label" toName="text">
@@ -79,7 +91,8 @@ pub const LABELING_CONFIG: &str = r##"<View>
 </View>
 "##;
 
-/// The relation kinds Claimdesk's statements are built from, offered in the labeling config.
+/// The relation kinds Claimdesk's statements are built from, always offered in the labeling
+/// config (a project's own relation types follow them).
 const RELATION_KINDS: [&str; 3] = ["said_by", "held_by", "about"];
 
 /// Control names the config itself uses; an attribute with one of these names is renamed.
@@ -147,10 +160,9 @@ fn escape(value: &str) -> String {
 }
 
 /// The Label Studio labeling config for `project`'s schema: its labels with their colours and
-/// hotkeys, Claimdesk's relation kinds, and a per-region control for each attribute (shown when
-/// a region of that label is selected), for the entity and for the note. [`LABELING_CONFIG`] is
-/// this for the default schema.
-#[cfg_attr(not(test), allow(dead_code))]
+/// hotkeys, Claimdesk's relation kinds and the project's other relation types, and a per-region
+/// control for each attribute (shown when a region of that label is selected), for the entity
+/// and for the note. `LABELING_CONFIG` (in the tests) is this for the default schema.
 pub fn labeling_config(project: &ProjectInfo) -> String {
     let mut x = String::from("<View>\n  <Style>.htx-text { white-space: pre-wrap; }</Style>\n");
     x.push_str("  <Labels name=\"label\" toName=\"text\">\n");
@@ -166,8 +178,14 @@ pub fn labeling_config(project: &ProjectInfo) -> String {
         x.push_str("/>\n");
     }
     x.push_str("  </Labels>\n  <Relations>\n");
-    for kind in RELATION_KINDS {
-        x.push_str(&format!("    <Relation value=\"{kind}\"/>\n"));
+    let mut kinds: Vec<&str> = RELATION_KINDS.to_vec();
+    for t in &project.relation_types {
+        if !kinds.contains(&t.name.as_str()) {
+            kinds.push(&t.name);
+        }
+    }
+    for kind in kinds {
+        x.push_str(&format!("    <Relation value=\"{}\"/>\n", escape(kind)));
     }
     x.push_str("  </Relations>\n  <Text name=\"text\" value=\"$text\"/>\n");
     for c in &Controls::new(project).0 {
@@ -255,7 +273,10 @@ pub(super) fn new(
     _options: &ExportOptions,
     mut out: Box<dyn Output>,
 ) -> Result<Box<dyn Exporter>, ExportError> {
-    let file = out.create(super::ExportFormat::LabelStudio.default_name())?;
+    let mut config = out.create(CONFIG_FILE)?;
+    config.write_all(labeling_config(project).as_bytes())?;
+    config.flush()?;
+    let file = out.create(TASKS_FILE)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     out.write_all(b"[")?;
     Ok(Box::new(LabelStudio {
@@ -428,7 +449,7 @@ mod tests {
     use super::*;
     use crate::export::testdata;
     use crate::export::{exporter, ExportFormat, MemoryOutput};
-    use claimdesk_core::dataset::LabelInfo;
+    use claimdesk_core::dataset::{LabelInfo, RelationTypeInfo};
     use claimdesk_core::label::AttributeDef;
 
     fn export_with(
@@ -446,8 +467,8 @@ mod tests {
             e.document(d)?;
         }
         let summary = e.finish()?;
-        assert_eq!(out.names(), ["export.label-studio.json"]);
-        let bytes = out.file("export.label-studio.json").unwrap();
+        assert_eq!(out.names(), [CONFIG_FILE, TASKS_FILE]);
+        let bytes = out.file(TASKS_FILE).unwrap();
         Ok((String::from_utf8(bytes).unwrap(), summary))
     }
 
@@ -629,6 +650,33 @@ mod tests {
     #[test]
     fn the_default_schema_gives_the_labeling_config_constant() {
         assert_eq!(labeling_config(&testdata::project()), LABELING_CONFIG);
+    }
+
+    #[test]
+    fn the_labeling_config_of_the_project_is_written_beside_the_tasks() {
+        let mut project = testdata::project();
+        project.relation_types.push(RelationTypeInfo {
+            name: "quotes".into(),
+            from_labels: vec![],
+            to_labels: vec![],
+        });
+        let out = MemoryOutput::default();
+        let e = exporter(
+            ExportFormat::LabelStudio,
+            &project,
+            &ExportOptions::default(),
+            Box::new(out.clone()),
+        )
+        .unwrap();
+        e.finish().unwrap();
+        let config = String::from_utf8(out.file(CONFIG_FILE).unwrap()).unwrap();
+        assert_eq!(config, labeling_config(&project));
+        // A relation kind of the project's own is offered, after Claimdesk's three.
+        assert!(
+            config.contains("<Relation value=\"about\"/>\n    <Relation value=\"quotes\"/>\n"),
+            "{config}"
+        );
+        assert_eq!(out.file(TASKS_FILE).unwrap(), b"[\n]\n");
     }
 
     #[test]

@@ -76,7 +76,8 @@ pub enum ExportFormat {
     Gexf,
     /// Networks as CSV edge lists and matrices.
     NetworkCsv,
-    /// Label Studio JSON tasks with predictions-free annotations.
+    /// Label Studio: a folder with the JSON tasks (with annotations, no predictions) and the
+    /// labeling config a project needs to import them.
     LabelStudio,
     /// doccano JSONL.
     Doccano,
@@ -150,7 +151,7 @@ impl ExportFormat {
             ExportFormat::Graphml => "Networks as GraphML",
             ExportFormat::Gexf => "Networks as GEXF (Gephi)",
             ExportFormat::NetworkCsv => "Networks as CSV edge lists and matrices",
-            ExportFormat::LabelStudio => "Label Studio JSON",
+            ExportFormat::LabelStudio => "Label Studio tasks and labeling config",
             ExportFormat::Doccano => "doccano JSONL",
         }
     }
@@ -163,7 +164,8 @@ impl ExportFormat {
             | ExportFormat::Parquet
             | ExportFormat::Graphml
             | ExportFormat::Gexf
-            | ExportFormat::NetworkCsv => Layout::Folder,
+            | ExportFormat::NetworkCsv
+            | ExportFormat::LabelStudio => Layout::Folder,
             _ => Layout::File,
         }
     }
@@ -183,7 +185,7 @@ impl ExportFormat {
             ExportFormat::Graphml => "export-graphml",
             ExportFormat::Gexf => "export-gexf",
             ExportFormat::NetworkCsv => "export-network-csv",
-            ExportFormat::LabelStudio => "export.label-studio.json",
+            ExportFormat::LabelStudio => "export-label-studio",
             ExportFormat::Doccano => "export.doccano.jsonl",
         }
     }
