@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import expect
+from conftest import export_project, import_project
 from expect import must_fail
 
 UNIT = "utf16"
@@ -110,6 +111,45 @@ def test_meta_fields_carry_the_document_and_the_span_attributes(lines, doc_map, 
             assert line["entity_links"].get(str(e["id"])) == want
 
 
+def check_notes(line: dict, notes_by_quote: dict[str, str]) -> None:
+    """doccano's importer reads a span as label and offsets only, so notes ride in the line's
+    metadata under `notes`, keyed by the entity id: each there, none else."""
+    quotes = {str(e["id"]): expect.slice_text(line["text"], e["start_offset"], e["end_offset"], UNIT) for e in line["entities"]}
+    got = {quotes[k]: v for k, v in line["notes"].items()}
+    assert got == notes_by_quote, f"notes {line['notes']} for entities {quotes}"
+
+
+NOTES = {"Zelensky": "spoke on video, 🇺🇦 \"off the record\"\nsecond line", "Putin": "via his spokesman"}
+
+
+@pytest.fixture(scope="module")
+def noted_line(workdir, fixture_header, fixture_entities) -> dict:
+    """A document the fixture lacks: annotations with notes (one empty), an emoji before them."""
+    text = "👩‍👩‍👧 Zelensky rejected what Putin offered; the minister agreed."
+    doc = expect.native_document(
+        1,
+        text,
+        [(1, "Actor", "Zelensky", {}, 4), (2, "Actor", "Putin", {}, 1), (3, "Actor", "the minister", {}, None)],
+        [],
+        fixture_entities,
+        title="Notes",
+    )
+    notes = {"Zelensky": NOTES["Zelensky"], "Putin": NOTES["Putin"], "the minister": ""}
+    for a in doc["annotations"]:
+        a["note"] = notes[a["quote"]]
+    native = expect.write_native(workdir / "notes.jsonl", fixture_header, [doc])
+    project = import_project(workdir / "notes.claimdesk", native)
+    out = export_project(project, "doccano", workdir / "notes-out" / "export.doccano.jsonl")
+    [line] = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    return line
+
+
+def test_notes_arrive_as_metadata_keyed_by_entity_id(noted_line):
+    check_notes(noted_line, NOTES)
+    for e in noted_line["entities"]:
+        assert set(e) == {"id", "label", "start_offset", "end_offset"}
+
+
 def test_pandas_reads_the_lines(exported, fixture_annotations):
     frame = pd.read_json(exported("doccano"), lines=True, dtype=False)
     assert sum(len(e) for e in frame["entities"]) == len(fixture_annotations)
@@ -133,3 +173,13 @@ def test_reading_the_offsets_as_code_points_is_caught(lines, doc_map, fixture_an
         for e in line["entities"]
     ]
     must_fail(expect.assert_spans, as_code_points, fixture_annotations, "code_point", documents=fixture_documents, doc_map=doc_map)
+
+
+def test_a_note_on_the_wrong_entity_is_caught(noted_line):
+    swapped = json.loads(json.dumps(noted_line))
+    ids = sorted(swapped["notes"])
+    swapped["notes"] = {ids[0]: noted_line["notes"][ids[1]], ids[1]: noted_line["notes"][ids[0]]}
+    must_fail(check_notes, swapped, NOTES)
+    missing = json.loads(json.dumps(noted_line))
+    missing["notes"].pop(ids[0])
+    must_fail(check_notes, missing, NOTES)
