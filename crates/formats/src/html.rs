@@ -2,7 +2,10 @@
 //!
 //! The main text is found with `dom_smoothie` (a port of readability.js), which drops navigation,
 //! headers, footers, share buttons and other boilerplate. When it finds no article (short pages),
-//! the visible text of `<body>` is used instead. Either way the text is written out by
+//! the visible text of `<body>` is used instead. Before either, [`crate::boilerplate`] finds the
+//! headline and cuts the page down (nothing above the headline, no share bars, bylines, captions,
+//! newsletter boxes); after, it drops boilerplate lines that are left. The headline opens the
+//! text as its own paragraph and is the document's title. Either way the text is written out by
 //! [`TextWriter`]: paragraphs separated by a blank line, list items and table rows on their own
 //! lines, whitespace collapsed, and nothing but text nodes, so no markup can survive.
 //!
@@ -17,6 +20,7 @@ use claimdesk_core::NewDocument;
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
 
+use crate::boilerplate::{cut_to_article, drop_boilerplate_lines};
 use crate::plaintext::{date_prefix, Gap, PlainText};
 use crate::{decode, FormatError, ImportedDocument};
 
@@ -43,6 +47,12 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
     let mut reader = Readability::with_document(page, None, Some(config))
         .map_err(|e| FormatError::malformed("html", e))?;
     let json_ld = reader.parse_json_ld();
+    let ld_title = json_ld.as_ref().map(|m| m.title.as_str());
+    let declared: Vec<&str> = [meta.og_title.as_deref(), ld_title]
+        .into_iter()
+        .flatten()
+        .collect();
+    let headline = cut_to_article(&reader.doc, &declared, meta.title.as_deref());
     let article = if readable { reader.parse().ok() } else { None };
     // After `parse` the reader's page holds the article under the element `dom_smoothie`
     // serialises as `Article::content`; walking it there saves parsing that markup again.
@@ -57,13 +67,28 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
         Some(text) => text,
         None if readable => {
             // `parse` rearranged the page while it looked for an article; start again from the
-            // untouched markup.
-            body_text(&Document::from(html.as_ref()))
+            // untouched markup, cut down the same way.
+            let page = Document::from(html.as_ref());
+            cut_to_article(&page, &declared, meta.title.as_deref());
+            body_text(&page)
         }
         None => body_text(&reader.doc),
     };
+    let mut text = drop_boilerplate_lines(&text);
     if text.is_empty() {
         return Err(FormatError::Empty(name.to_string()));
+    }
+    if let Some(headline) = &headline {
+        // The headline was taken out of the page; it opens the text once, as a paragraph.
+        let first = text.split('\n').next().unwrap_or_default();
+        if clean(first).as_deref() == Some(headline.as_str()) {
+            text = text[first.len()..].trim_start().to_string();
+        }
+        text = if text.is_empty() {
+            headline.clone()
+        } else {
+            format!("{headline}\n\n{text}")
+        };
     }
 
     let mut doc = NewDocument::from_plain_text(&text, name);
@@ -75,21 +100,24 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> 
         ),
         None => (None, None, None),
     };
-    let ld_title = json_ld.as_ref().map(|m| m.title.as_str());
     let ld_byline = json_ld.as_ref().and_then(|m| m.byline.as_deref());
     let ld_date = json_ld.as_ref().and_then(|m| m.published_time.as_deref());
 
-    if let Some(title) = [meta.og_title.as_deref(), meta.title.as_deref()]
-        .into_iter()
-        .chain([ld_title, smoothie_title])
-        .flatten()
-        .find_map(clean)
+    if let Some(title) = [
+        headline.as_deref(),
+        meta.og_title.as_deref(),
+        meta.title.as_deref(),
+    ]
+    .into_iter()
+    .chain([ld_title, smoothie_title])
+    .flatten()
+    .find_map(clean)
     {
         doc.title = cap_title(&title);
     }
     doc.author = [meta.author.as_deref(), meta.article_author.as_deref()]
         .into_iter()
-        .chain([smoothie_byline, ld_byline])
+        .chain([meta.byline.as_deref(), smoothie_byline, ld_byline])
         .flatten()
         .filter(|a| !looks_like_url(a))
         .find_map(author_name)
@@ -339,6 +367,9 @@ struct PageMeta {
     published: Option<String>,
     date: Option<String>,
     time: Option<String>,
+    /// The page's byline element, read here because the element is cut from the page before
+    /// `dom_smoothie` could see it.
+    byline: Option<String>,
     canonical: Option<String>,
     og_url: Option<String>,
     lang: Option<String>,
@@ -382,6 +413,11 @@ impl PageMeta {
             .first()
             .and_then(|n| n.attr("datetime"))
             .map(|d| d.to_string());
+        meta.byline = page
+            .select(r#"[rel~="author"], [itemprop~="author"], .byline"#)
+            .nodes()
+            .first()
+            .map(|n| n.text().to_string());
         meta.canonical = page
             .select("link[rel][href]")
             .nodes()
@@ -1575,9 +1611,12 @@ mod tests {
     #[test]
     fn a_news_page_keeps_only_the_article_text() {
         let doc = parse(NEWS, "news-article.html").unwrap().document;
+        // The headline opens the text; byline, share bar, newsletter box and related links
+        // are gone.
         assert_eq!(
             doc.text,
-            "Ukraine’s agriculture minister said on Friday that the Black Sea grain corridor \
+            "Ministers clash over grain corridor\n\n\
+             Ukraine’s agriculture minister said on Friday that the Black Sea grain corridor \
              “will stay open whatever happens”, rejecting claims from Moscow that shipments had \
              been suspended. 🇺🇦\n\
              \n\
@@ -1644,7 +1683,8 @@ mod tests {
         // The `">` is what a browser shows too: it is left over from a broken attribute.
         assert_eq!(
             doc.text,
-            "Negotiators returned to Geneva on Tuesday after a three-week pause, officials said, \
+            "Talks resume in Geneva\n\n\
+             Negotiators returned to Geneva on Tuesday after a three-week pause, officials said, \
              and both delegations described the first session as “constructive” despite the \
              difficult agenda ahead of them.\n\
              \n\
@@ -1668,7 +1708,8 @@ mod tests {
         let doc = import(WINDOWS_1252);
         assert_eq!(
             doc.text,
-            "« C’est un nouveau départ », a déclaré la propriétaire du café de la place, où les \
+            "Le café rouvre\n\n\
+             « C’est un nouveau départ », a déclaré la propriétaire du café de la place, où les \
              prix — en € — n’ont pas bougé depuis 2019 et où les habitués attendaient depuis des \
              mois la fin des travaux.\n\
              \n\
@@ -1676,7 +1717,8 @@ mod tests {
              café crème à 2,50 €, tandis que le maire promettait une terrasse plus grande pour \
              l’été prochain."
         );
-        assert_eq!(doc.title, "Le café rouvre — La Gazette");
+        // The page's heading, which its <title> repeats with the site's name.
+        assert_eq!(doc.title, "Le café rouvre");
         assert_eq!(doc.author.as_deref(), Some("Renée Dubois"));
         assert_eq!(doc.date, NaiveDate::from_ymd_opt(2024, 11, 5));
         assert_eq!(doc.language.as_deref(), Some("fr"));
@@ -1687,7 +1729,8 @@ mod tests {
         let doc = import(UTF16LE);
         assert_eq!(
             doc.text,
-            "قال المتحدث إن الاتفاق “مهم جدًا” 🇪🇬، وقال مسؤول إسرائيلي: “צעד חשוב”.\n\
+            "قمة القاهرة\n\n\
+             قال المتحدث إن الاتفاق “مهم جدًا” 🇪🇬، وقال مسؤول إسرائيلي: “צעד חשוב”.\n\
              \n\
              A family 👩\u{200d}👩\u{200d}👧 from Cafe\u{301} Street waved 😀."
         );
@@ -1703,9 +1746,7 @@ mod tests {
             "Correction\n\
              \n\
              An earlier version of this story misstated the minister’s first name. It is \
-             Marta, not Maria.\n\
-             \n\
-             © 2025 The Daily Ledger"
+             Marta, not Maria."
         );
         assert_eq!(doc.title, "Correction");
     }

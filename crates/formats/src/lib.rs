@@ -13,6 +13,7 @@
 //!
 //! Offsets of imported annotations are code points, end exclusive, like everywhere else.
 
+mod boilerplate;
 pub mod brat;
 pub mod decode;
 pub mod docx;
