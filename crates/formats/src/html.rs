@@ -2,7 +2,7 @@
 //!
 //! The main text is found with `dom_smoothie` (a port of readability.js), which drops navigation,
 //! headers, footers, share buttons and other boilerplate. When it finds no article (short pages),
-//! the visible text of `<body>` is used instead. Before either, [`crate::boilerplate`] finds the
+//! the visible text of `<body>` is used instead. Before either, the `boilerplate` module finds the
 //! headline and cuts the page down (nothing above the headline, no share bars, bylines, captions,
 //! newsletter boxes); after, it drops boilerplate lines that are left. The headline opens the
 //! text as its own paragraph and is the document's title. Either way the text is written out by
