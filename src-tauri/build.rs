@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "create_relation_type",
     "update_relation_type",
     "delete_relation_type",
+    "remember_place",
+    "last_place",
 ];
 
 fn main() {

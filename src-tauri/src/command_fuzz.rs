@@ -77,6 +77,7 @@ const STABLE_CODES: &[&str] = &[
     "empty_annotator_name",
     "bad_schema",
     "unknown_relation_type",
+    "coder_unknown",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -447,10 +448,14 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("create_relation_type", create_relation_type),
     ("update_relation_type", update_relation_type),
     ("delete_relation_type", delete_relation_type),
+    ("remember_place", remember_place),
+    ("last_place", no_arguments),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "remember_place",
+    "last_place",
     "label_usage",
     "annotation_history",
     "list_entities",
@@ -1835,6 +1840,74 @@ fn entity_mentions(cx: &mut Ctx<'_>) -> Case {
     }
 }
 
+/// Remembering the reading place writes the settings file (in the fuzz's own configuration
+/// folder), never the project.
+fn remember_place(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(8) {
+        0 | 1 => {
+            let id = cx.live.doc(rng).id;
+            Case::new(
+                format!("document {id} at its start"),
+                json!({ "documentId": id, "at16": 0 }),
+                Expect::Accept,
+            )
+        }
+        2 => {
+            let id = cx.live.doc(rng).id;
+            Case::new(
+                format!("document {id} past its end"),
+                json!({ "documentId": id, "at16": 50_000_000 }),
+                Expect::Reject(vec!["offset_out_of_range"]),
+            )
+        }
+        3 => {
+            // Anywhere: inside a character, past the end, or fine.
+            let id = cx.live.doc(rng).id;
+            let at = rng.below(400);
+            Case::new(
+                format!("document {id} at {at}"),
+                json!({ "documentId": id, "at16": at }),
+                Expect::Either,
+            )
+        }
+        4 => {
+            let id = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {id}"),
+                json!({ "documentId": id, "at16": 0 }),
+                Expect::Reject(vec!["unknown_document"]),
+            )
+        }
+        5 => {
+            let v = not_an_integer(rng);
+            let id = cx.live.doc(rng).id;
+            // Integers too large for a position are refused as out of range.
+            Case::new(
+                format!("at16 {}", short(&v)),
+                json!({ "documentId": id, "at16": v }),
+                Expect::Reject(vec!["bad_request", "offset_out_of_range"]),
+            )
+        }
+        6 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("documentId {}", short(&v)),
+                json!({ "documentId": v, "at16": 0 }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "at16");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
 /// Switching who codes writes the settings file: the fuzz points the configuration folder at
 /// its temporary directory first (see `fixture`).
 fn set_annotator(cx: &mut Ctx<'_>) -> Case {
@@ -2668,6 +2741,7 @@ fn echoed_values_are_cut_short() {
 
 /// Commands that cannot succeed without an open project.
 const NEEDS_PROJECT: &[&str] = &[
+    "remember_place",
     "get_project",
     "list_documents",
     "open_document",

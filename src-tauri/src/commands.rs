@@ -11,7 +11,7 @@ use std::sync::{Mutex, MutexGuard};
 use chrono::Utc;
 use tauri::{AppHandle, Runtime, State};
 
-use claimdesk_core::TextIndex;
+use claimdesk_core::{TextIndex, Unit};
 use claimdesk_formats::export::ExportFormat;
 use claimdesk_store::Project;
 
@@ -19,7 +19,7 @@ use crate::dto::{
     entity_kind, shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto,
     DocumentSummaryDto, EntityDto, EntityEditDto, ErrorDto, ExportFormatDto, ExportRequestDto,
     HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto, LibraryQueryDto,
-    MentionDto, NewAnnotationDto, Object, ProjectDto, RelationDto, RelationTypeDto,
+    MentionDto, NewAnnotationDto, Object, PlaceDto, ProjectDto, RelationDto, RelationTypeDto,
     RelationTypeEditDto, SearchHitDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
 use crate::export::ExportState;
@@ -41,6 +41,20 @@ pub struct AppState {
 impl AppState {
     pub fn annotator_id(&self) -> i64 {
         self.annotator.load(Ordering::SeqCst)
+    }
+
+    /// Who an edit is attributed to: refused until the analyst has said who is coding, so no
+    /// edit is ever credited to the fallback name.
+    pub fn coder(&self) -> Result<i64, ErrorDto> {
+        if !self.annotator_confirmed.load(Ordering::SeqCst) {
+            return Err(ErrorDto {
+                code: "coder_unknown",
+                message:
+                    "say who is coding first (the question the window asks); nothing was changed"
+                        .into(),
+            });
+        }
+        Ok(self.annotator_id())
     }
 
     pub fn project(&self) -> Result<MutexGuard<'_, Project>, ErrorDto> {
@@ -103,7 +117,7 @@ pub async fn create_annotation(
         request.document_id,
         request.label_id,
         |index| index.span_from_utf16(start16, end16),
-        state.annotator_id(),
+        state.coder()?,
         Utc::now(),
     )?;
     // Offsets that converted to code points are on character boundaries: they are the
@@ -118,21 +132,21 @@ pub async fn delete_annotation(
 ) -> Answer<HistoryStepDto> {
     let annotation_id = annotation_id.get("annotationId")?;
     let mut project = state.project()?;
-    let change = project.delete_annotation(annotation_id, state.annotator_id(), Utc::now())?;
+    let change = project.delete_annotation(annotation_id, state.coder()?, Utc::now())?;
     Ok(HistoryStepDto::from(&change))
 }
 
 #[tauri::command]
 pub async fn undo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> {
     let mut project = state.project()?;
-    let change = project.undo(state.annotator_id(), Utc::now())?;
+    let change = project.undo(state.coder()?, Utc::now())?;
     Ok(change.as_ref().map(HistoryStepDto::from))
 }
 
 #[tauri::command]
 pub async fn redo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> {
     let mut project = state.project()?;
-    let change = project.redo(state.annotator_id(), Utc::now())?;
+    let change = project.redo(state.coder()?, Utc::now())?;
     Ok(change.as_ref().map(HistoryStepDto::from))
 }
 
@@ -278,7 +292,7 @@ pub async fn update_annotation(
     let Object(edit) = edit.get("edit")?;
     let edit = edit.into_edit()?;
     let mut project = state.project()?;
-    let updated = project.update_annotation(id, &edit, state.annotator_id(), Utc::now())?;
+    let updated = project.update_annotation(id, &edit, state.coder()?, Utc::now())?;
     let text = project.document_text(updated.document_id)?;
     AnnotationDto::new(updated, &TextIndex::new(&text))
 }
@@ -302,7 +316,7 @@ pub async fn create_relation(
     let (from_id, to_id) = (from_id.get("fromId")?, to_id.get("toId")?);
     let mut project = state.project()?;
     Ok(project
-        .create_relation(&kind, from_id, to_id, state.annotator_id(), Utc::now())?
+        .create_relation(&kind, from_id, to_id, state.coder()?, Utc::now())?
         .into())
 }
 
@@ -314,7 +328,7 @@ pub async fn delete_relation(
 ) -> Answer<HistoryStepDto> {
     let id = relation_id.get("relationId")?;
     let mut project = state.project()?;
-    let change = project.delete_relation(id, state.annotator_id(), Utc::now())?;
+    let change = project.delete_relation(id, state.coder()?, Utc::now())?;
     Ok(HistoryStepDto::from(&change))
 }
 
@@ -361,7 +375,7 @@ pub async fn create_entity(
         return Err(ErrorDto::too_large("the name", MAX_NAME_BYTES, "bytes"));
     }
     let mut project = state.project()?;
-    let entity = project.create_entity(kind, &name, state.annotator_id(), Utc::now())?;
+    let entity = project.create_entity(kind, &name, state.coder()?, Utc::now())?;
     Ok(EntityDto::new(entity, 0))
 }
 
@@ -388,7 +402,7 @@ pub async fn update_entity(
     let mut entity = project.entity(id)?;
     entity.name = edit.name;
     entity.aliases = edit.aliases;
-    let updated = project.update_entity(&entity, state.annotator_id(), Utc::now())?;
+    let updated = project.update_entity(&entity, state.coder()?, Utc::now())?;
     let mentions = project.entity_mentions(id)?.len() as i64;
     Ok(EntityDto::new(updated, mentions))
 }
@@ -402,7 +416,7 @@ pub async fn merge_entities(
 ) -> Answer<EntityDto> {
     let (kept, merged) = (kept_id.get("keptId")?, merged_id.get("mergedId")?);
     let mut project = state.project()?;
-    let entity = project.merge_entities(kept, merged, state.annotator_id(), Utc::now())?;
+    let entity = project.merge_entities(kept, merged, state.coder()?, Utc::now())?;
     let mentions = project.entity_mentions(kept)?.len() as i64;
     Ok(EntityDto::new(entity, mentions))
 }
@@ -472,7 +486,7 @@ pub async fn create_label(
     let new = label.into_new()?;
     let mut project = state.project()?;
     Ok(project
-        .create_label(&new, state.annotator_id(), Utc::now())?
+        .create_label(&new, state.coder()?, Utc::now())?
         .into())
 }
 
@@ -495,7 +509,7 @@ pub async fn update_label(
         attributes: new.attributes,
     };
     Ok(project
-        .update_label(&label, state.annotator_id(), Utc::now())?
+        .update_label(&label, state.coder()?, Utc::now())?
         .into())
 }
 
@@ -519,7 +533,7 @@ pub async fn delete_label(
     let id = label_id.get("labelId")?;
     let change = state
         .project()?
-        .delete_label(id, state.annotator_id(), Utc::now())?;
+        .delete_label(id, state.coder()?, Utc::now())?;
     Ok(HistoryStepDto::from(&change))
 }
 
@@ -537,7 +551,7 @@ pub async fn create_relation_type(
             &edit.name,
             &edit.from_labels,
             &edit.to_labels,
-            state.annotator_id(),
+            state.coder()?,
             Utc::now(),
         )?
         .into())
@@ -561,7 +575,7 @@ pub async fn update_relation_type(
     };
     let mut project = state.project()?;
     Ok(project
-        .update_relation_type(&rt, state.annotator_id(), Utc::now())?
+        .update_relation_type(&rt, state.coder()?, Utc::now())?
         .into())
 }
 
@@ -574,6 +588,57 @@ pub async fn delete_relation_type(
     let id = relation_type_id.get("relationTypeId")?;
     let change = state
         .project()?
-        .delete_relation_type(id, state.annotator_id(), Utc::now())?;
+        .delete_relation_type(id, state.coder()?, Utc::now())?;
     Ok(HistoryStepDto::from(&change))
+}
+
+/// Remembers where the analyst is reading (a document and a UTF-16 position in it), so the next
+/// start opens there. Kept in the settings file, per project: the project file is not touched.
+#[tauri::command]
+pub async fn remember_place(
+    state: State<'_, AppState>,
+    document_id: Arg<i64>,
+    at16: Arg<usize>,
+) -> Answer<()> {
+    let document_id = document_id.get("documentId")?;
+    let at16 = at16.get("at16")?;
+    let offset = {
+        let project = state.project()?;
+        let document = project.document(document_id)?;
+        TextIndex::new(&document.text)
+            .to_code_points(at16, Unit::Utf16)
+            .map_err(|e| ErrorDto {
+                message: format!(
+                    "cannot remember where you are reading: position {at16} is not a place in document {document_id}"
+                ),
+                ..ErrorDto::from(e)
+            })?
+    };
+    let place = crate::settings::Place {
+        document: document_id,
+        offset,
+    };
+    crate::settings::save_place(&state.project_path, place).map_err(|e| ErrorDto {
+        code: "settings_unwritable",
+        message: format!("cannot remember where you are reading: {e}"),
+    })
+}
+
+/// Where the analyst was reading when the project was last open, if that document is still
+/// there.
+#[tauri::command]
+pub async fn last_place(state: State<'_, AppState>) -> Answer<Option<PlaceDto>> {
+    let Some(place) = crate::settings::place(&state.project_path) else {
+        return Ok(None);
+    };
+    let project = state.project()?;
+    let Ok(document) = project.document(place.document) else {
+        return Ok(None);
+    };
+    let index = TextIndex::new(&document.text);
+    let offset = place.offset.min(index.len(Unit::CodePoint));
+    Ok(Some(PlaceDto {
+        document_id: place.document,
+        at16: index.from_code_points(offset, Unit::Utf16)?,
+    }))
 }

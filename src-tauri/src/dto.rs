@@ -352,6 +352,8 @@ pub struct DocumentDto {
     pub date: Option<String>,
     pub source: Option<String>,
     pub text: String,
+    /// Where the article's date header ends (UTF-16); 0 if it has none.
+    pub header_end16: usize,
     pub annotations: Vec<AnnotationDto>,
     pub relations: Vec<RelationDto>,
 }
@@ -367,7 +369,10 @@ impl DocumentDto {
             .into_iter()
             .map(|a| AnnotationDto::new(a, &index))
             .collect::<Result<_, _>>()?;
+        let header_end16 =
+            index.from_code_points(claimdesk_core::document::header_end(&doc.text), Unit::Utf16)?;
         Ok(DocumentDto {
+            header_end16,
             id: doc.id,
             title: doc.title,
             date: doc.date.map(|d| d.to_string()),
@@ -775,6 +780,14 @@ impl LibraryQueryDto {
     }
 }
 
+/// Where the analyst was reading: a document and a UTF-16 position in its text.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceDto {
+    pub document_id: i64,
+    pub at16: usize,
+}
+
 /// A document matching a full-text search, with where its first match is (UTF-16).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -783,6 +796,7 @@ pub struct SearchHitDto {
     pub title: String,
     pub snippet: Vec<SnippetPart>,
     pub first_match16: Option<usize>,
+    pub first_match_end16: Option<usize>,
 }
 
 impl SearchHitDto {
@@ -795,7 +809,12 @@ impl SearchHitDto {
             snippet: hit.snippet,
             first_match16: hit
                 .first_match
-                .and_then(|cp| index.from_code_points(cp, Unit::Utf16).ok()),
+                .as_ref()
+                .and_then(|m| index.from_code_points(m.start, Unit::Utf16).ok()),
+            first_match_end16: hit
+                .first_match
+                .as_ref()
+                .and_then(|m| index.from_code_points(m.end, Unit::Utf16).ok()),
         }
     }
 }

@@ -59,7 +59,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) -> Result<(), 
     state.import.cancel.store(false, Ordering::Relaxed);
     let cancel = Arc::clone(&state.import.cancel);
     let project_path = state.project_path.clone();
-    let annotator_id = state.annotator_id();
+    let annotator_id = state.coder()?;
     let app = app.clone();
     std::thread::spawn(move || {
         let result = (|| {

@@ -154,6 +154,8 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::create_relation_type,
         commands::update_relation_type,
         commands::delete_relation_type,
+        commands::remember_place,
+        commands::last_place,
     ]
 }
 

@@ -1,4 +1,5 @@
-//! The window's menu bar: File ▸ Import files…, Import folder…, Export…, Restore backup…, Quit.
+//! The window's menu bar: File ▸ Import files…, Import folder…, Export…, Restore backup…, Quit;
+//! View ▸ Text, Statements, Entities, Schema.
 
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{AppHandle, Emitter, Runtime};
@@ -11,6 +12,15 @@ const BACKUPS: &str = "backups";
 pub const OPEN_BACKUPS_EVENT: &str = "backups-open";
 /// Tells the webview to open its export dialog.
 pub const OPEN_EXPORT_EVENT: &str = "export-open";
+/// Tells the webview to show a view; the payload is the view's name.
+pub const OPEN_VIEW_EVENT: &str = "view-open";
+/// The views, as (menu id and view name, menu text, accelerator).
+const VIEWS: [(&str, &str, &str); 4] = [
+    ("reader", "Text", "CmdOrCtrl+1"),
+    ("statements", "Statements", "CmdOrCtrl+2"),
+    ("entities", "Entities", "CmdOrCtrl+3"),
+    ("schema", "Schema", "CmdOrCtrl+4"),
+];
 
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let files = MenuItem::with_id(
@@ -44,7 +54,16 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             &quit,
         ],
     )?;
-    app.set_menu(Menu::with_items(app, &[&file])?)?;
+    let views = VIEWS
+        .iter()
+        .map(|(id, text, keys)| MenuItem::with_id(app, *id, *text, true, Some(*keys)))
+        .collect::<tauri::Result<Vec<_>>>()?;
+    let view_items: Vec<&dyn tauri::menu::IsMenuItem<R>> = views
+        .iter()
+        .map(|item| item as &dyn tauri::menu::IsMenuItem<R>)
+        .collect();
+    let view = Submenu::with_items(app, "View", true, &view_items)?;
+    app.set_menu(Menu::with_items(app, &[&file, &view])?)?;
     Ok(())
 }
 
@@ -60,7 +79,12 @@ pub fn handle(app: &AppHandle, event: MenuEvent) {
             let _ = app.emit(OPEN_BACKUPS_EVENT, ());
             return;
         }
-        _ => return,
+        id => {
+            if let Some((view, _, _)) = VIEWS.iter().find(|(view, _, _)| *view == id) {
+                let _ = app.emit(OPEN_VIEW_EVENT, *view);
+            }
+            return;
+        }
     };
     // The native dialog blocks until closed, so it must not run on the event loop's thread.
     let app = app.clone();

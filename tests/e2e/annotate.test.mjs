@@ -129,16 +129,17 @@ describe('the annotation panel', () => {
 
     await choose('select[name=link-kind]', 'about');
     const targets = await app.execute(
-      `return [...document.querySelectorAll('select[name=link-target] option')].map((o) => o.textContent);`,
+      `return [...document.querySelectorAll('.link-targets [role=option][data-annotation-id]')].map((o) => o.textContent.replace(/\\s+/g, ' ').trim());`,
     );
-    // "about" links a Position to a Claim: only the claim is offered.
-    assert.deepEqual(targets.slice(1), ['Claim “One phone call followed by one meeting i…”']);
+    // "about" links a Position to a Claim: only the claim is offered, with where it is.
+    assert.equal(targets.length, 1);
+    assert.match(targets[0], /^Claim “One phone call followed by one meeting i…” ¶2 · …/);
     const claim = await app.execute(
-      `return document.querySelectorAll('select[name=link-target] option')[1].value;`,
+      `return document.querySelector('.link-targets [role=option][data-annotation-id]').dataset.annotationId;`,
     );
-    await choose('select[name=link-target]', claim);
-    const [submit] = await app.find('.link-form button[type=submit]');
-    await app.clickElement(submit);
+    const [box] = await app.find('.selected-annotation input[name=link-filter]');
+    await app.clickElement(box);
+    await app.press(Keys.Enter);
     await app.waitFor('the link drawn', () => relations().length === before);
     assert.deepEqual(relations().at(-1), ['about', position, Number(claim)]);
 

@@ -6,67 +6,24 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
-import { annotations, cli, launch, startDriver, tempDir } from './support.mjs';
+import { annotations, cli, launch, startDriver, tempDir, writeProject } from './support.mjs';
 
 const TEXT =
   'Ana Ames said the truce will hold. Ben Berg said the truce will fail. ' +
   'Cy Cole agreed with Ana. Dee Dunn disagreed with Ben. Eve Ek said nothing.';
 
-/** A native JSON Lines project: one document with the spans named in `spans` (quote, label). */
-function fixture(file) {
-  const at = new Map();
-  const spans = [
-    ['Ana Ames', 'Actor'],
-    ['Ben Berg', 'Actor'],
-    ['Cy Cole', 'Actor'],
-    ['the truce will hold', 'Claim'],
-    ['the truce will fail', 'Claim'],
-    ['agreed', 'Position'],
-    ['disagreed', 'Position'],
-    ['said nothing', 'Position'],
-  ];
-  const stamp = '2025-02-18T12:00:00Z';
-  const annotations = spans.map(([quote, label], i) => {
-    const start = TEXT.indexOf(quote);
-    at.set(quote, i + 1);
-    return {
-      id: i + 1, label, start, end: start + quote.length, quote,
-      prefix: TEXT.slice(Math.max(0, start - 32), start), suffix: TEXT.slice(start + quote.length, start + quote.length + 32),
-      attributes: {}, note: null,
-      entity_id: null, annotator: 'e2e', created_at: stamp, updated_at: stamp,
-    };
-  });
-  const project = {
-    type: 'project', format: 'claimdesk', version: 1, offset_unit: 'code_point',
-    labels: [
-      { name: 'Actor', colour: '#4e79a7', hotkey: '1', attributes: [] },
-      { name: 'Claim', colour: '#f28e2b', hotkey: '2', attributes: [] },
-      { name: 'Position', colour: '#59a14f', hotkey: '3', attributes: [
-        { name: 'stance', kind: { type: 'choice', options: ['support', 'oppose', 'neutral'] } },
-      ] },
-    ],
-    entities: [
-      { id: 1, kind: 'actor', name: 'Ana Ames', aliases: [] },
-      { id: 2, kind: 'actor', name: 'Ben Berg', aliases: [] },
-    ],
-    annotators: ['e2e'],
-    relation_types: [
-      { name: 'said_by', from_labels: ['Claim'], to_labels: ['Actor'] },
-      { name: 'held_by', from_labels: ['Position'], to_labels: ['Actor'] },
-      { name: 'about', from_labels: ['Position'], to_labels: ['Claim'] },
-    ],
-  };
-  const document = {
-    type: 'document', id: 1, title: 'Choices', date: '2025-02-18', source: null, author: null, url: null,
-    language: 'en', metadata: {}, imported_at: stamp, sha256: createHash('sha256').update(TEXT).digest('hex'), text: TEXT, annotations, relations: [], entities: [],
-  };
-  writeFileSync(file, `${JSON.stringify(project)}\n${JSON.stringify(document)}\n`);
-  return at;
-}
+const SPANS = [
+  ['Ana Ames', 'Actor'],
+  ['Ben Berg', 'Actor'],
+  ['Cy Cole', 'Actor'],
+  ['the truce will hold', 'Claim'],
+  ['the truce will fail', 'Claim'],
+  ['agreed', 'Position'],
+  ['disagreed', 'Position'],
+  ['said nothing', 'Position'],
+];
 
 let driver;
 let app;
@@ -78,7 +35,10 @@ before(async () => {
   const dir = tempDir();
   project = path.join(dir, 'choices.claimdesk');
   const jsonl = path.join(dir, 'choices.jsonl');
-  ids = fixture(jsonl);
+  ids = writeProject(jsonl, TEXT, SPANS, [
+    { id: 1, kind: 'actor', name: 'Ana Ames', aliases: [] },
+    { id: 2, kind: 'actor', name: 'Ben Berg', aliases: [] },
+  ]);
   cli('--project', project, 'import', jsonl);
   app = await launch(driver, ['--project', project]);
 });
@@ -129,7 +89,7 @@ describe('choices in the side panel', () => {
       await select(quote);
       await pick('attr-stance', 'oppose');
       await app.waitFor(`the stance of “${quote}” stored`, () => stored(quote)?.attributes.stance === 'oppose');
-      const status = await app.execute(`return document.querySelector('footer.status').textContent;`);
+      const status = await app.execute(`return document.querySelector('.status [role=status]').textContent;`);
       assert.match(status, /Set stance/);
     }
   });
@@ -167,9 +127,13 @@ describe('choices in the side panel', () => {
     for (const quote of ['agreed', 'disagreed']) {
       await select(quote);
       await pick('link-kind', 'held_by');
-      await pick('link-target', 'Actor “Cy Cole”');
-      const [submit] = await app.find('.link-form button[type=submit]');
-      await app.clickElement(submit);
+      // The target is typed, as the keyboard finds it; any annotation of the document is reachable.
+      const [box] = await app.find('.selected-annotation input[name=link-filter]');
+      await app.typeInto(box, 'Cy');
+      await app.waitFor('one target left', () =>
+        app.execute(`return document.querySelectorAll('.link-targets [role=option][data-annotation-id]').length === 1;`),
+      );
+      await app.press(Keys.Enter);
       await app.waitFor(`the link from “${quote}” stored`, () =>
         relations().some(([kind, from, to]) => kind === 'held_by' && from === ids.get(quote) && to === ids.get('Cy Cole')),
       );

@@ -47,6 +47,18 @@ describe('the coder', () => {
         app.execute(`const p = document.querySelector('.identity-panel'); return p ? [p.querySelector('h2').textContent, p.querySelector('input').value] : null;`),
       );
       assert.deepEqual(asked, ['Who is coding?', 'login']);
+      // Before the answer nothing can be coded: the question is a modal dialog, and the app
+      // itself refuses edits, so none is ever credited to the fallback name.
+      await app.press('1');
+      const refused = await app.command('POST', '/execute/async', {
+        script: `const done = arguments[arguments.length - 1];
+                 window.__TAURI_INTERNALS__.invoke('create_annotation', { request: { documentId: 1, labelId: 1, start16: 0, end16: 5 } })
+                   .then(() => done('stored'), (e) => done(e.code));`,
+        args: [],
+      });
+      assert.equal(refused, 'coder_unknown');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(annotations(project, 1), []);
       await answer(app, 'Ana Analyst');
       assert.equal((await code(app, 'Tammy Bruce', project)).annotator, 'Ana Analyst');
       assert.ok(existsSync(path.join(config, 'claimdesk', 'settings.json')));

@@ -60,7 +60,7 @@ describe('backups and shared use of a project', () => {
       assert.match(await app.execute(`return document.querySelector('.backups-panel li button').textContent;`), /Replace the project/);
       await app.clickElement(confirm);
       const status = await app.waitFor('the restore', () =>
-        app.execute(`const s = document.querySelector('footer.status').textContent; return s.includes('Restored') && s;`),
+        app.execute(`const s = document.querySelector('.status [role=status]').textContent; return s.includes('Restored') && s;`),
       );
       assert.match(status, /the state before is kept as backup/);
       assert.equal(annotations(project, 1).length, 11, 'the deleted annotation is back');

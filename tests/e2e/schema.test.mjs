@@ -74,11 +74,15 @@ describe('the schema editor', () => {
     await clickIn(null, 'button[type=submit]');
     await app.waitFor('the new label in the toolbar', async () => (await toolbarLabels()).includes('Source:4'));
 
-    // The key works at once.
+    // The key works at once, back in the text (Ctrl+1), and Ctrl+4 returns to the schema.
     await app.execute(`document.activeElement?.blur();`);
+    await app.press('1', [Keys.Control]);
+    await app.waitFor('the text', async () => (await app.find('[data-testid=document-text]')).length === 1);
     await selectText(app, 'Tammy Bruce');
     await app.press('4');
     await app.waitFor('a Source annotation', () => annotations(project, 1).some((a) => a.label === 'Source' && a.quote === 'Tammy Bruce'));
+    await app.press('4', [Keys.Control]);
+    await app.waitFor('the editor again', async () => (await app.find('.label-row')).length === 4);
 
     // Renaming keeps the annotations; an attribute appears in the panel.
     await setField('Actor', 'label-name', 'Speaker');
@@ -88,10 +92,17 @@ describe('the schema editor', () => {
     await setField('Source', 'attribute-name', 'reliable');
     await setField('Source', 'attribute-type', 'bool');
     await clickIn('Source', 'button[type=submit]');
+    await app.waitFor('the attribute saved', () => app.execute(`return document.querySelector('.status [role=status]').textContent.includes('Source');`));
+    // Escape goes back to the text, where the panel shows the new attribute.
+    await app.execute(`document.activeElement?.blur();`);
+    await app.press(Keys.Escape);
+    await app.waitFor('the text', async () => (await app.find('.annotation-list')).length === 1);
     await app.execute(
       `[...document.querySelectorAll('.annotation-list button')].find((b) => b.querySelector('.quote').textContent === 'Tammy Bruce').click();`,
     );
     await app.waitFor('the new attribute in the panel', async () => (await app.find('.selected-annotation input[name=attr-reliable]')).length === 1);
+    await app.press('4', [Keys.Control]);
+    await app.waitFor('the editor again', async () => (await app.find('.label-row')).length === 4);
   });
 
   it('deletes a label in use only after saying what goes, and undo brings it back', async () => {

@@ -1,6 +1,7 @@
 // Shared plumbing for the end-to-end tests: the real app binary, tauri-driver, the CLI, Python.
 
 import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -138,6 +139,52 @@ export function killApp(project) {
     }
   }
   if (killed === 0) throw new Error(`no app process found for ${project}`);
+}
+
+/**
+ * Writes a native JSON Lines project to `file`: the default schema, `entities`, and one document
+ * with `text` and an annotation for each [quote, label] of `spans` (the first place the quote
+ * occurs; the texts are ASCII, so code points are UTF-16 units). Answers the annotation ids by
+ * quote.
+ */
+export function writeProject(file, text, spans, entities = []) {
+  const ids = new Map();
+  const stamp = '2025-02-18T12:00:00Z';
+  const annotations = spans.map(([quote, label], i) => {
+    const start = text.indexOf(quote);
+    if (start < 0) throw new Error(`“${quote}” is not in the text`);
+    ids.set(quote, i + 1);
+    const end = start + quote.length;
+    return {
+      id: i + 1, label, start, end, quote,
+      prefix: text.slice(Math.max(0, start - 32), start), suffix: text.slice(end, end + 32),
+      attributes: {}, note: null, entity_id: null, annotator: 'e2e', created_at: stamp, updated_at: stamp,
+    };
+  });
+  const project = {
+    type: 'project', format: 'claimdesk', version: 1, offset_unit: 'code_point',
+    labels: [
+      { name: 'Actor', colour: '#4e79a7', hotkey: '1', attributes: [] },
+      { name: 'Claim', colour: '#f28e2b', hotkey: '2', attributes: [] },
+      { name: 'Position', colour: '#59a14f', hotkey: '3', attributes: [
+        { name: 'stance', kind: { type: 'choice', options: ['support', 'oppose', 'neutral'] } },
+      ] },
+    ],
+    entities,
+    annotators: ['e2e'],
+    relation_types: [
+      { name: 'said_by', from_labels: ['Claim'], to_labels: ['Actor'] },
+      { name: 'held_by', from_labels: ['Position'], to_labels: ['Actor'] },
+      { name: 'about', from_labels: ['Position'], to_labels: ['Claim'] },
+    ],
+  };
+  const document = {
+    type: 'document', id: 1, title: 'Fixture', date: '2025-02-18', source: null, author: null, url: null,
+    language: 'en', metadata: {}, imported_at: stamp, sha256: createHash('sha256').update(text).digest('hex'),
+    text, annotations, relations: [], entities: [],
+  };
+  writeFileSync(file, `${JSON.stringify(project)}\n${JSON.stringify(document)}\n`);
+  return ids;
 }
 
 export function saveArtifact(name, bytes) {

@@ -138,6 +138,10 @@ export const Keys = {
   Tab: '\uE004',
   ArrowUp: '\uE013',
   ArrowDown: '\uE015',
+  ArrowLeft: '\uE012',
+  ArrowRight: '\uE014',
+  PageUp: '\uE00E',
+  PageDown: '\uE00F',
   Home: '\uE011',
   End: '\uE010',
 };

@@ -62,6 +62,22 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
 
+/// Where the article's date header (` date YYYY-MM-DD title`, the sample corpus's first line)
+/// ends, with the line breaks after it, in code points; 0 when the text has none. The header
+/// stays in the text (offsets count it) and is shown as a header, not as prose.
+pub fn header_end(text: &str) -> usize {
+    if parse_date_header(text).is_none() {
+        return 0;
+    }
+    let bom = usize::from(text.starts_with('\u{feff}'));
+    let body = &text[bom * '\u{feff}'.len_utf8()..];
+    let line = body.find('\n').map_or(body.len(), |i| i + 1);
+    let breaks = body[line..]
+        .find(|c| c != '\n' && c != '\r')
+        .unwrap_or(body.len() - line);
+    bom + body[..line + breaks].chars().count()
+}
+
 fn parse_date_header(text: &str) -> Option<(NaiveDate, String)> {
     let line = first_line(text).trim();
     let rest = line.strip_prefix("date")?;
@@ -128,6 +144,16 @@ pub struct DocumentSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_header_ends_after_its_line_and_the_blank_lines_after_it() {
+        assert_eq!(header_end(" date 2025-02-18 Talks\n\nBody"), 24);
+        assert_eq!(header_end(" date 2025-02-18 Talks\r\n\r\nBody"), 26);
+        assert_eq!(header_end("\u{feff} date 2025-02-18 Erdoğan 🇺🇦\nBody"), 29);
+        assert_eq!(header_end(" date 2025-02-18 Only a header"), 30);
+        assert_eq!(header_end("No header here\n\nBody"), 0);
+        assert_eq!(header_end(" date tomorrow Not a header\n"), 0);
+    }
 
     #[test]
     fn date_header_gives_date_and_title() {

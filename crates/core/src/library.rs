@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// What the document list shows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -38,8 +39,8 @@ pub struct SearchHit {
     pub title: String,
     /// The context of the best match, cut into plain and matching parts (never markup).
     pub snippet: Vec<SnippetPart>,
-    /// Where the first match starts in the document text, in code points.
-    pub first_match: Option<usize>,
+    /// The first match in the document text, in code points (end exclusive).
+    pub first_match: Option<Range<usize>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,16 +73,30 @@ pub fn snippet_parts(marked: &str, open: char, close: char) -> Vec<SnippetPart> 
     parts
 }
 
-/// Where `needle` first occurs in `text`, ignoring case, in code points.
-pub fn find_ignoring_case(text: &str, needle: &str) -> Option<usize> {
+/// Where `needle` first occurs in `text`, ignoring case: the code points it covers, end
+/// exclusive. Lowercasing may change a character's length, so the end is where the match
+/// ended in `text`, not the start plus the needle's length.
+pub fn find_ignoring_case(text: &str, needle: &str) -> Option<Range<usize>> {
     let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
     if needle.is_empty() {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();
-    (0..chars.len()).find(|&start| {
-        let mut lowered = chars[start..].iter().flat_map(|c| c.to_lowercase());
-        needle.iter().all(|n| lowered.next() == Some(*n))
+    (0..chars.len()).find_map(|start| {
+        let mut wanted = needle.iter();
+        let mut next = wanted.next();
+        for (i, c) in chars[start..].iter().enumerate() {
+            for lower in c.to_lowercase() {
+                match next {
+                    Some(n) if *n == lower => next = wanted.next(),
+                    _ => return None,
+                }
+            }
+            if next.is_none() {
+                return Some(start..start + i + 1);
+            }
+        }
+        None
     })
 }
 
@@ -110,7 +125,12 @@ mod tests {
 
     #[test]
     fn a_match_is_found_in_code_points_whatever_the_case() {
-        assert_eq!(find_ignoring_case("🇺🇦 Talks in RIYADH", "riyadh"), Some(12));
+        assert_eq!(
+            find_ignoring_case("🇺🇦 Talks in RIYADH", "riyadh"),
+            Some(12..18)
+        );
+        // "İ" lowercases to two characters; the match still ends after it in the text.
+        assert_eq!(find_ignoring_case("in İstanbul", "i̇stanbul"), Some(3..11));
         assert_eq!(find_ignoring_case("abc", "x"), None);
     }
 }

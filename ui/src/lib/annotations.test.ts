@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyChange, editsBetween, nearest, withAnnotation } from './annotations';
+import { applyChange, editsBetween, nearest, withAnnotation, withPending } from './annotations';
 import type { Annotation, DocumentView } from './types';
 
 const a = (id: number, start: number, end: number): Annotation => ({
@@ -88,6 +88,7 @@ describe('applyChange', () => {
     title: 't',
     date: null,
     source: null,
+    headerEnd16: 0,
     text: 'x'.repeat(20),
     annotations: [a(1, 0, 5), a(2, 3, 9)],
     relations: [{ id: 7, kind: 'said_by', fromId: 2, toId: 1 }],
@@ -107,5 +108,15 @@ describe('applyChange', () => {
     expect(applyChange(drawn, { removedRelation: 7 }).relations.map((r) => r.id)).toEqual([8]);
     expect(applyChange(doc, { annotation: { ...a(9, 0, 1), documentId: 2 } })).toBe(doc);
     expect(applyChange(doc, { relation: { id: 9, kind: 'about', fromId: 99, toId: 98 } })).toBe(doc);
+  });
+});
+
+describe('withPending', () => {
+  it('puts highlights not stored yet in reading order among the stored ones', () => {
+    const list = [a(1, 0, 5), a(2, 3, 9), a(3, 10, 12)];
+    const pending = { id: -1, labelId: 1, start16: 3, end16: 12 };
+    const merged = withPending(list, [pending]);
+    expect(merged.map((x) => x.id)).toEqual([1, -1, 2, 3]);
+    expect(editsBetween(list, merged, 10)).toEqual({ added: [pending], removed: [] });
   });
 });

@@ -6,6 +6,27 @@ import type { Annotation, DocumentView, Relation } from './types';
 
 const before = (a: Annotation, b: Annotation) => outermostFirst(a, b) < 0;
 
+/** What the reader draws of an annotation: also a highlight not stored yet (negative id). */
+export type Drawn = Pick<Annotation, 'id' | 'labelId' | 'start16' | 'end16'>;
+
+/** The backend's reading order (start, longer first, id) in UTF-16 offsets, which keep the
+ * order of code points; a highlight not stored yet has no code-point offsets. */
+export function inReadingOrder(a: Drawn, b: Drawn): number {
+  return a.start16 - b.start16 || b.end16 - a.end16 || a.id - b.id;
+}
+
+/** `list` with the highlights not stored yet put in their places (both in reading order). */
+export function withPending(list: readonly Drawn[], pending: readonly Drawn[]): Drawn[] {
+  const out: Drawn[] = [];
+  let j = 0;
+  for (const a of list) {
+    while (j < pending.length && inReadingOrder(pending[j]!, a) < 0) out.push(pending[j++]!);
+    out.push(a);
+  }
+  while (j < pending.length) out.push(pending[j++]!);
+  return out;
+}
+
 /** A new list with `added` in its place (replacing an annotation with the same id). */
 export function withAnnotation(list: readonly Annotation[], added: Annotation): Annotation[] {
   const existing = list.findIndex((a) => a.id === added.id);
@@ -62,13 +83,13 @@ export function nearest(
  * when there are more than `limit` (then comparing everything is as cheap). One merge-like
  * pass comparing references, without building anything for the unchanged annotations.
  */
-export function editsBetween(
-  before: readonly Annotation[],
-  after: readonly Annotation[],
+export function editsBetween<T extends Drawn>(
+  before: readonly T[],
+  after: readonly T[],
   limit: number,
-): { added: Annotation[]; removed: Annotation[] } | null {
-  const added: Annotation[] = [];
-  const removed: Annotation[] = [];
+): { added: T[]; removed: T[] } | null {
+  const added: T[] = [];
+  const removed: T[] = [];
   let i = 0;
   let j = 0;
   while (i < before.length || j < after.length) {
@@ -79,7 +100,7 @@ export function editsBetween(
       j++;
       continue;
     }
-    const order = old === undefined ? 1 : now === undefined ? -1 : outermostFirst(old, now);
+    const order = old === undefined ? 1 : now === undefined ? -1 : inReadingOrder(old, now);
     if (order <= 0) {
       removed.push(old!);
       i++;

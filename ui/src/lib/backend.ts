@@ -32,7 +32,9 @@ import type {
   RelationTypeEdit,
   SearchHit,
   ProjectInfo,
+  Place,
 } from './types';
+import { isView, type View } from './views';
 
 export function isApiError(value: unknown): value is ApiError {
   return (
@@ -63,6 +65,13 @@ export const openDocument = (documentId: number) =>
 
 export const createAnnotation = (documentId: number, labelId: number, start16: number, end16: number) =>
   call<Annotation>('create_annotation', { request: { documentId, labelId, start16, end16 } });
+
+/** Remembers where the analyst reads in this project (a document and a UTF-16 position). */
+export const rememberPlace = (documentId: number, at16: number) =>
+  call<null>('remember_place', { documentId, at16 });
+
+/** Where the analyst was reading when the project was last open, if anywhere. */
+export const lastPlace = () => call<Place | null>('last_place');
 
 export const deleteAnnotation = (annotationId: number) =>
   call<HistoryStep>('delete_annotation', { annotationId });
@@ -115,6 +124,12 @@ export const listBackups = () => call<Backup[]>('list_backups');
 export const restoreBackup = (name: string) => call<Backup>('restore_backup', { name });
 
 /** The File menu's Restore backup… item. */
+/** The View menu asks for a view. */
+export const onViewRequested = (handler: (view: View) => void): Promise<UnlistenFn> =>
+  listen<string>('view-open', (event) => {
+    if (isView(event.payload)) handler(event.payload);
+  });
+
 export const onBackupsRequested = (handler: () => void): Promise<UnlistenFn> =>
   listen<null>('backups-open', () => handler());
 

@@ -8,11 +8,17 @@
 // of the reactive version. Text is set as text (`textContent`), never parsed as HTML.
 
 import type { Segment } from './segments';
+import { lineColour } from './paint';
 
-/** How a highlight looks: the label names of its annotations, and the innermost one's colour. */
+/** How a highlight looks: the label names of its annotations, the innermost one's colour and
+ * line style (0–2), and the ids of the elements naming its labels. */
 export interface Look {
   labels: string;
   colour: string | undefined;
+  style: number;
+  describedBy: string;
+  /** Not stored yet: drawn at once, confirmed (or taken back) when the backend answers. */
+  pending: boolean;
 }
 
 /** Replaces `block`'s children with the elements for `segments` of `text`. */
@@ -29,14 +35,20 @@ export function drawSegments(
     element.dataset.start = String(seg.start);
     element.dataset.end = String(seg.end);
     if (seg.ids.length > 0) {
-      const { labels, colour } = look(seg.ids);
+      const { labels, colour, style, describedBy, pending } = look(seg.ids);
+      if (pending) element.classList.add('pending');
       element.dataset.annotationIds = seg.ids.join(' ');
       element.dataset.labels = labels;
+      element.dataset.lineStyle = String(style);
       element.title = labels;
+      element.setAttribute('aria-describedby', describedBy);
       if (seg.ids.length > 1) element.classList.add('stacked');
       if (selectedId !== null && seg.ids.includes(selectedId)) element.classList.add('selected');
       // Through the CSS object model: the CSP forbids style attributes, not this.
-      if (colour) element.style.setProperty('--label-colour', colour);
+      if (colour) {
+        element.style.setProperty('--label-colour', colour);
+        element.style.setProperty('--label-line', lineColour(colour));
+      }
     }
     element.textContent = text.slice(seg.start, seg.end);
     fragment.append(element);

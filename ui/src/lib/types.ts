@@ -86,6 +86,8 @@ export interface DocumentView {
   date: string | null;
   source: string | null;
   text: string;
+  /** Where the article's date header line (and the blank lines after it) ends; 0 if none. */
+  headerEnd16: number;
   annotations: Annotation[];
   relations: Relation[];
 }
@@ -202,6 +204,7 @@ export interface SearchHit {
   title: string;
   snippet: SnippetPart[];
   firstMatch16: number | null;
+  firstMatchEnd16: number | null;
 }
 
 /** A canonical actor or concept, with how many annotations mention it. */
@@ -252,4 +255,10 @@ export interface RelationTypeEdit {
   name: string;
   fromLabels: number[];
   toLabels: number[];
+}
+
+/** Where the analyst was reading: a document and a UTF-16 position in its text. */
+export interface Place {
+  documentId: number;
+  at16: number;
 }

@@ -1,0 +1,86 @@
+// axe-core, run inside the real app, finds nothing in any view or dialog, in the light and the
+// dark desktop theme.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Keys } from './webdriver.mjs';
+import { ROOT, cli, launch, startDriver, tempDir } from './support.mjs';
+
+const AXE = readFileSync(path.join(ROOT, 'ui', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const FIXTURE = path.join(ROOT, 'tests', 'interop', 'fixture.jsonl');
+
+/** Runs axe-core on the page as it is; answers its violations, shortly described. */
+async function violations(app, where) {
+  // axe's source goes in with the script: the CSP forbids the page to evaluate strings itself.
+  const found = await app.command('POST', '/execute/async', {
+    script: `const done = arguments[arguments.length - 1];
+             if (!window.axe) { ${AXE}\n }
+             window.axe.run(document, { resultTypes: ['violations'] })
+               .then((r) => done(r.violations.map((v) => ({
+                  id: v.id, impact: v.impact,
+                  nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\\s+/g, ' ').slice(0, 300)),
+               }))), (e) => done([{ id: 'axe-error', nodes: [String(e)] }]));`,
+    args: [],
+  });
+  return found.map((v) => `${where}: ${v.id} (${v.impact})\n    ${v.nodes.join('\n    ')}`);
+}
+
+async function waitFor(app, what, css) {
+  await app.waitFor(what, async () => (await app.find(css)).length > 0);
+}
+
+/** Every view and dialog of the app, each checked by axe; answers all violations found. */
+async function walk(app) {
+  const found = [];
+  await waitFor(app, 'the text', '[data-testid=document-text] mark');
+  // The reader with an annotation selected, its panel and the readout of what covers it.
+  await app.execute(`document.querySelector('.annotation-list [data-annotation-id]').click();`);
+  await waitFor(app, 'the panel', '.selected-annotation');
+  found.push(...(await violations(app, 'text')));
+  for (const [view, css] of [['statements', '.statements'], ['entities', '.entities-panel'], ['schema', '.schema-editor']]) {
+    await app.execute(`document.querySelector('button[name=view-${view}]').click();`);
+    await waitFor(app, view, css);
+    found.push(...(await violations(app, view)));
+  }
+  await app.execute(`document.querySelector('button[name=view-reader]').click();`);
+  await waitFor(app, 'the text', '[data-testid=document-text]');
+  for (const [what, open, css] of [
+    ['help', () => app.press('?'), 'dialog.help'],
+    ['export', () => app.press('e', [Keys.Control]), '.export-panel select[name=format] option'],
+    ['backups', () => app.execute(`document.querySelector('button[title="Backups of this project"]').click();`), '.backups-panel'],
+    ['coder', () => app.execute(`document.querySelector('.toolbar .annotator').click();`), '.identity-panel input'],
+    ['find', () => app.press('f', [Keys.Control]), '.find-bar input'],
+  ]) {
+    await app.execute(`document.activeElement?.blur();`);
+    await open();
+    await waitFor(app, what, css);
+    found.push(...(await violations(app, what)));
+    await app.press(Keys.Escape);
+    await app.waitFor(`${what} closed`, async () => (await app.find('dialog[open]')).length === 0);
+  }
+  return found;
+}
+
+for (const [theme, gtk] of [['light', 'Adwaita'], ['dark', 'Adwaita:dark']]) {
+  describe(`accessibility, ${theme} theme`, () => {
+    let driver;
+    let app;
+    before(async () => {
+      const project = path.join(tempDir(), 'a11y.claimdesk');
+      cli('--project', project, 'import', FIXTURE);
+      driver = await startDriver({ GTK_THEME: gtk });
+      app = await launch(driver, ['--project', project]);
+    });
+    after(async () => {
+      await app?.end();
+      await driver?.stop();
+    });
+
+    it('axe-core finds no violation in any view or dialog', async () => {
+      const found = await walk(app);
+      assert.deepEqual(found, [], `\n${found.join('\n')}`);
+    });
+  });
+}

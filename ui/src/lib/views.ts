@@ -1,0 +1,13 @@
+// The app's views: the reader (the open document, with the library and the selection beside it)
+// and the full views switched from the toolbar, the View menu and Ctrl+1…4.
+
+export type View = 'reader' | 'statements' | 'entities' | 'schema';
+
+export const VIEWS: readonly { id: View; name: string; title: string }[] = [
+  { id: 'reader', name: 'Text', title: 'The open document, the library and the selected annotation' },
+  { id: 'statements', name: 'Statements', title: 'The statements table: who claims what' },
+  { id: 'entities', name: 'Entities', title: 'Canonical actors and concepts' },
+  { id: 'schema', name: 'Schema', title: 'Labels, their keys and attributes; relation types' },
+];
+
+export const isView = (value: unknown): value is View => VIEWS.some((v) => v.id === value);
