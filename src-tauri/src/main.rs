@@ -1,7 +1,9 @@
-//! `claimdesk [--project PATH]`: the desktop app.
+//! `claimdesk [PATH | --project PATH]`: the desktop app.
 //!
-//! Opens the project named by `--project` or `CLAIMDESK_PROJECT` (created if missing), or the
-//! default project in the user data directory, created with a sample article on first start.
+//! Opens the project named on the command line or by `CLAIMDESK_PROJECT` (created if missing),
+//! or the default project in the user data directory, created with a sample article on first
+//! start. The path may stand alone, as a file manager passes it when a `.claimdesk` file is
+//! double-clicked (the desktop entry runs `claimdesk %f`).
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -26,15 +28,18 @@ use claimdesk_store::Project;
 
 use commands::AppState;
 
-const USAGE: &str = "usage: claimdesk [--project PATH]
+const USAGE: &str = "usage: claimdesk [PATH | --project PATH]
 
-Opens Claimdesk on a project file (created if missing). Without --project, uses
+Opens Claimdesk on a project file (created if missing). Without a path, uses
 CLAIMDESK_PROJECT, or the default project in the user data directory.
 The annotator name comes from CLAIMDESK_ANNOTATOR, else the name given at an earlier start
 (the window asks for it on the first start).";
 
 fn main() -> ExitCode {
-    let project = match parse_args(std::env::args().skip(1)) {
+    let from_env = std::env::var_os("CLAIMDESK_PROJECT")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    let project = match parse_args(std::env::args().skip(1), from_env) {
         Ok(Some(project)) => project,
         Ok(None) => {
             println!("{USAGE}");
@@ -159,25 +164,50 @@ fn invoke_handler<R: tauri::Runtime>(
     ]
 }
 
-/// `Ok(None)` asks for help; `Ok(Some(None))` means "the usual project".
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Option<PathBuf>>, String> {
-    let mut project = std::env::var_os("CLAIMDESK_PROJECT")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from);
+/// `Ok(None)` asks for help; `Ok(Some(None))` means "the usual project". A path given on the
+/// command line, alone or after `--project`, wins over `from_env` (`CLAIMDESK_PROJECT`).
+fn parse_args(
+    mut args: impl Iterator<Item = String>,
+    from_env: Option<PathBuf>,
+) -> Result<Option<Option<PathBuf>>, String> {
+    let mut flagged = None;
+    let mut positional = None;
+    let mut only_paths = false;
     while let Some(arg) = args.next() {
-        match arg.as_str() {
+        let path = match arg.as_str() {
+            _ if only_paths => arg,
             "-h" | "--help" => return Ok(None),
+            "--" => {
+                only_paths = true;
+                continue;
+            }
             "--project" => {
-                let path = args.next().ok_or("--project needs a path")?;
-                project = Some(PathBuf::from(path));
+                flagged = Some(PathBuf::from(args.next().ok_or("--project needs a path")?));
+                continue;
             }
             other => match other.strip_prefix("--project=") {
-                Some(path) => project = Some(PathBuf::from(path)),
-                None => return Err(format!("unknown argument {other:?}")),
+                Some(path) => {
+                    flagged = Some(PathBuf::from(path));
+                    continue;
+                }
+                None if other.starts_with('-') => {
+                    return Err(format!("unknown argument {other:?}"))
+                }
+                None => arg,
             },
+        };
+        if positional.replace(PathBuf::from(&path)).is_some() {
+            return Err(format!(
+                "one project at a time: {path:?} is a second path; start claimdesk once for each"
+            ));
         }
     }
-    Ok(Some(project))
+    match (flagged, positional) {
+        (Some(_), Some(path)) => Err(format!(
+            "{path:?} and --project both name a project; give the path either way, not both"
+        )),
+        (flagged, positional) => Ok(Some(flagged.or(positional).or(from_env))),
+    }
 }
 
 /// Why no window can be shown here, if that is so.
@@ -190,5 +220,85 @@ fn missing_display() -> Option<&'static str> {
         None
     } else {
         Some("no graphical display (DISPLAY and WAYLAND_DISPLAY are unset); run it in a desktop session, or under xvfb-run")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str], from_env: Option<&str>) -> Result<Option<Option<PathBuf>>, String> {
+        parse_args(
+            args.iter().map(|a| a.to_string()),
+            from_env.map(PathBuf::from),
+        )
+    }
+
+    fn opens(path: &str) -> Result<Option<Option<PathBuf>>, String> {
+        Ok(Some(Some(PathBuf::from(path))))
+    }
+
+    #[test]
+    fn a_path_alone_opens_that_project_as_a_double_click_passes_it() {
+        assert_eq!(
+            parse(&["/home/a/study.claimdesk"], None),
+            opens("/home/a/study.claimdesk")
+        );
+        assert_eq!(
+            parse(&["study.claimdesk"], Some("/env.claimdesk")),
+            opens("study.claimdesk")
+        );
+    }
+
+    #[test]
+    fn project_flag_opens_that_project_in_both_spellings() {
+        assert_eq!(
+            parse(&["--project", "a.claimdesk"], None),
+            opens("a.claimdesk")
+        );
+        assert_eq!(
+            parse(&["--project=a.claimdesk"], Some("/env.claimdesk")),
+            opens("a.claimdesk")
+        );
+    }
+
+    #[test]
+    fn without_a_path_the_environment_or_the_default_project_is_opened() {
+        assert_eq!(parse(&[], Some("/env.claimdesk")), opens("/env.claimdesk"));
+        assert_eq!(parse(&[], None), Ok(Some(None)));
+    }
+
+    #[test]
+    fn a_path_starting_with_a_dash_is_reached_after_double_dash() {
+        assert_eq!(
+            parse(&["--", "-odd.claimdesk"], None),
+            opens("-odd.claimdesk")
+        );
+        assert_eq!(
+            parse(&["-odd.claimdesk"], None),
+            Err("unknown argument \"-odd.claimdesk\"".into())
+        );
+    }
+
+    #[test]
+    fn two_projects_at_once_are_refused_with_the_reason() {
+        let two = parse(&["a.claimdesk", "b.claimdesk"], None).unwrap_err();
+        assert!(two.contains("one project at a time"), "{two}");
+        let both = parse(&["--project", "a.claimdesk", "b.claimdesk"], None).unwrap_err();
+        assert!(both.contains("not both"), "{both}");
+    }
+
+    #[test]
+    fn help_is_asked_for_with_either_flag_wherever_it_stands() {
+        assert_eq!(parse(&["--help"], None), Ok(None));
+        assert_eq!(parse(&["a.claimdesk", "-h"], None), Ok(None));
+    }
+
+    #[test]
+    fn project_flag_without_a_path_is_refused() {
+        assert_eq!(
+            parse(&["--project"], None),
+            Err("--project needs a path".into())
+        );
     }
 }
