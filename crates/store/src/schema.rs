@@ -13,7 +13,7 @@ use crate::error::{Result, StoreError};
 use crate::open::Project;
 
 /// Keys the app keeps for itself, which no label may take.
-const RESERVED_KEYS: [&str; 8] = ["j", "k", "n", "p", "?", "/", "e", "h"];
+const RESERVED_KEYS: [&str; 9] = ["j", "k", "l", "n", "p", "?", "/", "e", "h"];
 
 impl Project {
     /// The relation types, in schema order.
@@ -242,7 +242,7 @@ fn check_label(conn: &Connection, label: &Label) -> Result<()> {
         }
         if RESERVED_KEYS.contains(&key.to_lowercase().as_str()) {
             return Err(bad(format!(
-                "the key {key:?} is kept for moving and help; choose another"
+                "the key {key:?} is kept for moving, linking and help; choose another"
             )));
         }
         let holder: Option<String> = conn

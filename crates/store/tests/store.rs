@@ -1106,6 +1106,8 @@ fn labels_are_added_renamed_rekeyed_and_deleted_with_their_annotations_undoably(
         claimdesk_store::new_label("Quote", "#aa00ff", Some("1")),
         claimdesk_store::new_label("Quote", "#aa00ff", Some("j")),
         claimdesk_store::new_label(" ", "#aa00ff", None),
+        // L starts a link from the selected annotation.
+        claimdesk_store::new_label("Quote", "#aa00ff", Some("L")),
     ];
     let messages: Vec<String> = refusals
         .iter()
@@ -1124,6 +1126,7 @@ fn labels_are_added_renamed_rekeyed_and_deleted_with_their_annotations_undoably(
         messages[2]
     );
     assert!(messages[3].contains("kept for moving"));
+    assert!(messages[5].contains("the key \"L\""), "{}", messages[5]);
     assert_eq!(snapshot(&f.path), before);
 
     // Renaming keeps every annotation.
