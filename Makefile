@@ -3,12 +3,12 @@
 CARGO_FEATURES := --features claimdesk/custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test bench build ui deps-run deps-test lint rust-test ui-test e2e interop screenshot fuzz-long crash-long
+.PHONY: run test bench build ui deps-run deps-test lint rust-test ui-test e2e interop package package-test screenshot fuzz-long crash-long
 
 run: deps-run build
 	./target/debug/claimdesk
 
-test: deps-test ui lint rust-test ui-test build interop e2e
+test: deps-test ui lint rust-test ui-test build interop e2e package-test
 	@echo "make test: all checks passed"
 
 # The reader figures are taken on the app as shipped: an optimised build, driven through WebDriver.
@@ -49,6 +49,15 @@ interop: build
 
 e2e: build
 	$(XVFB) node --test --test-concurrency=1 tests/e2e/
+
+# The .deb and .rpm to install Claimdesk from (optimised build), in target/package/release/bundle/.
+package: deps-run ui
+	cargo build --release -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)
+	packaging/bundle.sh release
+
+# The debug build packed, installed (dpkg -i as root, else unpacked), smoke-tested and removed.
+package-test: deps-test build
+	tests/package/run.sh
 
 # Regenerates the README screenshots (docs/screenshot.png, docs/statements.png) from the real app.
 screenshot: deps-test build

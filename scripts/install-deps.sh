@@ -11,6 +11,9 @@ packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicato
           libssl-dev libxdo-dev build-essential pkg-config file)
 if [ "$purpose" = test ]; then
   packages+=(webkit2gtk-driver xvfb xauth python3 python3-venv)
+  # The package test: the desktop's MIME database and launcher (gio), the desktop entry's
+  # validator, and rpm to read the .rpm it builds (Tauri's bundler writes .rpm without it).
+  packages+=(shared-mime-info desktop-file-utils libglib2.0-bin rpm)
 fi
 
 missing=()
