@@ -39,7 +39,14 @@ if ! command -v node >/dev/null || ! node -e 'const [a,b]=process.versions.node.
 fi
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "Installing UI packages (npm ci)"
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  # esbuild's install step runs the binary npm has just written, and on some file systems that
+  # now and then fails with ETXTBSY (the file still open for writing): a second try succeeds.
+  for attempt in 1 2 3; do
+    if (cd ui && npm ci --no-audit --no-fund --loglevel=error); then break; fi
+    if [ "$attempt" = 3 ]; then echo "error: npm ci failed three times" >&2; exit 1; fi
+    echo "npm ci failed (try $attempt of 3); trying again"
+    sleep 2
+  done
 fi
 
 # tauri-driver bridges WebDriver to the app; installed into target/tools, not system-wide.
