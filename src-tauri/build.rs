@@ -38,6 +38,7 @@ const COMMANDS: &[&str] = &[
     "delete_relation_type",
     "remember_place",
     "last_place",
+    "locate_in_library",
 ];
 
 fn main() {

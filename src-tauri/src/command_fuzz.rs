@@ -450,10 +450,12 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("delete_relation_type", delete_relation_type),
     ("remember_place", remember_place),
     ("last_place", no_arguments),
+    ("locate_in_library", locate_in_library),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "locate_in_library",
     "remember_place",
     "last_place",
     "label_usage",
@@ -1333,11 +1335,14 @@ fn query_library(cx: &mut Ctx<'_>) -> Case {
                 "annotator": if rng.chance(20) { json!(*rng.pick(&["Ana", "nobody", "🇺🇦", ""])) } else { Value::Null },
                 "dateFrom": if rng.chance(20) { json!("2025-01-01") } else { Value::Null },
             });
-            Case::new(
-                format!("library by {sort}"),
-                json!({ "query": query }),
-                Expect::Accept,
-            )
+            // A page anywhere, also past the end (no rows), or the first page by default.
+            let (offset, limit) = (rng.below(50), 1 + rng.below(1000));
+            let args = if rng.chance(50) {
+                json!({ "query": query, "offset": offset, "limit": limit })
+            } else {
+                json!({ "query": query })
+            };
+            Case::new(format!("library by {sort}"), args, Expect::Accept)
         }
         4 | 5 => {
             let (key, value) = match rng.below(4) {
@@ -1377,6 +1382,24 @@ fn query_library(cx: &mut Ctx<'_>) -> Case {
             let args = json!({ "query": { "unknownKey": 1 } });
             Case::new("query with an unknown key", args, bad())
         }
+        9 => Case::new(
+            "a page of more rows than one call answers",
+            json!({ "query": {}, "limit": 1001 }),
+            Expect::Reject(vec!["too_large"]),
+        ),
+        10 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("offset {}", short(&v)),
+                json!({ "query": {}, "offset": v }),
+                // null is "from the top", and fine; huge integers are past the end.
+                if v.is_null() || v.is_u64() {
+                    Expect::Either
+                } else {
+                    bad()
+                },
+            )
+        }
         _ => {
             let (what, body) = without(rng, "query");
             Case {
@@ -1385,6 +1408,45 @@ fn query_library(cx: &mut Ctx<'_>) -> Case {
                 what,
             }
         }
+    }
+}
+
+/// Where a document stands in the library: a number, or null when the query leaves it out.
+fn locate_in_library(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(6) {
+        0..=2 => {
+            let id = cx.live.doc(rng).id;
+            let sort = *rng.pick(&["imported", "title", "date", "source", "annotations"]);
+            let query = json!({ "sort": sort, "descending": rng.chance(50), "unannotated": rng.chance(30) });
+            Case::new(
+                format!("document {id} by {sort}"),
+                json!({ "query": query, "documentId": id }),
+                Expect::Accept,
+            )
+        }
+        3 => {
+            // A document that is not there is in no place of any list.
+            let id = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {id}"),
+                json!({ "query": {}, "documentId": id }),
+                Expect::Accept,
+            )
+        }
+        4 => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("documentId {}", short(&v)),
+                json!({ "query": {}, "documentId": v }),
+                bad(),
+            )
+        }
+        _ => Case::new(
+            "a query that is not an object",
+            json!({ "query": "everything", "documentId": 1 }),
+            bad(),
+        ),
     }
 }
 
@@ -2741,6 +2803,7 @@ fn echoed_values_are_cut_short() {
 
 /// Commands that cannot succeed without an open project.
 const NEEDS_PROJECT: &[&str] = &[
+    "locate_in_library",
     "remember_place",
     "get_project",
     "list_documents",

@@ -18,9 +18,10 @@ use claimdesk_store::Project;
 use crate::dto::{
     entity_kind, shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto,
     DocumentSummaryDto, EntityDto, EntityEditDto, ErrorDto, ExportFormatDto, ExportRequestDto,
-    HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto, LibraryQueryDto,
-    MentionDto, NewAnnotationDto, Object, PlaceDto, ProjectDto, RelationDto, RelationTypeDto,
-    RelationTypeEditDto, SearchHitDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
+    HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto, LibraryPageDto,
+    LibraryQueryDto, MentionDto, NewAnnotationDto, Object, PlaceDto, ProjectDto, RelationDto,
+    RelationTypeDto, RelationTypeEditDto, SearchHitDto, StatementDto, MAX_NAME_BYTES,
+    MAX_SEARCH_BYTES,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -242,19 +243,46 @@ pub async fn restore_backup<R: Runtime>(app: AppHandle<R>, name: Arg<String>) ->
 }
 
 /// The document list, filtered and sorted.
+/// The most library rows one call answers: the list reads a page at a time.
+const LIBRARY_PAGE_MAX: usize = 1000;
+
+/// One page of the library as `query` sorts and filters it (`limit` rows from `offset`,
+/// 200 from the top unless said), with how many documents it selects in all.
 #[tauri::command]
 pub async fn query_library(
     state: State<'_, AppState>,
     query: Arg<Object<LibraryQueryDto>>,
-) -> Answer<Vec<DocumentSummaryDto>> {
+    offset: Arg<Option<usize>>,
+    limit: Arg<Option<usize>>,
+) -> Answer<LibraryPageDto> {
     let Object(query) = query.get("query")?;
     let query = query.into_query()?;
+    let offset = offset.get("offset")?.unwrap_or(0);
+    let limit = limit.get("limit")?.unwrap_or(200);
+    if limit > LIBRARY_PAGE_MAX {
+        return Err(ErrorDto::too_large(
+            "a library page",
+            LIBRARY_PAGE_MAX,
+            "rows",
+        ));
+    }
     let project = state.project()?;
-    Ok(project
-        .library(&query)?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(project.library_page(&query, offset, limit)?.into())
+}
+
+/// Where a document stands in the library as `query` sorts and filters it, or null if the
+/// query leaves it out: the list scrolls there to show the open document.
+#[tauri::command]
+pub async fn locate_in_library(
+    state: State<'_, AppState>,
+    query: Arg<Object<LibraryQueryDto>>,
+    document_id: Arg<i64>,
+) -> Answer<Option<usize>> {
+    let Object(query) = query.get("query")?;
+    let query = query.into_query()?;
+    let document_id = document_id.get("documentId")?;
+    let project = state.project()?;
+    Ok(project.library_position(&query, document_id)?)
 }
 
 /// The most results a search answers.

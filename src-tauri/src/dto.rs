@@ -332,6 +332,25 @@ pub struct DocumentSummaryDto {
     pub annotation_count: i64,
 }
 
+/// A page of the library: its rows, where they start, and how many documents the query selects.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LibraryPageDto {
+    pub total: usize,
+    pub offset: usize,
+    pub rows: Vec<DocumentSummaryDto>,
+}
+
+impl From<claimdesk_store::LibraryPage> for LibraryPageDto {
+    fn from(page: claimdesk_store::LibraryPage) -> LibraryPageDto {
+        LibraryPageDto {
+            total: page.total,
+            offset: page.offset,
+            rows: page.rows.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 impl From<DocumentSummary> for DocumentSummaryDto {
     fn from(d: DocumentSummary) -> DocumentSummaryDto {
         DocumentSummaryDto {

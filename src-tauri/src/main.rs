@@ -161,6 +161,7 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::delete_relation_type,
         commands::remember_place,
         commands::last_place,
+        commands::locate_in_library,
     ]
 }
 

@@ -42,6 +42,7 @@ pub use entities::Mention;
 pub use error::{Result, StoreError};
 pub use history::HistoryEntry;
 pub use import::{Batch, ImportOutcome};
+pub use library::LibraryPage;
 pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;
 pub use schema::new_label;

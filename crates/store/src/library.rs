@@ -16,62 +16,93 @@ use crate::time;
 const OPEN: char = '\u{2}';
 const CLOSE: char = '\u{3}';
 
+/// A page of the library: the rows from `offset`, and how many documents the query selects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LibraryPage {
+    pub total: usize,
+    pub offset: usize,
+    pub rows: Vec<DocumentSummary>,
+}
+
+/// The `AND …` conditions of a library query, and their parameters. Label and coder filters go
+/// through the annotations' indexes: coded documents are few in a large corpus.
+fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
+    let mut sql = String::new();
+    let mut params: Vec<Value> = Vec::new();
+    if let Some(label) = query.label_id {
+        sql.push_str(" AND d.id IN (SELECT a.document_id FROM annotations a WHERE a.label_id = ?)");
+        params.push(label.into());
+    }
+    if let Some(annotator) = &query.annotator {
+        sql.push_str(
+            " AND d.id IN (SELECT a.document_id FROM annotations a
+                           WHERE a.annotator_id = (SELECT id FROM annotators WHERE name = ?))",
+        );
+        params.push(annotator.clone().into());
+    }
+    if let Some(from) = query.date_from {
+        sql.push_str(" AND d.date >= ?");
+        params.push(from.to_string().into());
+    }
+    if let Some(to) = query.date_to {
+        sql.push_str(" AND d.date <= ?");
+        params.push(to.to_string().into());
+    }
+    if query.unannotated {
+        sql.push_str(" AND d.annotation_count = 0");
+    }
+    (sql, params)
+}
+
+/// The `ORDER BY` terms of a library query, written as the indexes of schema version 3 are, so
+/// SQLite reads a page straight from the index. Undated documents and those without a source
+/// go last either way; ties go by import order.
+fn library_order(query: &LibraryQuery) -> &'static str {
+    match (query.sort, query.descending) {
+        (SortKey::Imported, false) => "d.id",
+        (SortKey::Imported, true) => "d.id DESC",
+        (SortKey::Title, false) => "d.title COLLATE NOCASE, d.id",
+        (SortKey::Title, true) => "d.title COLLATE NOCASE DESC, d.id DESC",
+        (SortKey::Date, false) => "d.date IS NULL, d.date, d.id",
+        (SortKey::Date, true) => "d.date IS NULL, d.date DESC, d.id DESC",
+        (SortKey::Source, false) => "d.source IS NULL, d.source COLLATE NOCASE, d.id",
+        (SortKey::Source, true) => "d.source IS NULL, d.source COLLATE NOCASE DESC, d.id DESC",
+        (SortKey::Annotations, false) => "d.annotation_count, d.id",
+        (SortKey::Annotations, true) => "d.annotation_count DESC, d.id DESC",
+    }
+}
+
 impl Project {
     /// The documents `query` selects, in its order, without their text.
     pub fn library(&self, query: &LibraryQuery) -> Result<Vec<DocumentSummary>> {
-        let mut sql = String::from(
-            "SELECT d.id, d.title, d.date, d.source, d.imported_at,
-                    (SELECT count(*) FROM annotations a WHERE a.document_id = d.id) AS n
-             FROM documents d WHERE 1 = 1",
+        Ok(self.library_page(query, 0, usize::MAX)?.rows)
+    }
+
+    /// One page of the documents `query` selects (`limit` rows from `offset`, in its order) and
+    /// how many it selects in all. Sorting, filtering and counting happen in SQL on indexes
+    /// (schema version 3), so a page of a million-document library costs about what a page of
+    /// a small one does.
+    pub fn library_page(
+        &self,
+        query: &LibraryQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<LibraryPage> {
+        let (filter, params) = library_filter(query);
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM documents d WHERE 1 = 1{filter}"),
+            params_from_iter(params.iter()),
+            |r| r.get(0),
+        )?;
+        let sql = format!(
+            "SELECT d.id, d.title, d.date, d.source, d.imported_at, d.annotation_count
+             FROM documents d WHERE 1 = 1{filter} ORDER BY {} LIMIT ? OFFSET ?",
+            library_order(query)
         );
-        let mut params: Vec<Value> = Vec::new();
-        if let Some(label) = query.label_id {
-            sql.push_str(
-                " AND EXISTS (SELECT 1 FROM annotations a WHERE a.document_id = d.id AND a.label_id = ?)",
-            );
-            params.push(label.into());
-        }
-        if let Some(annotator) = &query.annotator {
-            sql.push_str(
-                " AND EXISTS (SELECT 1 FROM annotations a JOIN annotators p ON p.id = a.annotator_id
-                              WHERE a.document_id = d.id AND p.name = ?)",
-            );
-            params.push(annotator.clone().into());
-        }
-        if let Some(from) = query.date_from {
-            sql.push_str(" AND d.date >= ?");
-            params.push(from.to_string().into());
-        }
-        if let Some(to) = query.date_to {
-            sql.push_str(" AND d.date <= ?");
-            params.push(to.to_string().into());
-        }
-        if query.unannotated {
-            sql.push_str(
-                " AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.document_id = d.id)",
-            );
-        }
-        let column = match query.sort {
-            SortKey::Imported => "d.id",
-            SortKey::Title => "d.title COLLATE NOCASE",
-            // Undated documents go last either way.
-            SortKey::Date => "d.date IS NULL, d.date",
-            SortKey::Source => "d.source IS NULL, d.source COLLATE NOCASE",
-            SortKey::Annotations => "n",
-        };
-        let direction = if query.descending { " DESC" } else { "" };
-        let order: Vec<String> = column
-            .split(", ")
-            .map(|c| {
-                if c.ends_with("IS NULL") {
-                    c.to_string()
-                } else {
-                    format!("{c}{direction}")
-                }
-            })
-            .collect();
-        sql.push_str(&format!(" ORDER BY {}, d.id{direction}", order.join(", ")));
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut params = params;
+        params.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+        params.push(i64::try_from(offset).unwrap_or(i64::MAX).into());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params_from_iter(params), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -82,18 +113,45 @@ impl Project {
                 r.get::<_, i64>(5)?,
             ))
         })?;
-        rows.map(|row| {
-            let (id, title, date, source, imported_at, annotation_count) = row?;
-            Ok(DocumentSummary {
-                id,
-                title,
-                date: crate::documents::parse_date(date)?,
-                source,
-                annotation_count,
-                imported_at: time::from_sql(&imported_at)?,
+        let rows = rows
+            .map(|row| {
+                let (id, title, date, source, imported_at, annotation_count) = row?;
+                Ok(DocumentSummary {
+                    id,
+                    title,
+                    date: crate::documents::parse_date(date)?,
+                    source,
+                    annotation_count,
+                    imported_at: time::from_sql(&imported_at)?,
+                })
             })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(LibraryPage {
+            total: usize::try_from(total).unwrap_or(0),
+            offset,
+            rows,
         })
-        .collect()
+    }
+
+    /// Where document `id` stands in the order `query` gives, if it is among the documents the
+    /// query selects: for showing the open document's row in a library read a page at a time.
+    pub fn library_position(&self, query: &LibraryQuery, id: i64) -> Result<Option<usize>> {
+        let (filter, mut params) = library_filter(query);
+        params.push(id.into());
+        let sql = format!(
+            "SELECT n FROM (SELECT d.id, row_number() OVER (ORDER BY {}) - 1 AS n
+                            FROM documents d WHERE 1 = 1{filter})
+             WHERE id = ?",
+            library_order(query)
+        );
+        let found = self
+            .conn
+            .query_row(&sql, params_from_iter(params), |r| r.get::<_, i64>(0));
+        match found {
+            Ok(n) => Ok(usize::try_from(n).ok()),
+            Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Documents matching a full-text query (words, "phrases", prefix*, AND/OR/NOT), best first,

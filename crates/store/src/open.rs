@@ -33,6 +33,7 @@ fn wait_for_turn(attempt: i32) -> bool {
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_relation_types.sql"),
+    include_str!("migrations/0003_library_at_scale.sql"),
 ];
 
 /// The schema version this build writes and reads.

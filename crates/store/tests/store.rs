@@ -90,7 +90,7 @@ fn a_new_project_has_the_current_schema_wal_and_the_default_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -804,6 +804,14 @@ fn every_shipped_schema_upgrades_with_its_data() {
             .map(|t| t.name)
             .collect();
         assert_eq!(types, ["said_by", "held_by", "about"], "v{version}");
+        // Annotation counts are kept per document (schema version 3): filled in by the upgrade.
+        let counts: Vec<i64> = project
+            .library(&Default::default())
+            .unwrap()
+            .iter()
+            .map(|d| d.annotation_count)
+            .collect();
+        assert_eq!(counts, [11, 3, 0], "v{version}");
         let info = project.project_info().unwrap();
         assert_eq!(info.entities.len(), 4);
         assert_eq!(info.labels.len(), 3);
@@ -890,6 +898,87 @@ fn the_library_filters_and_sorts_documents() {
         }),
         [sample]
     );
+}
+
+#[test]
+fn the_library_is_read_a_page_at_a_time_with_its_total_and_keeps_counts_current() {
+    use claimdesk_core::library::{LibraryQuery, SortKey};
+    let mut f = fresh();
+    let docs: Vec<i64> = (0..25)
+        .map(|i| {
+            import(
+                &mut f,
+                &format!(
+                    " date 2024-01-{:02} Article {i:02}\n\nBody {i}.",
+                    i % 28 + 1
+                ),
+            )
+        })
+        .collect();
+    let actor = label(&f, "Actor");
+    let span = claimdesk_core::Span::new(0, 5).unwrap();
+    let coded = f
+        .project
+        .create_annotation(docs[7], actor, span, f.me, at(2))
+        .unwrap();
+    let by_title = LibraryQuery {
+        sort: SortKey::Title,
+        descending: true,
+        ..Default::default()
+    };
+    let page = f.project.library_page(&by_title, 10, 5).unwrap();
+    assert_eq!(page.total, 25);
+    assert_eq!(page.offset, 10);
+    let titles: Vec<&str> = page.rows.iter().map(|d| d.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Article 14",
+            "Article 13",
+            "Article 12",
+            "Article 11",
+            "Article 10"
+        ]
+    );
+    // Past the end: the total, no rows.
+    let past = f.project.library_page(&by_title, 40, 5).unwrap();
+    assert_eq!((past.total, past.rows.len()), (25, 0));
+    // Where a document stands in the order, for scrolling the list to it.
+    assert_eq!(
+        f.project.library_position(&by_title, docs[24]).unwrap(),
+        Some(0)
+    );
+    assert_eq!(
+        f.project.library_position(&by_title, docs[0]).unwrap(),
+        Some(24)
+    );
+    let unannotated = LibraryQuery {
+        unannotated: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        f.project.library_position(&unannotated, docs[7]).unwrap(),
+        None
+    );
+    assert_eq!(
+        f.project.library_page(&unannotated, 0, 100).unwrap().total,
+        24
+    );
+    // The annotation count follows edits and their undo.
+    let most = LibraryQuery {
+        sort: SortKey::Annotations,
+        descending: true,
+        ..Default::default()
+    };
+    let first = |f: &Fixture| f.project.library_page(&most, 0, 1).unwrap().rows[0].clone();
+    assert_eq!((first(&f).id, first(&f).annotation_count), (docs[7], 1));
+    f.project.delete_annotation(coded.id, f.me, at(3)).unwrap();
+    assert_eq!(
+        f.project.library_page(&unannotated, 0, 100).unwrap().total,
+        25
+    );
+    f.project.undo(f.me, at(4)).unwrap();
+    assert_eq!((first(&f).id, first(&f).annotation_count), (docs[7], 1));
 }
 
 #[test]

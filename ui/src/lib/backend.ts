@@ -27,6 +27,7 @@ import type {
   Label,
   LabelEdit,
   LabelUsage,
+  LibraryPage,
   LibraryQuery,
   RelationType,
   RelationTypeEdit,
@@ -141,7 +142,13 @@ export const onFilesDropped = (handler: (paths: string[]) => void): Promise<Unli
   listen<{ paths: string[] }>('tauri://drag-drop', (event) => handler(event.payload.paths));
 
 /** The document list, filtered and sorted. */
-export const queryLibrary = (query: LibraryQuery) => call<DocumentSummary[]>('query_library', { query });
+/** One page of the library as `query` sorts and filters it, with its total. */
+export const queryLibrary = (query: LibraryQuery, offset = 0, limit = 200) =>
+  call<LibraryPage>('query_library', { query, offset, limit });
+
+/** Where a document stands in the library as `query` orders it; null if the query leaves it out. */
+export const locateInLibrary = (query: LibraryQuery, documentId: number) =>
+  call<number | null>('locate_in_library', { query, documentId });
 
 /** Full-text search over every document (words, "phrases", prefix*, AND, OR, NOT). */
 export const searchDocuments = (query: string) => call<SearchHit[]>('search_documents', { query });

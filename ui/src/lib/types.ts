@@ -262,3 +262,10 @@ export interface Place {
   documentId: number;
   at16: number;
 }
+
+/** A page of the library: rows from `offset`, and how many documents the query selects. */
+export interface LibraryPage {
+  total: number;
+  offset: number;
+  rows: DocumentSummary[];
+}

@@ -1,0 +1,36 @@
+-- Schema version 3: the library at corpus scale. Frozen once shipped.
+--
+-- The library lists, sorts, filters and counts a million documents a page at a time, in SQL:
+-- each document keeps how many annotations it has (triggers keep it), and every sort order has
+-- an index that gives it directly, so a page is read without visiting the rest.
+
+ALTER TABLE documents ADD COLUMN annotation_count INTEGER NOT NULL DEFAULT 0;
+
+UPDATE documents
+SET annotation_count = (SELECT count(*) FROM annotations a WHERE a.document_id = documents.id);
+
+CREATE TRIGGER annotations_counted_on_insert AFTER INSERT ON annotations
+BEGIN
+    UPDATE documents SET annotation_count = annotation_count + 1 WHERE id = new.document_id;
+END;
+
+CREATE TRIGGER annotations_counted_on_delete AFTER DELETE ON annotations
+BEGIN
+    UPDATE documents SET annotation_count = annotation_count - 1 WHERE id = old.document_id;
+END;
+
+-- Undated documents and those without a source come last in either direction, so each of these
+-- orders has an index for ascending and one for descending.
+CREATE INDEX documents_by_date ON documents (date IS NULL, date, id);
+CREATE INDEX documents_by_date_descending ON documents (date IS NULL, date DESC, id DESC);
+CREATE INDEX documents_by_source ON documents (source IS NULL, source COLLATE NOCASE, id);
+CREATE INDEX documents_by_source_descending
+    ON documents (source IS NULL, source COLLATE NOCASE DESC, id DESC);
+CREATE INDEX documents_by_title ON documents (title COLLATE NOCASE, id);
+CREATE INDEX documents_by_annotation_count ON documents (annotation_count, id);
+
+-- The documents a label or a coder appears in: coded documents are few in a large corpus, and
+-- these find them without reading the others.
+CREATE INDEX annotations_by_label_and_document ON annotations (label_id, document_id);
+CREATE INDEX annotations_by_annotator_and_document ON annotations (annotator_id, document_id);
+DROP INDEX annotations_by_label;

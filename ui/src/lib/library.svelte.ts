@@ -1,0 +1,95 @@
+// The library as a window onto the project: pages of rows fetched as the list needs them, never
+// the whole corpus. A query change starts a new window; an edit refreshes the pages loaded.
+
+import type { DocumentSummary, LibraryPage } from './types';
+
+export const PAGE_SIZE = 200;
+
+/** Fetches `limit` rows from `offset` of the current query. */
+export type FetchPage = (offset: number, limit: number) => Promise<LibraryPage>;
+
+export class LibraryWindow {
+  /** How many documents the query selects. */
+  total = $state(0);
+  /** Loaded pages by page number; replaced, never mutated, so readers see each change. */
+  pages = $state.raw(new Map<number, DocumentSummary[]>());
+  /** Bumped by every reset: answers to an older query are dropped. */
+  #generation = 0;
+  #loading = new Map<number, Promise<void>>();
+  #fetch: FetchPage;
+  /** The pages the list last asked for: what a refresh reads again. */
+  #wanted: [number, number] = [0, 0];
+
+  constructor(fetch: FetchPage) {
+    this.#fetch = fetch;
+  }
+
+  /** The row at `index`, if its page is loaded. */
+  rowAt(index: number): DocumentSummary | undefined {
+    return this.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  /** Starts over with a new fetch (a new query): the first page, and the total. */
+  async reset(fetch: FetchPage = this.#fetch): Promise<void> {
+    this.#fetch = fetch;
+    this.#generation++;
+    this.#loading = new Map();
+    const generation = this.#generation;
+    const page = await fetch(0, PAGE_SIZE);
+    if (generation !== this.#generation) return;
+    this.total = page.total;
+    this.pages = new Map([[0, page.rows]]);
+  }
+
+  /** Loads the pages holding rows `[from, to)` that are not loaded yet. */
+  async ensure(from: number, to: number): Promise<void> {
+    const first = Math.max(0, Math.floor(from / PAGE_SIZE));
+    const last = Math.floor((Math.min(to, this.total) - 1) / PAGE_SIZE);
+    this.#wanted = [first, Math.max(first, last)];
+    const waits: Promise<void>[] = [];
+    for (let n = first; n <= last; n++) {
+      if (this.pages.has(n)) continue;
+      let loading = this.#loading.get(n);
+      if (!loading) {
+        loading = this.#load(n);
+        this.#loading.set(n, loading);
+      }
+      waits.push(loading);
+    }
+    await Promise.all(waits);
+  }
+
+  /** The row at `index`, loading its page first if need be. */
+  async fetchRow(index: number): Promise<DocumentSummary | undefined> {
+    if (index < 0 || index >= this.total) return undefined;
+    await this.ensure(index, index + 1);
+    return this.rowAt(index);
+  }
+
+  /** Reads the pages in view again (after an edit changed counts); the others are dropped and
+   * read again when scrolled to, so a refresh costs the same however far the list was read. */
+  async refresh(): Promise<void> {
+    const [first, last] = this.#wanted;
+    const loaded = [...new Set([0, ...Array.from({ length: last - first + 1 }, (_, i) => first + i)])];
+    const generation = ++this.#generation;
+    this.#loading = new Map();
+    const answers = await Promise.all(loaded.map((n) => this.#fetch(n * PAGE_SIZE, PAGE_SIZE)));
+    if (generation !== this.#generation) return;
+    const pages = new Map<number, DocumentSummary[]>();
+    loaded.forEach((n, i) => pages.set(n, answers[i]!.rows));
+    this.total = answers[0]?.total ?? this.total;
+    this.pages = pages;
+  }
+
+  async #load(n: number): Promise<void> {
+    const generation = this.#generation;
+    try {
+      const page = await this.#fetch(n * PAGE_SIZE, PAGE_SIZE);
+      if (generation !== this.#generation) return;
+      this.total = page.total;
+      this.pages = new Map(this.pages).set(n, page.rows);
+    } finally {
+      if (generation === this.#generation) this.#loading.delete(n);
+    }
+  }
+}
