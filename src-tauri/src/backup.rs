@@ -1,5 +1,5 @@
-//! Backups in the app: one is made in the background each time a project opens; the backups
-//! dialog lists them and restores one.
+//! Backups in the app: one is made in the background when a project opens, if it changed since
+//! its newest backup; the backups dialog lists them and restores one.
 
 use chrono::Utc;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -12,7 +12,8 @@ use crate::dto::{BackupDto, ErrorDto};
 pub const MADE_EVENT: &str = "backup-made";
 pub const FAILED_EVENT: &str = "backup-failed";
 
-/// Backs the open project up on its own connection, so the window is usable at once.
+/// Backs the open project up on its own connection, so the window is usable at once, and only
+/// if it changed since the newest backup.
 pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     if state.project.is_err() {
@@ -21,11 +22,12 @@ pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
     let path = state.project_path.clone();
     let app = app.clone();
     std::thread::spawn(move || {
-        let made = Project::open_existing(&path).and_then(|p| p.backup(Utc::now()));
+        let made = Project::open_existing(&path).and_then(|p| p.backup_if_changed(Utc::now()));
         match made {
-            Ok(backup) => {
+            Ok(Some(backup)) => {
                 let _ = app.emit(MADE_EVENT, BackupDto::from(backup));
             }
+            Ok(None) => {}
             Err(e) => {
                 eprintln!("claimdesk: backup failed: error[{}]: {e}", e.code());
                 let _ = app.emit(FAILED_EVENT, ErrorDto::from(e));

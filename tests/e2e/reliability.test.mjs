@@ -37,6 +37,38 @@ async function openBackups(app) {
 }
 
 describe('backups and shared use of a project', () => {
+  it('backs up on open only when the project changed, and says the space backups take', async () => {
+    const project = path.join(tempDir(), 'unchanged.claimdesk');
+    cli('--project', project, 'import', FIXTURE);
+    let app = await launch(driver, ['--project', project]);
+    try {
+      await app.waitFor('the backup made on open', async () => backupNames(project).length === 1, 20_000);
+      await openBackups(app);
+      const space = await app.execute(`return document.querySelector('[data-testid=backup-space]').textContent;`);
+      assert.match(space, /^1 backup, \d+\.\d MB in all$/);
+    } finally {
+      await app.end();
+    }
+    // Opened again with nothing changed: no new backup (the app's own open leaves no mark).
+    app = await launch(driver, ['--project', project]);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      assert.equal(backupNames(project).length, 1);
+    } finally {
+      await app.end();
+    }
+    // Changed behind its back (an import by the CLI): the next open backs it up.
+    const extra = path.join(tempDir(), 'extra.txt');
+    writeFileSync(extra, ' date 2025-03-01 An extra article\n\nNothing of note happened.\n');
+    cli('--project', project, 'import', extra);
+    app = await launch(driver, ['--project', project]);
+    try {
+      await app.waitFor('a backup of the changed project', async () => backupNames(project).length === 2, 20_000);
+    } finally {
+      await app.end();
+    }
+  });
+
   it('backs up on open and restores a backup from the window', async () => {
     const dir = tempDir();
     const project = path.join(dir, 'coded.claimdesk');

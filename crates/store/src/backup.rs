@@ -2,8 +2,12 @@
 //!
 //! A backup is a complete, compacted copy of the project made with `VACUUM INTO` from a read
 //! snapshot, so it is consistent even while the project is being edited. Backups live beside the
-//! project in `<project file>.backups/`, named by the time they were made; the newest
-//! [`KEEP_BACKUPS`] are kept.
+//! project in `<project file>.backups/`, named by the time they were made. The app makes one when
+//! a project opens, and only if the project changed since the newest backup. They are bounded:
+//! the newest [`KEEP_BACKUPS`] at most, and no more than [`BACKUP_BUDGET_BYTES`] together (the
+//! newest is always kept), so a large project keeps fewer. A backup is written to a hidden
+//! partial file and renamed into place when complete: a crash during one leaves the project and
+//! the earlier backups as they were, and the partial is removed later.
 //!
 //! Restoring copies a backup's pages into the project through SQLite's backup API, inside the
 //! project's own locking, after backing up the current state first (so a restore can itself be
@@ -19,8 +23,14 @@ use serde::Serialize;
 use crate::error::{Result, StoreError};
 use crate::open::Project;
 
-/// How many backups are kept per project.
+/// How many backups are kept per project, at most.
 pub const KEEP_BACKUPS: usize = 5;
+
+/// How much space a project's backups take together, at most (the newest is always kept).
+pub const BACKUP_BUDGET_BYTES: u64 = 2 << 30;
+
+/// A partial backup older than this is left over from a crash and removed.
+const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 const STAMP: &str = "%Y%m%dT%H%M%S%.3fZ";
 
@@ -82,12 +92,70 @@ pub fn find_backup(project: &Path, name: &str) -> Result<Backup> {
         .ok_or_else(|| StoreError::NoSuchBackup(name.to_string()))
 }
 
+/// What tells two states of a project apart for backups: the newest event (every edit, undo
+/// and redo appends one) and the newest document (imports add documents, not events).
+fn state_mark(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT (SELECT coalesce(max(id), 0) FROM events), (SELECT coalesce(max(id), 0) FROM documents)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Drops the oldest backups of `project` beyond `keep`, and beyond `budget` bytes together,
+/// always keeping the newest.
+pub fn prune_backups(project: &Path, keep: usize, budget: u64) -> Result<()> {
+    let mut total = 0u64;
+    for (i, backup) in backups(project)?.into_iter().enumerate() {
+        total = total.saturating_add(backup.bytes);
+        if i > 0 && (i >= keep || total > budget) {
+            std::fs::remove_file(&backup.path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes partial backups left over from a crash (a backup running now is recent, and kept).
+fn remove_stale_partials(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_PARTIAL);
+        if name.starts_with('.') && name.ends_with(".partial") && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 impl Project {
-    /// Makes a backup of the project as it is now and drops the oldest beyond
-    /// [`KEEP_BACKUPS`]. Safe while this or other connections edit the project.
+    /// Makes a backup if the project changed since its newest backup (or has none); answers it,
+    /// or `None` when the newest backup already holds this state. What the app does on open.
+    pub fn backup_if_changed(&self, now: DateTime<Utc>) -> Result<Option<Backup>> {
+        if let Some(newest) = backups(self.path())?.into_iter().next() {
+            let same = check_backup(&newest.path)
+                .and_then(|conn| state_mark(&conn))
+                .is_ok_and(|mark| state_mark(&self.conn).is_ok_and(|now| now == mark));
+            if same {
+                return Ok(None);
+            }
+        }
+        self.backup(now).map(Some)
+    }
+
+    /// Makes a backup of the project as it is now and drops the oldest beyond the bounds
+    /// ([`KEEP_BACKUPS`], [`BACKUP_BUDGET_BYTES`]). Safe while this or other connections edit
+    /// the project.
     pub fn backup(&self, now: DateTime<Utc>) -> Result<Backup> {
         let dir = backup_dir(self.path());
         std::fs::create_dir_all(&dir)?;
+        remove_stale_partials(&dir);
         let name = format!("{}.claimdesk", now.format(STAMP));
         let path = dir.join(&name);
         let partial = dir.join(format!(".{name}.partial"));
@@ -101,9 +169,7 @@ impl Project {
         if let Ok(folder) = std::fs::File::open(&dir) {
             let _ = folder.sync_all();
         }
-        for old in backups(self.path())?.into_iter().skip(KEEP_BACKUPS) {
-            std::fs::remove_file(old.path)?;
-        }
+        prune_backups(self.path(), KEEP_BACKUPS, BACKUP_BUDGET_BYTES)?;
         let bytes = std::fs::metadata(&path)?.len();
         Ok(Backup {
             path,

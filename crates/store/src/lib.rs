@@ -36,7 +36,10 @@ mod restore;
 mod schema;
 mod time;
 
-pub use backup::{backup_dir, backups, find_backup, restore_backup_at, Backup, KEEP_BACKUPS};
+pub use backup::{
+    backup_dir, backups, find_backup, prune_backups, restore_backup_at, Backup,
+    BACKUP_BUDGET_BYTES, KEEP_BACKUPS,
+};
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use entities::Mention;
 pub use error::{Result, StoreError};

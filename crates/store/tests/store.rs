@@ -641,6 +641,105 @@ fn relations_are_drawn_validated_deleted_and_undone() {
 }
 
 #[test]
+fn a_backup_on_open_is_made_only_when_the_project_changed_since_the_newest_one() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let minute = std::cell::Cell::new(10);
+    let next = || {
+        minute.set(minute.get() + 1);
+        at(minute.get())
+    };
+    assert!(
+        f.project.backup_if_changed(next()).unwrap().is_some(),
+        "the first one"
+    );
+    assert!(
+        f.project.backup_if_changed(next()).unwrap().is_none(),
+        "nothing changed"
+    );
+    let actor = label(&f, "Actor");
+    let a = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, next())
+        .unwrap();
+    assert!(
+        f.project.backup_if_changed(next()).unwrap().is_some(),
+        "an edit"
+    );
+    assert!(f.project.backup_if_changed(next()).unwrap().is_none());
+    f.project.delete_annotation(a.id, f.me, next()).unwrap();
+    f.project.undo(f.me, next()).unwrap();
+    assert!(
+        f.project.backup_if_changed(next()).unwrap().is_some(),
+        "an undo"
+    );
+    import(&mut f, HOSTILE);
+    assert!(
+        f.project.backup_if_changed(next()).unwrap().is_some(),
+        "an import"
+    );
+    assert_eq!(claimdesk_store::backups(&f.path).unwrap().len(), 4);
+}
+
+#[test]
+fn backups_keep_the_newest_within_their_count_and_their_space() {
+    let mut f = fresh();
+    import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    for i in 0..7u32 {
+        let span = claimdesk_core::Span::new(i as usize, i as usize + 3).unwrap();
+        let doc = f.project.documents().unwrap()[0].id;
+        f.project
+            .create_annotation(doc, actor, span, f.me, at(10 + i))
+            .unwrap();
+        f.project.backup(at(20 + i)).unwrap();
+    }
+    let kept = claimdesk_store::backups(&f.path).unwrap();
+    assert_eq!(kept.len(), claimdesk_store::KEEP_BACKUPS);
+    assert_eq!(kept[0].made_at, at(26), "the newest first");
+    // A project whose backups would take more room keeps fewer: here room for two and a half.
+    let one = kept[0].bytes;
+    claimdesk_store::prune_backups(&f.path, 5, one * 5 / 2).unwrap();
+    let names: Vec<_> = claimdesk_store::backups(&f.path)
+        .unwrap()
+        .into_iter()
+        .map(|b| b.made_at)
+        .collect();
+    assert_eq!(names, [at(26), at(25)]);
+    // The newest is kept even when it alone is over the bound.
+    claimdesk_store::prune_backups(&f.path, 5, 1).unwrap();
+    assert_eq!(claimdesk_store::backups(&f.path).unwrap().len(), 1);
+}
+
+#[test]
+fn a_partial_backup_left_by_a_crash_is_removed_and_a_recent_one_is_not() {
+    let mut f = fresh();
+    import(&mut f, SAMPLE);
+    let dir = claimdesk_store::backup_dir(&f.path);
+    std::fs::create_dir_all(&dir).unwrap();
+    let stale = dir.join(".20260101T000000.000Z.claimdesk.partial");
+    let running = dir.join(".20260102T000000.000Z.claimdesk.partial");
+    for partial in [&stale, &running] {
+        std::fs::write(partial, b"half a backup").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(two_hours_ago)
+        .unwrap();
+    f.project.backup(at(30)).unwrap();
+    assert!(!stale.exists());
+    assert!(running.exists(), "a backup another program is writing now");
+    assert_eq!(
+        claimdesk_store::backups(&f.path).unwrap().len(),
+        1,
+        "partials are never listed"
+    );
+}
+
+#[test]
 fn a_backup_holds_what_was_committed_even_while_another_connection_writes() {
     let mut f = fresh();
     let doc = import(&mut f, SAMPLE);
