@@ -39,6 +39,9 @@ const COMMANDS: &[&str] = &[
     "remember_place",
     "last_place",
     "locate_in_library",
+    "draw_sample",
+    "list_samples",
+    "delete_sample",
 ];
 
 fn main() {

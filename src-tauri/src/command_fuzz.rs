@@ -78,6 +78,8 @@ const STABLE_CODES: &[&str] = &[
     "bad_schema",
     "unknown_relation_type",
     "coder_unknown",
+    "bad_sample",
+    "unknown_sample",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -451,10 +453,14 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("remember_place", remember_place),
     ("last_place", no_arguments),
     ("locate_in_library", locate_in_library),
+    ("draw_sample", draw_sample),
+    ("list_samples", no_arguments),
+    ("delete_sample", delete_sample),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "list_samples",
     "locate_in_library",
     "remember_place",
     "last_place",
@@ -1407,6 +1413,89 @@ fn query_library(cx: &mut Ctx<'_>) -> Case {
                 expect: bad(),
                 what,
             }
+        }
+    }
+}
+
+/// Samples drawn from the library: mostly plausible requests, some malformed.
+fn draw_sample(cx: &mut Ctx<'_>) -> Case {
+    let n = cx.unique();
+    let rng = &mut *cx.rng;
+    let strata = *rng.pick(&["none", "source", "month", "metadata"]);
+    let request = json!({
+        "name": format!("sample {n}"),
+        "query": { "unannotated": rng.chance(30) },
+        "size": 1 + rng.below(20),
+        "seed": rng.below(1000),
+        "strata": strata,
+        "stratumKey": "desk",
+    });
+    match rng.below(8) {
+        // A filter may leave nothing to draw from: drawn, or refused as such.
+        0..=3 => Case::new(
+            format!("sample {n} by {strata}"),
+            json!({ "request": request }),
+            Expect::Either,
+        ),
+        4 => {
+            let mut r = request;
+            r["size"] = json!(0);
+            Case::new(
+                "a sample of none",
+                json!({ "request": r }),
+                Expect::Reject(vec!["bad_sample"]),
+            )
+        }
+        5 => {
+            let mut r = request;
+            r["strata"] = json!(junk_string(rng));
+            Case::new(
+                format!("strata {}", short(&r["strata"])),
+                json!({ "request": r }),
+                Expect::Either,
+            )
+        }
+        6 => {
+            let mut r = request;
+            r["name"] = json!("n".repeat(10_000));
+            Case::new(
+                "an enormous name",
+                json!({ "request": r }),
+                Expect::Reject(vec!["too_large"]),
+            )
+        }
+        _ => {
+            let v = junk(rng, 0);
+            Case::new(
+                format!("request {}", short(&v)),
+                json!({ "request": v }),
+                bad(),
+            )
+        }
+    }
+}
+
+/// Deleting samples that are there or not.
+fn delete_sample(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(3) {
+        0 => Case::new(
+            "a sample that is not there",
+            json!({ "sampleId": 1_000_000 + rng.below(1000) }),
+            Expect::Reject(vec!["unknown_sample"]),
+        ),
+        1 => Case::new(
+            "an early sample",
+            json!({ "sampleId": 1 + rng.below(5) }),
+            Expect::Either,
+        ),
+        _ => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("sampleId {}", short(&v)),
+                json!({ "sampleId": v }),
+                bad(),
+            )
         }
     }
 }
@@ -2803,6 +2892,9 @@ fn echoed_values_are_cut_short() {
 
 /// Commands that cannot succeed without an open project.
 const NEEDS_PROJECT: &[&str] = &[
+    "draw_sample",
+    "list_samples",
+    "delete_sample",
     "locate_in_library",
     "remember_place",
     "get_project",

@@ -17,11 +17,11 @@ use claimdesk_store::Project;
 
 use crate::dto::{
     entity_kind, shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto,
-    DocumentSummaryDto, EntityDto, EntityEditDto, ErrorDto, ExportFormatDto, ExportRequestDto,
-    HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto, LibraryPageDto,
-    LibraryQueryDto, MentionDto, NewAnnotationDto, Object, PlaceDto, ProjectDto, RelationDto,
-    RelationTypeDto, RelationTypeEditDto, SearchHitDto, StatementDto, MAX_NAME_BYTES,
-    MAX_SEARCH_BYTES,
+    DocumentSummaryDto, DrawnSampleDto, EntityDto, EntityEditDto, ErrorDto, ExportFormatDto,
+    ExportRequestDto, HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto,
+    LibraryPageDto, LibraryQueryDto, MentionDto, NewAnnotationDto, Object, PlaceDto, ProjectDto,
+    RelationDto, RelationTypeDto, RelationTypeEditDto, SampleDto, SampleRequestDto, SearchHitDto,
+    StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -669,4 +669,37 @@ pub async fn last_place(state: State<'_, AppState>) -> Answer<Option<PlaceDto>> 
         document_id: place.document,
         at16: index.from_code_points(offset, Unit::Utf16)?,
     }))
+}
+
+/// Draws a sample from the library's filter (and a search) and keeps it as a named set.
+#[tauri::command]
+pub async fn draw_sample(
+    state: State<'_, AppState>,
+    request: Arg<Object<SampleRequestDto>>,
+) -> Answer<DrawnSampleDto> {
+    let Object(request) = request.get("request")?;
+    let (name, spec) = request.into_spec()?;
+    state.coder()?;
+    let mut project = state.project()?;
+    Ok(project.draw_sample(&name, &spec, Utc::now())?.into())
+}
+
+/// The project's samples, newest first.
+#[tauri::command]
+pub async fn list_samples(state: State<'_, AppState>) -> Answer<Vec<SampleDto>> {
+    let project = state.project()?;
+    Ok(project
+        .document_sets()?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// Deletes a sample; its documents stay.
+#[tauri::command]
+pub async fn delete_sample(state: State<'_, AppState>, sample_id: Arg<i64>) -> Answer<()> {
+    let sample_id = sample_id.get("sampleId")?;
+    state.coder()?;
+    let mut project = state.project()?;
+    Ok(project.delete_document_set(sample_id)?)
 }

@@ -592,6 +592,9 @@ pub struct ExportRequestDto {
     pub search: Option<String>,
     #[serde(default)]
     pub conll_label: Option<String>,
+    /// Only the documents of this sample.
+    #[serde(default)]
+    pub set_id: Option<i64>,
 }
 
 impl ExportRequestDto {
@@ -648,6 +651,7 @@ impl ExportRequestDto {
             labels: self.labels.filter(|l| !l.is_empty()),
             annotators: self.annotators.filter(|a| !a.is_empty()),
             search: self.search.filter(|s| !s.trim().is_empty()),
+            set_id: self.set_id,
         };
         let mut request = claimdesk_export::Request::new(format, destination, scope);
         request.options.conll_label = self.conll_label.filter(|l| !l.is_empty());
@@ -755,6 +759,9 @@ pub struct LibraryQueryDto {
     pub sort: Option<String>,
     #[serde(default)]
     pub descending: bool,
+    /// Only the documents of this sample.
+    #[serde(default)]
+    pub set_id: Option<i64>,
 }
 
 impl LibraryQueryDto {
@@ -795,6 +802,7 @@ impl LibraryQueryDto {
             unannotated: self.unannotated,
             sort,
             descending: self.descending,
+            set_id: self.set_id,
         })
     }
 }
@@ -1016,5 +1024,121 @@ fn at_most<T>(list: &Option<Vec<T>>, max: usize, what: &str) -> Result<(), Error
             what,
         )),
         _ => Ok(()),
+    }
+}
+
+/// A sample to draw: from the library's filter (and a search), how many, the seed, the strata.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SampleRequestDto {
+    pub name: String,
+    pub query: LibraryQueryDto,
+    #[serde(default)]
+    pub search: Option<String>,
+    pub size: usize,
+    pub seed: u64,
+    /// none, source, month or metadata (with `stratumKey`).
+    #[serde(default)]
+    pub strata: Option<String>,
+    #[serde(default)]
+    pub stratum_key: Option<String>,
+}
+
+impl SampleRequestDto {
+    pub fn into_spec(self) -> Result<(String, claimdesk_store::SampleSpec), ErrorDto> {
+        use claimdesk_store::Strata;
+        if self.name.len() > MAX_NAME_BYTES {
+            return Err(ErrorDto::too_large(
+                "the sample's name",
+                MAX_NAME_BYTES,
+                "bytes",
+            ));
+        }
+        if self
+            .search
+            .as_ref()
+            .is_some_and(|s| s.len() > MAX_SEARCH_BYTES)
+        {
+            return Err(ErrorDto::too_large("the search", MAX_SEARCH_BYTES, "bytes"));
+        }
+        let key = self.stratum_key.unwrap_or_default();
+        if key.len() > MAX_NAME_BYTES {
+            return Err(ErrorDto::too_large(
+                "the metadata field",
+                MAX_NAME_BYTES,
+                "bytes",
+            ));
+        }
+        let strata = match self.strata.as_deref().unwrap_or("none") {
+            "none" | "" => None,
+            "source" => Some(Strata::Source),
+            "month" => Some(Strata::Month),
+            "metadata" => Some(Strata::Metadata(key)),
+            other => {
+                return Err(ErrorDto::bad_request(format!(
+                    "cannot stratify by {}",
+                    shown(other)
+                )))
+            }
+        };
+        let spec = claimdesk_store::SampleSpec {
+            query: self.query.into_query()?,
+            search: self.search.filter(|s| !s.trim().is_empty()),
+            size: self.size,
+            seed: self.seed,
+            strata,
+        };
+        Ok((self.name, spec))
+    }
+}
+
+/// A sample as the library lists it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SampleDto {
+    pub id: i64,
+    pub name: String,
+    pub documents: usize,
+    pub seed: u64,
+    pub size: usize,
+    pub strata: Option<String>,
+    pub created_at: String,
+}
+
+impl From<claimdesk_store::DocumentSet> for SampleDto {
+    fn from(set: claimdesk_store::DocumentSet) -> SampleDto {
+        use claimdesk_store::Strata;
+        SampleDto {
+            id: set.id,
+            name: set.name,
+            documents: set.documents,
+            seed: set.spec.seed,
+            size: set.spec.size,
+            strata: set.spec.strata.map(|s| match s {
+                Strata::Source => "source".into(),
+                Strata::Month => "month".into(),
+                Strata::Metadata(key) => format!("metadata: {key}"),
+            }),
+            created_at: set.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// A sample just drawn: the set, what it was drawn from, and how many of each stratum.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DrawnSampleDto {
+    pub sample: SampleDto,
+    pub candidates: usize,
+    pub strata: std::collections::BTreeMap<String, usize>,
+}
+
+impl From<claimdesk_store::DrawnSample> for DrawnSampleDto {
+    fn from(drawn: claimdesk_store::DrawnSample) -> DrawnSampleDto {
+        DrawnSampleDto {
+            sample: drawn.set.into(),
+            candidates: drawn.candidates,
+            strata: drawn.strata,
+        }
     }
 }

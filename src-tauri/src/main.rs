@@ -162,6 +162,9 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::remember_place,
         commands::last_place,
         commands::locate_in_library,
+        commands::draw_sample,
+        commands::list_samples,
+        commands::delete_sample,
     ]
 }
 

@@ -105,7 +105,7 @@ export async function launch(driver, args) {
 
 /** Runs claimdesk-cli and returns its standard output. */
 export function cli(...args) {
-  return execFileSync(CLI, args, { encoding: 'utf8', env: { ...process.env, CLAIMDESK_ANNOTATOR: 'e2e' } });
+  return execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, CLAIMDESK_ANNOTATOR: 'e2e' } });
 }
 
 /** The annotations `claimdesk-cli annotations` prints for a document, parsed. */

@@ -116,7 +116,40 @@ enum Command {
         /// The label layer of the CoNLL IOB2 file (default: the first label).
         #[arg(long, value_name = "LABEL")]
         conll_label: Option<String>,
+        /// Only the documents of this sample (by name, as `samples` lists it).
+        #[arg(long, value_name = "NAME")]
+        sample: Option<String>,
     },
+    /// Draw a sample of documents to code and keep it under a name: at random, or stratified
+    /// (`--strata source`, `month`, or `metadata:FIELD`), from all documents or those a filter
+    /// or a search selects. The same seed draws the same sample; it is printed and kept.
+    Sample {
+        /// The sample's name.
+        name: String,
+        /// How many documents.
+        #[arg(long)]
+        size: usize,
+        /// The seed (default: one chosen now, and printed).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// source, month, or metadata:FIELD.
+        #[arg(long, value_name = "BY")]
+        strata: Option<String>,
+        /// Only documents dated on or after this day.
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Only documents dated on or before this day.
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
+        /// Only documents nobody has annotated yet.
+        #[arg(long)]
+        unannotated: bool,
+        /// Only documents matching this full-text query.
+        #[arg(long, value_name = "QUERY")]
+        search: Option<String>,
+    },
+    /// List the samples: name, documents, seed, strata, when drawn.
+    Samples,
 }
 
 /// A failure to report: a stable code and a message that says what to do.
@@ -282,6 +315,78 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         }
         // Answered above, before the project was opened.
         Command::Backups | Command::RestoreBackup { .. } => Ok(ExitCode::SUCCESS),
+        Command::Sample {
+            name,
+            size,
+            seed,
+            strata,
+            from,
+            to,
+            unannotated,
+            search,
+        } => {
+            use claimdesk_store::{SampleSpec, Strata};
+            let strata =
+                match strata.as_deref() {
+                    None | Some("none") => None,
+                    Some("source") => Some(Strata::Source),
+                    Some("month") => Some(Strata::Month),
+                    Some(other) => match other.strip_prefix("metadata:") {
+                        Some(key) => Some(Strata::Metadata(key.to_string())),
+                        None => return Err(Failure {
+                            code: "bad_sample",
+                            message: format!(
+                                "cannot stratify by {other:?}: use source, month or metadata:FIELD"
+                            ),
+                        }),
+                    },
+                };
+            // A seed from the clock when none is given; printed, so the sample can be drawn again.
+            let seed =
+                seed.unwrap_or_else(|| now.timestamp_micros().unsigned_abs() % 1_000_000_000);
+            let spec = SampleSpec {
+                query: claimdesk_core::library::LibraryQuery {
+                    date_from: from,
+                    date_to: to,
+                    unannotated,
+                    ..Default::default()
+                },
+                search,
+                size,
+                seed,
+                strata,
+            };
+            let drawn = project.draw_sample(&name, &spec, now)?;
+            writeln!(
+                out,
+                "drew {} of {} documents as sample {:?} (seed {seed})",
+                drawn.set.documents, drawn.candidates, drawn.set.name
+            )?;
+            for (stratum, n) in &drawn.strata {
+                writeln!(out, "  {stratum}\t{n}")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Samples => {
+            for set in project.document_sets()? {
+                let strata = match &set.spec.strata {
+                    None => "-".to_string(),
+                    Some(claimdesk_store::Strata::Source) => "source".into(),
+                    Some(claimdesk_store::Strata::Month) => "month".into(),
+                    Some(claimdesk_store::Strata::Metadata(key)) => format!("metadata:{key}"),
+                };
+                writeln!(
+                    out,
+                    "{}\t{}\tseed {}\t{}\t{}",
+                    set.name,
+                    set.documents,
+                    set.spec.seed,
+                    strata,
+                    set.created_at.to_rfc3339()
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export {
             format,
             out: destination,
@@ -292,7 +397,20 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             annotators,
             search,
             conll_label,
+            sample,
         } => {
+            let set_id = match sample {
+                None => None,
+                Some(name) => Some(
+                    project
+                        .document_set_named(&name)?
+                        .ok_or_else(|| Failure {
+                            code: "unknown_sample",
+                            message: format!("there is no sample called {name:?}; list them with claimdesk-cli samples"),
+                        })?
+                        .id,
+                ),
+            };
             let scope = Scope {
                 documents,
                 date_from: from,
@@ -300,6 +418,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 labels: Some(labels).filter(|l| !l.is_empty()),
                 annotators: Some(annotators).filter(|a| !a.is_empty()),
                 search,
+                set_id,
             };
             let mut request = claimdesk_export::Request::new(format, destination, scope);
             request.options.conll_label = conll_label;

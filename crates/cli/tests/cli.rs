@@ -357,3 +357,103 @@ fn annotations_carry_their_linked_entity_as_the_native_export_does() {
     assert_eq!(got, wanted);
     assert!(got.values().any(|e| e.is_i64()) && got.values().any(|e| e.is_null()));
 }
+
+#[test]
+fn a_sample_is_drawn_kept_listed_drawn_again_the_same_and_exported_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let folder = dir.path().join("articles");
+    std::fs::create_dir(&folder).unwrap();
+    for i in 0..30 {
+        std::fs::write(
+            folder.join(format!("{i:02}.txt")),
+            format!(
+                " date 2024-0{}-10 Article {i}\n\nBody of article {i}.",
+                i % 3 + 1
+            ),
+        )
+        .unwrap();
+    }
+    assert!(run(&project, &["import", folder.to_str().unwrap()])
+        .status
+        .success());
+    let drawn = run(
+        &project,
+        &[
+            "sample", "pilot", "--size", "9", "--seed", "5", "--strata", "month",
+        ],
+    );
+    assert!(
+        drawn.status.success(),
+        "{}",
+        String::from_utf8_lossy(&drawn.stderr)
+    );
+    let text = stdout(&drawn);
+    assert!(
+        text.starts_with("drew 9 of 30 documents as sample \"pilot\" (seed 5)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2024-01\t3") && text.contains("2024-02\t3") && text.contains("2024-03\t3"),
+        "{text}"
+    );
+    assert!(run(
+        &project,
+        &["sample", "again", "--size", "9", "--seed", "5", "--strata", "month"]
+    )
+    .status
+    .success());
+    let listed = stdout(&run(&project, &["samples"]));
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("pilot\t9\tseed 5\tmonth\t")),
+        "{listed}"
+    );
+
+    let export = |name: &str, out: &std::path::Path| {
+        let done = run(
+            &project,
+            &[
+                "export",
+                "--format",
+                "jsonl",
+                "--out",
+                out.to_str().unwrap(),
+                "--sample",
+                name,
+            ],
+        );
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        std::fs::read_to_string(out)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["id"].as_i64().unwrap()
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = export("pilot", &dir.path().join("pilot.jsonl"));
+    assert_eq!(first.len(), 9);
+    assert_eq!(
+        first,
+        export("again", &dir.path().join("again.jsonl")),
+        "the same seed, the same sample"
+    );
+
+    let unknown = run(
+        &project,
+        &[
+            "export", "--format", "jsonl", "--out", "x.jsonl", "--sample", "nope",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&unknown.stderr).starts_with("error[unknown_sample]: "));
+    let taken = run(&project, &["sample", "pilot", "--size", "3"]);
+    assert!(String::from_utf8_lossy(&taken.stderr).starts_with("error[bad_sample]: "));
+}

@@ -157,6 +157,9 @@ pub struct Scope {
     pub annotators: Option<Vec<String>>,
     /// Only documents matching this full-text query.
     pub search: Option<String>,
+    /// Only the documents of this sample (a document set).
+    #[serde(default)]
+    pub set_id: Option<i64>,
 }
 
 impl Scope {

@@ -22,6 +22,7 @@ pub mod label;
 pub mod library;
 pub mod network;
 pub mod offsets;
+pub mod sample;
 pub mod statement;
 
 pub use annotation::{Annotation, AnnotationEdit, Relation};

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 /// What the document list shows.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LibraryQuery {
     /// Only documents with at least one annotation of this label.
     pub label_id: Option<i64>,
@@ -15,6 +16,8 @@ pub struct LibraryQuery {
     pub date_to: Option<NaiveDate>,
     /// Only documents nobody has annotated yet.
     pub unannotated: bool,
+    /// Only the documents of this sample (a document set).
+    pub set_id: Option<i64>,
     pub sort: SortKey,
     pub descending: bool,
 }

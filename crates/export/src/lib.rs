@@ -228,6 +228,9 @@ pub fn check_scope(project: &Project, request: &Request) -> Result<(), Failure> 
             return Err(StoreError::UnknownDocument(missing).into());
         }
     }
+    if let Some(set) = scope.set_id {
+        project.document_set(set)?;
+    }
     let mut labels = scope
         .labels
         .iter()

@@ -152,6 +152,12 @@ fn scope_documents(conn: &Connection, scope: &Scope) -> Result<Vec<i64>> {
         sql.push_str(" AND d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)");
         params.push(query.to_string().into());
     }
+    if let Some(set) = scope.set_id {
+        sql.push_str(
+            " AND d.id IN (SELECT document_id FROM document_set_members WHERE set_id = ?)",
+        );
+        params.push(set.into());
+    }
     sql.push_str(" ORDER BY d.id");
     let mut stmt = conn.prepare(&sql)?;
     let ids = stmt

@@ -59,6 +59,10 @@ pub enum StoreError {
     Import(String),
     #[error("cannot search for {0}; check the quotes and operators of the query")]
     BadSearch(String),
+    #[error("cannot draw the sample: {0}")]
+    BadSample(String),
+    #[error("there is no sample {0}")]
+    UnknownSet(i64),
     #[error("the project file is damaged: {0}")]
     Corrupt(String),
     #[error("the project file holds malformed data: {0}")]
@@ -101,6 +105,8 @@ impl StoreError {
             StoreError::Offset(OffsetError::Reversed { .. }) => "offset_reversed",
             StoreError::Import(_) => "import_invalid",
             StoreError::BadSearch(_) => "bad_search",
+            StoreError::BadSample(_) => "bad_sample",
+            StoreError::UnknownSet(_) => "unknown_sample",
             StoreError::Corrupt(_) | StoreError::Json(_) => "project_corrupt",
             StoreError::Sqlite(_) => "database_error",
             StoreError::Io(_) => "io_error",

@@ -34,6 +34,7 @@ mod library;
 mod open;
 mod restore;
 mod schema;
+mod sets;
 mod time;
 
 pub use backup::{
@@ -49,3 +50,4 @@ pub use library::LibraryPage;
 pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;
 pub use schema::new_label;
+pub use sets::{DocumentSet, DrawnSample, SampleSpec, Strata, MAX_SAMPLE};

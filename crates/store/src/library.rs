@@ -26,7 +26,7 @@ pub struct LibraryPage {
 
 /// The `AND …` conditions of a library query, and their parameters. Label and coder filters go
 /// through the annotations' indexes: coded documents are few in a large corpus.
-fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
+pub(crate) fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
     let mut sql = String::new();
     let mut params: Vec<Value> = Vec::new();
     if let Some(label) = query.label_id {
@@ -50,6 +50,12 @@ fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
     }
     if query.unannotated {
         sql.push_str(" AND d.annotation_count = 0");
+    }
+    if let Some(set) = query.set_id {
+        sql.push_str(
+            " AND d.id IN (SELECT m.document_id FROM document_set_members m WHERE m.set_id = ?)",
+        );
+        params.push(set.into());
     }
     (sql, params)
 }

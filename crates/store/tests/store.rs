@@ -911,6 +911,10 @@ fn every_shipped_schema_upgrades_with_its_data() {
             .map(|d| d.annotation_count)
             .collect();
         assert_eq!(counts, [11, 3, 0], "v{version}");
+        if version >= 3 {
+            let sets = project.document_sets().unwrap();
+            assert_eq!((sets[0].name.as_str(), sets[0].documents), ("pilot", 2));
+        }
         let info = project.project_info().unwrap();
         assert_eq!(info.entities.len(), 4);
         assert_eq!(info.labels.len(), 3);
@@ -1487,4 +1491,120 @@ fn an_edit_gets_in_between_the_checkpoints_of_a_long_import() {
     assert!(created.is_ok(), "the edit was refused: {created:?}");
     assert!(still_importing, "the edit only got in after the import");
     assert_eq!(f.project.documents().unwrap().len(), imported + 1);
+}
+
+#[test]
+fn a_sample_is_drawn_again_the_same_from_its_seed_and_filters_the_library_and_exports() {
+    use claimdesk_core::library::LibraryQuery;
+    use claimdesk_store::{SampleSpec, Strata};
+    let mut f = fresh();
+    for i in 0..60 {
+        let source = if i < 40 { "wire" } else { "paper" };
+        let month = if i % 2 == 0 { "01" } else { "02" };
+        let doc = NewDocument {
+            source: Some(source.into()),
+            ..NewDocument::from_plain_text(
+                &format!(" date 2024-{month}-15 Article {i}\n\nBody {i}."),
+                "x.txt",
+            )
+        };
+        f.project.import_document(&doc, f.me, at(1)).unwrap();
+    }
+    let spec = SampleSpec {
+        query: LibraryQuery::default(),
+        search: None,
+        size: 15,
+        seed: 2024,
+        strata: Some(Strata::Source),
+    };
+    let drawn = f.project.draw_sample("pilot", &spec, at(2)).unwrap();
+    assert_eq!(drawn.candidates, 60);
+    assert_eq!(drawn.set.documents, 15);
+    // Two thirds of the corpus is wire copy: two thirds of the sample is too.
+    assert_eq!(drawn.strata.get("wire"), Some(&10));
+    assert_eq!(drawn.strata.get("paper"), Some(&5));
+    // The same seed draws the same documents; the seed and how are kept with the sample.
+    let again = f.project.draw_sample("pilot again", &spec, at(3)).unwrap();
+    let members = |f: &Fixture, id: i64| -> Vec<i64> {
+        f.project
+            .library(&LibraryQuery {
+                set_id: Some(id),
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|d| d.id)
+            .collect()
+    };
+    assert_eq!(members(&f, drawn.set.id), members(&f, again.set.id));
+    assert_eq!(f.project.document_set(drawn.set.id).unwrap().spec, spec);
+    // Exports can be limited to it.
+    let scope = claimdesk_core::dataset::Scope {
+        set_id: Some(drawn.set.id),
+        ..Default::default()
+    };
+    assert_eq!(
+        f.project.scope_documents(&scope).unwrap(),
+        members(&f, drawn.set.id)
+    );
+    // By month, from a search, from a filter.
+    let by_month = SampleSpec {
+        strata: Some(Strata::Month),
+        size: 10,
+        ..spec.clone()
+    };
+    let months = f.project.draw_sample("months", &by_month, at(4)).unwrap();
+    assert_eq!(
+        (months.strata.get("2024-01"), months.strata.get("2024-02")),
+        (Some(&5), Some(&5))
+    );
+    let searched = SampleSpec {
+        search: Some("\"Article 7\"".into()),
+        strata: None,
+        ..spec.clone()
+    };
+    assert_eq!(
+        f.project
+            .draw_sample("seven", &searched, at(5))
+            .unwrap()
+            .candidates,
+        1
+    );
+    // Refusals change nothing.
+    let before = f.project.document_sets().unwrap().len();
+    for (name, bad) in [
+        ("pilot", spec.clone()),
+        ("  ", spec.clone()),
+        (
+            "none",
+            SampleSpec {
+                size: 0,
+                ..spec.clone()
+            },
+        ),
+        (
+            "nothing",
+            SampleSpec {
+                search: Some("nowhere".into()),
+                ..spec.clone()
+            },
+        ),
+    ] {
+        assert_eq!(
+            f.project.draw_sample(name, &bad, at(6)).unwrap_err().code(),
+            "bad_sample",
+            "{name}"
+        );
+    }
+    assert_eq!(f.project.document_sets().unwrap().len(), before);
+    f.project.delete_document_set(again.set.id).unwrap();
+    assert_eq!(
+        f.project.document_set(again.set.id).unwrap_err().code(),
+        "unknown_sample"
+    );
+    assert_eq!(
+        f.project.documents().unwrap().len(),
+        60,
+        "its documents stay"
+    );
 }

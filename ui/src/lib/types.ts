@@ -151,6 +151,8 @@ export interface ExportRequest {
   annotators?: string[] | null;
   search?: string | null;
   conllLabel?: string | null;
+  /** Only the documents of this sample. */
+  setId?: number | null;
 }
 
 /** Where a running export is. */
@@ -190,6 +192,8 @@ export interface LibraryQuery {
   unannotated?: boolean;
   sort?: 'imported' | 'title' | 'date' | 'source' | 'annotations';
   descending?: boolean;
+  /** Only the documents of this sample. */
+  setId?: number | null;
 }
 
 /** A piece of a search snippet: matching words have `hit` set. Always shown as text. */
@@ -268,4 +272,34 @@ export interface LibraryPage {
   total: number;
   offset: number;
   rows: DocumentSummary[];
+}
+
+/** A sample: a named set of documents drawn from the library, with how it was drawn. */
+export interface Sample {
+  id: number;
+  name: string;
+  documents: number;
+  seed: number;
+  size: number;
+  /** What it is stratified by ("source", "month", "metadata: FIELD"), or null. */
+  strata: string | null;
+  createdAt: string;
+}
+
+/** How to draw a sample from the library's current filter (and a search). */
+export interface SampleRequest {
+  name: string;
+  query: LibraryQuery;
+  search?: string | null;
+  size: number;
+  seed: number;
+  strata: 'none' | 'source' | 'month' | 'metadata';
+  stratumKey?: string | null;
+}
+
+/** A sample just drawn, what it was drawn from, and how many of each stratum. */
+export interface DrawnSample {
+  sample: Sample;
+  candidates: number;
+  strata: Record<string, number>;
 }

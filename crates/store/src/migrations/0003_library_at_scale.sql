@@ -34,3 +34,20 @@ CREATE INDEX documents_by_annotation_count ON documents (annotation_count, id);
 CREATE INDEX annotations_by_label_and_document ON annotations (label_id, document_id);
 CREATE INDEX annotations_by_annotator_and_document ON annotations (annotator_id, document_id);
 DROP INDEX annotations_by_label;
+
+-- Samples: named sets of documents drawn from a filter or a search, with how they were drawn
+-- (the query, the size, the seed, the strata) so the same sample can be drawn and reported again.
+CREATE TABLE document_sets (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+    drawn       TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(drawn)),
+    created_at  TEXT NOT NULL
+);
+
+CREATE TABLE document_set_members (
+    set_id       INTEGER NOT NULL REFERENCES document_sets (id) ON DELETE CASCADE,
+    document_id  INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    PRIMARY KEY (set_id, document_id)
+) WITHOUT ROWID;
+
+CREATE INDEX document_set_members_by_document ON document_set_members (document_id);
