@@ -326,21 +326,22 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             search,
         } => {
             use claimdesk_store::{SampleSpec, Strata};
-            let strata =
-                match strata.as_deref() {
-                    None | Some("none") => None,
-                    Some("source") => Some(Strata::Source),
-                    Some("month") => Some(Strata::Month),
-                    Some(other) => match other.strip_prefix("metadata:") {
-                        Some(key) => Some(Strata::Metadata(key.to_string())),
-                        None => return Err(Failure {
+            let strata = match strata.as_deref() {
+                None | Some("none") => None,
+                Some("source") => Some(Strata::Source),
+                Some("month") => Some(Strata::Month),
+                Some(other) => match other.strip_prefix("metadata:") {
+                    Some(key) => Some(Strata::Metadata(key.to_string())),
+                    None => {
+                        return Err(Failure {
                             code: "bad_sample",
                             message: format!(
                                 "cannot stratify by {other:?}: use source, month or metadata:FIELD"
                             ),
-                        }),
-                    },
-                };
+                        })
+                    }
+                },
+            };
             // A seed from the clock when none is given; printed, so the sample can be drawn again.
             let seed =
                 seed.unwrap_or_else(|| now.timestamp_micros().unsigned_abs() % 1_000_000_000);

@@ -24,6 +24,10 @@ pub struct LibraryPage {
     pub rows: Vec<DocumentSummary>,
 }
 
+/// What the library reads from: the documents with their kept annotation counts. Queries using
+/// [`library_filter`] and [`library_order`] read `FROM` this.
+pub(crate) const LIBRARY_FROM: &str = "documents d JOIN document_stats s ON s.document_id = d.id";
+
 /// The `AND …` conditions of a library query, and their parameters. Label and coder filters go
 /// through the annotations' indexes: coded documents are few in a large corpus.
 pub(crate) fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
@@ -49,7 +53,7 @@ pub(crate) fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
         params.push(to.to_string().into());
     }
     if query.unannotated {
-        sql.push_str(" AND d.annotation_count = 0");
+        sql.push_str(" AND s.annotation_count = 0");
     }
     if let Some(set) = query.set_id {
         sql.push_str(
@@ -73,8 +77,8 @@ fn library_order(query: &LibraryQuery) -> &'static str {
         (SortKey::Date, true) => "d.date IS NULL, d.date DESC, d.id DESC",
         (SortKey::Source, false) => "d.source IS NULL, d.source COLLATE NOCASE, d.id",
         (SortKey::Source, true) => "d.source IS NULL, d.source COLLATE NOCASE DESC, d.id DESC",
-        (SortKey::Annotations, false) => "d.annotation_count, d.id",
-        (SortKey::Annotations, true) => "d.annotation_count DESC, d.id DESC",
+        (SortKey::Annotations, false) => "s.annotation_count, s.document_id",
+        (SortKey::Annotations, true) => "s.annotation_count DESC, s.document_id DESC",
     }
 }
 
@@ -96,13 +100,13 @@ impl Project {
     ) -> Result<LibraryPage> {
         let (filter, params) = library_filter(query);
         let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM documents d WHERE 1 = 1{filter}"),
+            &format!("SELECT count(*) FROM {LIBRARY_FROM} WHERE 1 = 1{filter}"),
             params_from_iter(params.iter()),
             |r| r.get(0),
         )?;
         let sql = format!(
-            "SELECT d.id, d.title, d.date, d.source, d.imported_at, d.annotation_count
-             FROM documents d WHERE 1 = 1{filter} ORDER BY {} LIMIT ? OFFSET ?",
+            "SELECT d.id, d.title, d.date, d.source, d.imported_at, s.annotation_count
+             FROM {LIBRARY_FROM} WHERE 1 = 1{filter} ORDER BY {} LIMIT ? OFFSET ?",
             library_order(query)
         );
         let mut params = params;
@@ -146,7 +150,7 @@ impl Project {
         params.push(id.into());
         let sql = format!(
             "SELECT n FROM (SELECT d.id, row_number() OVER (ORDER BY {}) - 1 AS n
-                            FROM documents d WHERE 1 = 1{filter})
+                            FROM {LIBRARY_FROM} WHERE 1 = 1{filter})
              WHERE id = ?",
             library_order(query)
         );

@@ -12,7 +12,7 @@ use claimdesk_core::library::LibraryQuery;
 use claimdesk_core::sample::{draw, strata_counts, Candidate};
 
 use crate::error::{Result, StoreError};
-use crate::library::library_filter;
+use crate::library::{library_filter, LIBRARY_FROM};
 use crate::open::Project;
 use crate::time;
 
@@ -144,7 +144,7 @@ impl Project {
             );
             params.insert(0, path.into());
         }
-        let mut sql = format!("SELECT d.id, {stratum} FROM documents d WHERE 1 = 1{filter}");
+        let mut sql = format!("SELECT d.id, {stratum} FROM {LIBRARY_FROM} WHERE 1 = 1{filter}");
         if let Some(search) = spec.search.as_deref().filter(|s| !s.trim().is_empty()) {
             sql.push_str(
                 " AND d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)",

@@ -1,23 +1,37 @@
 -- Schema version 3: the library at corpus scale. Frozen once shipped.
 --
 -- The library lists, sorts, filters and counts a million documents a page at a time, in SQL:
--- each document keeps how many annotations it has (triggers keep it), and every sort order has
+-- how many annotations each document has is kept (triggers keep it), and every sort order has
 -- an index that gives it directly, so a page is read without visiting the rest.
 
-ALTER TABLE documents ADD COLUMN annotation_count INTEGER NOT NULL DEFAULT 0;
+-- Kept beside the documents, not in them: a document's row holds its whole text, and updating
+-- it on every annotation would rewrite (or at least walk) a megabyte for a one-character edit.
+CREATE TABLE document_stats (
+    document_id       INTEGER PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+    annotation_count  INTEGER NOT NULL DEFAULT 0
+);
 
-UPDATE documents
-SET annotation_count = (SELECT count(*) FROM annotations a WHERE a.document_id = documents.id);
+INSERT INTO document_stats (document_id, annotation_count)
+SELECT d.id, (SELECT count(*) FROM annotations a WHERE a.document_id = d.id) FROM documents d;
+
+CREATE TRIGGER documents_get_stats AFTER INSERT ON documents
+BEGIN
+    INSERT INTO document_stats (document_id) VALUES (new.id);
+END;
 
 CREATE TRIGGER annotations_counted_on_insert AFTER INSERT ON annotations
 BEGIN
-    UPDATE documents SET annotation_count = annotation_count + 1 WHERE id = new.document_id;
+    UPDATE document_stats SET annotation_count = annotation_count + 1
+    WHERE document_id = new.document_id;
 END;
 
 CREATE TRIGGER annotations_counted_on_delete AFTER DELETE ON annotations
 BEGIN
-    UPDATE documents SET annotation_count = annotation_count - 1 WHERE id = old.document_id;
+    UPDATE document_stats SET annotation_count = annotation_count - 1
+    WHERE document_id = old.document_id;
 END;
+
+CREATE INDEX document_stats_by_annotation_count ON document_stats (annotation_count, document_id);
 
 -- Undated documents and those without a source come last in either direction, so each of these
 -- orders has an index for ascending and one for descending.
@@ -27,7 +41,6 @@ CREATE INDEX documents_by_source ON documents (source IS NULL, source COLLATE NO
 CREATE INDEX documents_by_source_descending
     ON documents (source IS NULL, source COLLATE NOCASE DESC, id DESC);
 CREATE INDEX documents_by_title ON documents (title COLLATE NOCASE, id);
-CREATE INDEX documents_by_annotation_count ON documents (annotation_count, id);
 
 -- The documents a label or a coder appears in: coded documents are few in a large corpus, and
 -- these find them without reading the others.
