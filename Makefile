@@ -18,6 +18,7 @@ bench: deps-run deps-test ui
 	cargo bench -p claimdesk-export --bench export
 	cargo build --release -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/reader.mjs
+	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/library.mjs
 
 deps-run:
 	@scripts/install-deps.sh run

@@ -134,7 +134,21 @@ pub(crate) fn entity_kind(kind: &str) -> Result<EntityKind> {
 }
 
 fn scope_documents(conn: &Connection, scope: &Scope) -> Result<Vec<i64>> {
+    scope_documents_where(conn, scope, "")
+}
+
+/// The documents in `scope` that have at least one annotation.
+fn coded_scope_documents(conn: &Connection, scope: &Scope) -> Result<Vec<i64>> {
+    scope_documents_where(
+        conn,
+        scope,
+        " AND d.id IN (SELECT document_id FROM document_stats WHERE annotation_count > 0)",
+    )
+}
+
+fn scope_documents_where(conn: &Connection, scope: &Scope, extra: &str) -> Result<Vec<i64>> {
     let mut sql = String::from("SELECT d.id FROM documents d WHERE 1 = 1");
+    sql.push_str(extra);
     let mut params: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(ids) = &scope.documents {
         sql.push_str(" AND d.id IN (SELECT value FROM json_each(?))");
@@ -296,13 +310,21 @@ fn keep(filter: &Option<Vec<String>>, name: &str) -> bool {
 
 impl Project {
     /// The statements of every document in `scope`, derived by the core's rule, by document.
+    /// Only coded documents are read: statements come from annotations, and in a large corpus
+    /// most documents have none (reading their text would cost the corpus, not the coding).
     pub fn statements(&self, scope: &Scope) -> Result<Vec<claimdesk_core::statement::Statement>> {
         let info = self.project_info()?;
         let mut out = Vec::new();
-        self.read_scope(scope, |doc| -> Result<()> {
-            out.extend(claimdesk_core::statement::statements(&doc, &info));
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let result = (|| {
+            let reader = Reader::new(&self.conn, scope)?;
+            for id in coded_scope_documents(&self.conn, scope)? {
+                out.extend(claimdesk_core::statement::statements(&reader.document(id)?, &info));
+            }
             Ok(())
-        })?;
+        })();
+        let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
+        result.and(end)?;
         Ok(out)
     }
 }
