@@ -3,13 +3,16 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
 import { ROOT, cli, launch, startDriver, tempDir } from './support.mjs';
 
 const AXE = readFileSync(path.join(ROOT, 'ui', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const FIXTURE = path.join(ROOT, 'tests', 'interop', 'fixture.jsonl');
+// Imported from the window, to look at the import dialog: a file that fails, so it opens.
+const EXTRA = path.join(tempDir(), 'broken.pdf');
+writeFileSync(EXTRA, '%PDF-1.4 truncated');
 
 /** Runs axe-core on the page as it is; answers its violations, shortly described. */
 async function violations(app, where) {
@@ -52,6 +55,17 @@ async function walk(app) {
     ['backups', () => app.execute(`document.querySelector('button[title="Backups of this project"]').click();`), '.backups-panel'],
     ['coder', () => app.execute(`document.querySelector('.toolbar .annotator').click();`), '.identity-panel input'],
     ['find', () => app.press('f', [Keys.Control]), '.find-bar input'],
+    ['sample', () => app.execute(`document.querySelector('button[name=draw-sample]').click();`), '.sample-panel input'],
+    [
+      'import',
+      () =>
+        app.command('POST', '/execute/async', {
+          script: `const done = arguments[arguments.length - 1];
+                   window.__TAURI_INTERNALS__.invoke('import_paths', { paths: [arguments[0]] }).then(done, done);`,
+          args: [EXTRA],
+        }),
+      '.import-panel[data-state=finished]',
+    ],
   ]) {
     await app.execute(`document.activeElement?.blur();`);
     await open();

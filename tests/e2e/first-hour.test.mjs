@@ -80,7 +80,14 @@ describe('the first hour', () => {
       await app.execute(`document.querySelector('button[name=view-${view}]').click();`);
       await app.waitFor(view, () => app.execute(`return document.querySelector('.shell').dataset.view === arguments[0];`, view));
       assert.equal((await app.find('[data-testid=document-text]')).length, 0, 'a full view replaces the text');
-      if (view === 'schema') await app.execute(`document.querySelector('input[name=label-name]').focus();`);
+      if (view === 'schema') {
+        // The choices of an attribute are shown whole, not cut off.
+        const cut = await app.execute(
+          `return [...document.querySelectorAll('input[name=attribute-options]')].filter((i) => i.scrollWidth > i.clientWidth).map((i) => i.value);`,
+        );
+        assert.deepEqual(cut, []);
+        await app.execute(`document.querySelector('input[name=label-name]').focus();`);
+      }
       await app.press(Keys.Escape);
       await app.waitFor('the text again', async () => (await app.find('[data-testid=document-text]')).length === 1);
     }
