@@ -5,8 +5,18 @@
 //! (a span off its text, a relation to nowhere) leaves no trace while the batch goes on.
 //! What was added since the last commit is not yet durable: callers report a file as imported
 //! once a commit covering it has returned.
+//!
+//! The full-text index: a batch indexes what it added when it commits, unless told to leave
+//! that for later ([`Batch::defer_index`]), as large imports do. Documents are always indexed
+//! in id order, so the index holds exactly the documents up to its highest id (the watermark,
+//! read from FTS5's own `documents_fts_docsize` table, which has a row per indexed document);
+//! [`Project::index_documents`] indexes the rest in short transactions, and a crash or a cancel
+//! loses at most the transaction under way. A search finds what is indexed; nothing is ever
+//! indexed twice or out of order.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
@@ -31,7 +41,11 @@ pub enum ImportOutcome {
 /// Colours for labels that imports bring in, in turn.
 /// The pause between a checkpoint's commit and the next transaction: several times the
 /// interval at which a waiting writer tries again.
-const LET_OTHERS_IN: std::time::Duration = std::time::Duration::from_millis(10);
+const LET_OTHERS_IN: Duration = Duration::from_millis(10);
+
+/// How long one transaction of background indexing may hold the write lock: others' writes
+/// wait at most this long (the same bound as an import's checkpoints).
+const INDEX_TURN: Duration = Duration::from_millis(400);
 
 const PALETTE: [&str; 8] = [
     "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6",
@@ -46,25 +60,86 @@ pub struct Batch<'p> {
     pub(crate) labels: HashMap<String, i64>,
     /// Documents with ids above this are not in the full-text index yet.
     indexed_upto: i64,
+    /// Leave indexing to [`Project::index_documents`] instead of indexing at each commit.
+    defer_index: bool,
     open: bool,
+    /// A document without a savepoint of its own failed halfway: the transaction was rolled
+    /// back and the batch takes nothing more.
+    broken: bool,
+}
+
+/// A document made ready for the store away from the writer: its text's SHA-256 and length
+/// are computed by whichever thread builds it, so the thread holding the write lock only writes.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub imported: ImportedDocument,
+    sha256: String,
+    char_count: i64,
+}
+
+impl Prepared {
+    pub fn new(imported: ImportedDocument) -> Prepared {
+        let sha256 = sha256_hex(&imported.document.text);
+        let char_count = imported.document.text.chars().count() as i64;
+        Prepared {
+            imported,
+            sha256,
+            char_count,
+        }
+    }
+
+    /// The bytes of text it carries (for bounding queues).
+    pub fn text_len(&self) -> usize {
+        self.imported.document.text.len()
+    }
+}
+
+/// Where background indexing is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexProgress {
+    /// Documents indexed by this call so far.
+    pub indexed: u64,
+    /// Documents that were waiting when this call began.
+    pub total: u64,
+}
+
+/// The highest document id in the full-text index. Documents are indexed in id order, so every
+/// document up to it is indexed and none above it is.
+fn index_watermark(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(id), 0) FROM documents_fts_docsize",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+fn unindexed_since(conn: &Connection, watermark: i64) -> Result<u64> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM documents WHERE id > ?1",
+        [watermark],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
 }
 
 impl Project {
     /// Starts a bulk import attributed to `annotator_id` at `now`.
     pub fn begin_import(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Batch<'_>> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let indexed_upto =
-            self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM documents", [], |r| {
-                    r.get(0)
-                })?;
+        let indexed_upto = index_watermark(&self.conn)?;
+        // While earlier documents wait for the index, new ones join the queue behind them:
+        // indexing these first would put the watermark above documents not indexed.
+        let defer_index = unindexed_since(&self.conn, indexed_upto)? > 0;
         let mut batch = Batch {
             conn: &self.conn,
             annotator_id,
             at: time::to_sql(now),
             labels: HashMap::new(),
             indexed_upto,
+            defer_index,
             open: true,
+            broken: false,
         };
         batch.load_labels()?;
         Ok(batch)
@@ -82,6 +157,56 @@ impl Project {
         batch.commit()?;
         Ok(outcome)
     }
+
+    /// How many documents are stored but not in the full-text index yet (a search does not
+    /// find them until [`Project::index_documents`] has run).
+    pub fn unindexed_documents(&self) -> Result<u64> {
+        unindexed_since(&self.conn, index_watermark(&self.conn)?)
+    }
+
+    /// Adds every document not yet in the full-text index to it, in id order, a transaction of
+    /// at most about [`INDEX_TURN`] at a time with a pause after each, so the app's edits get
+    /// in between. Stops early when `cancel` is set; what was committed stays, and a later call
+    /// (or one after a crash) goes on from there. `on_progress` is called after each transaction.
+    pub fn index_documents(
+        &mut self,
+        cancel: &AtomicBool,
+        mut on_progress: impl FnMut(&IndexProgress),
+    ) -> Result<IndexProgress> {
+        let total = self.unindexed_documents()?;
+        let mut progress = IndexProgress { indexed: 0, total };
+        // Grows or shrinks so that each transaction takes about INDEX_TURN.
+        let mut step: i64 = 500;
+        while progress.indexed < total && !cancel.load(Ordering::Relaxed) {
+            let started = Instant::now();
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            let indexed = (|| -> Result<usize> {
+                let watermark = index_watermark(&self.conn)?;
+                Ok(self.conn.execute(
+                    "INSERT INTO documents_fts (rowid, title, text)
+                     SELECT id, title, text FROM documents WHERE id > ?1 ORDER BY id LIMIT ?2",
+                    [watermark, step],
+                )?)
+            })();
+            let indexed = match indexed.and_then(|n| Ok((n, self.conn.execute_batch("COMMIT")?))) {
+                Ok((n, ())) => n,
+                Err(error) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(error);
+                }
+            };
+            if indexed == 0 {
+                break;
+            }
+            progress.indexed += indexed as u64;
+            on_progress(&progress);
+            let took = started.elapsed().as_secs_f64().max(1e-3);
+            let scale = (INDEX_TURN.as_secs_f64() / took).clamp(0.5, 2.0);
+            step = ((step as f64 * scale) as i64).clamp(50, 200_000);
+            std::thread::sleep(LET_OTHERS_IN);
+        }
+        Ok(progress)
+    }
 }
 
 impl Batch<'_> {
@@ -93,10 +218,76 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Leaves the full-text indexing of what this batch adds to [`Project::index_documents`]:
+    /// commits stay short, and the import is done long before the index is.
+    pub fn defer_index(&mut self) {
+        self.defer_index = true;
+    }
+
+    /// Whether what this batch adds waits for [`Project::index_documents`] to become searchable.
+    pub fn index_deferred(&self) -> bool {
+        self.defer_index
+    }
+
     /// Adds one document, all or nothing: on error nothing of it remains and the batch goes on.
     pub fn add(&mut self, doc: &ImportedDocument) -> Result<ImportOutcome> {
+        let sha256 = sha256_hex(&doc.document.text);
+        let char_count = doc.document.text.chars().count() as i64;
+        self.add_checked(doc, &sha256, char_count)
+    }
+
+    /// [`Batch::add`] for a document prepared on another thread.
+    pub fn add_prepared(&mut self, doc: &Prepared) -> Result<ImportOutcome> {
+        self.add_checked(&doc.imported, &doc.sha256, doc.char_count)
+    }
+
+    /// Adds the documents of one file prepared on another thread, all or nothing.
+    pub fn add_all_prepared(&mut self, docs: &[Prepared]) -> Result<Vec<ImportOutcome>> {
+        if let [doc] = docs {
+            return self.add_prepared(doc).map(|outcome| vec![outcome]);
+        }
+        self.conn.execute_batch("SAVEPOINT file")?;
+        let outcomes: Result<Vec<_>> = docs.iter().map(|doc| self.add_prepared(doc)).collect();
+        match outcomes {
+            Ok(outcomes) => {
+                self.conn.execute_batch("RELEASE file")?;
+                Ok(outcomes)
+            }
+            Err(error) => {
+                self.conn.execute_batch("ROLLBACK TO file; RELEASE file")?;
+                self.load_labels()?;
+                Err(error)
+            }
+        }
+    }
+
+    fn add_checked(
+        &mut self,
+        doc: &ImportedDocument,
+        sha256: &str,
+        char_count: i64,
+    ) -> Result<ImportOutcome> {
+        if self.broken || !self.open {
+            return Err(StoreError::Import(
+                "the import stopped after a failure of the project; run it again".into(),
+            ));
+        }
+        if doc.annotations.is_empty() && doc.relations.is_empty() {
+            // A plain document is two rows and cannot fail for its data (its text is checked
+            // for a duplicate first), only for the project's (disk full, I/O): a savepoint per
+            // document would cost more than its inserts. Should a write fail halfway, the whole
+            // transaction goes and the batch refuses more, so no half document is ever committed.
+            return match self.insert(doc, sha256, char_count) {
+                Ok(outcome) => Ok(outcome),
+                Err(error) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    self.broken = true;
+                    Err(error)
+                }
+            };
+        }
         self.conn.execute_batch("SAVEPOINT document")?;
-        match self.insert(doc) {
+        match self.insert(doc, sha256, char_count) {
             Ok(outcome) => {
                 self.conn.execute_batch("RELEASE document")?;
                 Ok(outcome)
@@ -131,6 +322,7 @@ impl Batch<'_> {
     /// Makes everything added so far durable and goes on in a new transaction, after a pause
     /// that lets another program's waiting write (an analyst coding in the app) take its turn.
     pub fn checkpoint(&mut self) -> Result<()> {
+        self.check_whole()?;
         self.flush_index()?;
         self.conn.execute_batch("COMMIT")?;
         std::thread::sleep(LET_OTHERS_IN);
@@ -140,16 +332,29 @@ impl Batch<'_> {
 
     /// Makes everything added durable and ends the batch.
     pub fn commit(mut self) -> Result<()> {
+        self.check_whole()?;
         self.flush_index()?;
         self.open = false;
         self.conn.execute_batch("COMMIT")?;
         Ok(())
     }
 
+    fn check_whole(&self) -> Result<()> {
+        if self.broken {
+            return Err(StoreError::Import(
+                "the import stopped after a failure of the project and was rolled back to its last commit; run it again".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Adds the documents stored since the last flush to the full-text index, in the same
-    /// transaction, so a committed document is always searchable. Outside any savepoint, FTS5
-    /// builds its index in memory and writes it once.
+    /// transaction, so a committed document is searchable (unless indexing is deferred).
+    /// Outside any savepoint, FTS5 builds its index in memory and writes it once.
     fn flush_index(&mut self) -> Result<()> {
+        if self.defer_index {
+            return Ok(());
+        }
         let newest: i64 =
             self.conn
                 .query_row("SELECT coalesce(max(id), 0) FROM documents", [], |r| {
@@ -185,18 +390,21 @@ impl Batch<'_> {
         Ok(id)
     }
 
-    fn insert(&mut self, imported: &ImportedDocument) -> Result<ImportOutcome> {
+    fn insert(
+        &mut self,
+        imported: &ImportedDocument,
+        sha256: &str,
+        char_count: i64,
+    ) -> Result<ImportOutcome> {
         let doc = &imported.document;
-        let sha256 = sha256_hex(&doc.text);
         let existing = self
             .conn
             .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")?
-            .query_row([&sha256], |r| r.get(0))
+            .query_row([sha256], |r| r.get(0))
             .optional()?;
         if let Some(id) = existing {
             return Ok(ImportOutcome::Duplicate(id));
         }
-        let index = TextIndex::new(&doc.text);
         self.conn
             .prepare_cached(
                 "INSERT INTO documents (text, char_count, title, date, source, author, url, language,
@@ -205,7 +413,7 @@ impl Batch<'_> {
             )?
             .execute((
                 &doc.text,
-                index.len(claimdesk_core::Unit::CodePoint) as i64,
+                char_count,
                 &doc.title,
                 doc.date.map(|d| d.to_string()),
                 &doc.source,
@@ -213,13 +421,19 @@ impl Batch<'_> {
                 &doc.url,
                 &doc.language,
                 serde_json::to_string(&doc.metadata)?,
-                &sha256,
+                sha256,
                 &self.at,
             ))?;
         let document_id = self.conn.last_insert_rowid();
+        // Only annotations need the text's index (to check and quote their spans).
+        let index = (!imported.annotations.is_empty()).then(|| TextIndex::new(&doc.text));
 
         let mut ids: HashMap<&str, i64> = HashMap::with_capacity(imported.annotations.len());
-        for a in &imported.annotations {
+        for (a, index) in imported
+            .annotations
+            .iter()
+            .filter_map(|a| index.as_ref().map(|index| (a, index)))
+        {
             let span = index.check(Span::new(a.start, a.end)?)?;
             if span.is_empty() {
                 return Err(StoreError::EmptySpan);

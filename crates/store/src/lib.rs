@@ -45,7 +45,7 @@ pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use entities::Mention;
 pub use error::{Result, StoreError};
 pub use history::HistoryEntry;
-pub use import::{Batch, ImportOutcome};
+pub use import::{Batch, ImportOutcome, IndexProgress, Prepared};
 pub use library::LibraryPage;
 pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;

@@ -1608,3 +1608,143 @@ fn a_sample_is_drawn_again_the_same_from_its_seed_and_filters_the_library_and_ex
         "its documents stay"
     );
 }
+
+/// The full-text index checked against the documents by FTS5 itself, and the ids it holds.
+fn index_consistent(path: &Path) -> Vec<i64> {
+    let conn = Connection::open(path).unwrap();
+    conn.execute(
+        "INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the index agrees with the documents it holds");
+    let ids = conn
+        .prepare("SELECT id FROM documents_fts_docsize ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    ids
+}
+
+fn deferred_import(f: &mut Fixture, texts: &[String]) -> Vec<i64> {
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    batch.defer_index();
+    let ids = texts
+        .iter()
+        .map(
+            |text| match batch.add(&annotated(text, &[], &[])).unwrap() {
+                ImportOutcome::Imported(id) => id,
+                other => panic!("expected an import, got {other:?}"),
+            },
+        )
+        .collect();
+    batch.commit().unwrap();
+    ids
+}
+
+#[test]
+fn a_deferred_import_is_stored_at_once_and_searchable_once_indexed() {
+    let mut f = fresh();
+    let first = import(&mut f, SAMPLE);
+    let texts: Vec<String> = (0..30)
+        .map(|i| format!("Deferred article {i} about zanzibar{i}."))
+        .collect();
+    let ids = deferred_import(&mut f, &texts);
+    assert_eq!(f.project.documents().unwrap().len(), 31);
+    assert_eq!(f.project.unindexed_documents().unwrap(), 30);
+    assert!(f.project.search("zanzibar7", 10).unwrap().is_empty());
+    // What was indexed before still answers.
+    assert_eq!(
+        f.project.search("erdogan", 10).unwrap()[0].document_id,
+        first
+    );
+
+    let mut seen = Vec::new();
+    let done = f
+        .project
+        .index_documents(&std::sync::atomic::AtomicBool::new(false), |p| {
+            seen.push(*p)
+        })
+        .unwrap();
+    assert_eq!((done.indexed, done.total), (30, 30));
+    assert_eq!(seen.last(), Some(&done));
+    assert_eq!(f.project.unindexed_documents().unwrap(), 0);
+    let hits = f.project.search("zanzibar7", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].document_id, ids[7]);
+    let mut all = vec![first];
+    all.extend(&ids);
+    assert_eq!(index_consistent(&f.path), all);
+}
+
+#[test]
+fn indexing_stopped_halfway_goes_on_after_reopening_and_indexes_each_document_once() {
+    let mut f = fresh();
+    let texts: Vec<String> = (0..3_000)
+        .map(|i| {
+            format!(
+                "Article {i} mentions kestrel{i}. {}",
+                "Filler words. ".repeat(20)
+            )
+        })
+        .collect();
+    let ids = deferred_import(&mut f, &texts);
+    // Cancelled after its first transaction, as an analyst closing the app would.
+    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let first = f
+        .project
+        .index_documents(&cancel, |_| {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed)
+        })
+        .unwrap();
+    assert!(first.indexed > 0 && first.indexed < 3_000, "{first:?}");
+    // A transaction of indexing that never committed (a crash) leaves nothing behind.
+    {
+        let conn = Connection::open(&f.path).unwrap();
+        conn.execute_batch(
+            "BEGIN;
+             INSERT INTO documents_fts (rowid, title, text)
+             SELECT id, title, text FROM documents WHERE id > (SELECT max(id) FROM documents_fts_docsize);",
+        )
+        .unwrap();
+    }
+    drop(f.project);
+    let mut project = Project::open(&f.path).unwrap();
+    assert_eq!(
+        project.unindexed_documents().unwrap(),
+        3_000 - first.indexed
+    );
+    let hit = |project: &Project, i: usize| project.search(&format!("kestrel{i}"), 5).unwrap();
+    assert_eq!(hit(&project, 0)[0].document_id, ids[0]);
+    assert!(hit(&project, 2_999).is_empty());
+    let rest = project
+        .index_documents(&std::sync::atomic::AtomicBool::new(false), |_| {})
+        .unwrap();
+    assert_eq!(rest.indexed, 3_000 - first.indexed);
+    assert_eq!(hit(&project, 2_999)[0].document_id, ids[2_999]);
+    assert_eq!(index_consistent(&f.path), ids);
+}
+
+#[test]
+fn a_document_imported_while_others_wait_for_the_index_waits_behind_them() {
+    let mut f = fresh();
+    let waiting = deferred_import(&mut f, &["Waiting for the index: osprey.".to_string()]);
+    // An ordinary import indexes at once, but not ahead of documents still waiting: the index
+    // always holds the documents up to its highest id and no other.
+    let later = import(&mut f, "Imported later: heron.");
+    assert_eq!(f.project.unindexed_documents().unwrap(), 2);
+    assert!(f.project.search("heron", 5).unwrap().is_empty());
+    f.project
+        .index_documents(&std::sync::atomic::AtomicBool::new(false), |_| {})
+        .unwrap();
+    assert_eq!(f.project.search("heron", 5).unwrap()[0].document_id, later);
+    assert_eq!(
+        f.project.search("osprey", 5).unwrap()[0].document_id,
+        waiting[0]
+    );
+    assert_eq!(index_consistent(&f.path), [waiting[0], later]);
+    // With nothing waiting, an import is searchable as soon as it returns, as before.
+    let now = import(&mut f, "Searchable at once: plover.");
+    assert_eq!(f.project.search("plover", 5).unwrap()[0].document_id, now);
+}
