@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! claimdesk-cli --project study.claimdesk import article.txt folder/ --split '(?m)^=====$'
+//! claimdesk-cli --project study.claimdesk import --no-index corpus.jsonl
+//! claimdesk-cli --project study.claimdesk index
 //! claimdesk-cli --project study.claimdesk list
 //! claimdesk-cli --project study.claimdesk annotations 1
 //! claimdesk-cli --project study.claimdesk export --format csv --out tables/ --from 2025-01-01
@@ -63,10 +65,18 @@ enum Command {
         /// Which table columns hold what, e.g. `text=body,title=headline,date=published`.
         #[arg(long, value_name = "MAPPING")]
         columns: Option<String>,
-        /// Refuse files larger than this many megabytes.
+        /// Refuse files larger than this many megabytes (a larger JSON Lines file is read as a
+        /// stream, a record at a time, and committed in parts).
         #[arg(long, value_name = "MB", default_value_t = 50)]
         max_size: u64,
+        /// Return once the documents are stored, leaving them out of full-text search until
+        /// `claimdesk-cli index` (or the app) has indexed them.
+        #[arg(long)]
+        no_index: bool,
     },
+    /// Add the documents that are not in the full-text index yet to it (after an import with
+    /// --no-index, or one that was interrupted). Safe to interrupt and run again.
+    Index,
     /// List the documents: id, date, annotation count, title.
     List,
     /// Print a document's annotations as JSON lines, offsets in code points (end exclusive),
@@ -233,11 +243,24 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
     }
     // Importing creates a missing project; reading one that is not there is a mistake to report.
     let creates = matches!(cli.command, Command::Import { .. });
+    let searches = matches!(
+        &cli.command,
+        Command::Export {
+            search: Some(_),
+            ..
+        } | Command::Sample {
+            search: Some(_),
+            ..
+        }
+    );
     let mut project = match &cli.project {
         Some(path) if creates => Project::open(path)?,
         Some(path) => Project::open_existing(path)?,
         None => Project::open_default(&cli.annotator, now)?,
     };
+    if searches {
+        warn_unindexed(&project)?;
+    }
     match cli.command {
         Command::Import {
             paths,
@@ -245,6 +268,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             split,
             columns,
             max_size,
+            no_index,
         } => {
             let me = project.annotator(&cli.annotator, now)?;
             let mut request = Request::new(paths);
@@ -260,7 +284,17 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                             message: e.to_string(),
                         })?;
             }
-            import(&mut project, me, &request)
+            let code = import(&mut project, me, &request)?;
+            if no_index {
+                warn_unindexed(&project)?;
+            } else {
+                index(&mut project)?;
+            }
+            Ok(code)
+        }
+        Command::Index => {
+            index(&mut project)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::List => {
             for doc in project.documents()? {
@@ -526,6 +560,43 @@ fn import(project: &mut Project, me: i64, request: &Request) -> Result<ExitCode,
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Indexes for search what is not indexed yet, with a progress bar on a terminal, and says so.
+fn index(project: &mut Project) -> Result<(), Failure> {
+    let bar = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let done = claimdesk_import::index(project, &AtomicBool::new(false), |p| {
+        if bar {
+            eprint!(
+                "\r\x1b[2Kindexing for search: {}/{} documents",
+                p.indexed, p.total
+            );
+        }
+    })?;
+    if bar {
+        eprint!("\r\x1b[2K");
+    }
+    // On standard error, as the progress: the report on standard output ends with its summary.
+    if done.indexed > 0 {
+        eprintln!(
+            "indexed {} documents for search in {:.1} s; every document is searchable",
+            done.indexed,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// Says on standard error how many documents a search cannot find yet, and how to fix that.
+fn warn_unindexed(project: &Project) -> Result<(), Failure> {
+    let waiting = project.unindexed_documents()?;
+    if waiting > 0 {
+        eprintln!(
+            "note: {waiting} documents are not in the search index yet, so a search does not find them; run `claimdesk-cli index` to index them"
+        );
+    }
+    Ok(())
 }
 
 fn progress_bar(p: &Progress) {

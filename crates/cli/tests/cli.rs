@@ -457,3 +457,74 @@ fn a_sample_is_drawn_kept_listed_drawn_again_the_same_and_exported_alone() {
     let taken = run(&project, &["sample", "pilot", "--size", "3"]);
     assert!(String::from_utf8_lossy(&taken.stderr).starts_with("error[bad_sample]: "));
 }
+
+#[test]
+fn an_import_left_unindexed_says_so_and_index_makes_it_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let out = run(&project, &["import", "--no-index", SAMPLE]);
+    assert!(out.status.success(), "{out:?}");
+    let note = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        note.contains("1 documents are not in the search index yet")
+            && note.contains("claimdesk-cli index"),
+        "{note}"
+    );
+    let export = dir.path().join("found.jsonl");
+    let searched = run(
+        &project,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--search",
+            "erdogan",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&searched.stderr).contains("not in the search index yet"));
+
+    let indexed = run(&project, &["index"]);
+    assert!(indexed.status.success(), "{indexed:?}");
+    assert!(String::from_utf8_lossy(&indexed.stderr).contains("indexed 1 documents for search"));
+    let searched = run(
+        &project,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--search",
+            "erdogan",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(searched.status.success(), "{searched:?}");
+    assert!(!String::from_utf8_lossy(&searched.stderr).contains("search index"));
+    assert_eq!(std::fs::read_to_string(&export).unwrap().lines().count(), 2);
+}
+
+#[test]
+fn an_import_is_searchable_when_the_command_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let out = run(&project, &["import", SAMPLE]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("every document is searchable"));
+    let export = dir.path().join("found.jsonl");
+    let searched = run(
+        &project,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--search",
+            "erdogan",
+            "--out",
+            export.to_str().unwrap(),
+        ],
+    );
+    assert!(searched.status.success(), "{searched:?}");
+    assert!(!String::from_utf8_lossy(&searched.stderr).contains("search index"));
+}

@@ -98,20 +98,31 @@ pub fn parse_jsonl(
     let text = decode::text(bytes)?;
     let mut docs = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: Value = serde_json::from_str(line)
-            .map_err(|e| FormatError::malformed("JSON Lines", format!("line {}: {e}", i + 1)))?;
-        let Value::Object(record) = value else {
-            return Err(FormatError::malformed(
-                "JSON Lines",
-                format!("line {} is not a JSON object", i + 1),
-            ));
-        };
-        docs.push(document(record, columns, &format!("{name}#{}", i + 1))?);
+        docs.extend(parse_jsonl_line(line, name, i + 1, columns)?);
     }
     Ok(docs)
+}
+
+/// Reads line `number` (counted from 1) of a JSON Lines file called `name`, for importers that
+/// stream a file too large to hold: `None` for a blank line.
+pub fn parse_jsonl_line(
+    line: &str,
+    name: &str,
+    number: usize,
+    columns: &ColumnMap,
+) -> Result<Option<ImportedDocument>, FormatError> {
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| FormatError::malformed("JSON Lines", format!("line {number}: {e}")))?;
+    let Value::Object(record) = value else {
+        return Err(FormatError::malformed(
+            "JSON Lines",
+            format!("line {number} is not a JSON object"),
+        ));
+    };
+    document(record, columns, &format!("{name}#{number}")).map(Some)
 }
 
 /// Reads a JSON array of objects.

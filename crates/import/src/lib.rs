@@ -24,9 +24,15 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use claimdesk_formats::{
-    brat, import_bytes, native, Format, FormatError, ImportOptions, ImportedDocument,
+    brat, import_bytes, native, table, Format, FormatError, ImportOptions, ImportedDocument,
 };
-use claimdesk_store::{Batch, ImportOutcome, Project, StoreError};
+use claimdesk_store::{Batch, ImportOutcome, Prepared, Project, StoreError};
+
+pub use claimdesk_store::IndexProgress;
+
+mod queue;
+
+use queue::Queue;
 
 /// The default size limit for one file.
 pub const DEFAULT_MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
@@ -288,9 +294,55 @@ impl Summary {
     }
 }
 
+/// How much parsed text may wait between the reading thread and the writing one.
+const QUEUE_BYTES: usize = 32 * 1024 * 1024;
+
+/// A streamed file's records go to the writer in chunks of at most this many records ...
+const CHUNK_RECORDS: usize = 256;
+/// ... or this many bytes of text.
+const CHUNK_BYTES: usize = 1024 * 1024;
+
+/// What the reading thread hands the writer for one job, in the jobs' order.
+enum Unit {
+    /// A whole file, read, parsed and hashed (or why not).
+    File(Result<Vec<Prepared>, FileOutcome>),
+    /// Claimdesk's own export: the writer restores it, as a stream.
+    Native,
+    /// Records of a JSON Lines file too large to read whole; more follow, then `End`.
+    Records(Vec<Record>),
+    /// The end of a streamed file: `Some` if it ended on an unreadable or malformed record.
+    End(Option<FileOutcome>),
+}
+
+/// One record of a streamed file and how many bytes of the file it took.
+struct Record {
+    doc: Prepared,
+    bytes: u64,
+}
+
+impl Unit {
+    /// Roughly what the unit holds in memory, to bound the queue.
+    fn weight(&self) -> usize {
+        match self {
+            Unit::File(Ok(docs)) => docs.iter().map(Prepared::text_len).sum::<usize>() + 256,
+            Unit::Records(records) => records.iter().map(|r| r.doc.text_len() + 256).sum(),
+            _ => 256,
+        }
+    }
+}
+
 /// Runs the jobs into `project`. Each file is all or nothing; one that fails is reported and
 /// the run goes on. Between files the run checks `cancel`; what was done stays.
 /// `on_progress` is called before each file and once at the end.
+///
+/// One thread reads, parses and hashes files while this one writes them, through a queue of
+/// bounded size. A JSON Lines file larger than the size limit is read as a stream of records
+/// rather than refused: each record is all or nothing and the file is committed in parts, so
+/// a run stopped halfway (cancelled, or a crash) keeps what was committed, and running it again
+/// skips those records as duplicates and goes on.
+///
+/// The run defers the full-text index: the documents it stored become searchable once
+/// [`index`] (`Project::index_documents`) has run; until then a search does not find them.
 pub fn run(
     project: &mut Project,
     request: &Request,
@@ -312,54 +364,305 @@ pub fn run(
     };
     let mut summary = Summary::default();
     let mut batch = project.begin_import(annotator_id, now)?;
-    let mut last_commit = Instant::now();
-    for (job, size) in jobs.into_iter().zip(sizes) {
-        progress.current = job.path().display().to_string();
-        on_progress(&progress);
-        if cancel.load(Ordering::Relaxed) {
-            summary.cancelled = true;
-            break;
-        }
-        let outcome = match native_path(&job) {
-            Some(path) => restore_file(&mut batch, path)?,
-            None => match read_job(&job, request, size) {
-                Err(failure) => failure,
-                Ok(docs) => match batch.add_all(&docs) {
-                    Ok(outcomes) => stored(&docs, outcomes),
-                    // A store error that is about the data fails this file only; one about the
-                    // database itself (disk full, I/O) stops the run.
-                    Err(
-                        e @ (StoreError::Sqlite(_)
-                        | StoreError::Busy
-                        | StoreError::Io(_)
-                        | StoreError::Corrupt(_)),
-                    ) => return Err(e),
-                    Err(e) => FileOutcome::Failed {
-                        code: e.code(),
-                        reason: e.to_string(),
-                    },
-                },
-            },
-        };
-        match &outcome {
-            FileOutcome::Imported { documents, .. } => progress.documents += documents.len(),
-            FileOutcome::Failed { .. } => progress.failed += 1,
-            FileOutcome::Skipped { .. } => {}
-        }
-        summary.files.push(FileReport {
-            path: job.path().to_path_buf(),
-            outcome,
+    batch.defer_index();
+    let queue = Queue::new(QUEUE_BYTES);
+    let result = std::thread::scope(|scope| {
+        let reading = jobs.clone();
+        let (queue, sizes) = (&queue, &sizes);
+        scope.spawn(move || {
+            // Whatever happens here, the writer must not wait for more.
+            struct Finish<'q>(&'q Queue<Unit>);
+            impl Drop for Finish<'_> {
+                fn drop(&mut self) {
+                    self.0.finish();
+                }
+            }
+            let _finish = Finish(queue);
+            for (job, size) in reading.iter().zip(sizes.iter().copied()) {
+                if !read_unit(job, request, size, queue) {
+                    return;
+                }
+            }
         });
-        progress.files_done += 1;
-        progress.bytes_done += size;
-        if last_commit.elapsed() >= CHECKPOINT_EVERY {
-            batch.checkpoint()?;
-            last_commit = Instant::now();
-        }
-    }
+        let mut writer = Writer {
+            batch: &mut batch,
+            last_commit: Instant::now(),
+            cancel,
+        };
+        let result = writer.write(
+            jobs,
+            sizes,
+            queue,
+            &mut progress,
+            &mut summary,
+            &mut on_progress,
+        );
+        // A reader waiting for room is let go, so the scope can end.
+        queue.close();
+        result
+    });
+    result?;
     batch.commit()?;
     on_progress(&progress);
     Ok(summary)
+}
+
+/// Indexes for search the documents that imports stored without indexing them (see [`run`]);
+/// resumable, and stopped early by `cancel`.
+pub fn index(
+    project: &mut Project,
+    cancel: &AtomicBool,
+    on_progress: impl FnMut(&IndexProgress),
+) -> Result<IndexProgress, StoreError> {
+    project.index_documents(cancel, on_progress)
+}
+
+/// Reads one job and queues what it found; false when the writer takes no more.
+fn read_unit(job: &Job, request: &Request, size: u64, queue: &Queue<Unit>) -> bool {
+    let send = |unit: Unit| {
+        let weight = unit.weight();
+        queue.send(unit, weight).is_ok()
+    };
+    if native_path(job).is_some() {
+        return send(Unit::Native);
+    }
+    if let Some(path) = stream_path(job, request, size) {
+        return read_stream(path, request, &send);
+    }
+    send(Unit::File(
+        read_job(job, request, size).map(|docs| docs.into_iter().map(Prepared::new).collect()),
+    ))
+}
+
+/// The path of a job that is a JSON Lines file too large to read whole.
+fn stream_path<'j>(job: &'j Job, request: &Request, size: u64) -> Option<&'j Path> {
+    match job {
+        Job::File {
+            path,
+            format: Format::Jsonl,
+        } if size > request.max_file_bytes => Some(path),
+        _ => None,
+    }
+}
+
+/// Reads a JSON Lines file a line at a time, sending its records in chunks.
+fn read_stream(path: &Path, request: &Request, send: &dyn Fn(Unit) -> bool) -> bool {
+    use std::io::BufRead;
+    let failed = |code, reason| Some(FileOutcome::Failed { code, reason });
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => std::io::BufReader::with_capacity(1 << 20, file),
+        Err(e) => {
+            return send(Unit::End(failed(
+                "unreadable",
+                format!("cannot read the file: {e}"),
+            )))
+        }
+    };
+    let name = file_name(path);
+    let columns = &request.options.columns;
+    let mut line = Vec::new();
+    let mut number = 0;
+    let mut chunk: Vec<Record> = Vec::new();
+    let mut chunk_bytes = 0;
+    let mut skipped_bytes = 0;
+    let end = loop {
+        line.clear();
+        let read = match file.read_until(b'\n', &mut line) {
+            Ok(0) => break None,
+            Ok(read) => read as u64,
+            Err(e) => break failed("unreadable", format!("cannot read the file: {e}")),
+        };
+        number += 1;
+        let mut bytes = line.as_slice();
+        if number == 1 {
+            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            break failed(
+                "malformed",
+                format!(
+                    "line {number} is not UTF-8; a JSON Lines file this large is read as UTF-8"
+                ),
+            );
+        };
+        let text = text.trim_end_matches(['\n', '\r']);
+        match table::parse_jsonl_line(text, &name, number, columns) {
+            Ok(Some(doc)) => {
+                let doc = Prepared::new(doc);
+                chunk_bytes += doc.text_len();
+                chunk.push(Record {
+                    doc,
+                    bytes: read + std::mem::take(&mut skipped_bytes),
+                });
+            }
+            Ok(None) => skipped_bytes += read,
+            Err(e) => {
+                break failed(e.code(), e.to_string());
+            }
+        }
+        if chunk.len() >= CHUNK_RECORDS || chunk_bytes >= CHUNK_BYTES {
+            chunk_bytes = 0;
+            if !send(Unit::Records(std::mem::take(&mut chunk))) {
+                return false;
+            }
+        }
+    };
+    if !chunk.is_empty() && !send(Unit::Records(chunk)) {
+        return false;
+    }
+    send(Unit::End(end))
+}
+
+/// The thread that holds the write lock: stores what the reader sends, in order.
+struct Writer<'b, 'p> {
+    batch: &'b mut Batch<'p>,
+    last_commit: Instant,
+    cancel: &'b AtomicBool,
+}
+
+/// A store error that is about the data fails one file; one about the database itself (disk
+/// full, I/O) stops the run.
+fn fatal(e: &StoreError) -> bool {
+    matches!(
+        e,
+        StoreError::Sqlite(_) | StoreError::Busy | StoreError::Io(_) | StoreError::Corrupt(_)
+    )
+}
+
+impl Writer<'_, '_> {
+    fn write(
+        &mut self,
+        jobs: Vec<Job>,
+        sizes: &[u64],
+        queue: &Queue<Unit>,
+        progress: &mut Progress,
+        summary: &mut Summary,
+        on_progress: &mut dyn FnMut(&Progress),
+    ) -> Result<(), StoreError> {
+        for (job, &size) in jobs.into_iter().zip(sizes) {
+            progress.current = job.path().display().to_string();
+            on_progress(progress);
+            if self.cancel.load(Ordering::Relaxed) {
+                summary.cancelled = true;
+                break;
+            }
+            let bytes_before = progress.bytes_done;
+            let outcomes = match queue.recv() {
+                Some(Unit::File(Err(failure))) => vec![failure],
+                Some(Unit::File(Ok(docs))) => match self.batch.add_all_prepared(&docs) {
+                    Ok(outcomes) => {
+                        let imported: Vec<ImportedDocument> =
+                            docs.into_iter().map(|d| d.imported).collect();
+                        vec![stored(&imported, outcomes)]
+                    }
+                    Err(e) if fatal(&e) => return Err(e),
+                    Err(e) => vec![FileOutcome::Failed {
+                        code: e.code(),
+                        reason: e.to_string(),
+                    }],
+                },
+                Some(Unit::Native) => vec![restore_file(self.batch, job.path())?],
+                Some(Unit::Records(first)) => {
+                    self.write_stream(first, queue, progress, summary, on_progress)?
+                }
+                // The reader stopped early; only a panic does that, and the scope re-raises it.
+                Some(Unit::End(_)) | None => break,
+            };
+            for outcome in outcomes {
+                match &outcome {
+                    FileOutcome::Imported { documents, .. } => {
+                        progress.documents += documents.len()
+                    }
+                    FileOutcome::Failed { .. } => progress.failed += 1,
+                    FileOutcome::Skipped { .. } => {}
+                }
+                summary.files.push(FileReport {
+                    path: job.path().to_path_buf(),
+                    outcome,
+                });
+            }
+            progress.files_done += 1;
+            progress.bytes_done = bytes_before + size;
+            self.maybe_checkpoint()?;
+        }
+        Ok(())
+    }
+
+    fn maybe_checkpoint(&mut self) -> Result<(), StoreError> {
+        if self.last_commit.elapsed() >= CHECKPOINT_EVERY {
+            self.batch.checkpoint()?;
+            self.last_commit = Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Stores a streamed file's records, each all or nothing, committing as it goes. What was
+    /// stored is reported as imported even when a later record stops the file (then reported
+    /// as failed too), since it stays.
+    fn write_stream(
+        &mut self,
+        first: Vec<Record>,
+        queue: &Queue<Unit>,
+        progress: &mut Progress,
+        summary: &mut Summary,
+        on_progress: &mut dyn FnMut(&Progress),
+    ) -> Result<Vec<FileOutcome>, StoreError> {
+        let (mut documents, mut duplicates) = (Vec::new(), Vec::new());
+        // Progress counts the file's documents as they are stored; the caller adds them again
+        // from the outcome.
+        let documents_before = progress.documents;
+        let mut next = Some(Unit::Records(first));
+        let end = loop {
+            match next.take() {
+                Some(Unit::Records(records)) => {
+                    let mut refused = None;
+                    for Record { doc, bytes } in records {
+                        match self.batch.add_prepared(&doc) {
+                            Ok(ImportOutcome::Imported(id)) => documents.push(ImportedRef {
+                                id,
+                                title: doc.imported.document.title,
+                                annotations: 0,
+                            }),
+                            Ok(ImportOutcome::Duplicate(id)) => duplicates.push(id),
+                            Err(e) if fatal(&e) => return Err(e),
+                            Err(e) => {
+                                refused = Some(FileOutcome::Failed {
+                                    code: e.code(),
+                                    reason: e.to_string(),
+                                });
+                                break;
+                            }
+                        }
+                        progress.bytes_done += bytes;
+                    }
+                    if refused.is_some() {
+                        // The rest of the file is still on its way: take it off the queue so
+                        // the next job finds its own unit.
+                        while let Some(Unit::Records(_)) = queue.recv() {}
+                        break refused;
+                    }
+                    progress.documents = documents_before + documents.len();
+                    on_progress(progress);
+                    self.maybe_checkpoint()?;
+                    if self.cancel.load(Ordering::Relaxed) {
+                        summary.cancelled = true;
+                        break None;
+                    }
+                    next = queue.recv();
+                }
+                Some(Unit::End(end)) => break end,
+                // The reader is gone (it panicked, and the scope will say so).
+                Some(Unit::File(_) | Unit::Native) | None => break None,
+            }
+        };
+        progress.documents = documents_before;
+        let mut outcomes = Vec::new();
+        if !documents.is_empty() || end.is_none() {
+            outcomes.push(stored_refs(documents, duplicates));
+        }
+        outcomes.extend(end);
+        Ok(outcomes)
+    }
 }
 
 /// The path of a job that is Claimdesk's own JSON Lines export, which is restored as a stream

@@ -342,3 +342,135 @@ fn empty_and_whitespace_only_text_files_are_refused_as_empty_not_reported_as_dup
         summary.files
     );
 }
+
+fn jsonl(records: std::ops::Range<usize>) -> String {
+    records
+        .map(|i| {
+            serde_json::json!({
+                "title": format!("Record {i}"),
+                "text": format!("Record {i} of a large file mentions wren{i}. {}", "More words. ".repeat(10)),
+            })
+            .to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn a_run_stores_its_documents_and_index_makes_them_searchable() {
+    let mut f = fresh();
+    let summary = import(&mut f, &Request::new(vec![corpus("lee-abc-news")]));
+    let imported = summary.imported() as u64;
+    assert!(imported > 100);
+    assert_eq!(f.project.unindexed_documents().unwrap(), imported);
+    let mut last = None;
+    let done =
+        claimdesk_import::index(&mut f.project, &AtomicBool::new(false), |p| last = Some(*p))
+            .unwrap();
+    assert_eq!((done.indexed, done.total), (imported, imported));
+    assert_eq!(last, Some(done));
+    assert_eq!(f.project.unindexed_documents().unwrap(), 0);
+    assert!(!f.project.search("police", 5).unwrap().is_empty());
+}
+
+#[test]
+fn a_json_lines_file_over_the_limit_is_read_as_a_stream_of_records() {
+    let mut f = fresh();
+    let path = f.dir.path().join("large.jsonl");
+    std::fs::write(&path, jsonl(0..2_000)).unwrap();
+    let mut request = Request::new(vec![path]);
+    request.max_file_bytes = 10_000;
+    let mut bytes_seen = Vec::new();
+    let summary = run(
+        &mut f.project,
+        &request,
+        plan(&request),
+        f.me,
+        Utc::now(),
+        &AtomicBool::new(false),
+        |p| bytes_seen.push(p.bytes_done),
+    )
+    .unwrap();
+    assert_eq!(statuses(&summary), [("large.jsonl".into(), "imported")]);
+    assert_eq!(summary.imported(), 2_000);
+    // Progress is reported within the file, not only before and after it.
+    assert!(bytes_seen.len() > 3, "{bytes_seen:?}");
+    assert!(bytes_seen.windows(2).all(|w| w[0] <= w[1]));
+    let docs = f.project.documents().unwrap();
+    assert_eq!(docs[1_234].title, "Record 1234");
+    claimdesk_import::index(&mut f.project, &AtomicBool::new(false), |_| {}).unwrap();
+    assert_eq!(
+        f.project.search("wren1999", 5).unwrap()[0].document_id,
+        docs[1_999].id
+    );
+}
+
+#[test]
+fn a_cancelled_stream_keeps_what_it_stored_and_running_it_again_skips_that_and_goes_on() {
+    let mut f = fresh();
+    let path = f.dir.path().join("large.jsonl");
+    std::fs::write(&path, jsonl(0..3_000)).unwrap();
+    let mut request = Request::new(vec![path]);
+    request.max_file_bytes = 10_000;
+    let cancel = AtomicBool::new(false);
+    let first = run(
+        &mut f.project,
+        &request,
+        plan(&request),
+        f.me,
+        Utc::now(),
+        &cancel,
+        |p| {
+            if p.documents >= 1_000 {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        },
+    )
+    .unwrap();
+    assert!(first.cancelled);
+    let kept = first.imported();
+    assert!((1_000..3_000).contains(&kept), "{kept}");
+    // Reopened, as after the app was closed: what the cancelled run reported is there.
+    drop(f.project);
+    f.project = Project::open(&f.dir.path().join("p.claimdesk")).unwrap();
+    assert_eq!(f.project.documents().unwrap().len(), kept);
+    let again = import(&mut f, &request);
+    assert_eq!(again.duplicates(), kept);
+    assert_eq!(again.imported(), 3_000 - kept);
+    let titles: Vec<String> = f
+        .project
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.title)
+        .collect();
+    let expected: Vec<String> = (0..3_000).map(|i| format!("Record {i}")).collect();
+    assert_eq!(titles, expected, "every record once, in the file's order");
+}
+
+#[test]
+fn a_malformed_line_stops_a_stream_and_the_records_before_it_stay() {
+    let mut f = fresh();
+    let path = f.dir.path().join("large.jsonl");
+    let text = jsonl(0..500) + "{\"text\": \"unterminated\n" + &jsonl(500..600);
+    std::fs::write(&path, text).unwrap();
+    let after = f.dir.path().join("after.txt");
+    std::fs::write(&after, "The file after it is imported.").unwrap();
+    let mut request = Request::new(vec![path, after]);
+    request.max_file_bytes = 10_000;
+    let summary = import(&mut f, &request);
+    assert_eq!(
+        statuses(&summary),
+        [
+            ("large.jsonl".into(), "imported"),
+            ("large.jsonl".into(), "failed"),
+            ("after.txt".into(), "imported"),
+        ]
+    );
+    let FileOutcome::Failed { reason, .. } = &summary.files[1].outcome else {
+        unreachable!()
+    };
+    assert!(reason.contains("line 501"), "{reason}");
+    assert_eq!(summary.imported(), 501);
+    assert_eq!(f.project.documents().unwrap().len(), 501);
+}
