@@ -41,7 +41,6 @@ const COMMANDS: &[&str] = &[
     "locate_in_library",
     "draw_sample",
     "list_samples",
-    "delete_sample",
 ];
 
 fn main() {

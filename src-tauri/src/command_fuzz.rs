@@ -455,7 +455,6 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("locate_in_library", locate_in_library),
     ("draw_sample", draw_sample),
     ("list_samples", no_arguments),
-    ("delete_sample", delete_sample),
 ];
 
 /// Commands that never change the project, even when they succeed.
@@ -1469,31 +1468,6 @@ fn draw_sample(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("request {}", short(&v)),
                 json!({ "request": v }),
-                bad(),
-            )
-        }
-    }
-}
-
-/// Deleting samples that are there or not.
-fn delete_sample(cx: &mut Ctx<'_>) -> Case {
-    let rng = &mut *cx.rng;
-    match rng.below(3) {
-        0 => Case::new(
-            "a sample that is not there",
-            json!({ "sampleId": 1_000_000 + rng.below(1000) }),
-            Expect::Reject(vec!["unknown_sample"]),
-        ),
-        1 => Case::new(
-            "an early sample",
-            json!({ "sampleId": 1 + rng.below(5) }),
-            Expect::Either,
-        ),
-        _ => {
-            let v = not_an_integer(rng);
-            Case::new(
-                format!("sampleId {}", short(&v)),
-                json!({ "sampleId": v }),
                 bad(),
             )
         }
@@ -2894,7 +2868,6 @@ fn echoed_values_are_cut_short() {
 const NEEDS_PROJECT: &[&str] = &[
     "draw_sample",
     "list_samples",
-    "delete_sample",
     "locate_in_library",
     "remember_place",
     "get_project",

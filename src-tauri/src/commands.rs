@@ -247,18 +247,21 @@ pub async fn restore_backup<R: Runtime>(app: AppHandle<R>, name: Arg<String>) ->
 const LIBRARY_PAGE_MAX: usize = 1000;
 
 /// One page of the library as `query` sorts and filters it (`limit` rows from `offset`,
-/// 200 from the top unless said), with how many documents it selects in all.
+/// 200 from the top unless said), with how many documents it selects in all unless `count` is
+/// false (scrolling asks for rows only; counting a million documents on every page would cost).
 #[tauri::command]
 pub async fn query_library(
     state: State<'_, AppState>,
     query: Arg<Object<LibraryQueryDto>>,
     offset: Arg<Option<usize>>,
     limit: Arg<Option<usize>>,
+    count: Arg<Option<bool>>,
 ) -> Answer<LibraryPageDto> {
     let Object(query) = query.get("query")?;
     let query = query.into_query()?;
     let offset = offset.get("offset")?.unwrap_or(0);
     let limit = limit.get("limit")?.unwrap_or(200);
+    let count = count.get("count")?.unwrap_or(true);
     if limit > LIBRARY_PAGE_MAX {
         return Err(ErrorDto::too_large(
             "a library page",
@@ -267,7 +270,18 @@ pub async fn query_library(
         ));
     }
     let project = state.project()?;
-    Ok(project.library_page(&query, offset, limit)?.into())
+    if count {
+        return Ok(project.library_page(&query, offset, limit)?.into());
+    }
+    Ok(LibraryPageDto {
+        total: None,
+        offset,
+        rows: project
+            .library_rows(&query, offset, limit)?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    })
 }
 
 /// Where a document stands in the library as `query` sorts and filters it, or null if the
@@ -630,7 +644,13 @@ pub async fn remember_place(
 ) -> Answer<()> {
     let document_id = document_id.get("documentId")?;
     let at16 = at16.get("at16")?;
-    let offset = {
+    let offset = if at16 == 0 {
+        // The start is the start in any unit: only check that the document is there.
+        if !state.project()?.document_exists(document_id)? {
+            return Err(claimdesk_store::StoreError::UnknownDocument(document_id).into());
+        }
+        0
+    } else {
         let project = state.project()?;
         let document = project.document(document_id)?;
         TextIndex::new(&document.text)
@@ -693,13 +713,4 @@ pub async fn list_samples(state: State<'_, AppState>) -> Answer<Vec<SampleDto>> 
         .into_iter()
         .map(Into::into)
         .collect())
-}
-
-/// Deletes a sample; its documents stay.
-#[tauri::command]
-pub async fn delete_sample(state: State<'_, AppState>, sample_id: Arg<i64>) -> Answer<()> {
-    let sample_id = sample_id.get("sampleId")?;
-    state.coder()?;
-    let mut project = state.project()?;
-    Ok(project.delete_document_set(sample_id)?)
 }

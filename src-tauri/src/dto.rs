@@ -336,7 +336,8 @@ pub struct DocumentSummaryDto {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LibraryPageDto {
-    pub total: usize,
+    /// Null when the call did not ask to count (scrolling, once the total is known).
+    pub total: Option<usize>,
     pub offset: usize,
     pub rows: Vec<DocumentSummaryDto>,
 }
@@ -344,7 +345,7 @@ pub struct LibraryPageDto {
 impl From<claimdesk_store::LibraryPage> for LibraryPageDto {
     fn from(page: claimdesk_store::LibraryPage) -> LibraryPageDto {
         LibraryPageDto {
-            total: page.total,
+            total: Some(page.total),
             offset: page.offset,
             rows: page.rows.into_iter().map(Into::into).collect(),
         }

@@ -164,7 +164,6 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::locate_in_library,
         commands::draw_sample,
         commands::list_samples,
-        commands::delete_sample,
     ]
 }
 

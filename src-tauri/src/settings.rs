@@ -22,7 +22,7 @@ pub struct Place {
     pub offset: usize,
 }
 
-/// How many projects' places are kept; the oldest entries go first.
+/// How many projects' places are kept; beyond it, others are dropped in path order.
 const MAX_PLACES: usize = 200;
 
 fn path() -> Option<PathBuf> {
@@ -34,15 +34,33 @@ fn read() -> Option<Settings> {
     serde_json::from_str::<Settings>(&text).ok()
 }
 
-/// Changes the settings, replacing the file atomically (what else it holds is kept).
+/// One change at a time: commands run in parallel, and two read-modify-write cycles at once
+/// would lose one of them.
+static CHANGING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Changes the settings, replacing the file atomically (what else it holds is kept). A file that
+/// cannot be read as settings is not written over.
 fn change(edit: impl FnOnce(&mut Settings)) -> std::io::Result<()> {
+    let _turn = CHANGING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let path = path().ok_or_else(|| std::io::Error::other("there is no configuration folder"))?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let mut settings = read().unwrap_or_default();
+    let mut settings = match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str::<Settings>(&text).map_err(|e| {
+            std::io::Error::other(format!(
+                "{} is not a settings file ({e}); move it away",
+                path.display()
+            ))
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+        Err(e) => return Err(e),
+    };
     edit(&mut settings);
-    let partial = path.with_extension("json.partial");
+    // Another Claimdesk may write the same file: each writes its own partial file.
+    let partial = path.with_extension(format!("json.{}.partial", std::process::id()));
     std::fs::write(&partial, serde_json::to_vec_pretty(&settings)?)?;
     std::fs::rename(&partial, &path)
 }

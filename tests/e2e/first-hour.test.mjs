@@ -87,6 +87,9 @@ describe('the first hour', () => {
         );
         assert.deepEqual(cut, []);
         await app.execute(`document.querySelector('input[name=label-name]').focus();`);
+        // From a field, the first Escape leaves the field (what was typed stays), the second the view.
+        await app.press(Keys.Escape);
+        assert.equal(await app.execute(`return document.querySelector('.shell').dataset.view;`), 'schema');
       }
       await app.press(Keys.Escape);
       await app.waitFor('the text again', async () => (await app.find('[data-testid=document-text]')).length === 1);

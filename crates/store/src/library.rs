@@ -44,12 +44,13 @@ pub(crate) fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
         );
         params.push(annotator.clone().into());
     }
+    // Written with the leading term of the date indexes, `date IS NULL`, so they can seek.
     if let Some(from) = query.date_from {
-        sql.push_str(" AND d.date >= ?");
+        sql.push_str(" AND (d.date IS NULL) = 0 AND d.date >= ?");
         params.push(from.to_string().into());
     }
     if let Some(to) = query.date_to {
-        sql.push_str(" AND d.date <= ?");
+        sql.push_str(" AND (d.date IS NULL) = 0 AND d.date <= ?");
         params.push(to.to_string().into());
     }
     if query.unannotated {
@@ -104,6 +105,23 @@ impl Project {
             params_from_iter(params.iter()),
             |r| r.get(0),
         )?;
+        let rows = self.library_rows(query, offset, limit)?;
+        Ok(LibraryPage {
+            total: usize::try_from(total).unwrap_or(0),
+            offset,
+            rows,
+        })
+    }
+
+    /// The rows of a page without counting the whole selection: what scrolling asks for, once
+    /// the first page has said how many there are.
+    pub fn library_rows(
+        &self,
+        query: &LibraryQuery,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<DocumentSummary>> {
+        let (filter, params) = library_filter(query);
         let sql = format!(
             "SELECT d.id, d.title, d.date, d.source, d.imported_at, s.annotation_count
              FROM {LIBRARY_FROM} WHERE 1 = 1{filter} ORDER BY {} LIMIT ? OFFSET ?",
@@ -123,30 +141,46 @@ impl Project {
                 r.get::<_, i64>(5)?,
             ))
         })?;
-        let rows = rows
-            .map(|row| {
-                let (id, title, date, source, imported_at, annotation_count) = row?;
-                Ok(DocumentSummary {
-                    id,
-                    title,
-                    date: crate::documents::parse_date(date)?,
-                    source,
-                    annotation_count,
-                    imported_at: time::from_sql(&imported_at)?,
-                })
+        rows.map(|row| {
+            let (id, title, date, source, imported_at, annotation_count) = row?;
+            Ok(DocumentSummary {
+                id,
+                title,
+                date: crate::documents::parse_date(date)?,
+                source,
+                annotation_count,
+                imported_at: time::from_sql(&imported_at)?,
             })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(LibraryPage {
-            total: usize::try_from(total).unwrap_or(0),
-            offset,
-            rows,
         })
+        .collect()
     }
 
     /// Where document `id` stands in the order `query` gives, if it is among the documents the
     /// query selects: for showing the open document's row in a library read a page at a time.
     pub fn library_position(&self, query: &LibraryQuery, id: i64) -> Result<Option<usize>> {
         let (filter, mut params) = library_filter(query);
+        // In import order (the default) the place is a count on the primary key: no need to
+        // number every row before it.
+        if query.sort == SortKey::Imported {
+            let selected: bool = self.conn.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM {LIBRARY_FROM} WHERE d.id = ?{filter})"),
+                params_from_iter(std::iter::once(Value::from(id)).chain(params.iter().cloned())),
+                |r| r.get(0),
+            )?;
+            if !selected {
+                return Ok(None);
+            }
+            let before = if query.descending { ">" } else { "<" };
+            params.push(id.into());
+            let n: i64 = self.conn.query_row(
+                &format!(
+                    "SELECT count(*) FROM {LIBRARY_FROM} WHERE 1 = 1{filter} AND d.id {before} ?"
+                ),
+                params_from_iter(params),
+                |r| r.get(0),
+            )?;
+            return Ok(usize::try_from(n).ok());
+        }
         params.push(id.into());
         let sql = format!(
             "SELECT n FROM (SELECT d.id, row_number() OVER (ORDER BY {}) - 1 AS n
@@ -162,6 +196,15 @@ impl Project {
             Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Whether the project holds document `id`.
+    pub fn document_exists(&self, id: i64) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?)
     }
 
     /// Documents matching a full-text query (words, "phrases", prefix*, AND/OR/NOT), best first,

@@ -60,6 +60,9 @@ pub struct DrawnSample {
 /// The most documents one sample holds.
 pub const MAX_SAMPLE: usize = 100_000;
 
+/// The largest seed: 2^53 − 1, the largest whole number JavaScript holds exactly.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 impl Project {
     /// Draws a sample as `spec` says and keeps it as a document set called `name`.
     pub fn draw_sample(
@@ -75,6 +78,12 @@ impl Project {
         }
         if spec.size == 0 || spec.size > MAX_SAMPLE {
             return Err(bad(format!("a sample holds 1 to {MAX_SAMPLE} documents")));
+        }
+        // Seeds are shown and typed in the app, whose numbers are exact only up to 2^53.
+        if spec.seed > MAX_SEED {
+            return Err(bad(format!(
+                "a seed is a whole number from 0 to {MAX_SEED}"
+            )));
         }
         if let Some(Strata::Metadata(key)) = &spec.strata {
             if key.trim().is_empty() {
@@ -134,15 +143,15 @@ impl Project {
             None => "NULL".to_string(),
             Some(Strata::Source) => "d.source".to_string(),
             Some(Strata::Month) => "substr(d.date, 1, 7)".to_string(),
-            Some(Strata::Metadata(_)) => "CAST(json_extract(d.metadata, ?) AS TEXT)".to_string(),
+            // The field by its exact name, whatever characters it holds (a JSON path could not
+            // name every key).
+            Some(Strata::Metadata(_)) => {
+                "(SELECT CAST(j.value AS TEXT) FROM json_each(d.metadata) j WHERE j.key = ?)"
+                    .to_string()
+            }
         };
         if let Some(Strata::Metadata(key)) = &spec.strata {
-            // A JSON path naming the key as a quoted member, whatever characters it holds.
-            let path = format!(
-                "$.\"{}\"",
-                key.trim().replace('\\', "\\\\").replace('"', "\\\"")
-            );
-            params.insert(0, path.into());
+            params.insert(0, key.trim().to_string().into());
         }
         let mut sql = format!("SELECT d.id, {stratum} FROM {LIBRARY_FROM} WHERE 1 = 1{filter}");
         if let Some(search) = spec.search.as_deref().filter(|s| !s.trim().is_empty()) {

@@ -146,15 +146,13 @@ export const onFilesDropped = (handler: (paths: string[]) => void): Promise<Unli
 
 /** The document list, filtered and sorted. */
 /** One page of the library as `query` sorts and filters it, with its total. */
-export const queryLibrary = (query: LibraryQuery, offset = 0, limit = 200) =>
-  call<LibraryPage>('query_library', { query, offset, limit });
+export const queryLibrary = (query: LibraryQuery, offset = 0, limit = 200, count = true) =>
+  call<LibraryPage>('query_library', { query, offset, limit, count });
 
 /** Draws a sample from the library's filter and keeps it under its name. */
 export const drawSample = (request: SampleRequest) => call<DrawnSample>('draw_sample', { request });
 
 export const listSamples = () => call<Sample[]>('list_samples');
-
-export const deleteSample = (sampleId: number) => call<null>('delete_sample', { sampleId });
 
 /** Where a document stands in the library as `query` orders it; null if the query leaves it out. */
 export const locateInLibrary = (query: LibraryQuery, documentId: number) =>

@@ -5,8 +5,8 @@ import type { DocumentSummary, LibraryPage } from './types';
 
 export const PAGE_SIZE = 200;
 
-/** Fetches `limit` rows from `offset` of the current query. */
-export type FetchPage = (offset: number, limit: number) => Promise<LibraryPage>;
+/** Fetches `limit` rows from `offset` of the current query, counting them all if `count`. */
+export type FetchPage = (offset: number, limit: number, count: boolean) => Promise<LibraryPage>;
 
 export class LibraryWindow {
   /** How many documents the query selects. */
@@ -35,9 +35,9 @@ export class LibraryWindow {
     this.#generation++;
     this.#loading = new Map();
     const generation = this.#generation;
-    const page = await fetch(0, PAGE_SIZE);
+    const page = await fetch(0, PAGE_SIZE, true);
     if (generation !== this.#generation) return;
-    this.total = page.total;
+    this.total = page.total ?? 0;
     this.pages = new Map([[0, page.rows]]);
   }
 
@@ -73,7 +73,8 @@ export class LibraryWindow {
     const loaded = [...new Set([0, ...Array.from({ length: last - first + 1 }, (_, i) => first + i)])];
     const generation = ++this.#generation;
     this.#loading = new Map();
-    const answers = await Promise.all(loaded.map((n) => this.#fetch(n * PAGE_SIZE, PAGE_SIZE)));
+    // The first page counts again (an edit may have changed what a filter selects).
+    const answers = await Promise.all(loaded.map((n) => this.#fetch(n * PAGE_SIZE, PAGE_SIZE, n === 0)));
     if (generation !== this.#generation) return;
     const pages = new Map<number, DocumentSummary[]>();
     loaded.forEach((n, i) => pages.set(n, answers[i]!.rows));
@@ -84,9 +85,9 @@ export class LibraryWindow {
   async #load(n: number): Promise<void> {
     const generation = this.#generation;
     try {
-      const page = await this.#fetch(n * PAGE_SIZE, PAGE_SIZE);
+      const page = await this.#fetch(n * PAGE_SIZE, PAGE_SIZE, false);
       if (generation !== this.#generation) return;
-      this.total = page.total;
+      if (page.total !== null) this.total = page.total;
       this.pages = new Map(this.pages).set(n, page.rows);
     } finally {
       if (generation === this.#generation) this.#loading.delete(n);

@@ -7,11 +7,11 @@ const row = (id: number): DocumentSummary => ({ id, title: `Doc ${id}`, date: nu
 /** A library of `total` documents with ids 1…total, counting the pages asked for. */
 function corpus(total: number) {
   const asked: number[] = [];
-  const fetch = async (offset: number, limit: number): Promise<LibraryPage> => {
+  const fetch = async (offset: number, limit: number, count: boolean): Promise<LibraryPage> => {
     asked.push(offset);
     const rows = [];
     for (let i = offset; i < Math.min(total, offset + limit); i++) rows.push(row(i + 1));
-    return { total, offset, rows };
+    return { total: count ? total : null, offset, rows };
   };
   return { fetch, asked };
 }
@@ -43,9 +43,9 @@ describe('LibraryWindow', () => {
     const slow = corpus(10);
     let release: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const library = new LibraryWindow(async (offset, limit) => {
+    const library = new LibraryWindow(async (offset, limit, count) => {
       await gate;
-      return slow.fetch(offset, limit);
+      return slow.fetch(offset, limit, count);
     });
     const old = library.reset();
     await library.reset(corpus(3).fetch);

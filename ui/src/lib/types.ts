@@ -269,7 +269,8 @@ export interface Place {
 
 /** A page of the library: rows from `offset`, and how many documents the query selects. */
 export interface LibraryPage {
-  total: number;
+  /** Null when the call did not ask to count. */
+  total: number | null;
   offset: number;
   rows: DocumentSummary[];
 }

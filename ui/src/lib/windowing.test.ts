@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blocksBetween, estimateLines, indexAt, prefixSums, revealRow, rowsInView } from './windowing';
+import { blocksBetween, estimateLines, indexAt, prefixSums, revealRow, rowsInView, scaledReveal, scaledWindow } from './windowing';
 
 describe('estimateLines', () => {
   it('gives each paragraph at least one line and wraps long ones', () => {
@@ -59,5 +59,32 @@ describe('revealRow', () => {
     expect(revealRow(5, 0, 300, 20)).toBe(0);
     expect(revealRow(100, 0, 300, 20)).toBe(1900);
     expect(revealRow(0, 400, 300, 20)).toBe(0);
+  });
+});
+
+describe('scaledWindow', () => {
+  const MAX = 10_000_000;
+  it('is the plain window while the list fits', () => {
+    expect(scaledWindow(460, 460, 46, 1000, 2, MAX)).toEqual({ spacer: 46_000, range: [8, 22], top: 368 });
+  });
+
+  it('maps the scroll bar onto a list too tall for the browser, the end included', () => {
+    const count = 1_000_000;
+    const top = scaledWindow(0, 460, 46, count, 2, MAX);
+    expect(top.spacer).toBe(MAX);
+    expect(top.range[0]).toBe(0);
+    const end = scaledWindow(MAX - 460, 460, 46, count, 2, MAX);
+    expect(end.range[1]).toBe(count);
+    const middle = scaledWindow((MAX - 460) / 2, 460, 46, count, 0, MAX);
+    expect(Math.abs(middle.range[0] - (count - 10) / 2)).toBeLessThan(2);
+  });
+
+  it('reveals any row by a scroll position that draws it', () => {
+    const count = 1_000_000;
+    for (const index of [0, 1, 499_999, 999_999]) {
+      const scrollTop = scaledReveal(index, 0, 460, 46, count, MAX);
+      const [first, end] = scaledWindow(scrollTop, 460, 46, count, 0, MAX).range;
+      expect(index >= first && index < end).toBe(true);
+    }
   });
 });

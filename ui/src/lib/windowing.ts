@@ -72,3 +72,50 @@ export function revealRow(index: number, scrollTop: number, viewHeight: number, 
   if (top >= scrollTop && top + rowHeight <= scrollTop + viewHeight) return scrollTop;
   return Math.max(0, top - viewHeight / 3);
 }
+
+/**
+ * A list window that also works past the browser's limit on an element's height (WebKit caps it
+ * near 33 million pixels: a million rows of 46 px is 46 million). Below `maxHeight` the spacer is
+ * the list's true height; above, it is `maxHeight`, and the scroll position maps onto the rows in
+ * proportion, so the scroll bar's end is the list's end. Answers the spacer's height, the rows to
+ * draw (`[first, end)`) and where to place the first of them.
+ */
+export function scaledWindow(
+  scrollTop: number,
+  viewHeight: number,
+  rowHeight: number,
+  count: number,
+  overscan: number,
+  maxHeight: number,
+): { spacer: number; range: [number, number]; top: number } {
+  const natural = count * rowHeight;
+  if (natural <= maxHeight || rowHeight <= 0) {
+    const range = rowsInView(scrollTop, viewHeight, rowHeight, count, overscan);
+    return { spacer: natural, range, top: range[0] * rowHeight };
+  }
+  const visible = Math.max(1, Math.ceil(viewHeight / rowHeight));
+  const scrollRange = Math.max(1, maxHeight - viewHeight);
+  const firstVisible = Math.round((Math.min(scrollTop, scrollRange) / scrollRange) * Math.max(0, count - visible));
+  const first = Math.max(0, firstVisible - overscan);
+  const end = Math.min(count, firstVisible + visible + overscan);
+  // The first visible row sits at the top of the view; the rows drawn before it above it.
+  return { spacer: maxHeight, range: [first, Math.max(first + 1, end)], top: scrollTop - (firstVisible - first) * rowHeight };
+}
+
+/** The scroll position that brings row `index` into view in a [`scaledWindow`] list. */
+export function scaledReveal(
+  index: number,
+  scrollTop: number,
+  viewHeight: number,
+  rowHeight: number,
+  count: number,
+  maxHeight: number,
+): number {
+  if (count * rowHeight <= maxHeight) return revealRow(index, scrollTop, viewHeight, rowHeight);
+  const visible = Math.max(1, Math.ceil(viewHeight / rowHeight));
+  const scrollRange = Math.max(1, maxHeight - viewHeight);
+  const current = scaledWindow(scrollTop, viewHeight, rowHeight, count, 0, maxHeight).range[0];
+  if (index >= current && index < current + visible - 1) return scrollTop;
+  const firstVisible = Math.max(0, Math.min(count - visible, index - Math.floor(visible / 3)));
+  return (firstVisible / Math.max(1, count - visible)) * scrollRange;
+}
