@@ -145,7 +145,8 @@ const SOURCES: [&str; 4] = ["wire", "paper", "blog", "broadcast"];
 /// An article of about 2 KB as a JSON Lines record; `tok{i}` makes each findable on its own.
 fn record(i: usize, lines: &[&str], rng: &mut Lcg) -> String {
     let mut text = format!("Generated article {i}, tok{i}.\n\n");
-    while text.len() < 2_000 {
+    // Lines are a few hundred bytes: this ends near 2 KB.
+    while text.len() < 1_700 {
         text.push_str(lines[rng.next(lines.len())]);
         text.push_str("\n\n");
     }
@@ -203,7 +204,7 @@ fn corpus_scale(dir: &Path, lines: &[&str]) {
             1 + i % 12,
             1 + i % 28
         );
-        while text.len() < 2_000 {
+        while text.len() < 1_700 {
             text.push_str(lines[rng.next(lines.len())]);
             text.push_str("\n\n");
         }

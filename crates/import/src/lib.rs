@@ -364,7 +364,7 @@ pub fn run(
     };
     let mut summary = Summary::default();
     let mut batch = project.begin_import(annotator_id, now)?;
-    batch.defer_index();
+    batch.defer_index()?;
     let queue = Queue::new(QUEUE_BYTES);
     let result = std::thread::scope(|scope| {
         let reading = jobs.clone();

@@ -47,6 +47,16 @@ const LET_OTHERS_IN: Duration = Duration::from_millis(10);
 /// wait at most this long (the same bound as an import's checkpoints).
 const INDEX_TURN: Duration = Duration::from_millis(400);
 
+/// The page cache of a connection doing bulk work, in KiB (SQLite's default is 2 MiB). A large
+/// import inserts into the indexes of a million documents at random places (the SHA-256, the
+/// title, the date); with the default cache each insert reads its page back from the file and
+/// writes pages out mid-transaction.
+const BULK_CACHE_KIB: i64 = 128 * 1024;
+
+/// How much the full-text index gathers in memory before writing a segment (see
+/// `Project::index_in_larger_segments`).
+const FTS_HASH_BYTES: i64 = 64 * 1024 * 1024;
+
 const PALETTE: [&str; 8] = [
     "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6",
 ];
@@ -62,6 +72,10 @@ pub struct Batch<'p> {
     indexed_upto: i64,
     /// Leave indexing to [`Project::index_documents`] instead of indexing at each commit.
     defer_index: bool,
+    /// The connection's cache size before the batch raised it (`PRAGMA cache_size`).
+    cache_before: Option<i64>,
+    /// Copies committed pages into the project file while the batch goes on (bulk imports).
+    checkpointer: Option<Checkpointer>,
     open: bool,
     /// A document without a savepoint of its own failed halfway: the transaction was rolled
     /// back and the batch takes nothing more.
@@ -138,6 +152,8 @@ impl Project {
             labels: HashMap::new(),
             indexed_upto,
             defer_index,
+            cache_before: None,
+            checkpointer: None,
             open: true,
             broken: false,
         };
@@ -158,6 +174,29 @@ impl Project {
         Ok(outcome)
     }
 
+    /// FTS5 writes its pending terms out as a new segment whenever they pass `hashsize` (1 MB
+    /// by default, a few hundred articles), and then spends most of its time merging those
+    /// segments. Bulk indexing with a larger hash writes far fewer, larger segments. The
+    /// setting is kept in the index's own configuration table (not the schema) and costs
+    /// memory only while indexing.
+    fn index_in_larger_segments(&mut self) -> Result<()> {
+        let current: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT v FROM documents_fts_config WHERE k = 'hashsize'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if current != Some(FTS_HASH_BYTES) {
+            self.conn.execute(
+                "INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', ?1)",
+                [FTS_HASH_BYTES],
+            )?;
+        }
+        Ok(())
+    }
+
     /// How many documents are stored but not in the full-text index yet (a search does not
     /// find them until [`Project::index_documents`] has run).
     pub fn unindexed_documents(&self) -> Result<u64> {
@@ -175,6 +214,27 @@ impl Project {
     ) -> Result<IndexProgress> {
         let total = self.unindexed_documents()?;
         let mut progress = IndexProgress { indexed: 0, total };
+        if total == 0 {
+            return Ok(progress);
+        }
+        self.index_in_larger_segments()?;
+        // A larger page cache does not help here (each document is read once), but copying the
+        // index's pages into the file on another thread does.
+        let checkpointer = Checkpointer::start(&self.conn)?;
+        let result = self.index_in_turns(cancel, &mut progress, &mut on_progress);
+        if let Some(checkpointer) = checkpointer {
+            checkpointer.stop(&self.conn)?;
+        }
+        result.map(|()| progress)
+    }
+
+    fn index_in_turns(
+        &mut self,
+        cancel: &AtomicBool,
+        progress: &mut IndexProgress,
+        on_progress: &mut impl FnMut(&IndexProgress),
+    ) -> Result<()> {
+        let total = progress.total;
         // Grows or shrinks so that each transaction takes about INDEX_TURN.
         let mut step: i64 = 500;
         while progress.indexed < total && !cancel.load(Ordering::Relaxed) {
@@ -199,13 +259,13 @@ impl Project {
                 break;
             }
             progress.indexed += indexed as u64;
-            on_progress(&progress);
+            on_progress(progress);
             let took = started.elapsed().as_secs_f64().max(1e-3);
             let scale = (INDEX_TURN.as_secs_f64() / took).clamp(0.5, 2.0);
             step = ((step as f64 * scale) as i64).clamp(50, 200_000);
             std::thread::sleep(LET_OTHERS_IN);
         }
-        Ok(progress)
+        Ok(())
     }
 }
 
@@ -220,8 +280,18 @@ impl Batch<'_> {
 
     /// Leaves the full-text indexing of what this batch adds to [`Project::index_documents`]:
     /// commits stay short, and the import is done long before the index is.
-    pub fn defer_index(&mut self) {
+    /// A caller deferring the index is importing in bulk, so for the batch's time the
+    /// connection also gets a larger page cache, and committed pages are copied from the
+    /// write-ahead log into the project file on another thread (see [`Checkpointer`]).
+    pub fn defer_index(&mut self) -> Result<()> {
         self.defer_index = true;
+        if self.cache_before.is_none() {
+            self.cache_before = Some(raise_cache(self.conn)?);
+        }
+        if self.checkpointer.is_none() {
+            self.checkpointer = Checkpointer::start(self.conn)?;
+        }
+        Ok(())
     }
 
     /// Whether what this batch adds waits for [`Project::index_documents`] to become searchable.
@@ -336,6 +406,12 @@ impl Batch<'_> {
         self.flush_index()?;
         self.open = false;
         self.conn.execute_batch("COMMIT")?;
+        if let Some(kib) = self.cache_before.take() {
+            restore_cache(self.conn, kib)?;
+        }
+        if let Some(checkpointer) = self.checkpointer.take() {
+            checkpointer.stop(self.conn)?;
+        }
         Ok(())
     }
 
@@ -513,7 +589,88 @@ impl Drop for Batch<'_> {
             // connection is broken, and then SQLite rolls back on close anyway.
             let _ = self.conn.execute_batch("ROLLBACK");
         }
+        if let Some(kib) = self.cache_before.take() {
+            let _ = restore_cache(self.conn, kib);
+        }
+        if let Some(checkpointer) = self.checkpointer.take() {
+            let _ = checkpointer.stop(self.conn);
+        }
     }
+}
+
+/// Copies committed pages from the write-ahead log into the project file on its own thread
+/// and connection, while the import goes on. Otherwise the importing connection does it
+/// itself after each commit (SQLite's automatic checkpoint), and the import waits for every
+/// page of text to be written a second time and synced. The importing connection still
+/// checkpoints when the log grows past [`WAL_LIMIT_PAGES`], so the log stays bounded even if
+/// this thread falls behind; both are passive and never block a reader or the other.
+struct Checkpointer {
+    stop: std::sync::Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+    autocheckpoint_before: i64,
+}
+
+/// How often the checkpointer looks for new commits.
+const CHECKPOINT_POLL: Duration = Duration::from_millis(50);
+
+/// The importing connection checkpoints itself past this many pages of log (64 MiB of 4 KiB
+/// pages; SQLite's default is 1,000).
+const WAL_LIMIT_PAGES: i64 = 16_384;
+
+impl Checkpointer {
+    /// `None` for a project without a file (in memory), which has no log to copy.
+    fn start(conn: &Connection) -> Result<Option<Checkpointer>> {
+        let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let other = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let autocheckpoint_before: i64 =
+            conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?;
+        conn.execute_batch(&format!("PRAGMA wal_autocheckpoint = {WAL_LIMIT_PAGES}"))?;
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let stopping = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            // The same durability as the project's own connection: the file is synced after
+            // pages are copied into it, before the log may be reused.
+            let _ = other.execute_batch("PRAGMA synchronous = FULL");
+            while !stopping.load(Ordering::Relaxed) {
+                std::thread::sleep(CHECKPOINT_POLL);
+                // A failed copy is harmless: the pages stay in the log and are copied later,
+                // by this thread or by the importing connection.
+                let _ = other.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            }
+        });
+        Ok(Some(Checkpointer {
+            stop,
+            thread,
+            autocheckpoint_before,
+        }))
+    }
+
+    fn stop(self, conn: &Connection) -> Result<()> {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+        conn.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint = {}",
+            self.autocheckpoint_before
+        ))?;
+        Ok(())
+    }
+}
+
+/// Raises the connection's page cache for bulk work; returns the size to restore.
+fn raise_cache(conn: &Connection) -> Result<i64> {
+    let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.execute_batch(&format!("PRAGMA cache_size = -{BULK_CACHE_KIB}"))?;
+    Ok(before)
+}
+
+fn restore_cache(conn: &Connection, before: i64) -> Result<()> {
+    conn.execute_batch(&format!("PRAGMA cache_size = {before}"))?;
+    Ok(())
 }
 
 /// Makes `kind` a relation type if it is not one yet, linking any labels: relations brought in

@@ -1629,7 +1629,7 @@ fn index_consistent(path: &Path) -> Vec<i64> {
 
 fn deferred_import(f: &mut Fixture, texts: &[String]) -> Vec<i64> {
     let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
-    batch.defer_index();
+    batch.defer_index().unwrap();
     let ids = texts
         .iter()
         .map(
