@@ -1,7 +1,9 @@
 //! Imports in the app: run on their own thread with their own connection to the project, so
 //! the window stays responsive and its reads go on; progress and the result reach the webview
 //! as events. Drag-and-drop, the File menu, the Import button and the `import_paths` command
-//! all end up in [`start`].
+//! all end up in [`start`]. The import stores the documents first and then, on the same
+//! thread, adds them to the full-text index (also any an earlier, interrupted import left); the
+//! progress events say so, and `import-finished` comes once everything is searchable.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,7 +13,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use claimdesk_import::{plan, run, Request};
+use claimdesk_import::{index, plan, run, Progress, Request};
 use claimdesk_store::Project;
 
 use crate::commands::AppState;
@@ -73,7 +75,8 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) -> Result<(), 
             }
             let jobs = plan(&request);
             let mut last = Instant::now() - PROGRESS_EVERY;
-            run(
+            let mut shown: Option<Progress> = None;
+            let summary = run(
                 &mut project,
                 &request,
                 jobs,
@@ -87,8 +90,33 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) -> Result<(), 
                         // A closed window cannot be told; the import goes on regardless.
                         let _ = app.emit(PROGRESS_EVENT, p);
                     }
+                    shown = Some(p.clone());
                 },
-            )
+            )?;
+            // The import panel shows indexing as the last stretch of the import: every file
+            // done, the bar and the line below it following the index.
+            let mut shown = shown.unwrap_or(Progress {
+                files_done: 0,
+                files_total: 0,
+                bytes_done: 0,
+                bytes_total: 0,
+                current: String::new(),
+                documents: 0,
+                failed: 0,
+            });
+            index(&mut project, &cancel, |p| {
+                if p.indexed == p.total || last.elapsed() >= PROGRESS_EVERY {
+                    last = Instant::now();
+                    shown.bytes_done = p.indexed;
+                    shown.bytes_total = p.total;
+                    shown.current = format!(
+                        "Indexing for search: {} of {} documents",
+                        p.indexed, p.total
+                    );
+                    let _ = app.emit(PROGRESS_EVENT, &shown);
+                }
+            })?;
+            Ok::<_, claimdesk_store::StoreError>(summary)
         })();
         let summary = match result {
             Ok(summary) => ImportSummaryDto::from(&summary),
