@@ -254,9 +254,11 @@ fn child(input: &Path, project_path: &Path, cancel_at: f64) {
     } else {
         "JSON Lines"
     };
+    // Also when the first new document was stored: in a second run, how long skipping took.
     let import = |project: &mut Project, cancel_at: f64| {
         let cancel = AtomicBool::new(false);
         let started = Instant::now();
+        let mut first_new = None;
         let summary = run(
             project,
             &request,
@@ -268,25 +270,30 @@ fn child(input: &Path, project_path: &Path, cancel_at: f64) {
                 if p.bytes_done as f64 >= cancel_at * p.bytes_total as f64 {
                     cancel.store(true, Ordering::Relaxed);
                 }
+                if p.documents > 0 && first_new.is_none() {
+                    first_new = Some(started.elapsed().as_secs_f64());
+                }
             },
         )
         .expect("import");
         assert_eq!(summary.failed(), 0);
-        (summary, started.elapsed().as_secs_f64())
+        (summary, started.elapsed().as_secs_f64(), first_new)
     };
     if cancel_at < 1.0 {
-        let (first, took) = import(&mut project, cancel_at);
+        let (first, took, _) = import(&mut project, cancel_at);
         assert!(first.cancelled);
-        let (again, retook) = import(&mut project, 1.0);
+        let (again, retook, skipped_after) = import(&mut project, 1.0);
+        let skipped_after = skipped_after.unwrap_or(retook);
         println!(
-            "  {what}: cancelled after {} documents ({took:.1} s); run again: {} skipped as already there, {} imported, in {retook:.1} s",
+            "  {what}: cancelled after {} documents ({took:.1} s); run again: {} skipped as already there in {skipped_after:.1} s ({:.0} records/s), then {} imported, {retook:.1} s in all",
             first.imported(),
             again.duplicates(),
+            again.duplicates() as f64 / skipped_after,
             again.imported(),
         );
         return;
     }
-    let (summary, took) = import(&mut project, 1.0);
+    let (summary, took, _) = import(&mut project, 1.0);
     let docs = summary.imported();
     let waiting = project.unindexed_documents().expect("unindexed");
     let started = Instant::now();
