@@ -384,22 +384,28 @@ pub fn run(
                 }
             }
         });
+        // However the writer ends (done, cancelled, failed, or a panic in `on_progress`), a
+        // reader waiting for room is let go, so the scope can end.
+        struct Close<'q>(&'q Queue<Unit>);
+        impl Drop for Close<'_> {
+            fn drop(&mut self) {
+                self.0.close();
+            }
+        }
+        let _close = Close(queue);
         let mut writer = Writer {
             batch: &mut batch,
             last_commit: Instant::now(),
             cancel,
         };
-        let result = writer.write(
+        writer.write(
             jobs,
             sizes,
             queue,
             &mut progress,
             &mut summary,
             &mut on_progress,
-        );
-        // A reader waiting for room is let go, so the scope can end.
-        queue.close();
-        result
+        )
     });
     result?;
     batch.commit()?;
