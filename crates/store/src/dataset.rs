@@ -319,7 +319,10 @@ impl Project {
         let result = (|| {
             let reader = Reader::new(&self.conn, scope)?;
             for id in coded_scope_documents(&self.conn, scope)? {
-                out.extend(claimdesk_core::statement::statements(&reader.document(id)?, &info));
+                out.extend(claimdesk_core::statement::statements(
+                    &reader.document(id)?,
+                    &info,
+                ));
             }
             Ok(())
         })();
