@@ -356,35 +356,19 @@ fn kills_at_random_moments_lose_no_acknowledged_write() {
     let mut acked = Acknowledged::default();
     let mut verified = 0;
     for _ in 0..kills {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "writer_entry_point",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(WRITER_ENV, &path)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                // The test harness prints `test writer_entry_point ... ` without a line break
-                // before the writer's first line: take each record from its marker on.
-                .filter_map(|l| {
-                    let at = l.find("ACK ").or_else(|| l.find("WILL "))?;
-                    Some(l[at..].to_string())
-                })
-                .collect::<Vec<_>>()
-        });
-        std::thread::sleep(Duration::from_millis(20 + rng.below(200)));
-        child.kill().unwrap(); // SIGKILL on Unix.
-        child.wait().unwrap();
-        for line in reader.join().unwrap() {
+        // The test harness prints `test writer_entry_point ... ` without a line break before
+        // the writer's first line: each record is taken from its marker on.
+        let lines = run_until_killed(
+            "writer_entry_point",
+            WRITER_ENV,
+            &path,
+            20 + rng.below(200),
+            |l| {
+                let at = l.find("ACK ").or_else(|| l.find("WILL "))?;
+                Some(l[at..].to_string())
+            },
+        );
+        for line in lines {
             acked.take(&line);
         }
         verified = verify(&path, &acked);
@@ -401,6 +385,36 @@ fn kills_at_random_moments_lose_no_acknowledged_write() {
 }
 
 const BACKUP_ENV: &str = "CLAIMDESK_CRASH_BACKUP";
+
+/// Runs this test binary's `entry` test as a child process with `env` naming the project, kills
+/// it with SIGKILL after `millis`, and answers the lines of its output that `record` keeps.
+fn run_until_killed(
+    entry: &str,
+    env: &str,
+    project: &Path,
+    millis: u64,
+    record: fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([entry, "--exact", "--nocapture", "--test-threads=1"])
+        .env(env, project)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .filter_map(|l| record(&l))
+            .collect::<Vec<_>>()
+    });
+    std::thread::sleep(Duration::from_millis(millis));
+    child.kill().unwrap(); // SIGKILL on Unix.
+    child.wait().unwrap();
+    reader.join().unwrap()
+}
 
 /// The backup writer: makes backups of the project, one after the other, printing `BACKUP
 /// <name>` after each has been renamed into place.
@@ -443,30 +457,14 @@ fn a_backup_killed_midway_leaves_the_project_and_the_earlier_backups_intact() {
     let mut made = BTreeSet::new();
     let kills = 25;
     for _ in 0..kills {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "backup_entry_point",
-                "--exact",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(BACKUP_ENV, &path)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-                .filter_map(|l| Some(l[l.find("BACKUP ")? + 7..].to_string()))
-                .collect::<Vec<_>>()
-        });
-        std::thread::sleep(Duration::from_millis(10 + rng.below(300)));
-        child.kill().unwrap();
-        child.wait().unwrap();
-        made.extend(reader.join().unwrap());
+        let lines = run_until_killed(
+            "backup_entry_point",
+            BACKUP_ENV,
+            &path,
+            10 + rng.below(300),
+            |l| Some(l[l.find("BACKUP ")? + 7..].to_string()),
+        );
+        made.extend(lines);
 
         // The project opens and is sound.
         let project = Project::open_existing(&path).unwrap();
