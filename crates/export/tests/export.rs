@@ -31,6 +31,8 @@ fn project(dir: &Path, name: &str, source: &Path) -> Project {
     )
     .unwrap();
     assert_eq!(summary.failed(), 0, "{:?}", summary.files);
+    // Imports leave the full-text index to be built after them, as the CLI and the app do.
+    claimdesk_import::index(&mut project, &AtomicBool::new(false), |_| {}).unwrap();
     project
 }
 
