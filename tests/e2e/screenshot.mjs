@@ -42,14 +42,17 @@ try {
     await select(from);
     await app.waitFor('the panel', async () => (await app.find('select[name=link-kind]')).length > 0);
     await choose('select[name=link-kind]', kind);
-    const target = await app.waitFor('the target', () =>
+    // Targets are offered in the link box's list; clicking one draws the link.
+    const clicked = await app.waitFor('the target', () =>
       app.execute(
-        `return [...document.querySelectorAll('select[name=link-target] option')].find((o) => o.textContent.includes(arguments[0]))?.value ?? null;`,
+        `const o = [...document.querySelectorAll('.link-targets [role=option][data-annotation-id]')].find((o) => o.textContent.includes(arguments[0]));
+         if (!o) return null;
+         o.click();
+         return true;`,
         toStart,
       ),
     );
-    await choose('select[name=link-target]', target);
-    await app.execute(`document.querySelector('.link-form button[type=submit]').click();`);
+    void clicked;
     await new Promise((resolve) => setTimeout(resolve, 300));
   };
   await select('Tammy Bruce');
