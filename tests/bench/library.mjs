@@ -118,7 +118,8 @@ async function openApp(driver, project) {
 const SCROLL_LIBRARY = `
   const box = document.querySelector('.library-scroll');
   const probe = (window.__libraryScroll = { frames: [], done: false, rows: 0 });
-  const step = Math.round(box.clientHeight * 4);
+  // Four views a frame, or more on a very long list: about 600 frames each way at most.
+  const step = Math.max(Math.round(box.clientHeight * 4), Math.ceil(box.scrollHeight / 600));
   let down = true;
   let last = 0;
   box.scrollTop = 0;
