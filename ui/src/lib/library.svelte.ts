@@ -5,6 +5,10 @@ import type { DocumentSummary, LibraryPage } from './types';
 
 export const PAGE_SIZE = 200;
 
+/** Pages read at once. Scrolling fast asks for a new page every frame; the rest wait, and a page
+ * the list has scrolled past by the time its turn comes is not read at all. */
+const IN_FLIGHT = 2;
+
 /** Fetches `limit` rows from `offset` of the current query, counting them all if `count`. */
 export type FetchPage = (offset: number, limit: number, count: boolean) => Promise<LibraryPage>;
 
@@ -17,8 +21,11 @@ export class LibraryWindow {
   #generation = 0;
   #loading = new Map<number, Promise<void>>();
   #fetch: FetchPage;
-  /** The pages the list last asked for: what a refresh reads again. */
+  /** The pages the list last asked for: what a refresh reads again, and what waiting reads go on
+   * to read. */
   #wanted: [number, number] = [0, 0];
+  #inFlight = 0;
+  #waiting: (() => void)[] = [];
 
   constructor(fetch: FetchPage) {
     this.#fetch = fetch;
@@ -84,13 +91,20 @@ export class LibraryWindow {
 
   async #load(n: number): Promise<void> {
     const generation = this.#generation;
+    if (this.#inFlight >= IN_FLIGHT) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#inFlight++;
     try {
+      // Scrolled past (or a new query) while it waited: nobody needs it now.
+      const [first, last] = this.#wanted;
+      if (generation !== this.#generation || n < first || n > last) return;
       const page = await this.#fetch(n * PAGE_SIZE, PAGE_SIZE, false);
       if (generation !== this.#generation) return;
       if (page.total !== null) this.total = page.total;
       this.pages = new Map(this.pages).set(n, page.rows);
     } finally {
       if (generation === this.#generation) this.#loading.delete(n);
+      this.#inFlight--;
+      this.#waiting.shift()?.();
     }
   }
 }

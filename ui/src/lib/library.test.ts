@@ -69,3 +69,27 @@ describe('LibraryWindow.refresh', () => {
     expect(library.rowAt(90_010)?.id).toBe(90_011);
   });
 });
+
+describe('LibraryWindow while scrolling fast', () => {
+  it('reads a few pages at once and drops those scrolled past before their turn', async () => {
+    const { fetch, asked } = corpus(1_000_000);
+    let release: () => void = () => {};
+    let gate = new Promise<void>((resolve) => (release = resolve));
+    const library = new LibraryWindow(async (offset, limit, count) => {
+      await gate;
+      return fetch(offset, limit, count);
+    });
+    release();
+    await library.reset();
+    asked.length = 0;
+    gate = new Promise<void>((resolve) => (release = resolve));
+    // A hundred frames of scrolling, each wanting a page further on.
+    const waits = [];
+    for (let frame = 1; frame <= 100; frame++) waits.push(library.ensure(frame * 2000, frame * 2000 + 30));
+    release();
+    await Promise.all(waits);
+    // The two read at once, then only the page in view at the end.
+    expect(asked.length).toBeLessThanOrEqual(3);
+    expect(library.rowAt(200_000)?.id).toBe(200_001);
+  });
+});
