@@ -13,7 +13,8 @@ pub const MADE_EVENT: &str = "backup-made";
 pub const FAILED_EVENT: &str = "backup-failed";
 
 /// Backs the open project up on its own connection, so the window is usable at once, and only
-/// if it changed since the newest backup.
+/// if it changed since the newest backup. A large project is checked for damage first; damage
+/// found is reported as the backup's failure.
 pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     if state.project.is_err() {
@@ -22,7 +23,14 @@ pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
     let path = state.project_path.clone();
     let app = app.clone();
     std::thread::spawn(move || {
-        let made = Project::open_existing(&path).and_then(|p| p.backup_if_changed(Utc::now()));
+        // A large project was not checked for damage as it opened, so the window came up at
+        // once; it is checked here, before the backup (which would copy the damage).
+        let made = Project::open_existing(&path).and_then(|p| {
+            if !p.checked_at_open() {
+                p.check_integrity()?;
+            }
+            p.backup_if_changed(Utc::now())
+        });
         match made {
             Ok(Some(backup)) => {
                 let _ = app.emit(MADE_EVENT, BackupDto::from(backup));

@@ -21,7 +21,7 @@ use crate::dto::{
     ExportRequestDto, HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto,
     LibraryPageDto, LibraryQueryDto, MentionDto, NewAnnotationDto, Object, PlaceDto, ProjectDto,
     RelationDto, RelationTypeDto, RelationTypeEditDto, SampleDto, SampleRequestDto, SearchHitDto,
-    StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
+    SearchResultsDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
 use crate::export::ExportState;
 use crate::import::ImportState;
@@ -302,25 +302,34 @@ pub async fn locate_in_library(
 /// The most results a search answers.
 const SEARCH_LIMIT: usize = 200;
 
-/// Full-text search over the corpus: documents with a snippet and their first match.
+/// Full-text search over the corpus: the first documents matching, with a snippet and their
+/// first match, and how many match.
 #[tauri::command]
 pub async fn search_documents(
     state: State<'_, AppState>,
     query: Arg<String>,
-) -> Answer<Vec<SearchHitDto>> {
+) -> Answer<SearchResultsDto> {
     let query = query.get("query")?;
     if query.len() > MAX_SEARCH_BYTES {
         return Err(ErrorDto::too_large("the search", MAX_SEARCH_BYTES, "bytes"));
     }
     let project = state.project()?;
-    project
-        .search(&query, SEARCH_LIMIT)?
+    let page = project.search_page(&query, SEARCH_LIMIT)?;
+    let more = page.more();
+    let hits = page
+        .hits
         .into_iter()
         .map(|hit| {
             let text = project.document_text(hit.document_id)?;
             Ok(SearchHitDto::new(hit, &text))
         })
-        .collect()
+        .collect::<Answer<Vec<_>>>()?;
+    Ok(SearchResultsDto {
+        hits,
+        matches: page.matches,
+        more,
+        ranked: page.ranked,
+    })
 }
 
 /// Changes the selected annotation's label, attributes, note or entity.

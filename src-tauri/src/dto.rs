@@ -847,6 +847,18 @@ impl SearchHitDto {
     }
 }
 
+/// The first page of a full-text search: `matches` documents match (at least that many when
+/// `more`);
+/// the hits are best first when `ranked`, else the newest imported first.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResultsDto {
+    pub hits: Vec<SearchHitDto>,
+    pub matches: usize,
+    pub more: bool,
+    pub ranked: bool,
+}
+
 /// A canonical actor or concept, with how many annotations mention it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

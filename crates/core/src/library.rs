@@ -46,6 +46,30 @@ pub struct SearchHit {
     pub first_match: Option<Range<usize>>,
 }
 
+/// The first page of a full-text search, and how many documents match.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    /// How many documents match: all of them when `complete`, else at least this many (at
+    /// most [`SearchPage::RANKED_UP_TO`] are counted).
+    pub matches: usize,
+    pub complete: bool,
+    /// The hits are the best matches first (BM25). A search matching more than
+    /// [`SearchPage::RANKED_UP_TO`] documents, or whose matches take long to count (a phrase
+    /// of words found in most of a million articles), answers the newest imported first
+    /// instead: ranking would weigh every match, which takes seconds.
+    pub ranked: bool,
+}
+
+impl SearchPage {
+    pub const RANKED_UP_TO: usize = 10_000;
+
+    /// More documents may match than `matches`.
+    pub fn more(&self) -> bool {
+        !self.complete
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnippetPart {
     pub text: String,

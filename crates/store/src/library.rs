@@ -1,16 +1,21 @@
 //! The library: the document list with its filters and sort orders, and full-text search.
 
+use std::time::{Duration, Instant};
+
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
 use claimdesk_core::library::{
-    find_ignoring_case, snippet_parts, LibraryQuery, SearchHit, SortKey,
+    find_ignoring_case, snippet_parts, LibraryQuery, SearchHit, SearchPage, SortKey,
 };
 use claimdesk_core::DocumentSummary;
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
 use crate::time;
+
+/// How long a search counts its matches before answering the newest first without a full count.
+const COUNT_BUDGET: Duration = Duration::from_millis(60);
 
 /// Marks around matches in FTS5 snippets; control characters never occur in a title or query.
 const OPEN: char = '\u{2}';
@@ -25,23 +30,58 @@ pub struct LibraryPage {
 }
 
 /// What the library reads from: the documents with their kept annotation counts. Queries using
-/// [`library_filter`] and [`library_order`] read `FROM` this.
+/// [`library_filter`] with [`LIBRARY_ID`] read `FROM` this.
 pub(crate) const LIBRARY_FROM: &str = "documents d JOIN document_stats s ON s.document_id = d.id";
+pub(crate) const LIBRARY_ID: &str = "d.id";
 
-/// The `AND …` conditions of a library query, and their parameters. Label and coder filters go
-/// through the annotations' indexes: coded documents are few in a large corpus.
-pub(crate) fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
+/// The tables a library query needs, and the column naming the document. A query that sorts
+/// and filters on neither the documents' columns nor their counts reads `document_stats`
+/// alone: a row of two integers per document, where a row of `documents` holds a whole text,
+/// so walking a million of them (counting, or skipping to a page far down) reads megabytes
+/// instead of gigabytes.
+struct Source {
+    from: &'static str,
+    id: &'static str,
+}
+
+fn library_source(query: &LibraryQuery) -> Source {
+    let documents = query.date_from.is_some()
+        || query.date_to.is_some()
+        || matches!(query.sort, SortKey::Title | SortKey::Date | SortKey::Source);
+    let stats = query.unannotated || query.sort == SortKey::Annotations;
+    match (documents, stats) {
+        (true, true) => Source {
+            from: LIBRARY_FROM,
+            id: LIBRARY_ID,
+        },
+        (true, false) => Source {
+            from: "documents d",
+            id: "d.id",
+        },
+        (false, _) => Source {
+            from: "document_stats s",
+            id: "s.document_id",
+        },
+    }
+}
+
+/// The `AND …` conditions of a library query on documents named by the column `id`, and their
+/// parameters. Label and coder filters go through the annotations' indexes: coded documents
+/// are few in a large corpus.
+pub(crate) fn library_filter(query: &LibraryQuery, id: &str) -> (String, Vec<Value>) {
     let mut sql = String::new();
     let mut params: Vec<Value> = Vec::new();
     if let Some(label) = query.label_id {
-        sql.push_str(" AND d.id IN (SELECT a.document_id FROM annotations a WHERE a.label_id = ?)");
+        sql.push_str(&format!(
+            " AND {id} IN (SELECT a.document_id FROM annotations a WHERE a.label_id = ?)"
+        ));
         params.push(label.into());
     }
     if let Some(annotator) = &query.annotator {
-        sql.push_str(
-            " AND d.id IN (SELECT a.document_id FROM annotations a
-                           WHERE a.annotator_id = (SELECT id FROM annotators WHERE name = ?))",
-        );
+        sql.push_str(&format!(
+            " AND {id} IN (SELECT a.document_id FROM annotations a
+                           WHERE a.annotator_id = (SELECT id FROM annotators WHERE name = ?))"
+        ));
         params.push(annotator.clone().into());
     }
     // Written with the leading term of the date indexes, `date IS NULL`, so they can seek.
@@ -57,29 +97,31 @@ pub(crate) fn library_filter(query: &LibraryQuery) -> (String, Vec<Value>) {
         sql.push_str(" AND s.annotation_count = 0");
     }
     if let Some(set) = query.set_id {
-        sql.push_str(
-            " AND d.id IN (SELECT m.document_id FROM document_set_members m WHERE m.set_id = ?)",
-        );
+        sql.push_str(&format!(
+            " AND {id} IN (SELECT m.document_id FROM document_set_members m WHERE m.set_id = ?)"
+        ));
         params.push(set.into());
     }
     (sql, params)
 }
 
-/// The `ORDER BY` terms of a library query, written as the indexes of schema version 3 are, so
-/// SQLite reads a page straight from the index. Undated documents and those without a source
-/// go last either way; ties go by import order.
-fn library_order(query: &LibraryQuery) -> &'static str {
+/// The `ORDER BY` terms of a library query on documents named by `id`, written as the indexes
+/// of schema version 3 are, so SQLite reads a page straight from an index. Undated documents
+/// and those without a source go last either way; ties go by import order.
+fn library_order(query: &LibraryQuery, id: &str) -> String {
     match (query.sort, query.descending) {
-        (SortKey::Imported, false) => "d.id",
-        (SortKey::Imported, true) => "d.id DESC",
-        (SortKey::Title, false) => "d.title COLLATE NOCASE, d.id",
-        (SortKey::Title, true) => "d.title COLLATE NOCASE DESC, d.id DESC",
-        (SortKey::Date, false) => "d.date IS NULL, d.date, d.id",
-        (SortKey::Date, true) => "d.date IS NULL, d.date DESC, d.id DESC",
-        (SortKey::Source, false) => "d.source IS NULL, d.source COLLATE NOCASE, d.id",
-        (SortKey::Source, true) => "d.source IS NULL, d.source COLLATE NOCASE DESC, d.id DESC",
-        (SortKey::Annotations, false) => "s.annotation_count, s.document_id",
-        (SortKey::Annotations, true) => "s.annotation_count DESC, s.document_id DESC",
+        (SortKey::Imported, false) => id.to_string(),
+        (SortKey::Imported, true) => format!("{id} DESC"),
+        (SortKey::Title, false) => "d.title COLLATE NOCASE, d.id".into(),
+        (SortKey::Title, true) => "d.title COLLATE NOCASE DESC, d.id DESC".into(),
+        (SortKey::Date, false) => "d.date IS NULL, d.date, d.id".into(),
+        (SortKey::Date, true) => "d.date IS NULL, d.date DESC, d.id DESC".into(),
+        (SortKey::Source, false) => "d.source IS NULL, d.source COLLATE NOCASE, d.id".into(),
+        (SortKey::Source, true) => {
+            "d.source IS NULL, d.source COLLATE NOCASE DESC, d.id DESC".into()
+        }
+        (SortKey::Annotations, false) => "s.annotation_count, s.document_id".into(),
+        (SortKey::Annotations, true) => "s.annotation_count DESC, s.document_id DESC".into(),
     }
 }
 
@@ -99,9 +141,10 @@ impl Project {
         offset: usize,
         limit: usize,
     ) -> Result<LibraryPage> {
-        let (filter, params) = library_filter(query);
+        let source = library_source(query);
+        let (filter, params) = library_filter(query, source.id);
         let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM {LIBRARY_FROM} WHERE 1 = 1{filter}"),
+            &format!("SELECT count(*) FROM {} WHERE 1 = 1{filter}", source.from),
             params_from_iter(params.iter()),
             |r| r.get(0),
         )?;
@@ -114,56 +157,70 @@ impl Project {
     }
 
     /// The rows of a page without counting the whole selection: what scrolling asks for, once
-    /// the first page has said how many there are.
+    /// the first page has said how many there are. The page's documents are found on the
+    /// indexes alone (skipping `offset` index entries, not `offset` rows with their texts),
+    /// then read one by one.
     pub fn library_rows(
         &self,
         query: &LibraryQuery,
         offset: usize,
         limit: usize,
     ) -> Result<Vec<DocumentSummary>> {
-        let (filter, params) = library_filter(query);
+        let source = library_source(query);
+        let (filter, mut params) = library_filter(query, source.id);
         let sql = format!(
-            "SELECT d.id, d.title, d.date, d.source, d.imported_at, s.annotation_count
-             FROM {LIBRARY_FROM} WHERE 1 = 1{filter} ORDER BY {} LIMIT ? OFFSET ?",
-            library_order(query)
+            "SELECT {} FROM {} WHERE 1 = 1{filter} ORDER BY {} LIMIT ? OFFSET ?",
+            source.id,
+            source.from,
+            library_order(query, source.id)
         );
-        let mut params = params;
         params.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
         params.push(i64::try_from(offset).unwrap_or(i64::MAX).into());
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(params), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, title, date, source, imported_at, annotation_count) = row?;
-            Ok(DocumentSummary {
-                id,
-                title,
-                date: crate::documents::parse_date(date)?,
-                source,
-                annotation_count,
-                imported_at: time::from_sql(&imported_at)?,
+        let ids = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(params_from_iter(params), |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        let mut row = self.conn.prepare_cached(&format!(
+            "SELECT d.title, d.date, d.source, d.imported_at, s.annotation_count
+             FROM {LIBRARY_FROM} WHERE d.id = ?1"
+        ))?;
+        ids.into_iter()
+            .map(|id| {
+                let (title, date, source, imported_at, annotation_count) =
+                    row.query_row([id], |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, Option<String>>(1)?,
+                            r.get::<_, Option<String>>(2)?,
+                            r.get::<_, String>(3)?,
+                            r.get::<_, i64>(4)?,
+                        ))
+                    })?;
+                Ok(DocumentSummary {
+                    id,
+                    title,
+                    date: crate::documents::parse_date(date)?,
+                    source,
+                    annotation_count,
+                    imported_at: time::from_sql(&imported_at)?,
+                })
             })
-        })
-        .collect()
+            .collect()
     }
 
     /// Where document `id` stands in the order `query` gives, if it is among the documents the
     /// query selects: for showing the open document's row in a library read a page at a time.
     pub fn library_position(&self, query: &LibraryQuery, id: i64) -> Result<Option<usize>> {
-        let (filter, mut params) = library_filter(query);
+        let source = library_source(query);
+        let (filter, mut params) = library_filter(query, source.id);
+        let from = source.from;
+        let column = source.id;
         // In import order (the default) the place is a count on the primary key: no need to
         // number every row before it.
         if query.sort == SortKey::Imported {
             let selected: bool = self.conn.query_row(
-                &format!("SELECT EXISTS (SELECT 1 FROM {LIBRARY_FROM} WHERE d.id = ?{filter})"),
+                &format!("SELECT EXISTS (SELECT 1 FROM {from} WHERE {column} = ?{filter})"),
                 params_from_iter(std::iter::once(Value::from(id)).chain(params.iter().cloned())),
                 |r| r.get(0),
             )?;
@@ -173,9 +230,7 @@ impl Project {
             let before = if query.descending { ">" } else { "<" };
             params.push(id.into());
             let n: i64 = self.conn.query_row(
-                &format!(
-                    "SELECT count(*) FROM {LIBRARY_FROM} WHERE 1 = 1{filter} AND d.id {before} ?"
-                ),
+                &format!("SELECT count(*) FROM {from} WHERE 1 = 1{filter} AND {column} {before} ?"),
                 params_from_iter(params),
                 |r| r.get(0),
             )?;
@@ -183,10 +238,10 @@ impl Project {
         }
         params.push(id.into());
         let sql = format!(
-            "SELECT n FROM (SELECT d.id, row_number() OVER (ORDER BY {}) - 1 AS n
-                            FROM {LIBRARY_FROM} WHERE 1 = 1{filter})
+            "SELECT n FROM (SELECT {column} AS id, row_number() OVER (ORDER BY {}) - 1 AS n
+                            FROM {from} WHERE 1 = 1{filter})
              WHERE id = ?",
-            library_order(query)
+            library_order(query, column)
         );
         let found = self
             .conn
@@ -210,15 +265,65 @@ impl Project {
     /// Documents matching a full-text query (words, "phrases", prefix*, AND/OR/NOT), best first,
     /// with a snippet around the match and where the first match is.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        Ok(self.search_page(query, limit)?.hits)
+    }
+
+    /// The first `limit` documents matching a full-text query, and how many match: best first
+    /// when at most [`SearchPage::RANKED_UP_TO`] do and counting them was quick, else the newest
+    /// imported first (see [`SearchPage::ranked`]).
+    pub fn search_page(&self, query: &str, limit: usize) -> Result<SearchPage> {
         let query = query.trim();
         if query.is_empty() {
-            return Ok(Vec::new());
+            return Ok(SearchPage {
+                hits: Vec::new(),
+                matches: 0,
+                complete: true,
+                ranked: true,
+            });
         }
-        let mut stmt = self.conn.prepare_cached(
+        let bad_search = |e: rusqlite::Error| match &e {
+            rusqlite::Error::SqliteFailure(f, message)
+                if f.code == rusqlite::ErrorCode::Unknown =>
+            {
+                StoreError::BadSearch(format!("{query:?} ({})", message.as_deref().unwrap_or("")))
+            }
+            _ => StoreError::from(e),
+        };
+        // Counted a row at a time, for at most COUNT_BUDGET: a phrase of common words is
+        // checked in every document holding the words, which takes as long as the corpus is big.
+        let deadline = Instant::now() + COUNT_BUDGET;
+        let mut counted = 0usize;
+        let mut complete = true;
+        {
+            let mut probe = self
+                .conn
+                .prepare_cached(
+                    "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1 LIMIT ?2",
+                )
+                .map_err(bad_search)?;
+            let mut rows = probe
+                .query((query, SearchPage::RANKED_UP_TO as i64 + 1))
+                .map_err(bad_search)?;
+            while rows.next().map_err(bad_search)?.is_some() {
+                counted += 1;
+                if Instant::now() > deadline {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        complete &= counted <= SearchPage::RANKED_UP_TO;
+        let ranked = complete;
+        let order = if ranked {
+            "rank"
+        } else {
+            "documents_fts.rowid DESC"
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT d.id, d.title, snippet(documents_fts, 1, char(2), char(3), '…', 16), d.text
              FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
-             WHERE documents_fts MATCH ?1 ORDER BY rank LIMIT ?2",
-        )?;
+             WHERE documents_fts MATCH ?1 ORDER BY {order} LIMIT ?2"
+        ))?;
         let rows = stmt.query_map((query, limit as i64), |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -227,16 +332,10 @@ impl Project {
                 r.get::<_, String>(3)?,
             ))
         });
-        let rows = rows.and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>());
-        let rows = rows.map_err(|e| match &e {
-            rusqlite::Error::SqliteFailure(f, message)
-                if f.code == rusqlite::ErrorCode::Unknown =>
-            {
-                StoreError::BadSearch(format!("{query:?} ({})", message.as_deref().unwrap_or("")))
-            }
-            _ => StoreError::from(e),
-        })?;
-        Ok(rows
+        let rows = rows
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(bad_search)?;
+        let hits: Vec<SearchHit> = rows
             .into_iter()
             .map(|(document_id, title, marked, text)| {
                 let snippet = snippet_parts(&marked, OPEN, CLOSE);
@@ -251,6 +350,19 @@ impl Project {
                     first_match,
                 }
             })
-            .collect())
+            .collect();
+        // Fewer hits than asked for are all there are.
+        let complete = complete || hits.len() < limit;
+        let matches = if complete && !ranked {
+            hits.len()
+        } else {
+            counted.max(hits.len()).min(SearchPage::RANKED_UP_TO)
+        };
+        Ok(SearchPage {
+            hits,
+            matches,
+            complete,
+            ranked,
+        })
     }
 }

@@ -12,7 +12,7 @@ use claimdesk_core::library::LibraryQuery;
 use claimdesk_core::sample::{draw, strata_counts, Candidate};
 
 use crate::error::{Result, StoreError};
-use crate::library::{library_filter, LIBRARY_FROM};
+use crate::library::{library_filter, LIBRARY_FROM, LIBRARY_ID};
 use crate::open::Project;
 use crate::time;
 
@@ -138,7 +138,7 @@ impl Project {
 
     /// The documents the filter of `spec` offers, with their stratum.
     fn sample_candidates(&self, spec: &SampleSpec) -> Result<Vec<Candidate>> {
-        let (filter, mut params) = library_filter(&spec.query);
+        let (filter, mut params) = library_filter(&spec.query, LIBRARY_ID);
         let stratum = match &spec.strata {
             None => "NULL".to_string(),
             Some(Strata::Source) => "d.source".to_string(),

@@ -1119,6 +1119,113 @@ fn search_finds_documents_with_a_snippet_and_the_first_match() {
 }
 
 #[test]
+fn a_search_matching_more_than_can_be_ranked_answers_the_newest_first_and_says_so() {
+    use claimdesk_core::library::SearchPage;
+    let mut f = fresh();
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..=SearchPage::RANKED_UP_TO + 5 {
+        let text = if i % 1000 == 0 {
+            format!("Article {i}: a common word and a rare one")
+        } else {
+            format!("Article {i}: a common word")
+        };
+        let doc = NewDocument::from_plain_text(&text, &format!("{i}.txt"));
+        match batch.add(&ImportedDocument::plain(doc)).unwrap() {
+            ImportOutcome::Imported(id) => ids.push(id),
+            other => panic!("{other:?}"),
+        }
+    }
+    batch.commit().unwrap();
+
+    let broad = f.project.search_page("common", 20).unwrap();
+    assert!(broad.more() && !broad.ranked, "{} match", broad.matches);
+    assert_eq!(broad.matches, SearchPage::RANKED_UP_TO);
+    let newest: Vec<i64> = ids.iter().rev().take(20).copied().collect();
+    let shown: Vec<i64> = broad.hits.iter().map(|h| h.document_id).collect();
+    assert_eq!(shown, newest);
+
+    let narrow = f.project.search_page("rare", 5).unwrap();
+    assert!(narrow.ranked && !narrow.more());
+    assert_eq!(narrow.matches, 11);
+    assert_eq!(narrow.hits.len(), 5);
+    assert!(narrow
+        .hits
+        .iter()
+        .all(|h| h.snippet.iter().any(|p| p.hit && p.text == "rare")));
+    assert_eq!(
+        f.project.search_page("\"unclosed", 5).unwrap_err().code(),
+        "bad_search"
+    );
+}
+
+#[test]
+fn an_import_logs_one_event_per_commit_naming_the_documents_it_added() {
+    let mut f = fresh();
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    let first = batch
+        .add(&annotated(SAMPLE, &[("T1", "Actor", 0, 5)], &[]))
+        .unwrap();
+    batch
+        .add(&annotated("Kyiv talks", &[("T1", "X", 0, 99)], &[]))
+        .unwrap_err();
+    batch.checkpoint().unwrap();
+    let second = batch.add(&annotated(HOSTILE, &[], &[])).unwrap();
+    batch.add(&annotated(HOSTILE, &[], &[])).unwrap();
+    batch.commit().unwrap();
+    let (ImportOutcome::Imported(first), ImportOutcome::Imported(second)) = (first, second) else {
+        panic!("both imported");
+    };
+    drop(f.project);
+    let conn = Connection::open(&f.path).unwrap();
+    let events: Vec<(String, Option<i64>, serde_json::Value)> = conn
+        .prepare(
+            "SELECT kind, document_id, payload FROM events WHERE action = 'import' ORDER BY id",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                serde_json::from_str(&r.get::<_, String>(2)?).unwrap(),
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let payload = |from: i64, to: i64, annotations: i64| {
+        serde_json::json!({"first_id": from, "last_id": to, "documents": to - from + 1,
+                           "annotations": annotations, "relations": 0})
+    };
+    assert_eq!(
+        events,
+        vec![
+            (
+                "documents_imported".to_string(),
+                None,
+                payload(first, first, 1)
+            ),
+            (
+                "documents_imported".to_string(),
+                None,
+                payload(second, second, 0)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_new_project_has_pages_that_hold_several_articles() {
+    let f = fresh();
+    drop(f.project);
+    let conn = Connection::open(&f.path).unwrap();
+    let size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(size, 8192);
+}
+
+#[test]
 fn an_annotation_is_relabelled_and_its_attributes_checked_and_undone() {
     use claimdesk_core::AnnotationEdit;
     let mut f = fresh();

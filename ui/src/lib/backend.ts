@@ -34,7 +34,7 @@ import type {
   SampleRequest,
   RelationType,
   RelationTypeEdit,
-  SearchHit,
+  SearchResults,
   ProjectInfo,
   Place,
 } from './types';
@@ -159,7 +159,7 @@ export const locateInLibrary = (query: LibraryQuery, documentId: number) =>
   call<number | null>('locate_in_library', { query, documentId });
 
 /** Full-text search over every document (words, "phrases", prefix*, AND, OR, NOT). */
-export const searchDocuments = (query: string) => call<SearchHit[]>('search_documents', { query });
+export const searchDocuments = (query: string) => call<SearchResults>('search_documents', { query });
 
 export const updateAnnotation = (annotationId: number, edit: AnnotationEdit) =>
   call<Annotation>('update_annotation', { annotationId, edit });

@@ -211,6 +211,17 @@ export interface SearchHit {
   firstMatchEnd16: number | null;
 }
 
+/**
+ * The first page of a full-text search: `matches` documents match (at least that many when `more`);
+ * `hits` are the best matches first when `ranked`, else the newest imported first.
+ */
+export interface SearchResults {
+  hits: SearchHit[];
+  matches: number;
+  more: boolean;
+  ranked: boolean;
+}
+
 /** A canonical actor or concept, with how many annotations mention it. */
 export interface Entity {
   id: number;
