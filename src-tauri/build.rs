@@ -15,6 +15,7 @@ const COMMANDS: &[&str] = &[
     "start_export",
     "cancel_export",
     "list_backups",
+    "index_status",
     "restore_backup",
     "query_library",
     "search_documents",

@@ -429,6 +429,7 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("start_export", start_export),
     ("cancel_export", no_arguments),
     ("list_backups", no_arguments),
+    ("index_status", no_arguments),
     ("restore_backup", restore_backup),
     ("query_library", query_library),
     ("search_documents", search_documents),
@@ -480,6 +481,7 @@ const READ_ONLY: &[&str] = &[
     "start_export",
     "cancel_export",
     "list_backups",
+    "index_status",
 ];
 
 fn bad() -> Expect {

@@ -299,6 +299,12 @@ pub async fn locate_in_library(
     Ok(project.library_position(&query, document_id)?)
 }
 
+/// Where the indexing of documents left unindexed by an earlier import is, or how it ended.
+#[tauri::command]
+pub async fn index_status(state: State<'_, AppState>) -> Answer<crate::dto::IndexStatusDto> {
+    Ok(state.import.indexing())
+}
+
 /// The most results a search answers.
 const SEARCH_LIMIT: usize = 200;
 

@@ -859,6 +859,23 @@ pub struct SearchResultsDto {
     pub ranked: bool,
 }
 
+/// The end of indexing on open: how many documents it indexed, or why it stopped.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexFinishedDto {
+    pub indexed: u64,
+    pub error: Option<ErrorDto>,
+}
+
+/// Indexing on open: where it is while it runs (`progress`), then how it ended (`finished`);
+/// both empty when there was nothing to index.
+#[derive(Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexStatusDto {
+    pub progress: Option<claimdesk_store::IndexProgress>,
+    pub finished: Option<IndexFinishedDto>,
+}
+
 /// A canonical actor or concept, with how many annotations mention it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,25 +3,29 @@
 //! as events. Drag-and-drop, the File menu, the Import button and the `import_paths` command
 //! all end up in [`start`]. The import stores the documents first and then, on the same
 //! thread, adds them to the full-text index (also any an earlier, interrupted import left); the
-//! progress events say so, and `import-finished` comes once everything is searchable.
+//! progress events say so, and `import-finished` comes once everything is searchable. A project
+//! opened with documents not yet indexed gets them indexed in the background
+//! ([`index_on_open`]).
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use claimdesk_import::{index, plan, run, Progress, Request};
-use claimdesk_store::Project;
+use claimdesk_store::{IndexProgress, Project};
 
 use crate::commands::AppState;
-use crate::dto::{ErrorDto, ImportSummaryDto};
+use crate::dto::{ErrorDto, ImportSummaryDto, IndexFinishedDto, IndexStatusDto};
 
 pub const PROGRESS_EVENT: &str = "import-progress";
 pub const FINISHED_EVENT: &str = "import-finished";
 pub const REFUSED_EVENT: &str = "import-refused";
+pub const INDEX_PROGRESS_EVENT: &str = "index-progress";
+pub const INDEX_FINISHED_EVENT: &str = "index-finished";
 
 /// Progress events are sent at most this often; the last one always goes out.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
@@ -31,6 +35,8 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 pub struct ImportState {
     running: AtomicBool,
     cancel: Arc<AtomicBool>,
+    /// Indexing on open: where it is while it runs, then how it ended.
+    indexing: Mutex<IndexStatusDto>,
 }
 
 impl ImportState {
@@ -41,6 +47,78 @@ impl ImportState {
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::Relaxed);
     }
+
+    /// Where indexing on open is, or how it ended.
+    pub fn indexing(&self) -> IndexStatusDto {
+        self.indexing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn set_indexing(&self, status: IndexStatusDto) {
+        *self.indexing.lock().unwrap_or_else(|e| e.into_inner()) = status;
+    }
+}
+
+/// Finishes the full-text index an earlier import left unfinished (`claimdesk-cli import
+/// --no-index`, a cancel, a crash), on its own thread and connection, so every document becomes
+/// searchable without the analyst asking. It works in short transactions, like an import's
+/// indexing, so edits go on meanwhile; an import started meanwhile indexes alongside it, and
+/// closing the app keeps what was indexed. The window follows it through `index_status` (which
+/// also says how it ended, should that be before the window listened) and the index events.
+pub fn index_on_open<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let waiting = match state.project() {
+        Ok(project) => project.unindexed_documents().unwrap_or(0),
+        Err(_) => return,
+    };
+    if waiting == 0 {
+        return;
+    }
+    state.import.set_indexing(IndexStatusDto {
+        progress: Some(IndexProgress {
+            indexed: 0,
+            total: waiting,
+        }),
+        finished: None,
+    });
+    let path = state.project_path.clone();
+    let app = app.clone();
+    std::thread::spawn(move || {
+        let state = app.state::<AppState>();
+        let mut last = Instant::now() - PROGRESS_EVERY;
+        let result = Project::open_existing(&path).and_then(|mut project| {
+            index(&mut project, &AtomicBool::new(false), |p| {
+                state.import.set_indexing(IndexStatusDto {
+                    progress: Some(*p),
+                    finished: None,
+                });
+                if p.indexed == p.total || last.elapsed() >= PROGRESS_EVERY {
+                    last = Instant::now();
+                    let _ = app.emit(INDEX_PROGRESS_EVENT, p);
+                }
+            })
+        });
+        let finished = match result {
+            Ok(done) => IndexFinishedDto {
+                indexed: done.indexed,
+                error: None,
+            },
+            Err(e) => {
+                eprintln!("claimdesk: indexing failed: error[{}]: {e}", e.code());
+                IndexFinishedDto {
+                    indexed: 0,
+                    error: Some(e.into()),
+                }
+            }
+        };
+        state.import.set_indexing(IndexStatusDto {
+            progress: None,
+            finished: Some(finished.clone()),
+        });
+        let _ = app.emit(INDEX_FINISHED_EVENT, finished);
+    });
 }
 
 /// Starts importing `paths` in the background. Refuses while another import runs.

@@ -105,6 +105,7 @@ fn main() -> ExitCode {
         .setup(|app| {
             menu::install(app.handle())?;
             backup::start_on_open(app.handle());
+            import::index_on_open(app.handle());
             Ok(())
         })
         .on_menu_event(menu::handle)
@@ -138,6 +139,7 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::start_export,
         commands::cancel_export,
         commands::list_backups,
+        commands::index_status,
         commands::restore_backup,
         commands::query_library,
         commands::search_documents,

@@ -35,6 +35,9 @@ import type {
   RelationType,
   RelationTypeEdit,
   SearchResults,
+  IndexProgress,
+  IndexFinished,
+  IndexStatus,
   ProjectInfo,
   Place,
 } from './types';
@@ -136,6 +139,15 @@ export const onViewRequested = (handler: (view: View) => void): Promise<Unlisten
 
 export const onBackupsRequested = (handler: () => void): Promise<UnlistenFn> =>
   listen<null>('backups-open', () => handler());
+
+/** Where indexing documents an earlier import left unindexed is, or how it ended (the app does it on open). */
+export const indexStatus = () => call<IndexStatus>('index_status');
+
+export const onIndexProgress = (handler: (progress: IndexProgress) => void): Promise<UnlistenFn> =>
+  listen<IndexProgress>('index-progress', (event) => handler(event.payload));
+
+export const onIndexFinished = (handler: (finished: IndexFinished) => void): Promise<UnlistenFn> =>
+  listen<IndexFinished>('index-finished', (event) => handler(event.payload));
 
 export const onBackupFailed = (handler: (error: ApiError) => void): Promise<UnlistenFn> =>
   listen<ApiError>('backup-failed', (event) => handler(event.payload));

@@ -211,6 +211,24 @@ export interface SearchHit {
   firstMatchEnd16: number | null;
 }
 
+/** Indexing for search, done on open for documents an earlier import left unindexed. */
+export interface IndexProgress {
+  indexed: number;
+  total: number;
+}
+
+/** The end of indexing on open: how many documents it indexed, or why it stopped. */
+export interface IndexFinished {
+  indexed: number;
+  error: ApiError | null;
+}
+
+/** Indexing on open: where it is while it runs, then how it ended; both null if nothing needed it. */
+export interface IndexStatus {
+  progress: IndexProgress | null;
+  finished: IndexFinished | null;
+}
+
 /**
  * The first page of a full-text search: `matches` documents match (at least that many when `more`);
  * `hits` are the best matches first when `ranked`, else the newest imported first.
