@@ -1085,6 +1085,75 @@ fn the_library_is_read_a_page_at_a_time_with_its_total_and_keeps_counts_current(
 }
 
 #[test]
+fn a_documents_place_in_the_library_is_where_its_pages_put_it_in_every_order() {
+    use claimdesk_core::library::{LibraryQuery, SortKey};
+    let mut f = fresh();
+    let actor = label(&f, "Actor");
+    let titles = [
+        "beta", "Alpha", "alpha", "Gamma", "beta", "delta", "Épée", "zeta",
+    ];
+    let sources = [
+        Some("Wire"),
+        None,
+        Some("herald"),
+        Some("Herald"),
+        None,
+        Some("wire"),
+    ];
+    let mut docs = Vec::new();
+    for i in 0..36 {
+        let mut doc = NewDocument::from_plain_text(&format!("Document {i} text."), "d.txt");
+        doc.title = titles[i % titles.len()].to_string();
+        doc.date = (i % 5 != 0)
+            .then(|| chrono::NaiveDate::from_ymd_opt(2024, 1 + (i % 3) as u32, 1).unwrap());
+        doc.source = sources[i % sources.len()].map(str::to_string);
+        let id = f.project.import_document(&doc, f.me, at(1)).unwrap();
+        let ImportOutcome::Imported(id) = id else {
+            panic!("imported")
+        };
+        for k in 0..i % 4 {
+            f.project
+                .create_annotation(id, actor, Span::new(k, k + 1).unwrap(), f.me, at(2))
+                .unwrap();
+        }
+        docs.push(id);
+    }
+    let sorts = [
+        SortKey::Imported,
+        SortKey::Title,
+        SortKey::Date,
+        SortKey::Source,
+        SortKey::Annotations,
+    ];
+    for sort in sorts {
+        for descending in [false, true] {
+            for unannotated in [false, true] {
+                let query = LibraryQuery {
+                    sort,
+                    descending,
+                    unannotated,
+                    ..Default::default()
+                };
+                let order: Vec<i64> = f
+                    .project
+                    .library_rows(&query, 0, usize::MAX)
+                    .unwrap()
+                    .iter()
+                    .map(|d| d.id)
+                    .collect();
+                for &id in &docs {
+                    assert_eq!(
+                        f.project.library_position(&query, id).unwrap(),
+                        order.iter().position(|&d| d == id),
+                        "document {id} in {query:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
 fn search_finds_documents_with_a_snippet_and_the_first_match() {
     let mut f = fresh();
     let sample = import(&mut f, SAMPLE);
