@@ -109,6 +109,9 @@ fn edits_during_a_backup(dir: &std::path::Path) {
         }
     }
     batch.commit().expect("commit");
+    // Closed and opened again, as the app would find it: the write-ahead log copied in.
+    drop(project);
+    let mut project = Project::open(&path).expect("reopen");
     println!(
         "backup while coding: a project of {:.0} MB made in {:.1} s",
         project.file_bytes() as f64 / 1e6,
