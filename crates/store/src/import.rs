@@ -45,7 +45,7 @@ const LET_OTHERS_IN: Duration = Duration::from_millis(10);
 
 /// How long one transaction of background indexing may hold the write lock: others' writes
 /// wait at most this long (the same bound as an import's checkpoints).
-const INDEX_TURN: Duration = Duration::from_millis(400);
+const INDEX_TURN: Duration = Duration::from_millis(500);
 
 /// The page cache of a connection doing bulk work, in KiB (SQLite's default is 2 MiB). A large
 /// import inserts into the indexes of a million documents at random places (the SHA-256, the
