@@ -299,7 +299,8 @@ pub async fn locate_in_library(
     Ok(project.library_position(&query, document_id)?)
 }
 
-/// Where the indexing of documents left unindexed by an earlier import is, or how it ended.
+/// Where the indexing of documents left unindexed by an earlier import is, or how it ended
+/// (told once).
 #[tauri::command]
 pub async fn index_status(state: State<'_, AppState>) -> Answer<crate::dto::IndexStatusDto> {
     Ok(state.import.indexing())

@@ -48,12 +48,14 @@ impl ImportState {
         self.cancel.store(true, Ordering::Relaxed);
     }
 
-    /// Where indexing on open is, or how it ended.
+    /// Where indexing on open is, or how it ended; how it ended is told once, so a window
+    /// loaded again later (after a restore) does not say it again.
     pub fn indexing(&self) -> IndexStatusDto {
-        self.indexing
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let mut status = self.indexing.lock().unwrap_or_else(|e| e.into_inner());
+        IndexStatusDto {
+            progress: status.progress,
+            finished: status.finished.take(),
+        }
     }
 
     fn set_indexing(&self, status: IndexStatusDto) {

@@ -49,7 +49,8 @@ describe('indexing left over from an import', () => {
                window.__TAURI_INTERNALS__.invoke('index_status').then(done, (e) => done({ error: String(e) }));`,
       args: [],
     });
-    assert.deepEqual(status, { progress: null, finished: { indexed: ARTICLES, error: null } });
+    // Nothing runs, and how it ended was told already (a window loaded again says nothing).
+    assert.deepEqual(status, { progress: null, finished: null });
 
     const [box] = await app.find('input[name=corpus-search]');
     await app.typeInto(box, 'Tromsø\uE007');
