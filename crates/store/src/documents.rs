@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 
+use claimdesk_core::library::LibraryQuery;
 use claimdesk_core::{Document, DocumentSummary, Label};
 
 use crate::error::{Result, StoreError};
@@ -12,33 +13,7 @@ use crate::time;
 impl Project {
     /// All documents, without their text, in import order.
     pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT d.id, d.title, d.date, d.source, d.imported_at,
-                    (SELECT count(*) FROM annotations a WHERE a.document_id = d.id)
-             FROM documents d ORDER BY d.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (id, title, date, source, imported_at, annotation_count) = row?;
-            Ok(DocumentSummary {
-                id,
-                title,
-                date: parse_date(date)?,
-                source,
-                annotation_count,
-                imported_at: time::from_sql(&imported_at)?,
-            })
-        })
-        .collect()
+        self.library_rows(&LibraryQuery::default(), 0, usize::MAX)
     }
 
     /// One document with its text.
