@@ -10,6 +10,10 @@ pub const CONTEXT_CHARS: usize = 32;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Annotation {
     pub id: i64,
+    /// The global identity (a UUID) that stays with the annotation through export, import and
+    /// merge; empty in changes logged before identities existed.
+    #[serde(default)]
+    pub uid: String,
     pub document_id: i64,
     pub label_id: i64,
     pub start: usize,
@@ -45,6 +49,9 @@ pub struct AnnotationEdit {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Relation {
     pub id: i64,
+    /// The global identity (a UUID); empty in changes logged before identities existed.
+    #[serde(default)]
+    pub uid: String,
     pub kind: String,
     pub from_id: i64,
     pub to_id: i64,

@@ -75,6 +75,10 @@ impl EntityKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
     pub id: i64,
+    /// The global identity (a UUID) that stays with the entity through export and merge; empty
+    /// in changes logged before identities existed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uid: String,
     pub kind: EntityKind,
     pub name: String,
     pub aliases: Vec<String>,
@@ -110,6 +114,9 @@ impl DocumentRecord {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnnotationRecord {
     pub id: i64,
+    /// The annotation's global identity (a UUID).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uid: String,
     pub label: String,
     pub start: usize,
     pub end: usize,
@@ -135,6 +142,9 @@ impl AnnotationRecord {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RelationRecord {
     pub id: i64,
+    /// The link's global identity (a UUID).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub uid: String,
     pub kind: String,
     pub from_id: i64,
     pub to_id: i64,

@@ -186,6 +186,7 @@ mod tests {
     fn ann(id: i64, label: &str, quote: &str, attrs: serde_json::Value) -> AnnotationRecord {
         let at = Utc.with_ymd_and_hms(2025, 2, 18, 0, 0, 0).unwrap();
         AnnotationRecord {
+            uid: String::new(),
             id,
             label: label.into(),
             start: 0,
@@ -204,6 +205,7 @@ mod tests {
 
     fn rel(id: i64, kind: &str, from_id: i64, to_id: i64) -> RelationRecord {
         RelationRecord {
+            uid: String::new(),
             id,
             kind: kind.into(),
             from_id,
@@ -310,6 +312,7 @@ mod tests {
         );
         let project = ProjectInfo {
             entities: vec![Entity {
+                uid: String::new(),
                 id: 9,
                 kind: EntityKind::Actor,
                 name: "Vladimir Putin".into(),

@@ -14,7 +14,7 @@ use crate::open::Project;
 use crate::time;
 
 const ANNOTATION_COLUMNS: &str = "id, document_id, label_id, start, end, quote, prefix, suffix, \
-     attributes, note, annotator_id, created_at, updated_at, entity_id";
+     attributes, note, annotator_id, created_at, updated_at, entity_id, uid";
 
 impl Project {
     /// The annotations of a document, ordered by start, then longest first.
@@ -82,6 +82,7 @@ impl Project {
         let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
         let mut annotation = Annotation {
             id: 0,
+            uid: crate::uid::new(),
             document_id,
             label_id,
             start: span.start(),
@@ -325,6 +326,7 @@ impl Project {
         })?;
         let relation = Relation {
             id,
+            uid: crate::uid::new(),
             kind: kind.to_string(),
             from_id,
             to_id,
@@ -428,6 +430,7 @@ fn read_annotation(r: &Row<'_>) -> Result<Annotation> {
         created_at: time::from_sql(&r.get::<_, String>(11)?)?,
         updated_at: time::from_sql(&r.get::<_, String>(12)?)?,
         entity_id: r.get(13)?,
+        uid: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
     })
 }
 
@@ -441,9 +444,9 @@ pub(crate) fn insert_annotation(
     tx.execute(
         "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix, suffix,
                                   attributes, note, annotator_id, created_at, updated_at,
-                                  entity_id)
+                                  entity_id, uid)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
-                 (SELECT id FROM entities WHERE id = ?14))",
+                 (SELECT id FROM entities WHERE id = ?14), ?15)",
         rusqlite::params![
             id,
             a.document_id,
@@ -459,6 +462,7 @@ pub(crate) fn insert_annotation(
             time::to_sql(a.created_at),
             time::to_sql(a.updated_at),
             a.entity_id,
+            crate::uid::or_new(&a.uid),
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -466,8 +470,8 @@ pub(crate) fn insert_annotation(
 
 pub(crate) fn insert_relation(tx: &rusqlite::Connection, r: &Relation) -> Result<()> {
     tx.execute(
-        "INSERT INTO relations (id, kind, from_id, to_id, annotator_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO relations (id, kind, from_id, to_id, annotator_id, created_at, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         (
             r.id,
             &r.kind,
@@ -475,6 +479,7 @@ pub(crate) fn insert_relation(tx: &rusqlite::Connection, r: &Relation) -> Result
             r.to_id,
             r.annotator_id,
             time::to_sql(r.created_at),
+            crate::uid::or_new(&r.uid),
         ),
     )?;
     Ok(())
@@ -497,7 +502,7 @@ pub(crate) fn relations_where(
     id: i64,
 ) -> Result<Vec<Relation>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, kind, from_id, to_id, annotator_id, created_at FROM relations
+        "SELECT id, kind, from_id, to_id, annotator_id, created_at, uid FROM relations
          WHERE {filter} ORDER BY id"
     ))?;
     let rows = stmt.query_map([id], |r| {
@@ -508,12 +513,14 @@ pub(crate) fn relations_where(
             r.get::<_, i64>(3)?,
             r.get::<_, i64>(4)?,
             r.get::<_, String>(5)?,
+            r.get::<_, Option<String>>(6)?,
         ))
     })?;
     rows.map(|row| {
-        let (id, kind, from_id, to_id, annotator_id, created_at) = row?;
+        let (id, kind, from_id, to_id, annotator_id, created_at, uid) = row?;
         Ok(Relation {
             id,
+            uid: uid.unwrap_or_default(),
             kind,
             from_id,
             to_id,

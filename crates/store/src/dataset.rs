@@ -72,18 +72,20 @@ pub(crate) fn project_info(conn: &Connection) -> Result<ProjectInfo> {
         let (id, alias) = row?;
         aliases.entry(id).or_default().push(alias);
     }
-    let mut stmt = conn.prepare_cached("SELECT id, kind, name FROM entities ORDER BY id")?;
+    let mut stmt = conn.prepare_cached("SELECT id, kind, name, uid FROM entities ORDER BY id")?;
     let mut entities = Vec::new();
     for row in stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
         ))
     })? {
-        let (id, kind, name) = row?;
+        let (id, kind, name, uid) = row?;
         entities.push(Entity {
             id,
+            uid: uid.unwrap_or_default(),
             kind: entity_kind(&kind)?,
             name,
             aliases: aliases.remove(&id).unwrap_or_default(),
@@ -233,7 +235,7 @@ impl<'c> Reader<'c> {
 
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, label_id, start, end, quote, prefix, suffix, attributes, note, entity_id,
-                    annotator_id, created_at, updated_at
+                    annotator_id, created_at, updated_at, uid
              FROM annotations WHERE document_id = ?1 ORDER BY start, end, id",
         )?;
         let mut annotations = Vec::new();
@@ -246,6 +248,7 @@ impl<'c> Reader<'c> {
             }
             annotations.push(AnnotationRecord {
                 id: r.get(0)?,
+                uid: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
                 label,
                 start: r.get::<_, i64>(2)? as usize,
                 end: r.get::<_, i64>(3)? as usize,
@@ -262,7 +265,7 @@ impl<'c> Reader<'c> {
         }
 
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, r.kind, r.from_id, r.to_id, r.annotator_id, r.created_at
+            "SELECT r.id, r.kind, r.from_id, r.to_id, r.annotator_id, r.created_at, r.uid
              FROM relations r JOIN annotations a ON a.id = r.from_id
              WHERE a.document_id = ?1 ORDER BY r.id",
         )?;
@@ -276,6 +279,7 @@ impl<'c> Reader<'c> {
             }
             relations.push(RelationRecord {
                 id: r.get(0)?,
+                uid: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
                 kind: r.get(1)?,
                 from_id,
                 to_id,

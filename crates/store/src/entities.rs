@@ -66,6 +66,7 @@ impl Project {
         })?;
         let entity = Entity {
             id,
+            uid: crate::uid::new(),
             kind,
             name: name.trim().to_string(),
             aliases: Vec::new(),
@@ -99,6 +100,7 @@ impl Project {
         aliases.dedup();
         let after = Entity {
             id: before.id,
+            uid: before.uid.clone(),
             kind: before.kind,
             name: entity.name.trim().to_string(),
             aliases,
@@ -222,10 +224,12 @@ fn check(conn: &Connection, entity: &Entity) -> Result<()> {
 }
 
 pub(crate) fn read_entity(conn: &Connection, id: i64) -> Result<Entity> {
-    let (kind, name): (String, String) = conn
-        .query_row("SELECT kind, name FROM entities WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+    let (kind, name, uid): (String, String, Option<String>) = conn
+        .query_row(
+            "SELECT kind, name, uid FROM entities WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?
         .ok_or(StoreError::UnknownEntity(id))?;
     let mut stmt = conn
@@ -235,6 +239,7 @@ pub(crate) fn read_entity(conn: &Connection, id: i64) -> Result<Entity> {
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(Entity {
         id,
+        uid: uid.unwrap_or_default(),
         kind: crate::dataset::entity_kind(&kind)?,
         name,
         aliases,
@@ -252,8 +257,14 @@ fn mention_ids(conn: &Connection, id: i64) -> Result<Vec<i64>> {
 
 fn insert(tx: &Transaction<'_>, e: &Entity, now: DateTime<Utc>) -> Result<()> {
     tx.execute(
-        "INSERT INTO entities (id, kind, name, created_at) VALUES (?1, ?2, ?3, ?4)",
-        (e.id, e.kind.name(), &e.name, crate::time::to_sql(now)),
+        "INSERT INTO entities (id, kind, name, created_at, uid) VALUES (?1, ?2, ?3, ?4, ?5)",
+        (
+            e.id,
+            e.kind.name(),
+            &e.name,
+            crate::time::to_sql(now),
+            crate::uid::or_new(&e.uid),
+        ),
     )?;
     set_aliases(tx, e)
 }

@@ -36,11 +36,12 @@ impl Project {
         self.step(Direction::Redo, annotator_id, now)
     }
 
-    /// How many edits can be undone and redone.
-    pub fn history_depth(&self) -> Result<(i64, i64)> {
+    /// How many of the coder's edits can be undone and redone.
+    pub fn history_depth(&self, annotator_id: i64) -> Result<(i64, i64)> {
         Ok(self.conn.query_row(
-            "SELECT (SELECT count(*) FROM undo_stack), (SELECT count(*) FROM redo_stack)",
-            [],
+            "SELECT (SELECT count(*) FROM undo_stack WHERE annotator_id = ?1),
+                    (SELECT count(*) FROM redo_stack WHERE annotator_id = ?1)",
+            [annotator_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?)
     }
@@ -60,9 +61,9 @@ impl Project {
             .query_row(
                 &format!(
                     "SELECT s.seq, e.id, e.payload FROM {from} s JOIN events e ON e.id = s.event_id
-                     ORDER BY s.seq DESC LIMIT 1"
+                     WHERE s.annotator_id = ?1 ORDER BY s.seq DESC LIMIT 1"
                 ),
-                [],
+                [annotator_id],
                 |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
@@ -84,8 +85,8 @@ impl Project {
         append_event(&tx, action, Some(event_id), &change, annotator_id, now)?;
         tx.execute(&format!("DELETE FROM {from} WHERE seq = ?1"), [seq])?;
         tx.execute(
-            &format!("INSERT INTO {to} (event_id) VALUES (?1)"),
-            [event_id],
+            &format!("INSERT INTO {to} (event_id, annotator_id) VALUES (?1, ?2)"),
+            [event_id, annotator_id],
         )?;
         tx.commit()?;
         Ok(Some(change))
@@ -165,8 +166,14 @@ pub(crate) fn record(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let event_id = append_event(tx, "do", None, change, annotator_id, now)?;
-    tx.execute("INSERT INTO undo_stack (event_id) VALUES (?1)", [event_id])?;
-    tx.execute("DELETE FROM redo_stack", [])?;
+    tx.execute(
+        "INSERT INTO undo_stack (event_id, annotator_id) VALUES (?1, ?2)",
+        [event_id, annotator_id],
+    )?;
+    tx.execute(
+        "DELETE FROM redo_stack WHERE annotator_id = ?1",
+        [annotator_id],
+    )?;
     Ok(())
 }
 
@@ -179,8 +186,8 @@ fn append_event(
     now: DateTime<Utc>,
 ) -> Result<i64> {
     tx.execute(
-        "INSERT INTO events (at, annotator_id, action, target_id, kind, document_id, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO events (at, annotator_id, action, target_id, kind, document_id, payload, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         (
             time::to_sql(now),
             annotator_id,
@@ -189,6 +196,7 @@ fn append_event(
             change.kind(),
             change.document(),
             serde_json::to_string(change)?,
+            crate::uid::new(),
         ),
     )?;
     Ok(tx.last_insert_rowid())

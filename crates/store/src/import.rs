@@ -496,10 +496,15 @@ impl Batch<'_> {
         });
         self.conn
             .prepare_cached(
-                "INSERT INTO events (at, annotator_id, action, kind, payload)
-                 VALUES (?1, ?2, 'import', 'documents_imported', ?3)",
+                "INSERT INTO events (at, annotator_id, action, kind, payload, uid)
+                 VALUES (?1, ?2, 'import', 'documents_imported', ?3, ?4)",
             )?
-            .execute((&self.at, self.annotator_id, payload.to_string()))?;
+            .execute((
+                &self.at,
+                self.annotator_id,
+                payload.to_string(),
+                crate::uid::new(),
+            ))?;
         self.logged_upto = newest;
         Ok(())
     }
@@ -576,8 +581,9 @@ impl Batch<'_> {
             self.conn
                 .prepare_cached(
                     "INSERT INTO annotations (document_id, label_id, start, end, quote, prefix, suffix,
-                                              attributes, note, annotator_id, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+                                              attributes, note, annotator_id, created_at, updated_at,
+                                              uid)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
                 )?
                 .execute(rusqlite::params![
                     document_id,
@@ -591,6 +597,7 @@ impl Batch<'_> {
                     a.note,
                     self.annotator_id,
                     self.at,
+                    crate::uid::new(),
                 ])?;
             if ids
                 .insert(a.key.as_str(), self.conn.last_insert_rowid())
@@ -612,10 +619,17 @@ impl Batch<'_> {
             ensure_relation_type(self.conn, &r.kind)?;
             self.conn
                 .prepare_cached(
-                    "INSERT INTO relations (kind, from_id, to_id, annotator_id, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO relations (kind, from_id, to_id, annotator_id, created_at, uid)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
-                .execute((&r.kind, from, to, self.annotator_id, &self.at))?;
+                .execute((
+                    &r.kind,
+                    from,
+                    to,
+                    self.annotator_id,
+                    &self.at,
+                    crate::uid::new(),
+                ))?;
         }
         Ok(ImportOutcome::Imported(document_id))
     }

@@ -36,6 +36,7 @@ mod restore;
 mod schema;
 mod sets;
 mod time;
+mod uid;
 
 pub use backup::{
     backup_dir, backups, find_backup, prune_backups, restore_backup_at, Backup,

@@ -93,8 +93,15 @@ impl Batch<'_> {
                             .optional()?
                             .is_none();
                     self.conn.execute(
-                        "INSERT INTO entities (id, kind, name, created_at) VALUES (?1, ?2, ?3, ?4)",
-                        (free.then_some(e.id), e.kind.name(), &e.name, &self.at),
+                        "INSERT INTO entities (id, kind, name, created_at, uid)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        (
+                            free.then_some(e.id),
+                            e.kind.name(),
+                            &e.name,
+                            &self.at,
+                            crate::uid::or_new(&e.uid),
+                        ),
                     )?;
                     self.conn.last_insert_rowid()
                 }
@@ -272,8 +279,8 @@ impl Batch<'_> {
                 .prepare_cached(
                     "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix,
                                               suffix, attributes, note, entity_id, annotator_id,
-                                              created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                              created_at, updated_at, uid)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 )?
                 .execute(rusqlite::params![
                     keep.then_some(a.id),
@@ -290,6 +297,7 @@ impl Batch<'_> {
                     annotator_id,
                     time::to_sql(a.created_at),
                     time::to_sql(a.updated_at),
+                    crate::uid::or_new(&a.uid),
                 ])?;
             if ids.insert(a.id, self.conn.last_insert_rowid()).is_some() {
                 return Err(invalid(format!("two annotations share the id {}", a.id)));
@@ -309,8 +317,9 @@ impl Batch<'_> {
             let annotator_id = self.restore_annotator(restore, &r.annotator)?;
             self.conn
                 .prepare_cached(
-                    "INSERT INTO relations (id, kind, from_id, to_id, annotator_id, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "INSERT INTO relations (id, kind, from_id, to_id, annotator_id, created_at,
+                                            uid)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )?
                 .execute(rusqlite::params![
                     keep.then_some(r.id),
@@ -319,6 +328,7 @@ impl Batch<'_> {
                     to,
                     annotator_id,
                     time::to_sql(r.created_at),
+                    crate::uid::or_new(&r.uid),
                 ])?;
         }
         let payload = serde_json::json!({
@@ -331,14 +341,15 @@ impl Batch<'_> {
         });
         self.conn
             .prepare_cached(
-                "INSERT INTO events (at, annotator_id, action, kind, document_id, payload)
-                 VALUES (?1, ?2, 'import', 'document_imported', ?3, ?4)",
+                "INSERT INTO events (at, annotator_id, action, kind, document_id, payload, uid)
+                 VALUES (?1, ?2, 'import', 'document_imported', ?3, ?4, ?5)",
             )?
             .execute((
                 &self.at,
                 self.annotator_id,
                 document_id,
                 payload.to_string(),
+                crate::uid::new(),
             ))?;
         Ok(ImportOutcome::Imported(document_id))
     }

@@ -90,7 +90,7 @@ fn a_new_project_has_the_current_schema_wal_and_the_default_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 3);
+    assert_eq!(SCHEMA_VERSION, 4);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -310,6 +310,51 @@ fn invalid_annotations_are_refused_with_a_code_and_change_nothing() {
     assert_eq!(snapshot(&f.path), before);
 }
 
+/// Undo and redo are per coder: Ctrl+Z never takes back another coder's edit.
+#[test]
+fn undo_and_redo_belong_to_the_coder_who_edited() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    let ben = f.project.annotator("ben", at(1)).unwrap();
+    let mine = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let his = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Sergei Lavrov"), ben, at(3))
+        .unwrap();
+    assert_eq!(f.project.history_depth(f.me).unwrap(), (1, 0));
+    assert_eq!(f.project.history_depth(ben).unwrap(), (1, 0));
+
+    // My undo takes back my edit, though his came later.
+    f.project.undo(f.me, at(4)).unwrap().unwrap();
+    let ids: Vec<i64> = f
+        .project
+        .annotations(doc)
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert_eq!(ids, [his.id]);
+    assert_eq!(
+        f.project.undo(f.me, at(5)).unwrap(),
+        None,
+        "nothing more of mine"
+    );
+    // His edit does not clear my redo.
+    f.project.delete_annotation(his.id, ben, at(6)).unwrap();
+    assert_eq!(f.project.history_depth(f.me).unwrap(), (0, 1));
+    f.project.redo(f.me, at(7)).unwrap().unwrap();
+    assert_eq!(f.project.annotations(doc).unwrap(), vec![mine]);
+    // He undoes his delete, then his create.
+    f.project.undo(ben, at(8)).unwrap().unwrap();
+    f.project.undo(ben, at(9)).unwrap().unwrap();
+    assert_eq!(f.project.annotations(doc).unwrap().len(), 1);
+    assert_eq!(f.project.history_depth(ben).unwrap(), (0, 2));
+}
+
 #[test]
 fn delete_undo_and_redo_round_trip_through_the_event_log() {
     let mut f = fresh();
@@ -333,7 +378,7 @@ fn delete_undo_and_redo_round_trip_through_the_event_log() {
     // Redo the create.
     f.project.redo(f.me, at(10)).unwrap().unwrap();
     assert_eq!(f.project.annotations(doc).unwrap(), vec![a.clone()]);
-    assert_eq!(f.project.history_depth().unwrap(), (1, 1));
+    assert_eq!(f.project.history_depth(f.me).unwrap(), (1, 1));
 
     // History survives closing and reopening the project.
     drop(f.project);
@@ -757,7 +802,7 @@ fn a_backup_holds_what_was_committed_even_while_another_connection_writes() {
 
     let copy = Project::open_existing(&backup.path).unwrap();
     assert_eq!(copy.annotations(doc).unwrap().len(), 1);
-    assert_eq!(copy.history_depth().unwrap(), (1, 0));
+    assert_eq!(copy.history_depth(f.me).unwrap(), (1, 0));
     assert_eq!(
         claimdesk_store::backups(&f.path).unwrap(),
         std::slice::from_ref(&backup)
@@ -911,6 +956,29 @@ fn every_shipped_schema_upgrades_with_its_data() {
             .map(|d| d.annotation_count)
             .collect();
         assert_eq!(counts, [11, 3, 0], "v{version}");
+        // Every row that merge and sync match has a global identity (schema version 4): kept
+        // when the fixture has one, given when it is older.
+        for table in ["annotations", "relations", "entities", "events"] {
+            let (rows, distinct): (i64, i64) = conn
+                .query_row(
+                    &format!("SELECT count(*), count(DISTINCT uid) FROM {table}"),
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert!(rows > 0, "v{version}: {table} has rows");
+            assert_eq!(
+                rows, distinct,
+                "v{version}: every row of {table} has its own uid"
+            );
+        }
+        if version >= 4 {
+            let first = hostile.iter().find(|a| a.id == 1).unwrap();
+            assert_eq!(
+                first.uid, "0193e0a0-0000-7000-8000-a00000000001",
+                "an identity survives the upgrade"
+            );
+        }
         if version >= 3 {
             let sets = project.document_sets().unwrap();
             assert_eq!((sets[0].name.as_str(), sets[0].documents), ("pilot", 2));

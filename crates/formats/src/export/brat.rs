@@ -812,6 +812,7 @@ mod tests {
             .attributes
             .insert("certainty level".into(), Value::String("very high".into()));
         d.relations.push(claimdesk_core::dataset::RelationRecord {
+            uid: String::new(),
             id: 3,
             kind: "said by".into(),
             from_id: 2,

@@ -62,6 +62,9 @@ struct DocumentLine<'a> {
 #[derive(Serialize)]
 struct AnnotationLine<'a> {
     id: i64,
+    /// The annotation's global identity, which merge and restore keep.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    uid: &'a str,
     label: &'a str,
     start: usize,
     end: usize,
@@ -136,6 +139,7 @@ impl Exporter for Jsonl {
             self.summary.spans_checked += 3;
             annotations.push(AnnotationLine {
                 id: a.id,
+                uid: &a.uid,
                 label: &a.label,
                 start: a.start,
                 end: a.end,

@@ -16,6 +16,7 @@ pub(crate) fn at() -> DateTime<Utc> {
 
 pub(crate) fn project() -> ProjectInfo {
     let entity = |id, kind, name: &str, aliases: &[&str]| Entity {
+        uid: format!("00000000-0000-4000-8000-e{id:011}"),
         id,
         kind,
         name: name.into(),
@@ -103,6 +104,7 @@ impl Builder {
         let prefix: String = chars[start.saturating_sub(32)..start].iter().collect();
         let suffix: String = chars[end..(end + 32).min(chars.len())].iter().collect();
         self.doc.annotations.push(AnnotationRecord {
+            uid: format!("00000000-0000-4000-8000-a{id:011}"),
             id,
             label: label.into(),
             start,
@@ -122,6 +124,7 @@ impl Builder {
 
     fn relation(&mut self, id: i64, kind: &str, from_id: i64, to_id: i64) -> &mut Self {
         self.doc.relations.push(RelationRecord {
+            uid: format!("00000000-0000-4000-8000-b{id:011}"),
             id,
             kind: kind.into(),
             from_id,
@@ -239,6 +242,7 @@ pub(crate) fn doc(text: &str, spans: &[(usize, usize, &str)]) -> DocumentRecord 
         .iter()
         .enumerate()
         .map(|(i, &(start, end, quote))| AnnotationRecord {
+            uid: String::new(),
             id: i as i64 + 1,
             label: "Actor".into(),
             start,
