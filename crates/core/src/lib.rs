@@ -13,6 +13,7 @@
 //! assert_eq!(doc.text, text); // The text is kept exactly as imported, header included.
 //! ```
 
+pub mod agreement;
 pub mod annotation;
 pub mod dataset;
 pub mod document;
