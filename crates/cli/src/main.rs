@@ -3,6 +3,7 @@
 //! ```text
 //! claimdesk-cli --project study.claimdesk import article.txt folder/ --split '(?m)^=====$'
 //! claimdesk-cli --project study.claimdesk import --no-index corpus.jsonl
+//! claimdesk-cli --project study.claimdesk import --as ben ben-coding/
 //! claimdesk-cli --project study.claimdesk index
 //! claimdesk-cli --project study.claimdesk list
 //! claimdesk-cli --project study.claimdesk annotations 1
@@ -73,6 +74,11 @@ enum Command {
         /// `claimdesk-cli index` (or the app) has indexed them.
         #[arg(long)]
         no_index: bool,
+        /// Another coder's work: the files' annotations and links are stored under CODER, and
+        /// when a file's text is already in the project they are added to that document
+        /// instead of the file being skipped. Importing the same file again adds nothing.
+        #[arg(long = "as", value_name = "CODER")]
+        as_coder: Option<String>,
     },
     /// Add the documents that are not in the full-text index yet to it (after an import with
     /// --no-index, or one that was interrupted). Safe to interrupt and run again.
@@ -269,9 +275,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             columns,
             max_size,
             no_index,
+            as_coder,
         } => {
-            let me = project.annotator(&cli.annotator, now)?;
+            let me = project.annotator(as_coder.as_deref().unwrap_or(&cli.annotator), now)?;
             let mut request = Request::new(paths);
+            request.add_coding = as_coder.is_some();
             request.format = format;
             request.options.split = split;
             request.max_file_bytes = max_size.saturating_mul(1024 * 1024);
@@ -528,7 +536,15 @@ fn import(project: &mut Project, me: i64, request: &Request) -> Result<ExitCode,
             FileOutcome::Imported {
                 documents,
                 duplicates,
+                coded,
             } => {
+                for doc in coded {
+                    writeln!(
+                        out,
+                        "coded    {path}: #{} {} ({} annotations added to the document the project has)",
+                        doc.id, doc.title, doc.annotations
+                    )?;
+                }
                 for doc in documents {
                     let spans = match doc.annotations {
                         0 => String::new(),
@@ -548,9 +564,13 @@ fn import(project: &mut Project, me: i64, request: &Request) -> Result<ExitCode,
             FileOutcome::Failed { code, reason } => eprintln!("failed   {path}: [{code}] {reason}"),
         }
     }
+    let coded = match summary.coded() {
+        0 => String::new(),
+        n => format!(", {n} coded"),
+    };
     writeln!(
         out,
-        "{} imported, {} skipped, {} failed",
+        "{} imported{coded}, {} skipped, {} failed",
         summary.imported(),
         summary.skipped() + summary.duplicates(),
         summary.failed()

@@ -528,3 +528,116 @@ fn an_import_is_searchable_when_the_command_returns() {
     assert!(searched.status.success(), "{searched:?}");
     assert!(!String::from_utf8_lossy(&searched.stderr).contains("search index"));
 }
+
+/// Code points before `needle` in `text` and after it: a brat span.
+fn span_of(text: &str, needle: &str) -> (usize, usize) {
+    let byte = text.find(needle).unwrap();
+    let start = text[..byte].chars().count();
+    (start, start + needle.chars().count())
+}
+
+/// Writes a brat document (`name.txt` and `name.ann`) into `dir`: spans given by their text.
+fn brat_doc(dir: &Path, name: &str, text: &str, spans: &[(&str, &str)], relations: &[&str]) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.txt")), text).unwrap();
+    let mut ann = String::new();
+    for (i, (label, quote)) in spans.iter().enumerate() {
+        let (start, end) = span_of(text, quote);
+        ann.push_str(&format!("T{}\t{label} {start} {end}\t{quote}\n", i + 1));
+    }
+    for (i, relation) in relations.iter().enumerate() {
+        ann.push_str(&format!("R{}\t{relation}\n", i + 1));
+    }
+    std::fs::write(dir.join(format!("{name}.ann")), ann).unwrap();
+}
+
+#[test]
+fn import_as_adds_another_coders_work_to_the_same_text_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let text = "Zelensky 🇺🇦 said “peace is possible.” Putin disagreed.\r\n";
+    brat_doc(
+        &dir.path().join("ana"),
+        "article",
+        text,
+        &[("Actor", "Zelensky"), ("Claim", "peace is possible.")],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    brat_doc(
+        &dir.path().join("ben"),
+        "article",
+        text,
+        &[
+            ("Actor", "Zelensky"),
+            ("Claim", "is possible."),
+            ("Actor", "Putin"),
+        ],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    // Ben also coded an article the project does not have yet.
+    brat_doc(
+        &dir.path().join("ben"),
+        "other",
+        "Lavrov spoke.",
+        &[("Actor", "Lavrov")],
+        &[],
+    );
+    let ana = dir.path().join("ana").to_string_lossy().into_owned();
+    let ben = dir.path().join("ben").to_string_lossy().into_owned();
+    let out = run(&project, &["--annotator", "ana", "import", &ana]);
+    assert!(out.status.success(), "{out:?}");
+
+    // Without --as, the same text is skipped as before.
+    let ben_article = dir.path().join("ben/article.txt");
+    let out = run(&project, &["import", &ben_article.to_string_lossy()]);
+    assert!(stdout(&out).contains("already has this text"), "{out:?}");
+
+    let out = run(&project, &["import", "--as", "ben", &ben]);
+    assert!(out.status.success(), "{out:?}");
+    let report = stdout(&out);
+    assert!(
+        report.contains("coded    ") && report.contains("(3 annotations added"),
+        "{report}"
+    );
+    assert!(
+        report.ends_with("1 imported, 1 coded, 0 skipped, 0 failed\n"),
+        "the new text is imported: {report}"
+    );
+
+    let annotations = |doc: &str| -> Vec<serde_json::Value> {
+        stdout(&run(&project, &["annotations", doc]))
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let spans: Vec<(String, String, String)> = annotations("1")
+        .iter()
+        .map(|a| {
+            (
+                a["annotator"].as_str().unwrap().to_string(),
+                a["label"].as_str().unwrap().to_string(),
+                a["quote"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |coder: &str, label: &str, quote: &str| {
+        spans.contains(&(coder.into(), label.into(), quote.into()))
+    };
+    assert_eq!(spans.len(), 5, "{spans:?}");
+    assert!(has("ana", "Claim", "peace is possible."));
+    assert!(has("ben", "Claim", "is possible."));
+    assert!(has("ben", "Actor", "Zelensky") && has("ana", "Actor", "Zelensky"));
+    assert!(has("ben", "Actor", "Putin"));
+
+    // The same files again: nothing is added.
+    let out = run(&project, &["import", "--as", "ben", &ben]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out).ends_with("0 imported, 2 skipped, 0 failed\n"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(annotations("1").len(), 5);
+    let list = stdout(&run(&project, &["list"]));
+    assert_eq!(list.lines().count(), 2, "{list}");
+}

@@ -52,6 +52,9 @@ pub struct Request {
     pub format: Option<Format>,
     pub options: ImportOptions,
     pub max_file_bytes: u64,
+    /// A document whose text the project already has gets the file's coding, under the run's
+    /// coder, instead of being skipped (`import --as CODER`).
+    pub add_coding: bool,
 }
 
 impl Request {
@@ -61,6 +64,7 @@ impl Request {
             format: None,
             options: ImportOptions::default(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            add_coding: false,
         }
     }
 }
@@ -210,6 +214,10 @@ pub enum FileOutcome {
     Imported {
         documents: Vec<ImportedRef>,
         duplicates: Vec<i64>,
+        /// Documents the project already had that got the file's coding (`add_coding`);
+        /// `annotations` counts what was added.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        coded: Vec<ImportedRef>,
     },
     Skipped {
         reason: String,
@@ -263,6 +271,17 @@ impl Summary {
             .iter()
             .map(|f| match &f.outcome {
                 FileOutcome::Imported { documents, .. } => documents.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Documents the project already had that got coding from the run (`add_coding`).
+    pub fn coded(&self) -> usize {
+        self.files
+            .iter()
+            .map(|f| match &f.outcome {
+                FileOutcome::Imported { coded, .. } => coded.len(),
                 _ => 0,
             })
             .sum()
@@ -365,6 +384,9 @@ pub fn run(
     let mut summary = Summary::default();
     let mut batch = project.begin_import(annotator_id, now)?;
     batch.defer_index()?;
+    if request.add_coding {
+        batch.add_coding_to_existing();
+    }
     let queue = Queue::new(QUEUE_BYTES);
     let result = std::thread::scope(|scope| {
         let reading = jobs.clone();
@@ -613,7 +635,7 @@ impl Writer<'_, '_> {
         summary: &mut Summary,
         on_progress: &mut dyn FnMut(&Progress),
     ) -> Result<Vec<FileOutcome>, StoreError> {
-        let (mut documents, mut duplicates) = (Vec::new(), Vec::new());
+        let mut stored = Stored::default();
         // Progress counts the file's documents as they are stored; the caller adds them again
         // from the outcome.
         let documents_before = progress.documents;
@@ -624,12 +646,7 @@ impl Writer<'_, '_> {
                     let mut refused = None;
                     for Record { doc, bytes } in records {
                         match self.batch.add_prepared(&doc) {
-                            Ok(ImportOutcome::Imported(id)) => documents.push(ImportedRef {
-                                id,
-                                title: doc.imported.document.title,
-                                annotations: 0,
-                            }),
-                            Ok(ImportOutcome::Duplicate(id)) => duplicates.push(id),
+                            Ok(outcome) => stored.push(outcome, &doc.imported),
                             Err(e) if fatal(&e) => return Err(e),
                             Err(e) => {
                                 refused = Some(FileOutcome::Failed {
@@ -647,7 +664,7 @@ impl Writer<'_, '_> {
                         while let Some(Unit::Records(_)) = queue.recv() {}
                         break refused;
                     }
-                    progress.documents = documents_before + documents.len();
+                    progress.documents = documents_before + stored.documents.len();
                     on_progress(progress);
                     self.maybe_checkpoint()?;
                     if self.cancel.load(Ordering::Relaxed) {
@@ -663,8 +680,8 @@ impl Writer<'_, '_> {
         };
         progress.documents = documents_before;
         let mut outcomes = Vec::new();
-        if !documents.is_empty() || end.is_none() {
-            outcomes.push(stored_refs(documents, duplicates));
+        if !stored.documents.is_empty() || end.is_none() {
+            outcomes.push(stored.outcome());
         }
         outcomes.extend(end);
         Ok(outcomes)
@@ -702,19 +719,14 @@ fn restore_file(batch: &mut Batch<'_>, path: &Path) -> Result<FileOutcome, Store
     batch.begin_group()?;
     let result = (|| -> Result<FileOutcome, StoreError> {
         let mut restore = batch.begin_restore(&header)?;
-        let (mut documents, mut duplicates) = (Vec::new(), Vec::new());
+        let mut stored = Stored::default();
         while let Some(doc) = reader.next_document() {
             let doc = match doc {
                 Ok(doc) => doc,
                 Err(e) => return Ok(failed(e.code(), e.to_string())),
             };
             match batch.restore(&mut restore, &doc) {
-                Ok(ImportOutcome::Imported(id)) => documents.push(ImportedRef {
-                    id,
-                    title: doc.title.clone(),
-                    annotations: doc.annotations.len(),
-                }),
-                Ok(ImportOutcome::Duplicate(id)) => duplicates.push(id),
+                Ok(outcome) => stored.push_record(outcome, &doc),
                 Err(
                     e @ (StoreError::Sqlite(_)
                     | StoreError::Busy
@@ -726,7 +738,7 @@ fn restore_file(batch: &mut Batch<'_>, path: &Path) -> Result<FileOutcome, Store
                 }
             }
         }
-        Ok(stored_refs(documents, duplicates))
+        Ok(stored.outcome())
     })();
     let keep = matches!(
         result,
@@ -746,36 +758,74 @@ fn job_size(job: &Job) -> u64 {
 }
 
 fn stored(docs: &[ImportedDocument], outcomes: Vec<ImportOutcome>) -> FileOutcome {
-    let mut documents = Vec::new();
-    let mut duplicates = Vec::new();
+    let mut stored = Stored::default();
     for (doc, outcome) in docs.iter().zip(outcomes) {
-        match outcome {
-            ImportOutcome::Imported(id) => documents.push(ImportedRef {
-                id,
-                title: doc.document.title.clone(),
-                annotations: doc.annotations.len(),
-            }),
-            ImportOutcome::Duplicate(id) => duplicates.push(id),
-        }
+        stored.push(outcome, doc);
     }
-    stored_refs(documents, duplicates)
+    stored.outcome()
 }
 
-fn stored_refs(documents: Vec<ImportedRef>, duplicates: Vec<i64>) -> FileOutcome {
-    if documents.is_empty() && !duplicates.is_empty() {
-        let ids: Vec<String> = duplicates.iter().map(|id| format!("#{id}")).collect();
-        return FileOutcome::Skipped {
-            reason: format!("the project already has this text ({})", ids.join(", ")),
-        };
+/// What a file's documents became, gathered as they are stored.
+#[derive(Default)]
+struct Stored {
+    documents: Vec<ImportedRef>,
+    duplicates: Vec<i64>,
+    coded: Vec<ImportedRef>,
+}
+
+impl Stored {
+    fn push(&mut self, outcome: ImportOutcome, doc: &ImportedDocument) {
+        self.push_titled(outcome, &doc.document.title, doc.annotations.len());
     }
-    if documents.is_empty() {
-        return FileOutcome::Skipped {
-            reason: "no documents in the file".into(),
-        };
+
+    fn push_record(
+        &mut self,
+        outcome: ImportOutcome,
+        doc: &claimdesk_core::dataset::DocumentRecord,
+    ) {
+        self.push_titled(outcome, &doc.title, doc.annotations.len());
     }
-    FileOutcome::Imported {
-        documents,
-        duplicates,
+
+    fn push_titled(&mut self, outcome: ImportOutcome, title: &str, annotations: usize) {
+        match outcome {
+            ImportOutcome::Imported(id) => self.documents.push(ImportedRef {
+                id,
+                title: title.to_string(),
+                annotations,
+            }),
+            ImportOutcome::Coded {
+                id, annotations, ..
+            } => self.coded.push(ImportedRef {
+                id,
+                title: title.to_string(),
+                annotations,
+            }),
+            ImportOutcome::Duplicate(id) => self.duplicates.push(id),
+        }
+    }
+
+    fn outcome(self) -> FileOutcome {
+        let Stored {
+            documents,
+            duplicates,
+            coded,
+        } = self;
+        if documents.is_empty() && coded.is_empty() && !duplicates.is_empty() {
+            let ids: Vec<String> = duplicates.iter().map(|id| format!("#{id}")).collect();
+            return FileOutcome::Skipped {
+                reason: format!("the project already has this text ({})", ids.join(", ")),
+            };
+        }
+        if documents.is_empty() && coded.is_empty() {
+            return FileOutcome::Skipped {
+                reason: "no documents in the file".into(),
+            };
+        }
+        FileOutcome::Imported {
+            documents,
+            duplicates,
+            coded,
+        }
     }
 }
 

@@ -34,6 +34,13 @@ use crate::time;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImportOutcome {
     Imported(i64),
+    /// The project already held this text, as the document with this id, and the file's coding
+    /// was added to it under the batch's coder ([`Batch::add_coding_to_existing`]).
+    Coded {
+        id: i64,
+        annotations: usize,
+        relations: usize,
+    },
     /// The project already holds this exact text, as the document with this id.
     Duplicate(i64),
 }
@@ -83,6 +90,8 @@ pub struct Batch<'p> {
     /// Copies committed pages into the project file while the batch goes on (bulk imports).
     checkpointer: Option<Checkpointer>,
     open: bool,
+    /// Add a file's coding to a document the project already has instead of skipping it.
+    add_coding: bool,
     /// A document without a savepoint of its own failed halfway: the transaction was rolled
     /// back and the batch takes nothing more.
     broken: bool,
@@ -172,6 +181,7 @@ impl Project {
             cache_before: None,
             checkpointer: None,
             open: true,
+            add_coding: false,
             broken: false,
         };
         batch.logged_upto = newest_document(batch.conn)?;
@@ -394,6 +404,14 @@ impl Batch<'_> {
         }
     }
 
+    /// From now on, a document whose text the project already has gets the file's annotations
+    /// and relations under the batch's coder instead of being skipped (`import --as CODER`:
+    /// another coder's work on the same articles). What that coder already has is not added
+    /// twice.
+    pub fn add_coding_to_existing(&mut self) {
+        self.add_coding = true;
+    }
+
     /// Adds the documents of one file, all or nothing: if any fails, none of them remains.
     pub fn add_all(&mut self, docs: &[ImportedDocument]) -> Result<Vec<ImportOutcome>> {
         self.conn.execute_batch("SAVEPOINT file")?;
@@ -541,6 +559,17 @@ impl Batch<'_> {
             .query_row([sha256], |r| r.get(0))
             .optional()?;
         if let Some(id) = existing {
+            if self.add_coding && !imported.annotations.is_empty() {
+                let (annotations, relations) = self.insert_coding(id, imported, true)?;
+                if annotations + relations > 0 {
+                    self.log_coding(id, annotations, relations)?;
+                    return Ok(ImportOutcome::Coded {
+                        id,
+                        annotations,
+                        relations,
+                    });
+                }
+            }
             return Ok(ImportOutcome::Duplicate(id));
         }
         self.conn
@@ -563,10 +592,26 @@ impl Batch<'_> {
                 &self.at,
             ))?;
         let document_id = self.conn.last_insert_rowid();
+        self.insert_coding(document_id, imported, false)?;
+        Ok(ImportOutcome::Imported(document_id))
+    }
+
+    /// Stores a document's annotations and relations under the batch's coder. With `existing`,
+    /// the document was already in the project: an annotation this coder already has (same
+    /// label and span) is not added again, nor a relation already drawn, so importing the same
+    /// file twice adds nothing. Answers how many annotations and relations were added.
+    fn insert_coding(
+        &mut self,
+        document_id: i64,
+        imported: &ImportedDocument,
+        existing: bool,
+    ) -> Result<(usize, usize)> {
+        let doc = &imported.document;
         // Only annotations need the text's index (to check and quote their spans).
         let index = (!imported.annotations.is_empty()).then(|| TextIndex::new(&doc.text));
 
         let mut ids: HashMap<&str, i64> = HashMap::with_capacity(imported.annotations.len());
+        let mut added = (0, 0);
         for (a, index) in imported
             .annotations
             .iter()
@@ -578,31 +623,50 @@ impl Batch<'_> {
             }
             let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
             let label_id = self.label_id(&a.label)?;
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO annotations (document_id, label_id, start, end, quote, prefix, suffix,
-                                              attributes, note, annotator_id, created_at, updated_at,
-                                              uid)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
-                )?
-                .execute(rusqlite::params![
-                    document_id,
-                    label_id,
-                    span.start() as i64,
-                    span.end() as i64,
-                    index.slice(span)?,
-                    prefix,
-                    suffix,
-                    serde_json::to_string(&a.attributes)?,
-                    a.note,
-                    self.annotator_id,
-                    self.at,
-                    crate::uid::new(),
-                ])?;
-            if ids
-                .insert(a.key.as_str(), self.conn.last_insert_rowid())
-                .is_some()
-            {
+            let (start, end) = (span.start() as i64, span.end() as i64);
+            let found = if existing {
+                self.conn
+                    .prepare_cached(
+                        "SELECT id FROM annotations WHERE document_id = ?1 AND start = ?2
+                         AND end = ?3 AND label_id = ?4 AND annotator_id = ?5",
+                    )?
+                    .query_row(
+                        (document_id, start, end, label_id, self.annotator_id),
+                        |r| r.get(0),
+                    )
+                    .optional()?
+            } else {
+                None
+            };
+            let id = match found {
+                Some(id) => id,
+                None => {
+                    self.conn
+                        .prepare_cached(
+                            "INSERT INTO annotations (document_id, label_id, start, end, quote,
+                                                      prefix, suffix, attributes, note,
+                                                      annotator_id, created_at, updated_at, uid)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+                        )?
+                        .execute(rusqlite::params![
+                            document_id,
+                            label_id,
+                            start,
+                            end,
+                            index.slice(span)?,
+                            prefix,
+                            suffix,
+                            serde_json::to_string(&a.attributes)?,
+                            a.note,
+                            self.annotator_id,
+                            self.at,
+                            crate::uid::new(),
+                        ])?;
+                    added.0 += 1;
+                    self.conn.last_insert_rowid()
+                }
+            };
+            if ids.insert(a.key.as_str(), id).is_some() {
                 return Err(StoreError::Import(format!(
                     "two annotations share the key {:?}",
                     a.key
@@ -617,6 +681,16 @@ impl Batch<'_> {
             };
             let (from, to) = (endpoint(&r.from)?, endpoint(&r.to)?);
             ensure_relation_type(self.conn, &r.kind)?;
+            if existing
+                && self
+                    .conn
+                    .prepare_cached(
+                        "SELECT 1 FROM relations WHERE from_id = ?1 AND to_id = ?2 AND kind = ?3",
+                    )?
+                    .exists((from, to, &r.kind))?
+            {
+                continue;
+            }
             self.conn
                 .prepare_cached(
                     "INSERT INTO relations (kind, from_id, to_id, annotator_id, created_at, uid)
@@ -630,8 +704,31 @@ impl Batch<'_> {
                     &self.at,
                     crate::uid::new(),
                 ))?;
+            added.1 += 1;
         }
-        Ok(ImportOutcome::Imported(document_id))
+        Ok(added)
+    }
+
+    /// Logs coding added to a document the project already had (`import --as`).
+    fn log_coding(&mut self, document_id: i64, annotations: usize, relations: usize) -> Result<()> {
+        let payload = serde_json::json!({
+            "id": document_id,
+            "annotations": annotations,
+            "relations": relations,
+        });
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (at, annotator_id, action, kind, document_id, payload, uid)
+                 VALUES (?1, ?2, 'import', 'coding_imported', ?3, ?4, ?5)",
+            )?
+            .execute((
+                &self.at,
+                self.annotator_id,
+                document_id,
+                payload.to_string(),
+                crate::uid::new(),
+            ))?;
+        Ok(())
     }
 }
 
