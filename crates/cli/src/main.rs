@@ -4,6 +4,7 @@
 //! claimdesk-cli --project study.claimdesk import article.txt folder/ --split '(?m)^=====$'
 //! claimdesk-cli --project study.claimdesk import --no-index corpus.jsonl
 //! claimdesk-cli --project study.claimdesk import --as ben ben-coding/
+//! claimdesk-cli --project study.claimdesk agreement --coders ana,ben --format csv
 //! claimdesk-cli --project study.claimdesk index
 //! claimdesk-cli --project study.claimdesk list
 //! claimdesk-cli --project study.claimdesk annotations 1
@@ -25,6 +26,8 @@ use claimdesk_formats::Format;
 use claimdesk_import::{FileOutcome, Progress, Request};
 use claimdesk_store::{Project, StoreError};
 use clap::{Parser, Subcommand};
+
+mod agreement;
 
 #[derive(Parser)]
 #[command(
@@ -166,6 +169,25 @@ enum Command {
     },
     /// List the samples: name, documents, seed, strata, when drawn.
     Samples,
+    /// List the coders: name, annotations, documents coded, documents assigned and done.
+    Coders,
+    /// Measure inter-coder agreement over the documents at least two of the coders coded:
+    /// Krippendorff's α per token and uα on the text, Cohen's κ per pair (Fleiss' κ for more
+    /// than two), exact-match F1 and statement agreement, overall, per label, per document.
+    Agreement {
+        /// The coders to compare (names, comma-separated); default: everyone who coded.
+        #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+        coders: Option<Vec<String>>,
+        /// Only these labels (names, comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "LABELS")]
+        labels: Option<Vec<String>>,
+        /// Only these documents (ids, comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        documents: Option<Vec<i64>>,
+        /// table, csv or json.
+        #[arg(long, value_enum, default_value = "table")]
+        format: agreement::ReportFormat,
+    },
 }
 
 /// A failure to report: a stable code and a message that says what to do.
@@ -408,6 +430,36 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             for (stratum, n) in &drawn.strata {
                 writeln!(out, "  {stratum}\t{n}")?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Coders => {
+            for c in project.coders()? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{} annotations\t{} documents\t{}/{} assigned done",
+                    c.name,
+                    if c.curated { "curated" } else { "coder" },
+                    c.annotations,
+                    c.documents,
+                    c.done,
+                    c.assigned
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agreement {
+            coders,
+            labels,
+            documents,
+            format,
+        } => {
+            let request = claimdesk_export::agreement::AgreementRequest {
+                coders,
+                labels,
+                documents,
+            };
+            let report = claimdesk_export::agreement::agreement(&project, &request)?;
+            agreement::print(&mut out, &report, format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Samples => {

@@ -23,6 +23,8 @@
 //! the destination folder) and one temporary entry beside it, named `.<destination>.partial-*`,
 //! which is removed whatever happens.
 
+pub mod agreement;
+
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};

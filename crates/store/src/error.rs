@@ -63,6 +63,12 @@ pub enum StoreError {
     BadSample(String),
     #[error("there is no sample {0}")]
     UnknownSet(i64),
+    #[error("there is no coder called {0:?}")]
+    UnknownCoder(String),
+    #[error("{0}")]
+    BadCoder(String),
+    #[error("cannot merge the project: {0}")]
+    BadMerge(String),
     #[error("the project file is damaged: {0}")]
     Corrupt(String),
     #[error("the project file holds malformed data: {0}")]
@@ -107,6 +113,9 @@ impl StoreError {
             StoreError::BadSearch(_) => "bad_search",
             StoreError::BadSample(_) => "bad_sample",
             StoreError::UnknownSet(_) => "unknown_sample",
+            StoreError::UnknownCoder(_) => "unknown_coder",
+            StoreError::BadCoder(_) => "bad_coder",
+            StoreError::BadMerge(_) => "bad_merge",
             StoreError::Corrupt(_) | StoreError::Json(_) => "project_corrupt",
             StoreError::Sqlite(_) => "database_error",
             StoreError::Io(_) => "io_error",

@@ -559,7 +559,8 @@ impl Batch<'_> {
             .query_row([sha256], |r| r.get(0))
             .optional()?;
         if let Some(id) = existing {
-            if self.add_coding && !imported.annotations.is_empty() {
+            if self.add_coding {
+                self.mark_coded(id)?;
                 let (annotations, relations) = self.insert_coding(id, imported, true)?;
                 if annotations + relations > 0 {
                     self.log_coding(id, annotations, relations)?;
@@ -593,6 +594,9 @@ impl Batch<'_> {
             ))?;
         let document_id = self.conn.last_insert_rowid();
         self.insert_coding(document_id, imported, false)?;
+        if self.add_coding {
+            self.mark_coded(document_id)?;
+        }
         Ok(ImportOutcome::Imported(document_id))
     }
 
@@ -707,6 +711,19 @@ impl Batch<'_> {
             added.1 += 1;
         }
         Ok(added)
+    }
+
+    /// Records that the batch's coder coded the document (an assignment marked done), so a
+    /// coder who found nothing to annotate in it still counts as having coded it.
+    fn mark_coded(&mut self, document_id: i64) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO assignments (annotator_id, document_id, assigned_at, done_at)
+                 VALUES (?1, ?2, ?3, ?3)
+                 ON CONFLICT DO UPDATE SET done_at = coalesce(done_at, excluded.done_at)",
+            )?
+            .execute((self.annotator_id, document_id, &self.at))?;
+        Ok(())
     }
 
     /// Logs coding added to a document the project already had (`import --as`).

@@ -23,6 +23,7 @@
 
 mod annotations;
 mod backup;
+mod coders;
 mod dataset;
 mod default_project;
 mod documents;
@@ -42,6 +43,7 @@ pub use backup::{
     backup_dir, backups, find_backup, prune_backups, restore_backup_at, Backup,
     BACKUP_BUDGET_BYTES, KEEP_BACKUPS,
 };
+pub use coders::{Coder, CURATED};
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use entities::Mention;
 pub use error::{Result, StoreError};

@@ -36,6 +36,7 @@ mod tables;
 #[cfg(test)]
 pub(crate) mod testdata;
 mod tokens;
+pub use tokens::word_spans;
 mod w3c;
 mod xmi;
 

@@ -65,6 +65,17 @@ pub(crate) struct Tokens<'d> {
     ends: Vec<usize>,
 }
 
+/// The words and symbols of a text as CoNLL writes them, cut by no annotation: the units of
+/// token-level agreement, so every coder's spans are laid over the same tokens. Code points,
+/// end exclusive.
+pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    pieces(text, &[])
+        .into_iter()
+        .filter(|p| p.kind != Kind::Space)
+        .map(|p| (p.start, p.end))
+        .collect()
+}
+
 impl<'d> Tokens<'d> {
     pub fn new(doc: &'d DocumentRecord) -> Tokens<'d> {
         let text = doc.text.as_str();
@@ -77,57 +88,16 @@ impl<'d> Tokens<'d> {
         let mut bounds: Vec<usize> = starts.iter().chain(&ends).copied().collect();
         bounds.sort_unstable();
         bounds.dedup();
-        let is_bound = |p: usize| bounds.binary_search(&p).is_ok();
-
-        let mut pieces: Vec<Token> = Vec::new();
-        let mut push = |kind: Kind, start: usize, end: usize, bytes: Range<usize>| {
-            if let Some(last) = pieces.last_mut() {
-                if last.kind == kind && kind != Kind::Symbol && !is_bound(start) {
-                    last.end = end;
-                    last.bytes.end = bytes.end;
-                    return;
-                }
-            }
-            pieces.push(Token {
-                start,
-                end,
-                bytes,
-                kind,
-                sentence: 0,
-                ws: false,
-            });
-        };
-
-        let mut cp = 0;
-        for (offset, grapheme) in text.grapheme_indices(true) {
-            let class = classify(grapheme);
-            // A grapheme is cut only at an annotation boundary, or where whitespace and
-            // non-whitespace meet inside it (a combining mark after a space).
-            let mut unit: Option<(Kind, usize, usize)> = None;
-            for (i, c) in grapheme.char_indices() {
-                let kind = if is_space(c) { Kind::Space } else { class };
-                match unit {
-                    Some((k, s, b)) if k != kind || is_bound(cp) => {
-                        push(k, s, cp, offset + b..offset + i);
-                        unit = Some((kind, cp, i));
-                    }
-                    None => unit = Some((kind, cp, i)),
-                    Some(_) => {}
-                }
-                cp += 1;
-            }
-            if let Some((k, s, b)) = unit {
-                push(k, s, cp, offset + b..offset + grapheme.len());
-            }
-        }
-
+        let pieces = pieces(text, &bounds);
+        // The pieces cover the whole text, so the last one ends at its length.
+        let len = pieces.last().map_or(0, |p| p.end);
         let mut tokens = Tokens {
             text,
             pieces,
             starts,
             ends,
         };
-        tokens.sentences(doc, cp);
+        tokens.sentences(doc, len);
         tokens
     }
 
@@ -244,6 +214,55 @@ fn classify(grapheme: &str) -> Kind {
         }
         Some(_) => Kind::Symbol,
     }
+}
+
+/// Cuts a text into tokens and runs of whitespace, with a token boundary at every position in
+/// `bounds` (sorted).
+fn pieces(text: &str, bounds: &[usize]) -> Vec<Token> {
+    let is_bound = |p: usize| bounds.binary_search(&p).is_ok();
+
+    let mut pieces: Vec<Token> = Vec::new();
+    let mut push = |kind: Kind, start: usize, end: usize, bytes: Range<usize>| {
+        if let Some(last) = pieces.last_mut() {
+            if last.kind == kind && kind != Kind::Symbol && !is_bound(start) {
+                last.end = end;
+                last.bytes.end = bytes.end;
+                return;
+            }
+        }
+        pieces.push(Token {
+            start,
+            end,
+            bytes,
+            kind,
+            sentence: 0,
+            ws: false,
+        });
+    };
+
+    let mut cp = 0;
+    for (offset, grapheme) in text.grapheme_indices(true) {
+        let class = classify(grapheme);
+        // A grapheme is cut only at an annotation boundary, or where whitespace and
+        // non-whitespace meet inside it (a combining mark after a space).
+        let mut unit: Option<(Kind, usize, usize)> = None;
+        for (i, c) in grapheme.char_indices() {
+            let kind = if is_space(c) { Kind::Space } else { class };
+            match unit {
+                Some((k, s, b)) if k != kind || is_bound(cp) => {
+                    push(k, s, cp, offset + b..offset + i);
+                    unit = Some((kind, cp, i));
+                }
+                None => unit = Some((kind, cp, i)),
+                Some(_) => {}
+            }
+            cp += 1;
+        }
+        if let Some((k, s, b)) = unit {
+            push(k, s, cp, offset + b..offset + grapheme.len());
+        }
+    }
+    pieces
 }
 
 #[cfg(test)]

@@ -1,0 +1,201 @@
+//! Coders: who coded which documents, the curated layer, assignments and blind mode.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+use crate::error::{Result, StoreError};
+use crate::open::Project;
+use crate::time;
+
+/// The name the curated layer (the adjudicated version) goes by.
+pub const CURATED: &str = "curated";
+
+/// The project setting that hides other coders' work until a document is adjudicated.
+const BLIND_MODE: &str = "blind_mode";
+
+/// One coder of the project, with how much they coded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Coder {
+    pub id: i64,
+    pub name: String,
+    /// True for the curated layer.
+    pub curated: bool,
+    pub annotations: i64,
+    /// Documents with at least one of the coder's annotations.
+    pub documents: i64,
+    /// Documents assigned to the coder, and how many of those they marked done.
+    pub assigned: i64,
+    pub done: i64,
+}
+
+impl Project {
+    /// Everyone who has worked on the project, with their counts, in the order they joined.
+    pub fn coders(&self) -> Result<Vec<Coder>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.id, c.name, c.kind = 'curated',
+                    (SELECT count(*) FROM annotations a WHERE a.annotator_id = c.id),
+                    (SELECT count(DISTINCT a.document_id) FROM annotations a
+                     WHERE a.annotator_id = c.id),
+                    (SELECT count(*) FROM assignments s WHERE s.annotator_id = c.id),
+                    (SELECT count(*) FROM assignments s
+                     WHERE s.annotator_id = c.id AND s.done_at IS NOT NULL)
+             FROM annotators c ORDER BY c.id",
+        )?;
+        let coders = stmt
+            .query_map([], |r| {
+                Ok(Coder {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    curated: r.get(2)?,
+                    annotations: r.get(3)?,
+                    documents: r.get(4)?,
+                    assigned: r.get(5)?,
+                    done: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(coders)
+    }
+
+    /// The id of the coder called `name`, or [`StoreError::UnknownCoder`].
+    pub fn coder_id(&self, name: &str) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT id FROM annotators WHERE name = ?1",
+                [name.trim()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::UnknownCoder(name.trim().to_string()))
+    }
+
+    /// The curated layer's coder id, made on first use. Refused when a person already goes by
+    /// the curated layer's name.
+    pub fn curated_coder(&mut self, now: DateTime<Utc>) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        let found: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, kind FROM annotators WHERE name = ?1",
+                [CURATED],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let id = match found {
+            Some((id, kind)) if kind == "curated" => id,
+            Some(_) => {
+                return Err(StoreError::BadCoder(format!(
+                    "a coder is called {CURATED:?}; rename them before adjudicating"
+                )))
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO annotators (name, created_at, kind) VALUES (?1, ?2, 'curated')",
+                    (CURATED, time::to_sql(now)),
+                )?;
+                tx.last_insert_rowid()
+            }
+        };
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// For each document with annotations by at least `at_least` of `coders`, those coders,
+    /// in document order. A coder counts for a document when they annotated it or marked their
+    /// assignment of it done (having found nothing to code is coding too).
+    pub fn coded_documents(
+        &self,
+        coders: &[i64],
+        at_least: usize,
+    ) -> Result<BTreeMap<i64, Vec<i64>>> {
+        let mut by_document: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT document_id FROM annotations WHERE annotator_id = ?1
+             UNION SELECT document_id FROM assignments
+             WHERE annotator_id = ?1 AND done_at IS NOT NULL",
+        )?;
+        for &coder in coders {
+            for document in stmt.query_map([coder], |r| r.get::<_, i64>(0))? {
+                by_document.entry(document?).or_default().push(coder);
+            }
+        }
+        by_document.retain(|_, who| who.len() >= at_least);
+        Ok(by_document)
+    }
+
+    /// Whether blind mode is on: each coder sees only their own annotations on documents not
+    /// yet adjudicated.
+    pub fn blind_mode(&self) -> Result<bool> {
+        let value: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM project_settings WHERE key = ?1",
+                [BLIND_MODE],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(value.as_deref() == Some("true"))
+    }
+
+    /// Turns blind mode on or off.
+    pub fn set_blind_mode(&mut self, on: bool) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO project_settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (BLIND_MODE, if on { "true" } else { "false" }),
+        )?;
+        Ok(())
+    }
+
+    /// Assigns documents to a coder (again assigning one already assigned changes nothing).
+    pub fn assign(&mut self, coder: i64, documents: &[i64], now: DateTime<Utc>) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut added = 0;
+        for &document in documents {
+            let exists = tx
+                .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?
+                .exists([document])?;
+            if !exists {
+                return Err(StoreError::UnknownDocument(document));
+            }
+            added += tx
+                .prepare_cached(
+                    "INSERT INTO assignments (annotator_id, document_id, assigned_at)
+                     VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                )?
+                .execute((coder, document, time::to_sql(now)))?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Marks a coder's assigned document done, or not done again.
+    pub fn mark_done(
+        &mut self,
+        coder: i64,
+        document: i64,
+        done: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let changed = self.conn.execute(
+            "UPDATE assignments SET done_at = ?3 WHERE annotator_id = ?1 AND document_id = ?2",
+            (coder, document, done.then(|| time::to_sql(now))),
+        )?;
+        if changed == 0 {
+            return Err(StoreError::BadCoder(format!(
+                "document {document} is not assigned to this coder"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Whether a document's disagreements have been adjudicated.
+    pub fn adjudicated(&self, document: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM adjudications WHERE document_id = ?1")?
+            .exists([document])?)
+    }
+}
