@@ -10,6 +10,17 @@ use crate::annotation::{Annotation, Relation};
 use crate::dataset::Entity;
 use crate::label::{Label, RelationType};
 
+/// How an adjudicator settled one disagreement of a document: the stretch of text it covers,
+/// and whose version went into the curated layer (`None`: rejected, nothing kept).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub document_id: i64,
+    pub start: usize,
+    pub end: usize,
+    /// The coder whose version was accepted, by name; `None` when every version was rejected.
+    pub accepted: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
@@ -103,6 +114,13 @@ pub enum Change {
         merged: Entity,
         mentions: Vec<i64>,
     },
+    /// An adjudicator's decision on a disagreement between coders was recorded.
+    DecisionRecorded { decision: Decision },
+    /// A decision was taken back (the undoing of its recording).
+    DecisionRemoved { decision: Decision },
+    /// Several changes made as one step (accepting a coder's version of a disagreement
+    /// creates its annotations, their links and the decision): undone and redone together.
+    Several { changes: Vec<Change> },
 }
 
 impl Change {
@@ -221,6 +239,16 @@ impl Change {
                 merged: merged.clone(),
                 mentions: mentions.clone(),
             },
+            Change::DecisionRecorded { decision } => Change::DecisionRemoved {
+                decision: decision.clone(),
+            },
+            Change::DecisionRemoved { decision } => Change::DecisionRecorded {
+                decision: decision.clone(),
+            },
+            // Undone last change first.
+            Change::Several { changes } => Change::Several {
+                changes: changes.iter().rev().map(Change::inverse).collect(),
+            },
         }
     }
 
@@ -233,6 +261,18 @@ impl Change {
             Change::AnnotationUpdated { after, .. } => after.document_id,
             Change::RelationCreated { document_id, .. }
             | Change::RelationDeleted { document_id, .. } => *document_id,
+            Change::DecisionRecorded { decision } | Change::DecisionRemoved { decision } => {
+                decision.document_id
+            }
+            // The one document all of them touched, if there is one.
+            Change::Several { changes } => {
+                let first = changes.first()?.document()?;
+                if changes.iter().all(|c| c.document() == Some(first)) {
+                    first
+                } else {
+                    return None;
+                }
+            }
             Change::LabelCreated { .. }
             | Change::LabelUpdated { .. }
             | Change::LabelDeleted { .. }
@@ -271,6 +311,9 @@ impl Change {
             Change::EntityUpdated { .. } => "entity_updated",
             Change::EntitiesMerged { .. } => "entities_merged",
             Change::EntitiesSplit { .. } => "entities_split",
+            Change::DecisionRecorded { .. } => "decision_recorded",
+            Change::DecisionRemoved { .. } => "decision_removed",
+            Change::Several { .. } => "several",
         }
     }
 }

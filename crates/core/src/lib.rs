@@ -13,6 +13,7 @@
 //! assert_eq!(doc.text, text); // The text is kept exactly as imported, header included.
 //! ```
 
+pub mod adjudication;
 pub mod agreement;
 pub mod annotation;
 pub mod dataset;
@@ -28,6 +29,6 @@ pub mod statement;
 
 pub use annotation::{Annotation, AnnotationEdit, Relation};
 pub use document::{Document, DocumentSummary, NewDocument};
-pub use history::Change;
+pub use history::{Change, Decision};
 pub use label::{AttributeDef, AttributeKind, Label, RelationType};
 pub use offsets::{OffsetError, Span, TextIndex, Unit};

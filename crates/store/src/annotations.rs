@@ -398,13 +398,13 @@ pub(crate) fn relations_of_kind(conn: &rusqlite::Connection, kind: &str) -> Resu
     Ok(out)
 }
 
-fn ensure_document(conn: &rusqlite::Connection, id: i64) -> Result<()> {
+pub(crate) fn ensure_document(conn: &rusqlite::Connection, id: i64) -> Result<()> {
     conn.query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
         .optional()?
         .ok_or(StoreError::UnknownDocument(id))
 }
 
-fn read_annotation_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Annotation> {
+pub(crate) fn read_annotation_by_id(conn: &rusqlite::Connection, id: i64) -> Result<Annotation> {
     conn.query_row(
         &format!("SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE id = ?1"),
         [id],

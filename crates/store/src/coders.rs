@@ -199,3 +199,12 @@ impl Project {
             .exists([document])?)
     }
 }
+
+/// A coder's name.
+pub(crate) fn name_of(conn: &rusqlite::Connection, id: i64) -> Result<String> {
+    conn.query_row("SELECT name FROM annotators WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::BadCoder(format!("there is no coder {id}")))
+}

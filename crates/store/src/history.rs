@@ -141,6 +141,14 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -
         | Change::EntityUpdated { .. }
         | Change::EntitiesMerged { .. }
         | Change::EntitiesSplit { .. } => crate::entities::apply(tx, change, now)?,
+        Change::DecisionRecorded { .. } | Change::DecisionRemoved { .. } => {
+            crate::adjudication::apply(tx, change)?
+        }
+        Change::Several { changes } => {
+            for change in changes {
+                apply(tx, change, now)?;
+            }
+        }
     }
     Ok(())
 }
@@ -267,6 +275,7 @@ fn touches(change: &Change, id: i64) -> bool {
         Change::RelationCreated { relation, .. } | Change::RelationDeleted { relation, .. } => {
             relation.from_id == id || relation.to_id == id
         }
+        Change::Several { changes } => changes.iter().any(|c| touches(c, id)),
         _ => false,
     }
 }

@@ -21,6 +21,7 @@
 //! mode before the call returns, so a write that returned `Ok` survives a crash or `kill -9`.
 //! A call that returns `Err` has changed nothing.
 
+mod adjudication;
 mod annotations;
 mod backup;
 mod coders;
@@ -39,6 +40,7 @@ mod sets;
 mod time;
 mod uid;
 
+pub use adjudication::Adjudication;
 pub use backup::{
     backup_dir, backups, find_backup, prune_backups, restore_backup_at, Backup,
     BACKUP_BUDGET_BYTES, KEEP_BACKUPS,

@@ -1992,3 +1992,114 @@ fn a_document_imported_while_others_wait_for_the_index_waits_behind_them() {
     let now = import(&mut f, "Searchable at once: plover.");
     assert_eq!(f.project.search("plover", 5).unwrap()[0].document_id, now);
 }
+
+/// Two coders disagree; the adjudicator accepts what they share, one coder's version of a
+/// disagreement and rejects another, each step undoable by the adjudicator alone.
+#[test]
+fn disagreements_are_adjudicated_into_the_curated_layer_undoably() {
+    use claimdesk_core::adjudication::Rule;
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let (actor, claim) = (label(&f, "Actor"), label(&f, "Claim"));
+    let ana = f.me;
+    let ben = f.project.annotator("ben", at(1)).unwrap();
+    let judge = f.project.annotator("judge", at(1)).unwrap();
+    let quote =
+        "One phone call followed by one meeting is not sufficient to establish enduring peace";
+    let mut code = |who: i64, label: i64, text: &str| {
+        f.project
+            .create_annotation(doc, label, find_cp(SAMPLE, text), who, at(2))
+            .unwrap()
+    };
+    // Both: Tammy Bruce. Ana: the whole quote, said by Bruce. Ben: half of it, and Lavrov.
+    let bruce_a = code(ana, actor, "Tammy Bruce");
+    code(ben, actor, "Tammy Bruce");
+    let claim_a = code(ana, claim, quote);
+    code(ben, claim, "not sufficient to establish enduring peace");
+    code(ben, actor, "Sergei Lavrov");
+    f.project
+        .create_relation("said_by", claim_a.id, bruce_a.id, ana, at(3))
+        .unwrap();
+
+    let state = f.project.adjudication(doc, None, Rule::All).unwrap();
+    assert_eq!(state.coders, [ana, ben]);
+    assert_eq!(state.plan.agreed.len(), 1);
+    assert_eq!(state.agreed_pending, 1);
+    assert_eq!(state.plan.disagreements.len(), 2);
+
+    f.project
+        .accept_agreed(doc, None, Rule::All, judge, at(4))
+        .unwrap()
+        .unwrap();
+    // The claim: Ana's version, with her link to Bruce's (now curated) mention.
+    let claims = state
+        .plan
+        .disagreements
+        .iter()
+        .position(|d| d.versions[0].1.len() == 1 && d.versions[1].1.len() == 1)
+        .unwrap();
+    f.project
+        .decide(doc, None, Rule::All, claims, Some(ana), judge, at(5))
+        .unwrap();
+    let lavrov = 1 - claims;
+    f.project
+        .decide(doc, None, Rule::All, lavrov, None, judge, at(6))
+        .unwrap();
+    let again = f
+        .project
+        .decide(doc, None, Rule::All, lavrov, Some(ben), judge, at(7));
+    assert_eq!(again.err().unwrap().code(), "bad_coder", "settled once");
+
+    let state = f.project.adjudication(doc, None, Rule::All).unwrap();
+    assert_eq!(state.agreed_pending, 0);
+    assert!(state.decisions.iter().all(Option::is_some));
+    let quotes: Vec<&str> = state.curated.iter().map(|a| a.quote.as_str()).collect();
+    assert_eq!(quotes, ["Tammy Bruce", quote]);
+    let curated = f.project.coder_id(claimdesk_store::CURATED).unwrap();
+    let links = f.project.relations(doc).unwrap();
+    assert!(
+        links
+            .iter()
+            .any(|r| r.annotator_id == curated && r.kind == "said_by"),
+        "the accepted claim keeps its speaker in the curated layer"
+    );
+
+    // The coders' own undo does not touch it; the adjudicator's takes back the last step.
+    assert_eq!(f.project.history_depth(judge).unwrap(), (3, 0));
+    f.project.undo(judge, at(8)).unwrap().unwrap();
+    let state = f.project.adjudication(doc, None, Rule::All).unwrap();
+    assert!(state.decisions[lavrov].is_none(), "the rejection is undone");
+    f.project.undo(judge, at(9)).unwrap().unwrap();
+    let state = f.project.adjudication(doc, None, Rule::All).unwrap();
+    assert_eq!(
+        state.curated.len(),
+        1,
+        "the accepted claim is taken back with its link"
+    );
+    assert!(!f
+        .project
+        .relations(doc)
+        .unwrap()
+        .iter()
+        .any(|r| r.annotator_id == curated));
+    f.project.redo(judge, at(10)).unwrap().unwrap();
+    assert_eq!(
+        f.project
+            .adjudication(doc, None, Rule::All)
+            .unwrap()
+            .curated
+            .len(),
+        2
+    );
+
+    assert!(!state.finished);
+    f.project
+        .finish_adjudication(doc, true, judge, at(11))
+        .unwrap();
+    assert!(
+        f.project
+            .adjudication(doc, None, Rule::All)
+            .unwrap()
+            .finished
+    );
+}

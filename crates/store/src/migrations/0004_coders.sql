@@ -69,6 +69,16 @@ CREATE TABLE adjudications (
     adjudicated_at TEXT NOT NULL
 );
 
+-- How each disagreement of a document was settled: the stretch of text, and whose version
+-- went into the curated layer (NULL: all rejected). Written and removed by undoable changes.
+CREATE TABLE adjudication_decisions (
+    document_id    INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    start          INTEGER NOT NULL,
+    end            INTEGER NOT NULL,
+    accepted       TEXT,
+    PRIMARY KEY (document_id, start, end)
+) WITHOUT ROWID;
+
 -- Undo and redo are per coder: Ctrl+Z never undoes another coder's edit.
 ALTER TABLE undo_stack ADD COLUMN annotator_id INTEGER REFERENCES annotators (id);
 UPDATE undo_stack SET annotator_id = (SELECT annotator_id FROM events WHERE id = event_id);
