@@ -42,6 +42,15 @@ const COMMANDS: &[&str] = &[
     "locate_in_library",
     "draw_sample",
     "list_samples",
+    "list_coders",
+    "set_blind_mode",
+    "assign_documents",
+    "mark_done",
+    "agreement_report",
+    "adjudication_state",
+    "accept_agreed",
+    "decide_disagreement",
+    "finish_adjudication",
 ];
 
 fn main() {

@@ -80,6 +80,9 @@ const STABLE_CODES: &[&str] = &[
     "coder_unknown",
     "bad_sample",
     "unknown_sample",
+    "unknown_coder",
+    "bad_coder",
+    "bad_merge",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -456,10 +459,22 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("locate_in_library", locate_in_library),
     ("draw_sample", draw_sample),
     ("list_samples", no_arguments),
+    ("list_coders", no_arguments),
+    ("set_blind_mode", set_blind_mode),
+    ("assign_documents", assign_documents),
+    ("mark_done", mark_done),
+    ("agreement_report", agreement_report),
+    ("adjudication_state", adjudication_state),
+    ("accept_agreed", accept_agreed),
+    ("decide_disagreement", decide_disagreement),
+    ("finish_adjudication", finish_adjudication),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "list_coders",
+    "agreement_report",
+    "adjudication_state",
     "list_samples",
     "locate_in_library",
     "remember_place",
@@ -1419,6 +1434,249 @@ fn query_library(cx: &mut Ctx<'_>) -> Case {
 }
 
 /// Samples drawn from the library: mostly plausible requests, some malformed.
+/// A rule for adjudication: valid most of the time.
+fn rule(rng: &mut Rng) -> Value {
+    match rng.below(3) {
+        0 => json!({ "rule": "all" }),
+        1 => json!({ "rule": "majority" }),
+        _ => json!({ "rule": "at_least", "coders": 1 + rng.below(3) }),
+    }
+}
+
+fn set_blind_mode(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    if rng.chance(60) {
+        let on = rng.chance(50);
+        Case::new(
+            format!("blind mode {on}"),
+            json!({ "on": on }),
+            Expect::Accept,
+        )
+    } else {
+        let v = not_a_bool(rng);
+        Case::new(format!("on {}", short(&v)), json!({ "on": v }), bad())
+    }
+}
+
+fn assign_documents(cx: &mut Ctx<'_>) -> Case {
+    let n = cx.unique();
+    let rng = &mut *cx.rng;
+    match rng.below(7) {
+        0 | 1 => {
+            let id = cx.live.doc(rng).id;
+            Case::new(
+                format!("document {id} to coder {n}"),
+                json!({ "request": { "coder": format!("coder {n}"), "documents": [id] } }),
+                Expect::Accept,
+            )
+        }
+        2 => {
+            let id = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {id}"),
+                json!({ "request": { "coder": format!("coder {n}"), "documents": [id] } }),
+                Expect::Reject(vec!["unknown_document"]),
+            )
+        }
+        3 => Case::new(
+            "a sample that is not there",
+            json!({ "request": { "coder": "ana", "setId": 9_999_999 } }),
+            Expect::Reject(vec!["unknown_sample"]),
+        ),
+        4 => Case::new(
+            "a sample and documents",
+            json!({ "request": { "coder": "ana", "setId": 1, "documents": [1] } }),
+            bad(),
+        ),
+        5 => Case::new(
+            "an empty coder name",
+            json!({ "request": { "coder": "  ", "documents": [] } }),
+            bad(),
+        ),
+        _ => {
+            let v = not_a_string(rng);
+            Case::new(
+                format!("coder {}", short(&v)),
+                json!({ "request": { "coder": v, "documents": [] } }),
+                bad(),
+            )
+        }
+    }
+}
+
+fn mark_done(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(5) {
+        0 | 1 => {
+            let id = cx.live.doc(rng).id;
+            let done = rng.chance(50);
+            Case::new(
+                format!("document {id} done {done}"),
+                json!({ "documentId": id, "done": done }),
+                Expect::Accept,
+            )
+        }
+        2 => {
+            let id = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {id}"),
+                json!({ "documentId": id, "done": true }),
+                Expect::Reject(vec!["unknown_document"]),
+            )
+        }
+        3 => {
+            let v = not_a_bool(rng);
+            Case::new(
+                format!("done {}", short(&v)),
+                json!({ "documentId": 1, "done": v }),
+                bad(),
+            )
+        }
+        _ => {
+            let (what, body) = without(rng, "documentId");
+            Case {
+                body,
+                expect: bad(),
+                what,
+            }
+        }
+    }
+}
+
+fn agreement_report(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(5) {
+        // Fewer than two coders who coded is a refusal of its own.
+        0 | 1 => Case::new(
+            "everyone",
+            json!({ "coders": null, "labels": null }),
+            Expect::Either,
+        ),
+        2 => Case::new(
+            "coders that are not there",
+            json!({ "coders": ["nobody", "nobody either"], "labels": null }),
+            Expect::Reject(vec!["unknown_coder"]),
+        ),
+        3 => Case::new(
+            "a label that is not there",
+            json!({ "coders": null, "labels": ["No such label"] }),
+            Expect::Reject(vec!["bad_coder"]),
+        ),
+        _ => {
+            let v = junk(rng, 0);
+            let names = v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+            let expect = if v.is_null() {
+                Expect::Either
+            } else if names {
+                // Names, though odd ones: refused as coders that are not there (or too few).
+                Expect::Reject(vec!["unknown_coder", "bad_coder", "too_large"])
+            } else {
+                bad()
+            };
+            Case::new(
+                format!("coders {}", short(&v)),
+                json!({ "coders": v, "labels": null }),
+                expect,
+            )
+        }
+    }
+}
+
+/// The arguments of the adjudication commands: a document (or one that is not there) and a
+/// rule (or something that is not one), with the expectation for each.
+fn adjudication_arguments(cx: &mut Ctx<'_>, extra: Value) -> (String, Value, Option<Expect>) {
+    let rng = &mut *cx.rng;
+    let mut args = extra;
+    let map = args.as_object_mut().expect("an object");
+    match rng.below(6) {
+        0..=2 => {
+            let id = cx.live.doc(rng).id;
+            map.insert("documentId".into(), json!(id));
+            map.insert("rule".into(), rule(rng));
+            (format!("document {id}"), args, None)
+        }
+        3 => {
+            let id = cx.live.missing_document(rng);
+            map.insert("documentId".into(), json!(id));
+            map.insert("rule".into(), rule(rng));
+            let what = format!("missing document {id}");
+            (what, args, Some(Expect::Reject(vec!["unknown_document"])))
+        }
+        4 => {
+            let id = cx.live.doc(rng).id;
+            map.insert("documentId".into(), json!(id));
+            map.insert("rule".into(), json!({ "rule": "most" }));
+            (format!("document {id}, no such rule"), args, Some(bad()))
+        }
+        _ => {
+            let v = not_an_integer(rng);
+            map.insert("documentId".into(), v.clone());
+            map.insert("rule".into(), json!({ "rule": "all" }));
+            (format!("documentId {}", short(&v)), args, Some(bad()))
+        }
+    }
+}
+
+fn adjudication_state(cx: &mut Ctx<'_>) -> Case {
+    let (what, args, expect) = adjudication_arguments(cx, json!({}));
+    Case::new(what, args, expect.unwrap_or(Expect::Accept))
+}
+
+fn accept_agreed(cx: &mut Ctx<'_>) -> Case {
+    let (what, args, expect) = adjudication_arguments(cx, json!({}));
+    Case::new(what, args, expect.unwrap_or(Expect::Accept))
+}
+
+fn decide_disagreement(cx: &mut Ctx<'_>) -> Case {
+    let index = if cx.rng.chance(50) { 0 } else { 9_999 };
+    let coder = if cx.rng.chance(50) {
+        Value::Null
+    } else {
+        json!(cx.rng.below(5))
+    };
+    let extra = json!({ "index": index, "coder": coder });
+    let (what, args, expect) = adjudication_arguments(cx, extra);
+    // Whether the document has a disagreement there, and the coder a version, is the
+    // project's business: accepted or refused as such.
+    let expect = expect.unwrap_or(if index == 0 {
+        Expect::Either
+    } else {
+        Expect::Reject(vec!["bad_coder"])
+    });
+    Case::new(format!("{what}, disagreement {index}"), args, expect)
+}
+
+fn finish_adjudication(cx: &mut Ctx<'_>) -> Case {
+    let finished = cx.rng.chance(50);
+    let rng = &mut *cx.rng;
+    match rng.below(4) {
+        0 | 1 => {
+            let id = cx.live.doc(rng).id;
+            Case::new(
+                format!("document {id} finished {finished}"),
+                json!({ "documentId": id, "finished": finished }),
+                Expect::Accept,
+            )
+        }
+        2 => {
+            let id = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {id}"),
+                json!({ "documentId": id, "finished": finished }),
+                Expect::Reject(vec!["unknown_document"]),
+            )
+        }
+        _ => {
+            let v = not_a_bool(rng);
+            Case::new(
+                format!("finished {}", short(&v)),
+                json!({ "documentId": 1, "finished": v }),
+                bad(),
+            )
+        }
+    }
+}
+
 fn draw_sample(cx: &mut Ctx<'_>) -> Case {
     let n = cx.unique();
     let rng = &mut *cx.rng;

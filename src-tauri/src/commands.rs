@@ -77,6 +77,8 @@ pub async fn get_project(state: State<'_, AppState>) -> Answer<ProjectDto> {
         annotator: project.annotator_name(state.annotator_id())?,
         annotator_confirmed: state.annotator_confirmed.load(Ordering::SeqCst),
         annotators: project.annotator_names()?,
+        annotator_id: state.annotator_id(),
+        blind_mode: project.blind_mode()?,
         labels: project.labels()?.into_iter().map(LabelDto::from).collect(),
         relation_types: project
             .relation_types()?
@@ -100,9 +102,23 @@ pub async fn open_document(
     let document_id = document_id.get("documentId")?;
     let project = state.project()?;
     let doc = project.document(document_id)?;
-    let annotations = project.annotations(document_id)?;
-    let relations = project.relations(document_id)?;
-    DocumentDto::new(doc, annotations, relations)
+    let mut annotations = project.annotations(document_id)?;
+    let mut relations = project.relations(document_id)?;
+    // Blind mode: until the document is adjudicated, the coder sees only their own coding.
+    let blind = crate::coders::blinded(&project, document_id)?;
+    let mut hidden = 0;
+    if blind {
+        let me = state.annotator_id();
+        let before = annotations.len();
+        annotations.retain(|a| a.annotator_id == me);
+        hidden = before - annotations.len();
+        let kept: std::collections::HashSet<i64> = annotations.iter().map(|a| a.id).collect();
+        relations.retain(|r| kept.contains(&r.from_id) && kept.contains(&r.to_id));
+    }
+    let mut dto = DocumentDto::new(doc, annotations, relations)?;
+    dto.blind = blind;
+    dto.hidden = hidden;
+    Ok(dto)
 }
 
 #[tauri::command]
@@ -140,15 +156,15 @@ pub async fn delete_annotation(
 #[tauri::command]
 pub async fn undo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> {
     let mut project = state.project()?;
-    let change = project.undo(state.coder()?, Utc::now())?;
-    Ok(change.as_ref().map(HistoryStepDto::from))
+    let step = project.undo_step(state.coder()?, Utc::now())?;
+    Ok(HistoryStepDto::of_step(&step))
 }
 
 #[tauri::command]
 pub async fn redo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> {
     let mut project = state.project()?;
-    let change = project.redo(state.coder()?, Utc::now())?;
-    Ok(change.as_ref().map(HistoryStepDto::from))
+    let step = project.redo_step(state.coder()?, Utc::now())?;
+    Ok(HistoryStepDto::of_step(&step))
 }
 
 /// Imports files and folders in the background; progress and the result arrive as events.
@@ -498,8 +514,13 @@ pub async fn entity_mentions(
 #[tauri::command]
 pub async fn list_statements(state: State<'_, AppState>) -> Answer<Vec<StatementDto>> {
     let project = state.project()?;
+    // In blind mode a coder's statements are their own.
+    let mut scope = claimdesk_core::dataset::Scope::everything();
+    if project.blind_mode()? {
+        scope.annotators = Some(vec![project.annotator_name(state.annotator_id())?]);
+    }
     Ok(project
-        .statements(&claimdesk_core::dataset::Scope::everything())?
+        .statements(&scope)?
         .into_iter()
         .map(Into::into)
         .collect())

@@ -183,6 +183,10 @@ pub struct ProjectDto {
     pub annotator_confirmed: bool,
     /// Everyone who has worked on the project.
     pub annotators: Vec<String>,
+    /// The coder at work, by id (annotations carry their coder's id).
+    pub annotator_id: i64,
+    /// Whether each coder sees only their own annotations until a document is adjudicated.
+    pub blind_mode: bool,
     pub labels: Vec<LabelDto>,
     pub relation_types: Vec<RelationTypeDto>,
 }
@@ -376,6 +380,9 @@ pub struct DocumentDto {
     pub header_end16: usize,
     pub annotations: Vec<AnnotationDto>,
     pub relations: Vec<RelationDto>,
+    /// Whether blind mode left other coders' annotations out, and how many.
+    pub blind: bool,
+    pub hidden: usize,
 }
 
 impl DocumentDto {
@@ -400,6 +407,8 @@ impl DocumentDto {
             annotations,
             relations: relations.into_iter().map(Into::into).collect(),
             text: doc.text,
+            blind: false,
+            hidden: 0,
         })
     }
 }
@@ -420,6 +429,8 @@ pub struct AnnotationDto {
     pub attributes: serde_json::Map<String, serde_json::Value>,
     pub note: Option<String>,
     pub entity_id: Option<i64>,
+    /// Who coded it.
+    pub annotator_id: i64,
 }
 
 impl AnnotationDto {
@@ -443,6 +454,7 @@ impl AnnotationDto {
             attributes: a.attributes,
             note: a.note,
             entity_id: a.entity_id,
+            annotator_id: a.annotator_id,
         }
     }
 }
@@ -463,6 +475,9 @@ pub struct NewAnnotationDto {
 pub struct HistoryStepDto {
     pub kind: &'static str,
     pub document_id: i64,
+    /// Edits of the coder's history passed over because another coder had changed what they
+    /// touched since.
+    pub skipped: usize,
 }
 
 impl From<&Change> for HistoryStepDto {
@@ -470,6 +485,26 @@ impl From<&Change> for HistoryStepDto {
         HistoryStepDto {
             kind: c.kind(),
             document_id: c.document_id(),
+            skipped: 0,
+        }
+    }
+}
+
+impl HistoryStepDto {
+    /// An undo or redo: the change applied, or only the edits passed over (kind `skipped`), or
+    /// nothing at all.
+    pub fn of_step(step: &claimdesk_store::Step) -> Option<HistoryStepDto> {
+        match &step.change {
+            Some(change) => Some(HistoryStepDto {
+                skipped: step.skipped,
+                ..HistoryStepDto::from(change)
+            }),
+            None if step.skipped > 0 => Some(HistoryStepDto {
+                kind: "skipped",
+                document_id: 0,
+                skipped: step.skipped,
+            }),
+            None => None,
         }
     }
 }

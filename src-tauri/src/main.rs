@@ -9,6 +9,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod backup;
+mod coders;
 #[cfg(test)]
 mod command_fuzz;
 mod commands;
@@ -166,6 +167,15 @@ fn invoke_handler<R: tauri::Runtime>(
         commands::locate_in_library,
         commands::draw_sample,
         commands::list_samples,
+        coders::list_coders,
+        coders::set_blind_mode,
+        coders::assign_documents,
+        coders::mark_done,
+        coders::agreement_report,
+        coders::adjudication_state,
+        coders::accept_agreed,
+        coders::decide_disagreement,
+        coders::finish_adjudication,
     ]
 }
 

@@ -61,9 +61,12 @@ impl Project {
         adjudicator: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<Change>> {
-        let curated = self.curated_coder(now)?;
         let tx = self.conn.transaction()?;
         let state = adjudication(&tx, document_id, coders, rule)?;
+        if state.agreed_pending == 0 {
+            return Ok(None);
+        }
+        let curated = crate::coders::curated_coder(&tx, now)?;
         let units: Vec<&Unit> = state
             .plan
             .agreed
@@ -94,7 +97,6 @@ impl Project {
         adjudicator: i64,
         now: DateTime<Utc>,
     ) -> Result<Change> {
-        let curated = self.curated_coder(now)?;
         let tx = self.conn.transaction()?;
         let state = adjudication(&tx, document_id, coders, rule)?;
         let d = state.plan.disagreements.get(disagreement).ok_or_else(|| {
@@ -119,6 +121,7 @@ impl Project {
                         .ok_or_else(|| {
                             StoreError::BadCoder("that coder did not code this document".into())
                         })?;
+                let curated = crate::coders::curated_coder(&tx, now)?;
                 let units: Vec<&Unit> = version.iter().map(|&i| &state.plan.units[i]).collect();
                 changes = copy_units(&tx, &units, curated, now)?;
                 Some(crate::coders::name_of(&tx, coder)?)

@@ -76,28 +76,7 @@ impl Project {
     /// the curated layer's name.
     pub fn curated_coder(&mut self, now: DateTime<Utc>) -> Result<i64> {
         let tx = self.conn.transaction()?;
-        let found: Option<(i64, String)> = tx
-            .query_row(
-                "SELECT id, kind FROM annotators WHERE name = ?1",
-                [CURATED],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let id = match found {
-            Some((id, kind)) if kind == "curated" => id,
-            Some(_) => {
-                return Err(StoreError::BadCoder(format!(
-                    "a coder is called {CURATED:?}; rename them before adjudicating"
-                )))
-            }
-            None => {
-                tx.execute(
-                    "INSERT INTO annotators (name, created_at, kind) VALUES (?1, ?2, 'curated')",
-                    (CURATED, time::to_sql(now)),
-                )?;
-                tx.last_insert_rowid()
-            }
-        };
+        let id = curated_coder(&tx, now)?;
         tx.commit()?;
         Ok(id)
     }
@@ -171,6 +150,32 @@ impl Project {
         Ok(added)
     }
 
+    /// Refuses with [`StoreError::UnknownDocument`] if any of the documents is not in the
+    /// project.
+    pub fn check_documents(&self, documents: &[i64]) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?;
+        for &document in documents {
+            if !stmt.exists([document])? {
+                return Err(StoreError::UnknownDocument(document));
+            }
+        }
+        Ok(())
+    }
+
+    /// The documents of a sample (document set), by id.
+    pub fn set_documents(&self, set_id: i64) -> Result<Vec<i64>> {
+        self.document_set(set_id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT document_id FROM document_set_members WHERE set_id = ?1 ORDER BY document_id",
+        )?;
+        let ids = stmt
+            .query_map([set_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
     /// Marks a coder's assigned document done, or not done again.
     pub fn mark_done(
         &mut self,
@@ -207,4 +212,28 @@ pub(crate) fn name_of(conn: &rusqlite::Connection, id: i64) -> Result<String> {
     })
     .optional()?
     .ok_or_else(|| StoreError::BadCoder(format!("there is no coder {id}")))
+}
+
+/// The curated layer's coder id, registered on first use (within the caller's transaction).
+pub(crate) fn curated_coder(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<i64> {
+    let found: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, kind FROM annotators WHERE name = ?1",
+            [CURATED],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match found {
+        Some((id, kind)) if kind == "curated" => Ok(id),
+        Some(_) => Err(StoreError::BadCoder(format!(
+            "a coder is called {CURATED:?}; rename them before adjudicating"
+        ))),
+        None => {
+            conn.execute(
+                "INSERT INTO annotators (name, created_at, kind) VALUES (?1, ?2, 'curated')",
+                (CURATED, time::to_sql(now)),
+            )?;
+            Ok(conn.last_insert_rowid())
+        }
+    }
 }

@@ -25,14 +25,25 @@ enum Direction {
 }
 
 impl Project {
-    /// Reverts the most recent edit still in effect. Returns the change applied to revert it, or
-    /// `None` when there is nothing to undo.
+    /// Reverts the coder's most recent edit still in effect. Returns the change applied to
+    /// revert it, or `None` when there is nothing to undo.
     pub fn undo(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Option<Change>> {
+        Ok(self.undo_step(annotator_id, now)?.change)
+    }
+
+    /// Re-applies the coder's most recently undone edit. Returns the change applied, or `None`.
+    pub fn redo(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Option<Change>> {
+        Ok(self.redo_step(annotator_id, now)?.change)
+    }
+
+    /// [`Project::undo`], saying also how many edits could not be undone because another coder
+    /// had changed what they touched since (those leave the coder's history).
+    pub fn undo_step(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Step> {
         self.step(Direction::Undo, annotator_id, now)
     }
 
-    /// Re-applies the most recently undone edit. Returns the change applied, or `None`.
-    pub fn redo(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Option<Change>> {
+    /// [`Project::redo`], with the edits that could not be redone.
+    pub fn redo_step(&mut self, annotator_id: i64, now: DateTime<Utc>) -> Result<Step> {
         self.step(Direction::Redo, annotator_id, now)
     }
 
@@ -51,45 +62,132 @@ impl Project {
         direction: Direction,
         annotator_id: i64,
         now: DateTime<Utc>,
-    ) -> Result<Option<Change>> {
+    ) -> Result<Step> {
         let (from, to, action) = match direction {
             Direction::Undo => ("undo_stack", "redo_stack", "undo"),
             Direction::Redo => ("redo_stack", "undo_stack", "redo"),
         };
         let tx = self.conn.transaction()?;
-        let top = tx
-            .query_row(
-                &format!(
-                    "SELECT s.seq, e.id, e.payload FROM {from} s JOIN events e ON e.id = s.event_id
-                     WHERE s.annotator_id = ?1 ORDER BY s.seq DESC LIMIT 1"
-                ),
-                [annotator_id],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                    ))
-                },
-            )
-            .optional()?;
-        let Some((seq, event_id, payload)) = top else {
-            return Ok(None);
-        };
-        let edit: Change = serde_json::from_str(&payload)?;
-        let change = match direction {
-            Direction::Undo => edit.inverse(),
-            Direction::Redo => edit,
-        };
-        apply(&tx, &change, now)?;
-        append_event(&tx, action, Some(event_id), &change, annotator_id, now)?;
-        tx.execute(&format!("DELETE FROM {from} WHERE seq = ?1"), [seq])?;
-        tx.execute(
-            &format!("INSERT INTO {to} (event_id, annotator_id) VALUES (?1, ?2)"),
-            [event_id, annotator_id],
-        )?;
-        tx.commit()?;
-        Ok(Some(change))
+        let mut skipped = 0;
+        loop {
+            let top = tx
+                .query_row(
+                    &format!(
+                        "SELECT s.seq, e.id, e.payload FROM {from} s JOIN events e ON e.id = s.event_id
+                         WHERE s.annotator_id = ?1 ORDER BY s.seq DESC LIMIT 1"
+                    ),
+                    [annotator_id],
+                    |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            r.get::<_, i64>(1)?,
+                            r.get::<_, String>(2)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((seq, event_id, payload)) = top else {
+                tx.commit()?;
+                return Ok(Step {
+                    change: None,
+                    skipped,
+                });
+            };
+            let edit: Change = serde_json::from_str(&payload)?;
+            let change = match direction {
+                Direction::Undo => edit.inverse(),
+                Direction::Redo => edit,
+            };
+            tx.execute(&format!("DELETE FROM {from} WHERE seq = ?1"), [seq])?;
+            // Coders undo their own edits, so another coder may have changed or removed what
+            // an edit touched since: such an edit no longer applies and leaves the history.
+            tx.execute_batch("SAVEPOINT step")?;
+            let applied = still_applies(&tx, &change).and_then(|fits| {
+                if fits {
+                    apply(&tx, &change, now).map(|()| true)
+                } else {
+                    Ok(false)
+                }
+            });
+            match applied {
+                Ok(true) => tx.execute_batch("RELEASE step")?,
+                Ok(false) => {
+                    tx.execute_batch("ROLLBACK TO step; RELEASE step")?;
+                    skipped += 1;
+                    continue;
+                }
+                Err(e) if conflicts(&e) => {
+                    tx.execute_batch("ROLLBACK TO step; RELEASE step")?;
+                    skipped += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+            append_event(&tx, action, Some(event_id), &change, annotator_id, now)?;
+            tx.execute(
+                &format!("INSERT INTO {to} (event_id, annotator_id) VALUES (?1, ?2)"),
+                [event_id, annotator_id],
+            )?;
+            tx.commit()?;
+            return Ok(Step {
+                change: Some(change),
+                skipped,
+            });
+        }
+    }
+}
+
+/// What one undo or redo did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// The change applied; `None` when there was nothing (more) to undo or redo.
+    pub change: Option<Change>,
+    /// Edits passed over because another coder had changed what they touched since.
+    pub skipped: usize,
+}
+
+/// Whether an error applying an undo or redo means the data moved on under it (another
+/// coder's edit), rather than a failure of the project.
+fn conflicts(error: &crate::error::StoreError) -> bool {
+    use crate::error::StoreError as E;
+    match error {
+        E::UnknownAnnotation(_)
+        | E::UnknownRelation(_)
+        | E::UnknownEntity(_)
+        | E::UnknownLabel(_)
+        | E::UnknownRelationType(_) => true,
+        E::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+            e.code == rusqlite::ErrorCode::ConstraintViolation
+        }
+        _ => false,
+    }
+}
+
+/// Whether the data still is as the change expects to find it: an annotation's edit is undone
+/// only while the annotation is as the edit left it.
+fn still_applies(tx: &Transaction<'_>, change: &Change) -> Result<bool> {
+    match change {
+        Change::AnnotationUpdated { before, .. } => {
+            let now = match crate::annotations::read_annotation_by_id(tx, before.id) {
+                Ok(a) => a,
+                Err(crate::error::StoreError::UnknownAnnotation(_)) => return Ok(false),
+                Err(e) => return Err(e),
+            };
+            Ok(now.label_id == before.label_id
+                && now.attributes == before.attributes
+                && now.note == before.note
+                && now.entity_id == before.entity_id
+                && (now.start, now.end) == (before.start, before.end))
+        }
+        Change::Several { changes } => {
+            for c in changes {
+                if !still_applies(tx, c)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        _ => Ok(true),
     }
 }
 

@@ -49,7 +49,7 @@ pub use coders::{Coder, CURATED};
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use entities::Mention;
 pub use error::{Result, StoreError};
-pub use history::HistoryEntry;
+pub use history::{HistoryEntry, Step};
 pub use import::{Batch, ImportOutcome, IndexProgress, Prepared};
 pub use library::LibraryPage;
 pub use open::{Durability, Project, SCHEMA_VERSION};

@@ -2103,3 +2103,48 @@ fn disagreements_are_adjudicated_into_the_curated_layer_undoably() {
             .finished
     );
 }
+
+/// An edit another coder has since built on cannot be undone as it was: it is passed over and
+/// said, never applied over the other coder's work.
+#[test]
+fn an_undo_another_coder_overtook_is_passed_over_and_counted() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let actor = label(&f, "Actor");
+    let ben = f.project.annotator("ben", at(1)).unwrap();
+    let mine = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    let kept = f
+        .project
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Marco Rubio"), f.me, at(3))
+        .unwrap();
+    // I give it a note; Ben changes the note after me.
+    let note = |text: &str| claimdesk_core::AnnotationEdit {
+        note: Some(Some(text.into())),
+        ..Default::default()
+    };
+    f.project
+        .update_annotation(kept.id, &note("mine"), f.me, at(4))
+        .unwrap();
+    f.project
+        .update_annotation(kept.id, &note("his"), ben, at(5))
+        .unwrap();
+    // Ben deletes my first annotation.
+    f.project.delete_annotation(mine.id, ben, at(6)).unwrap();
+
+    // My undo: my note edit is under Ben's now, passed over; then the creation of Rubio.
+    let step = f.project.undo_step(f.me, at(7)).unwrap();
+    assert_eq!(step.skipped, 1);
+    assert!(matches!(
+        step.change,
+        Some(Change::AnnotationDeleted { .. })
+    ));
+    // Nothing of mine is left to undo but Bruce's creation, whose annotation Ben deleted.
+    let step = f.project.undo_step(f.me, at(8)).unwrap();
+    assert_eq!((step.change, step.skipped), (None, 1));
+    assert_eq!(f.project.history_depth(f.me).unwrap(), (0, 1));
+    // Ben's work stands: his deletion, and no annotation of mine came back over it.
+    assert!(f.project.annotations(doc).unwrap().is_empty());
+}
