@@ -5,6 +5,7 @@
 //! claimdesk-cli --project study.claimdesk import --no-index corpus.jsonl
 //! claimdesk-cli --project study.claimdesk import --as ben ben-coding/
 //! claimdesk-cli --project study.claimdesk agreement --coders ana,ben --format csv
+//! claimdesk-cli --project study.claimdesk merge ben.claimdesk
 //! claimdesk-cli --project study.claimdesk index
 //! claimdesk-cli --project study.claimdesk list
 //! claimdesk-cli --project study.claimdesk annotations 1
@@ -187,6 +188,16 @@ enum Command {
         /// table, csv or json.
         #[arg(long, value_enum, default_value = "table")]
         format: agreement::ReportFormat,
+    },
+    /// Merge another project file into this one: its documents (matched by text), labels,
+    /// links, entities, coders and history. What both have is kept once; what they disagree
+    /// on is reported, and ours kept. All or nothing; the other file is only read.
+    Merge {
+        /// The other project file.
+        other: PathBuf,
+        /// table or json.
+        #[arg(long, value_parser = ["table", "json"], default_value = "table")]
+        format: String,
     },
 }
 
@@ -460,6 +471,52 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             let report = claimdesk_export::agreement::agreement(&project, &request)?;
             agreement::print(&mut out, &report, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merge { other, format } => {
+            let me = project.annotator(&cli.annotator, now)?;
+            let r = project.merge_project(&other, me, now)?;
+            if format == "json" {
+                let json = serde_json::to_string_pretty(&r).map_err(std::io::Error::from)?;
+                writeln!(out, "{json}")?;
+            } else {
+                let both =
+                    |added: u64, present: u64| format!("{added} added, {present} already here");
+                let lines = [
+                    ("documents", both(r.documents_added, r.documents_matched)),
+                    (
+                        "annotations",
+                        both(r.annotations_added, r.annotations_present),
+                    ),
+                    ("links", both(r.relations_added, r.relations_present)),
+                    (
+                        "entities",
+                        format!(
+                            "{} added, {} already here, {} merged by alias",
+                            r.entities_added, r.entities_matched, r.entities_merged_by_alias
+                        ),
+                    ),
+                    ("labels", format!("{} added", r.labels_added)),
+                    (
+                        "relation types",
+                        format!("{} added", r.relation_types_added),
+                    ),
+                    ("coders", format!("{} added", r.coders_added)),
+                    ("history", format!("{} entries added", r.events_added)),
+                    ("assignments", format!("{} added", r.assignments_added)),
+                    ("adjudications", format!("{} added", r.adjudications_added)),
+                    ("decisions", format!("{} added", r.decisions_added)),
+                    ("samples", format!("{} added", r.samples_added)),
+                ];
+                for (what, counts) in lines {
+                    writeln!(out, "{what:<15} {counts}")?;
+                }
+                for conflict in &r.conflicts {
+                    writeln!(out, "conflict: {conflict}")?;
+                }
+            }
+            // Documents new to the project become searchable, as after an import.
+            index(&mut project)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Samples => {

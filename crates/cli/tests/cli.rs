@@ -641,3 +641,85 @@ fn import_as_adds_another_coders_work_to_the_same_text_once() {
     let list = stdout(&run(&project, &["list"]));
     assert_eq!(list.lines().count(), 2, "{list}");
 }
+
+#[test]
+fn merge_prints_what_it_brought_and_a_second_run_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ours, theirs) = (
+        dir.path().join("ana.claimdesk"),
+        dir.path().join("ben.claimdesk"),
+    );
+    let text = "Zelensky 🇺🇦 said “peace is possible.” Putin disagreed.\r\n";
+    brat_doc(
+        &dir.path().join("ben"),
+        "article",
+        text,
+        &[("Actor", "Zelensky"), ("Claim", "peace is possible.")],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    let ben = dir.path().join("ben").to_string_lossy().into_owned();
+    assert!(run(&theirs, &["--annotator", "ben", "import", &ben])
+        .status
+        .success());
+    assert!(run(&ours, &["--annotator", "ana", "import", SAMPLE])
+        .status
+        .success());
+    let other = theirs.to_string_lossy().into_owned();
+
+    let out = run(&ours, &["--annotator", "ana", "merge", &other]);
+    assert!(out.status.success(), "{out:?}");
+    let report = stdout(&out);
+    assert!(
+        report.contains("documents       1 added, 0 already here\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("annotations     2 added, 0 already here\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("links           1 added, 0 already here\n"),
+        "{report}"
+    );
+    assert!(report.contains("coders          1 added\n"), "{report}");
+    let found = dir
+        .path()
+        .join("found.jsonl")
+        .to_string_lossy()
+        .into_owned();
+    let out = run(
+        &ours,
+        &[
+            "export",
+            "--format",
+            "jsonl",
+            "--out",
+            &found,
+            "--search",
+            "disagreed",
+        ],
+    );
+    assert!(
+        stdout(&out).starts_with("exported 1 documents"),
+        "the merged text is searchable: {out:?}"
+    );
+
+    let out = run(
+        &ours,
+        &["--annotator", "ana", "merge", &other, "--format", "json"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let again: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(again["documents_matched"], 1, "{again}");
+    assert_eq!(again["annotations_present"], 2);
+    for (key, value) in again.as_object().unwrap() {
+        if key.ends_with("_added") {
+            assert_eq!(value, 0, "{key} on the second merge");
+        }
+    }
+
+    let out = run(&ours, &["merge", &ours.to_string_lossy()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("error[bad_merge]: "), "{err}");
+}

@@ -6,15 +6,18 @@
 //! `cargo test -p claimdesk-store --test crash` kills 100 times; `make crash-long` sets
 //! `CLAIMDESK_CRASH_KILLS=1000`. The writer is this test binary again, started with
 //! `CLAIMDESK_CRASH_WRITER` naming the project (see [`writer_entry_point`]).
+//!
+//! Merging another project is killed the same way ([`merge_entry_point`]): afterwards the
+//! project is exactly as it was before the merge or as the completed merge leaves it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::Utc;
-use claimdesk_core::imported::{ImportedAnnotation, ImportedDocument};
+use claimdesk_core::imported::{ImportedAnnotation, ImportedDocument, ImportedRelation};
 use claimdesk_core::{NewDocument, Span};
 use claimdesk_store::Project;
 
@@ -506,4 +509,225 @@ fn a_backup_killed_midway_leaves_the_project_and_the_earlier_backups_intact() {
         made.len()
     );
     assert!(!made.is_empty(), "some backups completed between kills");
+}
+
+const MERGE_ENV: &str = "CLAIMDESK_CRASH_MERGE";
+
+/// The other project a merge writer merges, beside the project it merges into.
+fn merge_source(project: &Path) -> PathBuf {
+    project.with_file_name("merge-other.claimdesk")
+}
+
+/// The merge writer: merges the other project into the project once, printing `MERGING`
+/// before and `MERGED` after the call returned, then waits to be killed.
+#[test]
+fn merge_entry_point() {
+    let Ok(path) = std::env::var(MERGE_ENV) else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let mut project = Project::open_existing(&path).unwrap();
+    let me = project.coder_id("merger").unwrap();
+    let mut out = std::io::stdout();
+    writeln!(out, "MERGING").unwrap();
+    out.flush().unwrap();
+    project
+        .merge_project(&merge_source(&path), me, Utc::now())
+        .unwrap();
+    writeln!(out, "MERGED").unwrap();
+    out.flush().unwrap();
+    loop {
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// The project the merges go into: the base articles, coded a little, and the merging coder.
+fn merge_target(path: &Path) {
+    let mut project = Project::open(path).unwrap();
+    let me = project.annotator("ana", Utc::now()).unwrap();
+    project.annotator("merger", Utc::now()).unwrap();
+    let actor = project.labels().unwrap()[0].id;
+    for n in 1..=BASE_DOCUMENTS {
+        let doc = NewDocument::from_plain_text(&base_text(n), "base.txt");
+        project.import_document(&doc, me, Utc::now()).unwrap();
+        project
+            .create_annotation(n, actor, Span::new(17, 21).unwrap(), me, Utc::now())
+            .unwrap();
+    }
+}
+
+/// The project merged in: the same base articles coded by another coder (with edits, links
+/// and a deletion in their history), and many articles of its own, each coded and linked.
+fn merge_other(path: &Path, articles: usize) {
+    let mut project = Project::open(path).unwrap();
+    let me = project.annotator("ben", Utc::now()).unwrap();
+    project
+        .create_relation_type("linked", &[], &[], me, Utc::now())
+        .unwrap();
+    let labels: Vec<i64> = project.labels().unwrap().iter().map(|l| l.id).collect();
+    for n in 1..=BASE_DOCUMENTS {
+        let doc = NewDocument::from_plain_text(&base_text(n), "base.txt");
+        project.import_document(&doc, me, Utc::now()).unwrap();
+        let mut ids = Vec::new();
+        for k in 0..6 {
+            let span = Span::new(40 + k * 7, 45 + k * 7).unwrap();
+            let a = project
+                .create_annotation(n, labels[k % labels.len()], span, me, Utc::now())
+                .unwrap();
+            ids.push(a.id);
+        }
+        project
+            .create_relation("linked", ids[0], ids[1], me, Utc::now())
+            .unwrap();
+        project.delete_annotation(ids[5], me, Utc::now()).unwrap();
+    }
+    let mut batch = project.begin_import(me, Utc::now()).unwrap();
+    for i in 0..articles {
+        let text = format!(
+            "Merged article {i} 🇺🇦 e\u{301}.\r\n{}",
+            "Words to annotate here. ".repeat(30)
+        );
+        let mut doc = ImportedDocument::plain(NewDocument::from_plain_text(&text, "other.txt"));
+        doc.annotations = (0..30)
+            .map(|k| ImportedAnnotation {
+                key: format!("T{k}"),
+                label: "Actor".into(),
+                start: 30 + k * 24,
+                end: 35 + k * 24,
+                attributes: Default::default(),
+                note: None,
+            })
+            .collect();
+        doc.relations = (0..29)
+            .map(|k| ImportedRelation {
+                kind: "linked".into(),
+                from: format!("T{k}"),
+                to: format!("T{}", k + 1),
+            })
+            .collect();
+        batch.add(&doc).unwrap();
+    }
+    batch.commit().unwrap();
+}
+
+/// Everything a merge can change, by content rather than ids (sorted lines), except the
+/// merge's own log entry, which is counted.
+fn merge_fingerprint(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let queries = [
+        "SELECT 'document ' || sha256 || ' ' || title FROM documents",
+        "SELECT 'annotation ' || a.uid || ' ' || d.sha256 || ' ' || l.name || ' ' || c.name || ' '
+                || a.start || '-' || a.end || ' ' || a.attributes || ' ' || coalesce(a.note, '')
+         FROM annotations a JOIN documents d ON d.id = a.document_id
+         JOIN labels l ON l.id = a.label_id JOIN annotators c ON c.id = a.annotator_id",
+        "SELECT 'relation ' || r.uid || ' ' || r.kind || ' ' || f.uid || ' ' || t.uid
+         FROM relations r JOIN annotations f ON f.id = r.from_id JOIN annotations t ON t.id = r.to_id",
+        "SELECT 'label ' || name || ' ' || attributes FROM labels",
+        "SELECT 'relation type ' || name FROM relation_types",
+        "SELECT 'coder ' || name || ' ' || kind FROM annotators",
+        "SELECT 'event ' || uid FROM events WHERE kind <> 'project_merged'",
+        "SELECT 'merges ' || count(*) FROM events WHERE kind = 'project_merged'",
+        "SELECT 'indexed ' || count(*) FROM documents_fts_docsize",
+        "SELECT 'counted ' || sum(annotation_count) FROM document_stats",
+    ];
+    let mut lines: Vec<String> = queries
+        .iter()
+        .flat_map(|sql| {
+            let mut stmt = conn.prepare(sql).unwrap();
+            stmt.query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// Puts the project back as it was before any merge: the pristine copy, without the log and
+/// shared-memory files a killed writer leaves.
+fn reset(pristine: &Path, path: &Path) {
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    std::fs::copy(pristine, path).unwrap();
+}
+
+/// A merge killed with SIGKILL at a random moment leaves the project exactly as before the
+/// merge or as the completed merge leaves it, never in between.
+#[test]
+fn a_merge_killed_midway_leaves_the_project_as_before_or_merged() {
+    let kills: usize = std::env::var("CLAIMDESK_CRASH_KILLS")
+        .ok()
+        .and_then(|k| k.parse::<usize>().ok())
+        .map_or(20, |k| (k / 5).max(1));
+    let seed = seed();
+    let mut rng = Rng(seed);
+    let dir = tempfile::tempdir().unwrap();
+    let pristine = dir.path().join("pristine.claimdesk");
+    let path = dir.path().join("merge.claimdesk");
+    merge_target(&pristine);
+    merge_other(&merge_source(&path), 200);
+    let before = merge_fingerprint(&pristine);
+
+    // The completed merge, made once without a kill, and how long it takes.
+    reset(&pristine, &path);
+    let started = Instant::now();
+    {
+        let mut project = Project::open_existing(&path).unwrap();
+        let me = project.coder_id("merger").unwrap();
+        project
+            .merge_project(&merge_source(&path), me, Utc::now())
+            .unwrap();
+    }
+    let took = started.elapsed();
+    let merged = merge_fingerprint(&path);
+    assert_ne!(merged, before, "the merge changes the project");
+
+    let (mut as_before, mut as_merged, mut midway) = (0, 0, 0);
+    // From before the writer starts merging to after it finished: its start-up is short.
+    let window = 50 + 2 * took.as_millis() as u64;
+    for _ in 0..kills {
+        reset(&pristine, &path);
+        let lines = run_until_killed(
+            "merge_entry_point",
+            MERGE_ENV,
+            &path,
+            rng.below(window),
+            |l| Some(l[l.find("MERG")?..].to_string()),
+        );
+        let (started, finished) = (
+            lines.iter().any(|l| l == "MERGING"),
+            lines.iter().any(|l| l == "MERGED"),
+        );
+        Project::open_existing(&path).expect("the project opens after a kill");
+        let now = merge_fingerprint(&path);
+        if finished {
+            assert!(now == merged, "a merge that returned is kept (seed {seed})");
+        } else if !started {
+            assert!(now == before, "nothing was merged yet (seed {seed})");
+        } else {
+            midway += 1;
+        }
+        if now == before {
+            as_before += 1;
+        } else if now == merged {
+            as_merged += 1;
+        } else {
+            let gained: Vec<&String> = now.iter().filter(|l| !before.contains(l)).take(5).collect();
+            panic!(
+                "a killed merge left the project in between (seed {seed}); for example {gained:#?}"
+            );
+        }
+    }
+    println!(
+        "merge crash test (seed {seed}): {kills} kills with SIGKILL during a merge of {:.2} s, {midway} while merging; {as_before} left the project as before, {as_merged} as merged, none in between",
+        took.as_secs_f64()
+    );
 }
