@@ -281,7 +281,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
         _ => {}
     }
     // Importing creates a missing project; reading one that is not there is a mistake to report.
-    let creates = matches!(cli.command, Command::Import { .. });
+    // Merging two coders' projects into a third may start from nothing.
+    let creates = matches!(cli.command, Command::Import { .. } | Command::Merge { .. });
     let searches = matches!(
         &cli.command,
         Command::Export {

@@ -297,10 +297,11 @@ fn backups_are_made_listed_and_restored_even_over_a_damaged_project() {
     let name = listed.split('\t').next().unwrap().to_string();
     assert!(name.ends_with(".claimdesk"), "{listed}");
 
-    // Damage the project: it is refused, then the backup brings it back.
+    // Damage the project (the whole second page, a table's root, header and all): it is
+    // refused, then the backup brings it back.
     let mut bytes = std::fs::read(&project).unwrap();
-    let len = bytes.len();
-    for b in &mut bytes[len / 2..len / 2 + 4096] {
+    let page = u16::from_be_bytes([bytes[16], bytes[17]]) as usize;
+    for b in &mut bytes[page..2 * page] {
         *b = 0x5a;
     }
     std::fs::write(&project, bytes).unwrap();

@@ -509,3 +509,105 @@ fn coder_view(doc: &DocumentRecord, coder: &str) -> DocumentRecord {
         ..doc.clone()
     }
 }
+
+/// A span or statement match as a figure: F1 on the spans compared.
+pub fn span_value(m: &Matches) -> Value {
+    Value {
+        value: m.f1,
+        units: m.matches + m.only_a + m.only_b,
+    }
+}
+
+/// Writes the report as CSV, one figure per row:
+/// `measure,label,coder_a,coder_b,document,value,units` (an empty label is the overall figure;
+/// empty coders are all coders; an empty value is undefined).
+pub fn write_csv(out: &mut dyn std::io::Write, r: &AgreementReport) -> std::io::Result<()> {
+    writeln!(out, "measure,label,coder_a,coder_b,document,value,units")?;
+    let mut line = |measure: &str,
+                    label: &str,
+                    a: &str,
+                    b: &str,
+                    document: Option<i64>,
+                    v: Value|
+     -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{measure},{},{},{},{},{},{}",
+            field(label),
+            field(a),
+            field(b),
+            document.map_or(String::new(), |d| d.to_string()),
+            v.value.map_or(String::new(), |v| v.to_string()),
+            v.units
+        )
+    };
+    let measure = |line: &mut dyn FnMut(&str, &str, Value) -> std::io::Result<()>,
+                   name: &str,
+                   m: &Measure|
+     -> std::io::Result<()> {
+        line(name, "", m.overall)?;
+        for (label, v) in &m.per_label {
+            line(name, label, *v)?;
+        }
+        Ok(())
+    };
+    measure(
+        &mut |n, l, v| line(n, l, "", "", None, v),
+        "token_alpha",
+        &r.token_alpha,
+    )?;
+    measure(
+        &mut |n, l, v| line(n, l, "", "", None, v),
+        "unitizing_alpha",
+        &r.unitizing_alpha,
+    )?;
+    if let Some(fleiss) = &r.fleiss_kappa {
+        measure(
+            &mut |n, l, v| line(n, l, "", "", None, v),
+            "fleiss_kappa",
+            fleiss,
+        )?;
+    }
+    for p in &r.pairs {
+        let mut pair = |n: &str, l: &str, v: Value| line(n, l, &p.a, &p.b, None, v);
+        measure(&mut pair, "cohen_kappa", &p.cohen_kappa)?;
+        measure(&mut pair, "token_alpha", &p.token_alpha)?;
+        measure(&mut pair, "unitizing_alpha", &p.unitizing_alpha)?;
+        pair("exact_match_f1", "", span_value(&p.exact_match))?;
+        for (label, m) in &p.exact_match_per_label {
+            pair("exact_match_f1", label, span_value(m))?;
+        }
+        pair("statement_f1", "", span_value(&p.statements))?;
+    }
+    line("statement_alpha", "", "", "", None, r.statements.alpha)?;
+    line(
+        "statement_f1",
+        "",
+        "",
+        "",
+        None,
+        span_value(&r.statements.matches),
+    )?;
+    for d in &r.per_document {
+        line("token_alpha", "", "", "", Some(d.id), d.token_alpha)?;
+        line("unitizing_alpha", "", "", "", Some(d.id), d.unitizing_alpha)?;
+        line(
+            "exact_match_f1",
+            "",
+            "",
+            "",
+            Some(d.id),
+            span_value(&d.exact_match),
+        )?;
+    }
+    Ok(())
+}
+
+/// A CSV field, quoted when it needs to be.
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

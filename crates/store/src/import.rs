@@ -135,7 +135,7 @@ pub struct IndexProgress {
 
 /// The highest document id in the full-text index. Documents are indexed in id order, so every
 /// document up to it is indexed and none above it is.
-fn index_watermark(conn: &Connection) -> Result<i64> {
+pub(crate) fn index_watermark(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT coalesce(max(id), 0) FROM documents_fts_docsize",
         [],

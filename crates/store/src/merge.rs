@@ -43,6 +43,7 @@ use serde::Serialize;
 use claimdesk_core::{Annotation, AttributeDef, Change, Decision, Relation};
 
 use crate::error::{Result, StoreError};
+use crate::import::index_watermark;
 use crate::open::{Project, APPLICATION_ID, SCHEMA_VERSION};
 use crate::time;
 
@@ -1499,16 +1500,6 @@ fn same_attributes(ours: &[AttributeDef], theirs: &[AttributeDef]) -> bool {
         defs
     };
     sorted(ours) == sorted(theirs)
-}
-
-/// The highest document id in the search index (documents are indexed in id order; see
-/// `import.rs`).
-fn index_watermark(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce(max(id), 0) FROM documents_fts_docsize",
-        [],
-        |r| r.get(0),
-    )?)
 }
 
 /// Indexes the documents the merge added, in id order, as an import's commit does.
