@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "accept_agreed",
     "decide_disagreement",
     "finish_adjudication",
+    "save_agreement_report",
 ];
 
 fn main() {

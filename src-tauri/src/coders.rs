@@ -170,6 +170,62 @@ pub async fn agreement_report(
     Ok(claimdesk_export::agreement::agreement(&project, &request)?)
 }
 
+/// Saves the agreement report of the chosen coders as CSV (one figure per row) or JSON, written
+/// beside the destination and moved into place when complete. Answers the path written.
+#[tauri::command]
+pub async fn save_agreement_report(
+    state: State<'_, AppState>,
+    destination: Arg<String>,
+    format: Arg<String>,
+    coders: Arg<Option<Vec<String>>>,
+) -> Answer<String> {
+    let destination = destination.get("destination")?;
+    let path = crate::dto::checked_path(&destination, "the destination")?;
+    let format = format.get("format")?;
+    if format != "csv" && format != "json" {
+        return Err(ErrorDto::bad_request(format!(
+            "save the report as csv or json, not {}",
+            crate::dto::shown(&format)
+        )));
+    }
+    let coders = coders.get("coders")?;
+    if coders
+        .as_ref()
+        .is_some_and(|c| c.len() > MAX_NAMES || c.iter().any(|n| n.len() > MAX_NAME_BYTES))
+    {
+        return Err(ErrorDto::too_large("the list of names", MAX_NAMES, "names"));
+    }
+    let report = {
+        let project = state.project()?;
+        let request = AgreementRequest {
+            coders,
+            labels: None,
+            documents: None,
+        };
+        claimdesk_export::agreement::agreement(&project, &request)?
+    };
+    let mut bytes = Vec::new();
+    let written = if format == "csv" {
+        claimdesk_export::agreement::write_csv(&mut bytes, &report)
+    } else {
+        serde_json::to_writer_pretty(&mut bytes, &report).map_err(std::io::Error::from)
+    };
+    let cannot = |e: std::io::Error| ErrorDto {
+        code: "io_error",
+        message: format!("cannot save the report to {}: {e}", path.display()),
+    };
+    written.map_err(cannot)?;
+    let mut partial = path.clone().into_os_string();
+    partial.push(".partial");
+    std::fs::write(&partial, &bytes)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&partial);
+            cannot(e)
+        })?;
+    Ok(path.display().to_string())
+}
+
 /// A unit of the coders' coding, in the webview's units.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

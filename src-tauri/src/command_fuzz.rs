@@ -468,10 +468,12 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("accept_agreed", accept_agreed),
     ("decide_disagreement", decide_disagreement),
     ("finish_adjudication", finish_adjudication),
+    ("save_agreement_report", save_agreement_report),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "save_agreement_report",
     "list_coders",
     "agreement_report",
     "adjudication_state",
@@ -1671,6 +1673,38 @@ fn finish_adjudication(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("finished {}", short(&v)),
                 json!({ "documentId": 1, "finished": v }),
+                bad(),
+            )
+        }
+    }
+}
+
+fn save_agreement_report(cx: &mut Ctx<'_>) -> Case {
+    let n = cx.unique();
+    let path = cx.tmp.join(format!("agreement-{n}.csv"));
+    let rng = &mut *cx.rng;
+    match rng.below(5) {
+        // With fewer than two coders who coded, there is no report to save.
+        0 | 1 => Case::new(
+            format!("report {n}"),
+            json!({ "destination": path.display().to_string(), "format": *rng.pick(&["csv", "json"]), "coders": null }),
+            Expect::Either,
+        ),
+        2 => Case::new(
+            "a relative destination",
+            json!({ "destination": "agreement.csv", "format": "csv", "coders": null }),
+            bad(),
+        ),
+        3 => Case::new(
+            "a format it does not write",
+            json!({ "destination": path.display().to_string(), "format": "xlsx", "coders": null }),
+            bad(),
+        ),
+        _ => {
+            let v = not_a_string(rng);
+            Case::new(
+                format!("destination {}", short(&v)),
+                json!({ "destination": v, "format": "csv", "coders": null }),
                 bad(),
             )
         }

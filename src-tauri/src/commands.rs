@@ -118,6 +118,7 @@ pub async fn open_document(
     let mut dto = DocumentDto::new(doc, annotations, relations)?;
     dto.blind = blind;
     dto.hidden = hidden;
+    dto.done = project.is_done(state.annotator_id(), document_id)?;
     Ok(dto)
 }
 

@@ -383,6 +383,8 @@ pub struct DocumentDto {
     /// Whether blind mode left other coders' annotations out, and how many.
     pub blind: bool,
     pub hidden: usize,
+    /// Whether the coder at work marked the document done.
+    pub done: bool,
 }
 
 impl DocumentDto {
@@ -409,6 +411,7 @@ impl DocumentDto {
             text: doc.text,
             blind: false,
             hidden: 0,
+            done: false,
         })
     }
 }

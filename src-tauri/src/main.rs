@@ -176,6 +176,7 @@ fn invoke_handler<R: tauri::Runtime>(
         coders::accept_agreed,
         coders::decide_disagreement,
         coders::finish_adjudication,
+        coders::save_agreement_report,
     ]
 }
 

@@ -1,5 +1,5 @@
 //! The window's menu bar: File ▸ Import files…, Import folder…, Export…, Restore backup…, Quit;
-//! View ▸ Text, Statements, Entities, Schema.
+//! View ▸ Text, Statements, Entities, Schema, Coders, Agreement, Adjudicate.
 
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::{AppHandle, Emitter, Runtime};
@@ -15,11 +15,14 @@ pub const OPEN_EXPORT_EVENT: &str = "export-open";
 /// Tells the webview to show a view; the payload is the view's name.
 pub const OPEN_VIEW_EVENT: &str = "view-open";
 /// The views, as (menu id and view name, menu text, accelerator).
-const VIEWS: [(&str, &str, &str); 4] = [
+const VIEWS: [(&str, &str, &str); 7] = [
     ("reader", "Text", "CmdOrCtrl+1"),
     ("statements", "Statements", "CmdOrCtrl+2"),
     ("entities", "Entities", "CmdOrCtrl+3"),
     ("schema", "Schema", "CmdOrCtrl+4"),
+    ("coders", "Coders", "CmdOrCtrl+5"),
+    ("agreement", "Agreement", "CmdOrCtrl+6"),
+    ("adjudication", "Adjudicate", "CmdOrCtrl+7"),
 ];
 
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {

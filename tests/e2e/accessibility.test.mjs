@@ -42,7 +42,14 @@ async function walk(app) {
   await app.execute(`document.querySelector('.annotation-list [data-annotation-id]').click();`);
   await waitFor(app, 'the panel', '.selected-annotation');
   found.push(...(await violations(app, 'text')));
-  for (const [view, css] of [['statements', '.statements'], ['entities', '.entities-panel'], ['schema', '.schema-editor']]) {
+  for (const [view, css] of [
+    ['statements', '.statements'],
+    ['entities', '.entities-panel'],
+    ['schema', '.schema-editor'],
+    ['coders', '.coders table'],
+    ['agreement', '.agreement .matrix'],
+    ['adjudication', '.adjudication [data-disagreement]'],
+  ]) {
     await app.execute(`document.querySelector('button[name=view-${view}]').click();`);
     await waitFor(app, view, css);
     found.push(...(await violations(app, view)));

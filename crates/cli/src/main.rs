@@ -127,9 +127,12 @@ enum Command {
         /// Only annotations with this label (repeatable).
         #[arg(long = "label", value_name = "LABEL")]
         labels: Vec<String>,
-        /// Only annotations by this annotator (repeatable).
-        #[arg(long = "by", value_name = "ANNOTATOR")]
+        /// Only annotations by this coder (repeatable).
+        #[arg(long = "by", visible_alias = "coder", value_name = "CODER")]
         annotators: Vec<String>,
+        /// Only the curated layer (the adjudicated version), as `--coder curated`.
+        #[arg(long)]
+        curated: bool,
         /// Only documents matching this full-text query.
         #[arg(long, value_name = "QUERY")]
         search: Option<String>,
@@ -547,11 +550,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             from,
             to,
             labels,
-            annotators,
+            mut annotators,
+            curated,
             search,
             conll_label,
             sample,
         } => {
+            if curated {
+                annotators.push(claimdesk_store::CURATED.to_string());
+            }
             let set_id = match sample {
                 None => None,
                 Some(name) => Some(

@@ -196,6 +196,17 @@ impl Project {
         Ok(())
     }
 
+    /// Whether the coder marked the document done.
+    pub fn is_done(&self, coder: i64, document: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM assignments
+                 WHERE annotator_id = ?1 AND document_id = ?2 AND done_at IS NOT NULL",
+            )?
+            .exists((coder, document))?)
+    }
+
     /// Whether a document's disagreements have been adjudicated.
     pub fn adjudicated(&self, document: i64) -> Result<bool> {
         Ok(self

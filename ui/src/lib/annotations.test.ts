@@ -14,6 +14,7 @@ const a = (id: number, start: number, end: number): Annotation => ({
   attributes: {},
   note: null,
   entityId: null,
+  annotatorId: 1,
 });
 
 describe('withAnnotation', () => {
@@ -84,6 +85,9 @@ describe('editsBetween', () => {
 
 describe('applyChange', () => {
   const doc: DocumentView = {
+    blind: false,
+    hidden: 0,
+    done: false,
     id: 1,
     title: 't',
     date: null,

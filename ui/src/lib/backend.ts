@@ -40,6 +40,11 @@ import type {
   IndexStatus,
   ProjectInfo,
   Place,
+  Coders,
+  AssignRequest,
+  AgreementReport,
+  Adjudication,
+  Rule,
 } from './types';
 import { isView, type View } from './views';
 
@@ -199,6 +204,38 @@ export const mergeEntities = (keptId: number, mergedId: number) =>
 export const entityMentions = (entityId: number) => call<Mention[]>('entity_mentions', { entityId });
 
 export const listStatements = () => call<Statement[]>('list_statements');
+
+/** Everyone who coded, with their progress, and whether blind mode is on. */
+export const listCoders = () => call<Coders>('list_coders');
+
+export const setBlindMode = (on: boolean) => call<boolean>('set_blind_mode', { on });
+
+/** Assigns a sample (or documents) to a coder; answers how many were newly assigned. */
+export const assignDocuments = (request: AssignRequest) => call<number>('assign_documents', { request });
+
+/** Marks a document done (or not) for the coder at work. */
+export const markDone = (documentId: number, done: boolean) => call<null>('mark_done', { documentId, done });
+
+/** The agreement of the chosen coders (default: everyone who coded). */
+export const agreementReport = (coders: string[] | null = null, labels: string[] | null = null) =>
+  call<AgreementReport>('agreement_report', { coders, labels });
+
+export const adjudicationState = (documentId: number, rule: Rule) =>
+  call<Adjudication>('adjudication_state', { documentId, rule });
+
+export const acceptAgreed = (documentId: number, rule: Rule) =>
+  call<HistoryStep | null>('accept_agreed', { documentId, rule });
+
+/** Settles a disagreement: a coder's version into the curated layer, or none (`coder` null). */
+export const decideDisagreement = (documentId: number, rule: Rule, index: number, coder: number | null) =>
+  call<HistoryStep>('decide_disagreement', { documentId, rule, index, coder });
+
+/** Saves the agreement report (CSV or JSON) at a full path; answers the path written. */
+export const saveAgreementReport = (destination: string, format: 'csv' | 'json', coders: string[] | null = null) =>
+  call<string>('save_agreement_report', { destination, format, coders });
+
+export const finishAdjudication = (documentId: number, finished: boolean) =>
+  call<boolean>('finish_adjudication', { documentId, finished });
 
 /** Says who is coding from now on (remembered for the next start). */
 export const setAnnotator = (name: string) => call<ProjectInfo>('set_annotator', { name });

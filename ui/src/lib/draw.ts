@@ -19,6 +19,8 @@ export interface Look {
   describedBy: string;
   /** Not stored yet: drawn at once, confirmed (or taken back) when the backend answers. */
   pending: boolean;
+  /** When several coders are shown: the innermost annotation's coder, by their place (0…). */
+  coder?: number;
 }
 
 /** Replaces `block`'s children with the elements for `segments` of `text`. */
@@ -35,8 +37,9 @@ export function drawSegments(
     element.dataset.start = String(seg.start);
     element.dataset.end = String(seg.end);
     if (seg.ids.length > 0) {
-      const { labels, colour, style, describedBy, pending } = look(seg.ids);
+      const { labels, colour, style, describedBy, pending, coder } = look(seg.ids);
       if (pending) element.classList.add('pending');
+      if (coder !== undefined && coder >= 0) element.dataset.coder = String(coder % 4);
       element.dataset.annotationIds = seg.ids.join(' ');
       element.dataset.labels = labels;
       element.dataset.lineStyle = String(style);

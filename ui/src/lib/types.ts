@@ -53,6 +53,10 @@ export interface ProjectInfo {
   annotatorConfirmed: boolean;
   /** Everyone who has worked on the project. */
   annotators: string[];
+  /** The coder at work, by id (annotations carry their coder's id). */
+  annotatorId: number;
+  /** Each coder sees only their own annotations until a document is adjudicated. */
+  blindMode: boolean;
   labels: Label[];
   relationTypes: RelationType[];
 }
@@ -78,6 +82,8 @@ export interface Annotation {
   attributes: Record<string, string | boolean>;
   note: string | null;
   entityId: number | null;
+  /** Who coded it. */
+  annotatorId: number;
 }
 
 export interface DocumentView {
@@ -90,11 +96,18 @@ export interface DocumentView {
   headerEnd16: number;
   annotations: Annotation[];
   relations: Relation[];
+  /** Blind mode left other coders' annotations out (how many). */
+  blind: boolean;
+  hidden: number;
+  /** The coder at work marked it done. */
+  done: boolean;
 }
 
 export interface HistoryStep {
   kind: string;
   documentId: number;
+  /** Edits passed over because another coder had changed what they touched since. */
+  skipped: number;
 }
 
 /** Every backend failure. Switch on `code`; show `message`. */
@@ -332,4 +345,116 @@ export interface DrawnSample {
   sample: Sample;
   candidates: number;
   strata: Record<string, number>;
+}
+
+/** A coder of the project and their progress. */
+export interface Coder {
+  id: number;
+  name: string;
+  /** The curated layer (the adjudicated version). */
+  curated: boolean;
+  annotations: number;
+  documents: number;
+  assigned: number;
+  done: number;
+}
+
+export interface Coders {
+  coders: Coder[];
+  blindMode: boolean;
+}
+
+export interface AssignRequest {
+  coder: string;
+  setId?: number | null;
+  documents?: number[] | null;
+}
+
+/** A coefficient and the number of units it rests on; `value` null where undefined. */
+export interface Figure {
+  value: number | null;
+  units: number;
+}
+
+export interface Measure {
+  overall: Figure;
+  per_label: Record<string, Figure>;
+}
+
+export interface Matches {
+  matches: number;
+  only_a: number;
+  only_b: number;
+  precision: number | null;
+  recall: number | null;
+  f1: number | null;
+}
+
+export interface PairAgreement {
+  a: string;
+  b: string;
+  documents: number;
+  cohen_kappa: Measure;
+  token_alpha: Measure;
+  unitizing_alpha: Measure;
+  exact_match: Matches;
+  exact_match_per_label: Record<string, Matches>;
+  statements: Matches;
+}
+
+export interface DocumentAgreement {
+  id: number;
+  title: string;
+  coders: string[];
+  token_alpha: Figure;
+  unitizing_alpha: Figure;
+  exact_match: Matches;
+}
+
+/** The agreement report, as `claimdesk-cli agreement --format json` writes it. */
+export interface AgreementReport {
+  coders: string[];
+  labels: string[];
+  documents: number;
+  excluded_documents: number;
+  token_alpha: Measure;
+  unitizing_alpha: Measure;
+  unitizing_excluded: number;
+  fleiss_kappa: Measure | null;
+  pairs: PairAgreement[];
+  statements: { alpha: Figure; matches: Matches };
+  per_document: DocumentAgreement[];
+}
+
+/** Which units adjudication accepts without asking. */
+export type Rule = { rule: 'all' } | { rule: 'majority' } | { rule: 'at_least'; coders: number };
+
+export interface AdjudicationUnit {
+  labelId: number;
+  start16: number;
+  end16: number;
+  quote: string;
+  attributes: Record<string, string | boolean>;
+  coders: number[];
+}
+
+export interface Disagreement {
+  start16: number;
+  end16: number;
+  /** One version per coder: the units (indices) that coder has there, maybe none. */
+  versions: { coder: number; units: number[] }[];
+  decided: boolean;
+  /** Whose version was accepted; null when rejected (or not decided). */
+  accepted: string | null;
+}
+
+export interface Adjudication {
+  documentId: number;
+  coders: number[];
+  units: AdjudicationUnit[];
+  agreed: number[];
+  agreedPending: number;
+  disagreements: Disagreement[];
+  curated: number;
+  finished: boolean;
 }
