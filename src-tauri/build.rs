@@ -52,6 +52,7 @@ const COMMANDS: &[&str] = &[
     "decide_disagreement",
     "finish_adjudication",
     "save_agreement_report",
+    "merge_project",
 ];
 
 fn main() {

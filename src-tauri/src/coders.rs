@@ -226,6 +226,63 @@ pub async fn save_agreement_report(
     Ok(path.display().to_string())
 }
 
+/// What a merge brought, and everything it did not take as it was (in words).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergeReportDto {
+    pub documents_added: u64,
+    pub documents_matched: u64,
+    pub annotations_added: u64,
+    pub annotations_present: u64,
+    pub relations_added: u64,
+    pub relations_present: u64,
+    pub labels_added: u64,
+    pub entities_added: u64,
+    pub entities_merged_by_alias: u64,
+    pub coders_added: u64,
+    pub events_added: u64,
+    pub conflicts: Vec<String>,
+}
+
+impl From<claimdesk_store::MergeReport> for MergeReportDto {
+    fn from(r: claimdesk_store::MergeReport) -> MergeReportDto {
+        MergeReportDto {
+            documents_added: r.documents_added,
+            documents_matched: r.documents_matched,
+            annotations_added: r.annotations_added,
+            annotations_present: r.annotations_present,
+            relations_added: r.relations_added,
+            relations_present: r.relations_present,
+            labels_added: r.labels_added,
+            entities_added: r.entities_added,
+            entities_merged_by_alias: r.entities_merged_by_alias,
+            coders_added: r.coders_added,
+            events_added: r.events_added,
+            conflicts: r.conflicts.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// Merges another project file into this one (all or nothing), then indexes its new documents
+/// for search. Another coder's project: documents by text, their coding with their coders.
+#[tauri::command]
+pub async fn merge_project(
+    state: State<'_, AppState>,
+    path: Arg<String>,
+) -> Answer<MergeReportDto> {
+    let path = crate::dto::checked_path(&path.get("path")?, "the project to merge")?;
+    let me = state.coder()?;
+    let mut project = state.project()?;
+    let report = project.merge_project(&path, me, Utc::now())?;
+    // New documents become searchable now (an interrupted index is finished on the next open).
+    claimdesk_import::index(
+        &mut project,
+        &std::sync::atomic::AtomicBool::new(false),
+        |_| {},
+    )?;
+    Ok(report.into())
+}
+
 /// A unit of the coders' coding, in the webview's units.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -469,6 +469,7 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("decide_disagreement", decide_disagreement),
     ("finish_adjudication", finish_adjudication),
     ("save_agreement_report", save_agreement_report),
+    ("merge_project", merge_project),
 ];
 
 /// Commands that never change the project, even when they succeed.
@@ -1675,6 +1676,27 @@ fn finish_adjudication(cx: &mut Ctx<'_>) -> Case {
                 json!({ "documentId": 1, "finished": v }),
                 bad(),
             )
+        }
+    }
+}
+
+fn merge_project(cx: &mut Ctx<'_>) -> Case {
+    let missing = cx.missing_path();
+    let rng = &mut *cx.rng;
+    match rng.below(4) {
+        0 => Case::new(
+            "a project that is not there",
+            json!({ "path": missing }),
+            Expect::Reject(vec!["bad_merge"]),
+        ),
+        1 => Case::new(
+            "a relative path",
+            json!({ "path": "other.claimdesk" }),
+            bad(),
+        ),
+        _ => {
+            let v = not_a_string(rng);
+            Case::new(format!("path {}", short(&v)), json!({ "path": v }), bad())
         }
     }
 }

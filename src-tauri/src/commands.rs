@@ -170,18 +170,30 @@ pub async fn redo(state: State<'_, AppState>) -> Answer<Option<HistoryStepDto>> 
 
 /// Imports files and folders in the background; progress and the result arrive as events.
 #[tauri::command]
-pub async fn import_paths<R: Runtime>(app: AppHandle<R>, paths: Arg<Vec<String>>) -> Answer<()> {
+pub async fn import_paths<R: Runtime>(
+    app: AppHandle<R>,
+    paths: Arg<Vec<String>>,
+    as_coder: Arg<Option<String>>,
+) -> Answer<()> {
     let paths = crate::dto::import_paths(paths.get("paths")?)?;
-    crate::import::start(&app, paths)
+    let as_coder = crate::dto::coder_name(as_coder.get("asCoder")?)?;
+    crate::import::start(&app, paths, as_coder)
 }
 
 /// Asks for files (or a folder) with the native dialog and imports them. Answers whether an
 /// import started (false when the analyst closed the dialog).
 #[tauri::command]
-pub async fn choose_import<R: Runtime>(app: AppHandle<R>, folder: Arg<bool>) -> Answer<bool> {
+pub async fn choose_import<R: Runtime>(
+    app: AppHandle<R>,
+    folder: Arg<bool>,
+    as_coder: Arg<Option<String>>,
+) -> Answer<bool> {
     let folder = folder.get("folder")?;
+    let as_coder = crate::dto::coder_name(as_coder.get("asCoder")?)?;
     match crate::import::choose(&app, folder) {
-        Some(paths) if !paths.is_empty() => crate::import::start(&app, paths).map(|()| true),
+        Some(paths) if !paths.is_empty() => {
+            crate::import::start(&app, paths, as_coder).map(|()| true)
+        }
         _ => Ok(false),
     }
 }

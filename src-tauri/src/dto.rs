@@ -144,6 +144,26 @@ pub fn checked_path(path: &str, what: &str) -> Result<PathBuf, ErrorDto> {
     Ok(path)
 }
 
+/// The coder an import's coding is stored under (`import --as`): a trimmed, non-empty name of
+/// bounded length, or none.
+pub fn coder_name(name: Option<String>) -> Result<Option<String>, ErrorDto> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ErrorDto::bad_request("say which coder the work is from"));
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(ErrorDto::too_large(
+            "the coder's name",
+            MAX_NAME_BYTES,
+            "bytes",
+        ));
+    }
+    Ok(Some(name.to_string()))
+}
+
 /// The paths of an `import_paths` call, checked.
 pub fn import_paths(paths: Vec<String>) -> Result<Vec<PathBuf>, ErrorDto> {
     if paths.len() > MAX_IMPORT_PATHS {
@@ -518,6 +538,8 @@ impl HistoryStepDto {
 #[serde(rename_all = "camelCase")]
 pub struct ImportSummaryDto {
     pub imported: usize,
+    /// Documents the project had that got another coder's coding (`import --as`).
+    pub coded: usize,
     pub duplicates: usize,
     pub skipped: usize,
     pub failed: usize,
@@ -540,6 +562,7 @@ impl ImportSummaryDto {
     pub fn failed(error: ErrorDto) -> ImportSummaryDto {
         ImportSummaryDto {
             imported: 0,
+            coded: 0,
             duplicates: 0,
             skipped: 0,
             failed: 0,
@@ -576,6 +599,7 @@ impl From<&Summary> for ImportSummaryDto {
             .collect();
         ImportSummaryDto {
             imported: s.imported(),
+            coded: s.coded(),
             duplicates: s.duplicates(),
             skipped: s.skipped(),
             failed: s.failed(),

@@ -124,7 +124,13 @@ pub fn index_on_open<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// Starts importing `paths` in the background. Refuses while another import runs.
-pub fn start<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) -> Result<(), ErrorDto> {
+/// With `as_coder`, the files are another coder's work: stored under that coder, and a file
+/// whose text the project has adds its coding to that document (`import --as`).
+pub fn start<R: Runtime>(
+    app: &AppHandle<R>,
+    paths: Vec<PathBuf>,
+    as_coder: Option<String>,
+) -> Result<(), ErrorDto> {
     if paths.is_empty() {
         return Ok(());
     }
@@ -147,6 +153,13 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) -> Result<(), 
         let result = (|| {
             let mut project = Project::open_existing(&project_path)?;
             let mut request = Request::new(paths);
+            let annotator_id = match &as_coder {
+                Some(name) => {
+                    request.add_coding = true;
+                    project.annotator(name, Utc::now())?
+                }
+                None => annotator_id,
+            };
             if let Some(mb) = std::env::var("CLAIMDESK_MAX_IMPORT_MB")
                 .ok()
                 .and_then(|v| v.trim().parse::<u64>().ok())
@@ -214,7 +227,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) -> Result<(), 
 /// Starts an import, telling the webview if it was refused (for paths that came from the menu
 /// or a drop rather than from a command the webview is waiting on).
 pub fn start_or_report<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) {
-    if let Err(refusal) = start(app, paths) {
+    if let Err(refusal) = start(app, paths, None) {
         let _ = app.emit(REFUSED_EVENT, refusal);
     }
 }

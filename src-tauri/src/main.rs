@@ -177,6 +177,7 @@ fn invoke_handler<R: tauri::Runtime>(
         coders::decide_disagreement,
         coders::finish_adjudication,
         coders::save_agreement_report,
+        coders::merge_project,
     ]
 }
 

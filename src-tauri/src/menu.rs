@@ -1,4 +1,5 @@
-//! The window's menu bar: File ▸ Import files…, Import folder…, Export…, Restore backup…, Quit;
+//! The window's menu bar: File ▸ Import files…, Import folder…, Import another coder's work…,
+//! Merge project…, Export…, Restore backup…, Quit;
 //! View ▸ Text, Statements, Entities, Schema, Coders, Agreement, Adjudicate.
 
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
@@ -8,6 +9,10 @@ const IMPORT_FILES: &str = "import-files";
 const IMPORT_FOLDER: &str = "import-folder";
 const EXPORT: &str = "export";
 const BACKUPS: &str = "backups";
+const MERGE: &str = "merge";
+const IMPORT_AS: &str = "import-as";
+/// Tells the webview to open its merge dialog.
+pub const OPEN_MERGE_EVENT: &str = "merge-open";
 /// Tells the webview to open its backups dialog.
 pub const OPEN_BACKUPS_EVENT: &str = "backups-open";
 /// Tells the webview to open its export dialog.
@@ -42,6 +47,14 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     )?;
     let export = MenuItem::with_id(app, EXPORT, "Export…", true, Some("CmdOrCtrl+E"))?;
     let backups = MenuItem::with_id(app, BACKUPS, "Restore backup…", true, None::<&str>)?;
+    let merge = MenuItem::with_id(app, MERGE, "Merge project…", true, None::<&str>)?;
+    let import_as = MenuItem::with_id(
+        app,
+        IMPORT_AS,
+        "Import another coder's work…",
+        true,
+        None::<&str>,
+    )?;
     let quit = PredefinedMenuItem::quit(app, Some("Quit"))?;
     let file = Submenu::with_items(
         app,
@@ -50,6 +63,8 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         &[
             &files,
             &folder,
+            &import_as,
+            &merge,
             &PredefinedMenuItem::separator(app)?,
             &export,
             &backups,
@@ -80,6 +95,29 @@ pub fn handle(app: &AppHandle, event: MenuEvent) {
         }
         BACKUPS => {
             let _ = app.emit(OPEN_BACKUPS_EVENT, ());
+            return;
+        }
+        MERGE => {
+            // The native dialog blocks until closed: not on the event loop's thread. The
+            // webview's merge dialog opens with the file chosen (or empty, to type a path).
+            let app = app.clone();
+            std::thread::spawn(move || {
+                use tauri_plugin_dialog::DialogExt;
+                let picked = app
+                    .dialog()
+                    .file()
+                    .set_title("Merge another coder's project")
+                    .add_filter("Claimdesk projects", &["claimdesk"])
+                    .blocking_pick_file();
+                if let Some(path) = picked.and_then(|p| p.into_path().ok()) {
+                    let _ = app.emit(OPEN_MERGE_EVENT, path.display().to_string());
+                }
+            });
+            return;
+        }
+        // Another coder's files are brought in from the Coders view, which asks whose they are.
+        IMPORT_AS => {
+            let _ = app.emit(OPEN_VIEW_EVENT, "coders");
             return;
         }
         id => {

@@ -5,7 +5,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
 import { SAMPLE, annotations, cli, launch, selectText, startDriver, tempDir } from './support.mjs';
@@ -178,6 +178,59 @@ async function choose(selector, value) {
   );
   assert.ok(ok, `no control ${selector}`);
 }
+
+/** A brat folder holding the sample article with `spans` ([label, quote]) as its .ann. */
+function bratOfSample(folder, spans) {
+  mkdirSync(folder, { recursive: true });
+  const text = readFileSync(SAMPLE, 'utf8');
+  writeFileSync(path.join(folder, 'riyadh.txt'), text);
+  const lines = spans.map(([label, quote], i) => {
+    const start = [...text.slice(0, text.indexOf(quote))].length;
+    return `T${i + 1}\t${label} ${start} ${start + [...quote].length}\t${quote}`;
+  });
+  writeFileSync(path.join(folder, 'riyadh.ann'), `${lines.join('\n')}\n`);
+}
+
+describe('another coder’s work, from the app', () => {
+  it('imports their files as theirs and merges their project, each once', async () => {
+    const cem = path.join(dir, 'cem');
+    bratOfSample(cem, [['Actor', 'Marco Rubio'], ['Claim', HALF]]);
+    const dan = path.join(dir, 'dan');
+    bratOfSample(dan, [['Actor', 'Sergei Lavrov']]);
+    const danProject = path.join(dir, 'dan.claimdesk');
+    cli('--project', danProject, '--annotator', 'dan', 'import', dan);
+
+    await app.press('5', [Keys.Control]);
+    await app.waitFor('the coders view', async () => (await app.find('input[name=import-as-coder]')).length > 0);
+    const [who] = await app.find('input[name=import-as-coder]');
+    await app.typeInto(who, 'cem');
+    const [where] = await app.find('input[name=import-as-path]');
+    await app.typeInto(where, cem);
+    await app.press(Keys.Enter);
+    await app.waitFor('the import', async () => /given another coder’s coding/.test(await status()), 30_000);
+    const cems = annotations(project, 1).filter((a) => a.annotator === 'cem').map((a) => a.quote);
+    assert.deepEqual(cems.sort(), ['Marco Rubio', HALF].sort());
+    assert.equal(cli('--project', project, 'list').trim().split('\n').length, 1, 'no second copy of the article');
+
+    // Dan's whole project, merged from the Coders view with a typed path.
+    await app.press(Keys.Escape);
+    await app.execute(`document.querySelector('button[name=merge-project]').focus();`);
+    await app.press(Keys.Enter);
+    await app.waitFor('the merge dialog', async () => (await app.find('.merge-panel input[name=merge-path]')).length > 0);
+    const [file] = await app.find('.merge-panel input[name=merge-path]');
+    await app.typeInto(file, danProject);
+    await app.press(Keys.Enter);
+    await app.waitFor('the merge report', async () => (await app.find('[data-testid=merge-report]')).length > 0, 30_000);
+    const merged = await app.execute(`return document.querySelector('[data-testid=merge-report]').textContent.replace(/\\s+/g, ' ');`);
+    assert.match(merged, /Documents: 0 added, 1 already here/);
+    assert.match(merged, /Annotations: 1 added/);
+    assert.deepEqual(
+      annotations(project, 1).filter((a) => a.annotator === 'dan').map((a) => a.quote),
+      ['Sergei Lavrov'],
+    );
+    await app.press(Keys.Escape);
+  });
+});
 
 function summaryText() {
   return app.execute(`return document.querySelector('[data-testid=adjudication-summary]')?.textContent.replace(/\\s+/g, ' ') ?? '';`);

@@ -45,6 +45,7 @@ import type {
   AgreementReport,
   Adjudication,
   Rule,
+  MergeReport,
 } from './types';
 import { isView, type View } from './views';
 
@@ -93,10 +94,20 @@ export const undo = () => call<HistoryStep | null>('undo');
 export const redo = () => call<HistoryStep | null>('redo');
 
 /** Imports files and folders in the background; follow it with the `onImport…` listeners. */
-export const importPaths = (paths: string[]) => call<null>('import_paths', { paths });
+/** Imports paths; with `asCoder`, as another coder's work (coding added to texts the project has). */
+export const importPaths = (paths: string[], asCoder: string | null = null) =>
+  call<null>('import_paths', { paths, asCoder });
 
 /** Opens the native file (or folder) dialog and imports the choice; false if cancelled. */
-export const chooseImport = (folder: boolean) => call<boolean>('choose_import', { folder });
+export const chooseImport = (folder: boolean, asCoder: string | null = null) =>
+  call<boolean>('choose_import', { folder, asCoder });
+
+/** Merges another project file into this one (all or nothing); answers what it brought. */
+export const mergeProject = (path: string) => call<MergeReport>('merge_project', { path });
+
+/** File ▸ Merge project…: the file chosen in the native dialog. */
+export const onMergeRequested = (handler: (path: string) => void): Promise<UnlistenFn> =>
+  listen<string>('merge-open', (event) => handler(event.payload));
 
 export const cancelImport = () => call<null>('cancel_import');
 

@@ -137,6 +137,8 @@ export interface ImportProblem {
 /** The end of an import. */
 export interface ImportSummary {
   imported: number;
+  /** Documents the project had that got another coder's coding. */
+  coded: number;
   duplicates: number;
   skipped: number;
   failed: number;
@@ -457,4 +459,21 @@ export interface Adjudication {
   disagreements: Disagreement[];
   curated: number;
   finished: boolean;
+}
+
+/** What merging another project brought. */
+export interface MergeReport {
+  documentsAdded: number;
+  documentsMatched: number;
+  annotationsAdded: number;
+  annotationsPresent: number;
+  relationsAdded: number;
+  relationsPresent: number;
+  labelsAdded: number;
+  entitiesAdded: number;
+  entitiesMergedByAlias: number;
+  codersAdded: number;
+  eventsAdded: number;
+  /** Everything not taken as the other project has it, and what was done instead. */
+  conflicts: string[];
 }
