@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
-import { SAMPLE, annotations, cli, launch, selectText, startDriver, tempDir } from './support.mjs';
+import { SAMPLE, annotations, choose, cli, launch, selectText, startDriver, tempDir } from './support.mjs';
 
 let driver;
 let app;
@@ -129,18 +129,35 @@ describe('two coders, blind, agreement and adjudication', () => {
     }
     await app.waitFor('none open', async () => /3 disagreements, 0 open/.test(await summaryText()));
     assert.match(await summaryText(), /curated layer: 3 annotations/);
+    // E in blind mode, before the document is adjudicated: it says what to do first.
+    const claimAt = order.findIndex((quote) => quote.includes('phone call'));
+    await app.execute(`document.querySelector('[data-disagreement="${claimAt}"]').focus();`);
+    await app.press('e');
+    await app.waitFor('the advice', async () => /mark it adjudicated \(F\), then edit/.test(await status()));
     await app.press('f');
     await app.waitFor('adjudicated', async () => /is adjudicated/.test(await status()));
+    // E: the accepted claim, edited in the text as the curated layer's annotation.
+    await app.execute(`document.querySelector('[data-disagreement="${claimAt}"]').focus();`);
+    await app.press('e');
+    await app.waitFor('the curated claim in the text', async () =>
+      app.execute(`return document.querySelector('.shell').dataset.view === 'reader' && !!document.querySelector('.selected-annotation');`),
+    );
+    assert.match(await status(), /Editing the curated layer/);
+    assert.equal(
+      await app.execute(`return document.querySelector('select[name=show-coders] option:checked').textContent.trim();`),
+      'curated (curated)',
+    );
+    await app.execute(`const s = document.querySelector('select[name=show-coders]'); s.value = 'all'; s.dispatchEvent(new Event('change', { bubbles: true }));`);
 
     // The curated layer behaves like a coder: exported alone as JSON Lines from the export
     // dialog…
     const out = path.join(dir, 'curated.jsonl');
     await app.press('e', [Keys.Control]);
     await app.waitFor('the export dialog', async () => (await app.find('.export-panel select[name=format] option')).length >= 14);
-    await choose('.export-panel select[name=format]', 'jsonl');
-    await choose('.export-panel input[name=scope][value=filter]');
+    await choose(app, '.export-panel select[name=format]', 'jsonl');
+    await choose(app, '.export-panel input[name=scope][value=filter]');
     await app.waitFor('the coders to choose', async () => (await app.find('.export-panel input[name=annotator][value=curated]')).length > 0);
-    await choose('.export-panel input[name=annotator][value=curated]');
+    await choose(app, '.export-panel input[name=annotator][value=curated]');
     const [destination] = await app.find('.export-panel input[name=destination]');
     await app.typeInto(destination, out);
     const [start] = await app.find('.export-panel button[type=submit]');
@@ -163,21 +180,6 @@ describe('two coders, blind, agreement and adjudication', () => {
   });
 });
 
-/** Sets a form control as a user's choice would, firing the events Svelte listens to. */
-async function choose(selector, value) {
-  const ok = await app.execute(
-    `const el = document.querySelector(arguments[0]);
-     if (!el) return false;
-     if (el.type === 'radio' || el.type === 'checkbox') { el.click(); return true; }
-     el.value = arguments[1];
-     el.dispatchEvent(new Event('input', { bubbles: true }));
-     el.dispatchEvent(new Event('change', { bubbles: true }));
-     return true;`,
-    selector,
-    value,
-  );
-  assert.ok(ok, `no control ${selector}`);
-}
 
 /** A brat folder holding the sample article with `spans` ([label, quote]) as its .ann. */
 function bratOfSample(folder, spans) {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
-import { ROOT, cli, launch, startDriver, tempDir } from './support.mjs';
+import { ROOT, choose, cli, launch, startDriver, tempDir } from './support.mjs';
 
 const FIXTURE = path.join(ROOT, 'tests', 'interop', 'fixture.jsonl');
 
@@ -21,21 +21,6 @@ after(async () => {
   await driver?.stop();
 });
 
-/** Sets a form control the way a user's choice would, firing the events Svelte listens to. */
-async function choose(app, selector, value) {
-  const ok = await app.execute(
-    `const el = document.querySelector(arguments[0]);
-     if (!el) return false;
-     if (el.type === 'radio' || el.type === 'checkbox') { el.click(); return true; }
-     el.value = arguments[1];
-     el.dispatchEvent(new Event('input', { bubbles: true }));
-     el.dispatchEvent(new Event('change', { bubbles: true }));
-     return true;`,
-    selector,
-    value,
-  );
-  assert.ok(ok, `no control ${selector}`);
-}
 
 async function exportWith(app, { format, destination, filter, ticks = [] }) {
   // A finished export closes its dialog: open it again.

@@ -194,6 +194,22 @@ export function saveArtifact(name, bytes) {
 
 // ---- Page probes, run inside the webview. ----
 
+/** Sets a form control the way a user's choice would, firing the events Svelte listens to. */
+export async function choose(session, selector, value) {
+  const ok = await session.execute(
+    `const el = document.querySelector(arguments[0]);
+     if (!el) return false;
+     if (el.type === 'radio' || el.type === 'checkbox') { el.click(); return true; }
+     el.value = arguments[1];
+     el.dispatchEvent(new Event('input', { bubbles: true }));
+     el.dispatchEvent(new Event('change', { bubbles: true }));
+     return true;`,
+    selector,
+    value,
+  );
+  if (!ok) throw new Error(`no control ${selector}`);
+}
+
 /** The highlights whose text is exactly `quote`, as [{labels, ids}]. */
 export async function highlights(session, quote) {
   return session.execute(

@@ -14,6 +14,8 @@ import { lineColour } from './paint';
  * line style (0–2), and the ids of the elements naming its labels. */
 export interface Look {
   labels: string;
+  /** What pointing at it says: the labels, with their coders when several are shown. */
+  title: string;
   colour: string | undefined;
   style: number;
   describedBy: string;
@@ -37,13 +39,13 @@ export function drawSegments(
     element.dataset.start = String(seg.start);
     element.dataset.end = String(seg.end);
     if (seg.ids.length > 0) {
-      const { labels, colour, style, describedBy, pending, coder } = look(seg.ids);
+      const { labels, title, colour, style, describedBy, pending, coder } = look(seg.ids);
       if (pending) element.classList.add('pending');
       if (coder !== undefined && coder >= 0) element.dataset.coder = String(coder % 4);
       element.dataset.annotationIds = seg.ids.join(' ');
       element.dataset.labels = labels;
       element.dataset.lineStyle = String(style);
-      element.title = labels;
+      element.title = title;
       element.setAttribute('aria-describedby', describedBy);
       if (seg.ids.length > 1) element.classList.add('stacked');
       if (selectedId !== null && seg.ids.includes(selectedId)) element.classList.add('selected');
