@@ -189,28 +189,64 @@ impl<V: Ord + Clone> Coincidences<V> {
     where
         V: 'v,
     {
-        let mut values: Vec<&V> = values.into_iter().collect();
-        let m = values.len();
+        self.add_units(values, 1);
+    }
+
+    /// Adds `times` units that all got these values: a corpus tabulated by its distinct value
+    /// combinations (a few hundred) tallies as fast as its tokens would one by one.
+    pub fn add_units<'v>(&mut self, values: impl IntoIterator<Item = &'v V>, times: u64)
+    where
+        V: 'v,
+    {
+        if times == 0 {
+            return;
+        }
+        // A unit has a value per coder, a handful: kept on the stack, so a corpus of millions
+        // of tokens is tallied without an allocation per token.
+        const SMALL: usize = 8;
+        let mut values = values.into_iter();
+        let Some(first) = values.next() else {
+            return;
+        };
+        let mut small = [first; SMALL];
+        let mut spilled: Vec<&V> = Vec::new();
+        let mut m = 1;
+        for value in values {
+            if m < SMALL {
+                small[m] = value;
+            } else {
+                if spilled.is_empty() {
+                    spilled.extend_from_slice(&small);
+                }
+                spilled.push(value);
+            }
+            m += 1;
+        }
         if m < 2 {
             return;
         }
+        let values: &mut [&V] = if m <= SMALL {
+            &mut small[..m]
+        } else {
+            &mut spilled
+        };
         values.sort_unstable();
         let mut agreeing = 0u128;
         for run in values.chunk_by(|a, b| a == b) {
             let n = run.len() as u64;
             agreeing += u128::from(n) * u128::from(n);
             match self.totals.get_mut(run[0]) {
-                Some(total) => *total += n,
+                Some(total) => *total += n * times,
                 None => {
-                    self.totals.insert(run[0].clone(), n);
+                    self.totals.insert(run[0].clone(), n * times);
                 }
             }
         }
         if self.disagreeing.len() <= m {
             self.disagreeing.resize(m + 1, 0);
         }
-        self.disagreeing[m] += (m as u128) * (m as u128) - agreeing;
-        self.units += 1;
+        self.disagreeing[m] += ((m as u128) * (m as u128) - agreeing) * u128::from(times);
+        self.units += times as usize;
     }
 
     /// Krippendorff's nominal α over the units added so far, resting on the pairable units.
@@ -289,6 +325,31 @@ pub fn cohen_kappa<V: Ord>(a: &[V], b: &[V]) -> Result<Figure, AgreementError> {
     Ok(Figure::new(value, a.len()))
 }
 
+/// Cohen's κ from a contingency table: each pair of values the two coders gave one unit, with
+/// how many units got that pair. The same figure as [`cohen_kappa`] over the units themselves.
+pub fn cohen_kappa_table<'v, V: Ord + 'v>(
+    table: impl IntoIterator<Item = ((&'v V, &'v V), u64)>,
+) -> Figure {
+    let (mut n, mut agreeing) = (0u128, 0u128);
+    let (mut count_a, mut count_b): (BTreeMap<&V, u128>, BTreeMap<&V, u128>) = Default::default();
+    for ((x, y), times) in table {
+        let times = u128::from(times);
+        n += times;
+        if x == y {
+            agreeing += times;
+        }
+        *count_a.entry(x).or_insert(0) += times;
+        *count_b.entry(y).or_insert(0) += times;
+    }
+    let chance: u128 = count_a
+        .iter()
+        .map(|(value, &x)| x * count_b.get(value).copied().unwrap_or(0))
+        .sum();
+    let value = (n * n != chance)
+        .then(|| ((n * agreeing) as f64 - chance as f64) / (n * n - chance) as f64);
+    Figure::new(value, n as usize)
+}
+
 /// How often each value occurs.
 fn counts<V: Ord>(values: &[V]) -> BTreeMap<&V, u128> {
     let mut counts = BTreeMap::new();
@@ -320,19 +381,35 @@ where
     V: Ord,
     R: AsRef<[Option<V>]>,
 {
-    let m = units.iter().map(|u| u.as_ref().len()).max().unwrap_or(0);
+    let weighted: Vec<(&[Option<V>], u64)> = units.iter().map(|u| (u.as_ref(), 1)).collect();
+    fleiss_kappa_weighted(&weighted)
+}
+
+/// [`fleiss_kappa`] over subjects tabulated by their ratings: each row with how many subjects
+/// were rated so.
+pub fn fleiss_kappa_weighted<V, R>(units: &[(R, u64)]) -> FleissKappa
+where
+    V: Ord,
+    R: AsRef<[Option<V>]>,
+{
+    let m = units
+        .iter()
+        .map(|(u, _)| u.as_ref().len())
+        .max()
+        .unwrap_or(0);
     let mut totals: BTreeMap<&V, u128> = BTreeMap::new();
     let (mut subjects, mut excluded, mut agreeing) = (0usize, 0usize, 0u128);
-    for unit in units {
+    for (unit, times) in units {
         let ratings: Vec<&V> = unit.as_ref().iter().flatten().collect();
         if ratings.len() != m || m < 2 {
-            excluded += 1;
+            excluded += *times as usize;
             continue;
         }
-        subjects += 1;
+        subjects += *times as usize;
+        let times = u128::from(*times);
         for (value, n) in counts(&ratings) {
-            agreeing += n * n;
-            *totals.entry(*value).or_insert(0) += n;
+            agreeing += n * n * times;
+            *totals.entry(*value).or_insert(0) += n * times;
         }
     }
     let value = fleiss_value(subjects, m, agreeing, &totals);
@@ -1717,5 +1794,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn tabulated_units_give_the_figures_of_the_units_one_by_one() {
+        let a = [1, 1, 2, 3, 1, 2, 2, 3, 3, 1, 1, 2];
+        let b = [1, 2, 2, 3, 1, 1, 2, 3, 1, 1, 2, 2];
+        let mut table: BTreeMap<(i32, i32), u64> = BTreeMap::new();
+        for (x, y) in a.iter().zip(&b) {
+            *table.entry((*x, *y)).or_insert(0) += 1;
+        }
+        let by_units = cohen_kappa(&a, &b).unwrap();
+        let by_table = cohen_kappa_table(table.iter().map(|((x, y), n)| ((x, y), *n)));
+        assert_eq!(by_units, by_table);
+
+        let mut one_by_one = Coincidences::new();
+        let mut tabulated = Coincidences::new();
+        for (x, y) in a.iter().zip(&b) {
+            one_by_one.add_unit([x, y]);
+        }
+        for ((x, y), n) in &table {
+            tabulated.add_units([x, y], *n);
+        }
+        assert_eq!(one_by_one.alpha(), tabulated.alpha());
+
+        let rows: Vec<[Option<i32>; 3]> = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| [Some(*x), Some(*y), Some(1)])
+            .collect();
+        let weighted: Vec<([Option<i32>; 3], u64)> = rows.iter().map(|r| (*r, 1)).collect();
+        assert_eq!(fleiss_kappa(&rows), fleiss_kappa_weighted(&weighted));
     }
 }

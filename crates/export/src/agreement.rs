@@ -4,13 +4,13 @@
 //! (`claimdesk_formats::export::word_spans`) and gathers the figures into one report that the
 //! CLI prints and the app shows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
 use claimdesk_core::agreement::{
-    cohen_kappa, exact_match_f1, fleiss_kappa, set_agreement, token_labels, unitizing_alpha,
-    Coincidences, Figure, MatchCounts, SpanMatch, TokenCode, Unitization,
+    cohen_kappa_table, exact_match_f1, fleiss_kappa_weighted, set_agreement, unitizing_alpha,
+    Coincidences, Figure, MatchCounts, SpanMatch, Unitization,
 };
 use claimdesk_core::dataset::{DocumentRecord, ProjectInfo, Scope};
 use claimdesk_core::statement::statements;
@@ -143,6 +143,14 @@ pub struct AgreementReport {
 /// One coder's spans in a document, labels as indices into the report's labels.
 type Spans = Vec<(usize, usize, usize)>;
 
+/// A token's value for one coder: the set of labels of their spans overlapping it, one bit per
+/// label (0: the coder coded nothing there). The same value as the core's `TokenCode`, kept as
+/// bits so a corpus of millions of tokens is compared without an allocation per token.
+type Mask = u128;
+
+/// The most labels one report compares (the bits of a [`Mask`]).
+const MAX_LABELS: usize = Mask::BITS as usize;
+
 /// Two coders, by index, the first the smaller.
 type Pair = (usize, usize);
 
@@ -189,6 +197,11 @@ pub fn agreement(
         }
         None => info.labels.iter().map(|l| l.name.clone()).collect(),
     };
+    if labels.len() > MAX_LABELS {
+        return Err(StoreError::BadCoder(format!(
+            "agreement compares up to {MAX_LABELS} labels at once; choose some with --labels"
+        )));
+    }
     let ids: Vec<i64> = coders.iter().map(|(id, _)| *id).collect();
     let mut coded = project.coded_documents(&ids, 1)?;
     if let Some(only) = &request.documents {
@@ -222,15 +235,16 @@ pub fn agreement(
 struct Tally<'a> {
     coders: &'a [String],
     labels: &'a [String],
-    token: Coincidences<TokenCode<usize>>,
-    token_per_label: Vec<Coincidences<bool>>,
-    /// Per pair (i < j): both coders' token codes, in step.
-    pair_tokens: BTreeMap<Pair, [Vec<TokenCode<usize>>; 2]>,
+    /// The tokens tabulated by the values their coders gave them (sorted: α and Fleiss' κ do
+    /// not depend on which coder gave which), with how many tokens got each combination.
+    tokens: HashMap<Vec<Mask>, u64>,
+    /// Per pair (i < j): how many tokens got each pair of values (a contingency table).
+    pair_tables: BTreeMap<Pair, HashMap<(Mask, Mask), u64>>,
     pair_documents: BTreeMap<Pair, usize>,
     pair_spans: BTreeMap<Pair, SpanMatch<usize>>,
     pair_units: BTreeMap<Pair, Vec<Unitization<usize, usize>>>,
-    /// Rows of every coder's token code, for Fleiss' κ (documents all coders coded).
-    fleiss_rows: Vec<Vec<Option<TokenCode<usize>>>>,
+    /// The tokens of the documents every coder coded, tabulated the same way, for Fleiss' κ.
+    complete: HashMap<Vec<Mask>, u64>,
     units: Vec<Unitization<usize, usize>>,
     statements: Vec<BTreeMap<usize, BTreeSet<StatementKey>>>,
     per_document: Vec<DocumentAgreement>,
@@ -241,13 +255,12 @@ impl<'a> Tally<'a> {
         Tally {
             coders,
             labels,
-            token: Coincidences::new(),
-            token_per_label: labels.iter().map(|_| Coincidences::new()).collect(),
-            pair_tokens: BTreeMap::new(),
+            tokens: HashMap::new(),
+            pair_tables: BTreeMap::new(),
             pair_documents: BTreeMap::new(),
             pair_spans: BTreeMap::new(),
             pair_units: BTreeMap::new(),
-            fleiss_rows: Vec::new(),
+            complete: HashMap::new(),
             units: Vec::new(),
             statements: Vec::new(),
             per_document: Vec::new(),
@@ -278,27 +291,23 @@ impl<'a> Tally<'a> {
                 (c, mine)
             })
             .collect();
-        let codes: BTreeMap<usize, Vec<TokenCode<usize>>> = spans
+        let codes: BTreeMap<usize, Vec<Mask>> = spans
             .iter()
-            .map(|(&c, s)| (c, token_labels(&tokens, s)))
+            .map(|(&c, s)| (c, label_masks(&tokens, s)))
             .collect();
 
         // Token α, overall and per label, and this document's own.
         let mut own = Coincidences::new();
+        let complete = who.len() == self.coders.len() && self.coders.len() > 2;
+        let mut values: Vec<Mask> = Vec::with_capacity(codes.len());
         for t in 0..tokens.len() {
-            let values: Vec<&TokenCode<usize>> = codes.values().map(|c| &c[t]).collect();
-            self.token.add_unit(values.iter().copied());
-            own.add_unit(values.iter().copied());
-            for (label, tally) in self.token_per_label.iter_mut().enumerate() {
-                let present: Vec<bool> =
-                    values.iter().map(|v| v.labels().contains(&label)).collect();
-                tally.add_unit(present.iter());
-            }
-        }
-        if who.len() == self.coders.len() && self.coders.len() > 2 {
-            for t in 0..tokens.len() {
-                self.fleiss_rows
-                    .push(codes.values().map(|c| Some(c[t].clone())).collect());
+            values.clear();
+            values.extend(codes.values().map(|c| c[t]));
+            own.add_unit(&values);
+            values.sort_unstable();
+            tabulate(&mut self.tokens, &values);
+            if complete {
+                tabulate(&mut self.complete, &values);
             }
         }
 
@@ -307,9 +316,10 @@ impl<'a> Tally<'a> {
         for (i, &a) in who.iter().enumerate() {
             for &b in &who[i + 1..] {
                 let key = (a.min(b), a.max(b));
-                let entry = self.pair_tokens.entry(key).or_default();
-                entry[0].extend(codes[&key.0].iter().cloned());
-                entry[1].extend(codes[&key.1].iter().cloned());
+                let table = self.pair_tables.entry(key).or_default();
+                for (x, y) in codes[&key.0].iter().zip(&codes[&key.1]) {
+                    *table.entry((*x, *y)).or_insert(0) += 1;
+                }
                 *self.pair_documents.entry(key).or_default() += 1;
                 let matched = exact_match_f1(&spans[&key.0], &spans[&key.1]);
                 document_spans.add(&matched);
@@ -362,13 +372,22 @@ impl<'a> Tally<'a> {
             overall: overall.into(),
             per_label,
         };
-        let per_label_alpha: BTreeMap<String, Value> = self
-            .token_per_label
-            .iter()
-            .enumerate()
-            .map(|(l, t)| (self.labels[l].clone(), t.alpha().into()))
+        let bit = |l: usize| move |v: &Mask| v & (1 << l) != 0;
+        let mut token = Coincidences::new();
+        for (values, n) in &self.tokens {
+            token.add_units(values, *n);
+        }
+        let per_label_alpha: BTreeMap<String, Value> = (0..self.labels.len())
+            .map(|l| {
+                let mut tally = Coincidences::new();
+                for (values, n) in &self.tokens {
+                    let present: Vec<bool> = values.iter().map(bit(l)).collect();
+                    tally.add_units(&present, *n);
+                }
+                (self.labels[l].clone(), tally.alpha().into())
+            })
             .collect();
-        let token_alpha = measure(self.token.alpha(), per_label_alpha);
+        let token_alpha = measure(token.alpha(), per_label_alpha);
         let units = unitizing_alpha(&self.units).unwrap_or_else(|_| empty_units());
         let unitizing = Measure {
             overall: units.overall.into(),
@@ -379,19 +398,23 @@ impl<'a> Tally<'a> {
                 .collect(),
         };
         let fleiss = (self.coders.len() > 2).then(|| {
-            let overall = fleiss_kappa(&self.fleiss_rows).figure;
+            let rows: Vec<(Vec<Option<Mask>>, u64)> = self
+                .complete
+                .iter()
+                .map(|(values, n)| (values.iter().map(|v| Some(*v)).collect(), *n))
+                .collect();
+            let overall = fleiss_kappa_weighted(&rows).figure;
             let per_label = (0..self.labels.len())
                 .map(|l| {
-                    let rows: Vec<Vec<Option<bool>>> = self
-                        .fleiss_rows
+                    let rows: Vec<(Vec<Option<bool>>, u64)> = self
+                        .complete
                         .iter()
-                        .map(|row| {
-                            row.iter()
-                                .map(|v| v.as_ref().map(|v| v.labels().contains(&l)))
-                                .collect()
-                        })
+                        .map(|(values, n)| (values.iter().map(|v| Some(bit(l)(v))).collect(), *n))
                         .collect();
-                    (self.labels[l].clone(), fleiss_kappa(&rows).figure.into())
+                    (
+                        self.labels[l].clone(),
+                        fleiss_kappa_weighted(&rows).figure.into(),
+                    )
                 })
                 .collect();
             measure(overall, per_label)
@@ -399,30 +422,27 @@ impl<'a> Tally<'a> {
 
         let statement_agreement = set_agreement(&self.statements);
         let mut pairs = Vec::new();
-        for (key, [a, b]) in &self.pair_tokens {
-            let kappa = cohen_kappa(a, b).unwrap_or(Figure {
-                value: None,
-                units: 0,
-            });
+        for (key, table) in &self.pair_tables {
+            let kappa = cohen_kappa_table(table.iter().map(|((x, y), n)| ((x, y), *n)));
+            let mut pair_alpha = Coincidences::new();
+            for ((x, y), n) in table {
+                pair_alpha.add_units([x, y], *n);
+            }
             let mut kappa_per_label = BTreeMap::new();
             let mut alpha_per_label = BTreeMap::new();
             for (l, name) in self.labels.iter().enumerate() {
-                let a: Vec<bool> = a.iter().map(|v| v.labels().contains(&l)).collect();
-                let b: Vec<bool> = b.iter().map(|v| v.labels().contains(&l)).collect();
-                let k = cohen_kappa(&a, &b).unwrap_or(Figure {
-                    value: None,
-                    units: 0,
-                });
+                // The same table with each value reduced to the label or not.
+                let mut bits: BTreeMap<(bool, bool), u64> = BTreeMap::new();
+                for ((x, y), n) in table {
+                    *bits.entry((bit(l)(x), bit(l)(y))).or_insert(0) += n;
+                }
+                let k = cohen_kappa_table(bits.iter().map(|((x, y), n)| ((x, y), *n)));
                 kappa_per_label.insert(name.clone(), k.into());
                 let mut t = Coincidences::new();
-                for (x, y) in a.iter().zip(&b) {
-                    t.add_unit([x, y]);
+                for ((x, y), n) in &bits {
+                    t.add_units([x, y], *n);
                 }
                 alpha_per_label.insert(name.clone(), t.alpha().into());
-            }
-            let mut pair_alpha = Coincidences::new();
-            for (x, y) in a.iter().zip(b) {
-                pair_alpha.add_unit([x, y]);
             }
             let pair_units =
                 unitizing_alpha(&self.pair_units[key]).unwrap_or_else(|_| empty_units());
@@ -474,6 +494,33 @@ impl<'a> Tally<'a> {
     }
 }
 
+/// Counts one more token with these (sorted) values.
+fn tabulate(table: &mut HashMap<Vec<Mask>, u64>, values: &[Mask]) {
+    match table.get_mut(values) {
+        Some(n) => *n += 1,
+        None => {
+            table.insert(values.to_vec(), 1);
+        }
+    }
+}
+
+/// Each token's labels for one coder, as bits: the labels of the coder's spans that overlap the
+/// token by at least one code point. Tokens are sorted and do not overlap.
+fn label_masks(tokens: &[(usize, usize)], spans: &Spans) -> Vec<Mask> {
+    let mut masks = vec![0; tokens.len()];
+    for &(label, start, end) in spans {
+        // The first token ending after the span's start, then every token starting before its end.
+        let first = tokens.partition_point(|&(_, token_end)| token_end <= start);
+        for (t, &(token_start, _)) in tokens.iter().enumerate().skip(first) {
+            if token_start >= end {
+                break;
+            }
+            masks[t] |= 1 << label;
+        }
+    }
+    masks
+}
+
 fn empty_units() -> claimdesk_core::agreement::UnitizingAlpha<usize> {
     claimdesk_core::agreement::UnitizingAlpha {
         overall: Figure {
@@ -502,11 +549,21 @@ fn coder_view(doc: &DocumentRecord, coder: &str) -> DocumentRecord {
         .filter(|r| kept.contains(&r.from_id) && kept.contains(&r.to_id))
         .cloned()
         .collect();
+    // Statements need the document's date, source and title, not its text.
     DocumentRecord {
+        id: doc.id,
+        title: doc.title.clone(),
+        date: doc.date,
+        source: doc.source.clone(),
+        author: None,
+        url: None,
+        language: None,
+        metadata: Default::default(),
+        sha256: String::new(),
+        imported_at: doc.imported_at,
+        text: String::new(),
         annotations,
         relations,
-        text: String::new(),
-        ..doc.clone()
     }
 }
 
