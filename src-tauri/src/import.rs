@@ -245,10 +245,7 @@ pub fn choose<R: Runtime>(app: &AppHandle<R>, folder: bool) -> Option<Vec<PathBu
             .set_title("Import articles")
             .add_filter(
                 "Articles",
-                &[
-                    "txt", "md", "markdown", "html", "htm", "docx", "pdf", "csv", "jsonl", "json",
-                    "cor",
-                ],
+                &claimdesk_formats::Format::EXTENSIONS.map(|(extension, _)| extension),
             )
             .blocking_pick_files()
     }?;

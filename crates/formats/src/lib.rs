@@ -90,23 +90,34 @@ impl Format {
             .find(|f| f.name().eq_ignore_ascii_case(name))
     }
 
+    /// Every file extension an import recognises, lower-case, with the format it means: the
+    /// one list that both reading by extension and the app's file dialog use.
+    pub const EXTENSIONS: [(&'static str, Format); 14] = [
+        ("txt", Format::Text),
+        ("text", Format::Text),
+        // gensim-style corpora: one document per line.
+        ("cor", Format::Lines),
+        ("md", Format::Markdown),
+        ("markdown", Format::Markdown),
+        ("html", Format::Html),
+        ("htm", Format::Html),
+        ("xhtml", Format::Html),
+        ("docx", Format::Docx),
+        ("pdf", Format::Pdf),
+        ("csv", Format::Csv),
+        ("jsonl", Format::Jsonl),
+        ("ndjson", Format::Jsonl),
+        ("json", Format::Json),
+    ];
+
     /// The format a file name suggests, if any. A `.txt` is plain text; whether it is brat
     /// (an `.ann` beside it) is for the caller, who can see the folder, to decide.
     pub fn from_path(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Some(match ext.as_str() {
-            "txt" | "text" => Format::Text,
-            // gensim-style corpora: one document per line.
-            "cor" => Format::Lines,
-            "md" | "markdown" => Format::Markdown,
-            "html" | "htm" | "xhtml" => Format::Html,
-            "docx" => Format::Docx,
-            "pdf" => Format::Pdf,
-            "csv" => Format::Csv,
-            "jsonl" | "ndjson" => Format::Jsonl,
-            "json" => Format::Json,
-            _ => return None,
-        })
+        Format::EXTENSIONS
+            .iter()
+            .find(|(known, _)| *known == ext)
+            .map(|(_, format)| *format)
     }
 }
 
@@ -141,5 +152,30 @@ pub fn import_bytes(
             what: "brat standoff".into(),
             reason: "a brat document needs its .ann file: use brat::parse".into(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading by extension and the file dialog use one list: every format but brat (a pair of
+    /// files) has an extension there, and every extension reads as its format, in any case.
+    #[test]
+    fn every_format_has_its_extensions_in_the_one_list() {
+        for format in Format::ALL {
+            let listed = Format::EXTENSIONS.iter().any(|(_, f)| *f == format);
+            assert_eq!(listed, format != Format::Brat, "{format:?}");
+        }
+        for (extension, format) in Format::EXTENSIONS {
+            assert_eq!(extension, extension.to_ascii_lowercase());
+            let upper = format!("article.{}", extension.to_ascii_uppercase());
+            assert_eq!(
+                Format::from_path(Path::new(&upper)),
+                Some(format),
+                "{upper}"
+            );
+        }
+        assert_eq!(Format::from_path(Path::new("notes.ann")), None);
     }
 }
