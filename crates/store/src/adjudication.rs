@@ -275,17 +275,25 @@ fn copy_units(
     now: DateTime<Utc>,
 ) -> Result<Vec<Change>> {
     let mut changes = Vec::new();
-    let mut copied: Vec<(i64, i64)> = Vec::new(); // (source annotation, curated copy)
+    // Each source annotation with its curated copy.
+    let mut copied: Vec<(i64, i64)> = Vec::new();
+    // The layer as it is in the document, read once and kept up to date with the copies.
+    let mut layer: Option<Vec<Annotation>> = None;
     for unit in units {
         let Some(&source_id) = unit.annotations.first() else {
             continue;
         };
         let source = crate::annotations::read_annotation_by_id(tx, source_id)?;
-        let layer: Vec<Annotation> = annotations_where(tx, "document_id = ?1", source.document_id)?
-            .into_iter()
-            .filter(|a| a.annotator_id == curated)
-            .collect();
-        if in_layer(&layer, unit) {
+        let layer = match &mut layer {
+            Some(layer) => layer,
+            None => layer.insert(
+                annotations_where(tx, "document_id = ?1", source.document_id)?
+                    .into_iter()
+                    .filter(|a| a.annotator_id == curated)
+                    .collect(),
+            ),
+        };
+        if in_layer(layer, unit) {
             continue;
         }
         let mut copy = Annotation {
@@ -298,6 +306,7 @@ fn copy_units(
         };
         copy.id = insert_annotation(tx, &copy, None)?;
         copied.push((source_id, copy.id));
+        layer.push(copy.clone());
         changes.push(Change::AnnotationCreated {
             annotation: copy,
             relations: Vec::new(),
