@@ -516,11 +516,19 @@ pub async fn entity_mentions(
 ) -> Answer<Vec<MentionDto>> {
     let id = entity_id.get("entityId")?;
     let project = state.project()?;
-    Ok(project
-        .entity_mentions(id)?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    let mut mentions = project.entity_mentions(id)?;
+    // Blind mode: other coders' mentions stay hidden until their document is adjudicated.
+    if project.blind_mode()? {
+        let me = state.annotator_id();
+        let mut shown = Vec::with_capacity(mentions.len());
+        for m in mentions {
+            if m.annotator_id == me || !crate::coders::blinded(&project, m.document_id)? {
+                shown.push(m);
+            }
+        }
+        mentions = shown;
+    }
+    Ok(mentions.into_iter().map(Into::into).collect())
 }
 
 /// The statement table of the whole project (see ARCHITECTURE.md, Statements).

@@ -65,6 +65,18 @@ describe('two coders, blind, agreement and adjudication', () => {
     await code(CLAIM, '2', 'ana');
     await code('Marco Rubio', '1', 'ana');
 
+    // Ana links her mention of Tammy Bruce to an entity.
+    const invoke = (command, args) =>
+      app.command('POST', '/execute/async', {
+        script: `const done = arguments[arguments.length - 1];
+                 window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(done, (e) => done({ refused: e.code }));`,
+        args: [command, args],
+      });
+    const bruce = await invoke('create_entity', { kind: 'actor', name: 'Tammy Bruce' });
+    const anas = annotations(project, 1).find((a) => a.quote === 'Tammy Bruce' && a.annotator === 'ana');
+    await invoke('update_annotation', { annotationId: anas.id, edit: { entityId: bruce.id } });
+    assert.equal((await invoke('entity_mentions', { entityId: bruce.id })).length, 1);
+
     // Ben takes over the same window; in blind mode he sees none of Ana's work.
     await app.execute(`document.querySelector('.toolbar .annotator').click();`);
     await app.waitFor('the question', async () => (await app.find('.identity-panel input')).length > 0);
@@ -81,6 +93,7 @@ describe('two coders, blind, agreement and adjudication', () => {
       ),
     );
     assert.equal(await app.execute(`return document.querySelectorAll('[data-testid=document-text] mark').length;`), 0);
+    assert.deepEqual(await invoke('entity_mentions', { entityId: bruce.id }), [], 'nor her mentions of an entity');
 
     await code('Tammy Bruce', '1', 'ben');
     await code(HALF, '2', 'ben');

@@ -14,6 +14,8 @@ use crate::open::Project;
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Mention {
     pub annotation_id: i64,
+    /// Who coded the mention (blind mode shows a coder only their own).
+    pub annotator_id: i64,
     pub document_id: i64,
     pub document_title: String,
     pub quote: String,
@@ -172,7 +174,7 @@ impl Project {
     pub fn entity_mentions(&self, id: i64) -> Result<Vec<Mention>> {
         read_entity(&self.conn, id)?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.document_id, d.title, a.quote, a.start, a.end
+            "SELECT a.id, a.document_id, d.title, a.quote, a.start, a.end, a.annotator_id
              FROM annotations a JOIN documents d ON d.id = a.document_id
              WHERE a.entity_id = ?1 ORDER BY a.document_id, a.start",
         )?;
@@ -184,6 +186,7 @@ impl Project {
                 quote: r.get(3)?,
                 start: r.get::<_, i64>(4)? as usize,
                 end: r.get::<_, i64>(5)? as usize,
+                annotator_id: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
