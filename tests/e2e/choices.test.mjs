@@ -89,8 +89,10 @@ describe('choices in the side panel', () => {
       await select(quote);
       await pick('attr-stance', 'oppose');
       await app.waitFor(`the stance of “${quote}” stored`, () => stored(quote)?.attributes.stance === 'oppose');
-      const status = await app.execute(`return document.querySelector('.status [role=status]').textContent;`);
-      assert.match(status, /Set stance/);
+      // The file may have it a moment before the window has said so.
+      await app.waitFor('the status line', async () =>
+        /Set stance/.test(await app.execute(`return document.querySelector('.status [role=status]').textContent;`)),
+      );
     }
   });
 
