@@ -490,7 +490,7 @@ pub async fn update_entity(
     entity.name = edit.name;
     entity.aliases = edit.aliases;
     let updated = project.update_entity(&entity, state.coder()?, Utc::now())?;
-    let mentions = project.entity_mentions(id)?.len() as i64;
+    let mentions = project.mention_count(id)?;
     Ok(EntityDto::new(updated, mentions))
 }
 
@@ -504,7 +504,7 @@ pub async fn merge_entities(
     let (kept, merged) = (kept_id.get("keptId")?, merged_id.get("mergedId")?);
     let mut project = state.project()?;
     let entity = project.merge_entities(kept, merged, state.coder()?, Utc::now())?;
-    let mentions = project.entity_mentions(kept)?.len() as i64;
+    let mentions = project.mention_count(kept)?;
     Ok(EntityDto::new(entity, mentions))
 }
 

@@ -171,6 +171,17 @@ impl Project {
     }
 
     /// The annotations that mention an entity, in document order.
+    /// How many annotations mention an entity (what the entity list shows beside it), counted
+    /// without reading them.
+    pub fn mention_count(&self, id: i64) -> Result<i64> {
+        read_entity(&self.conn, id)?;
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM annotations WHERE entity_id = ?1",
+            [id],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn entity_mentions(&self, id: i64) -> Result<Vec<Mention>> {
         read_entity(&self.conn, id)?;
         let mut stmt = self.conn.prepare_cached(

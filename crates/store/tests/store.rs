@@ -1666,6 +1666,7 @@ fn entities_are_linked_renamed_merged_and_the_merge_undone() {
         .map(|m| m.annotation_id)
         .collect();
     assert_eq!(mentions.len(), 2);
+    assert_eq!(f.project.mention_count(tammy.id).unwrap(), 2);
     assert!(mentions.contains(&spokes.id));
     assert_eq!(
         f.project.entities(Some(EntityKind::Actor)).unwrap().len(),
@@ -1678,6 +1679,11 @@ fn entities_are_linked_renamed_merged_and_the_merge_undone() {
         Some(spokesperson.id)
     );
     assert_eq!(f.project.entity_mentions(spokesperson.id).unwrap().len(), 1);
+    assert_eq!(f.project.mention_count(spokesperson.id).unwrap(), 1);
+    assert_eq!(
+        f.project.mention_count(999).err().unwrap().code(),
+        "unknown_entity"
+    );
     let back: Vec<String> = f
         .project
         .entities(Some(EntityKind::Actor))
