@@ -350,7 +350,10 @@ pub async fn adjudication_state(
                 label_id: u.label_id,
                 start16: utf16(u.start)?,
                 end16: utf16(u.end)?,
-                quote: text.chars().skip(u.start).take(u.end - u.start).collect(),
+                // Through the index, not by counting characters: a document may have 20,000.
+                quote: index
+                    .slice(claimdesk_core::Span::new(u.start, u.end)?)?
+                    .to_string(),
                 attributes: u.attributes.clone(),
                 coders: u.coders.clone(),
             })
