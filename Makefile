@@ -16,6 +16,7 @@ bench: deps-run deps-test ui
 	cargo bench -p claimdesk-store --bench store
 	cargo bench -p claimdesk-import --bench import
 	cargo bench -p claimdesk-export --bench export
+	cargo bench -p claimdesk-core --bench anchor
 	cargo bench -p claimdesk-export --bench agreement
 	cargo bench -p claimdesk-store --bench merge
 	cargo build --release -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)

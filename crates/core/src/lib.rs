@@ -15,6 +15,7 @@
 
 pub mod adjudication;
 pub mod agreement;
+pub mod anchor;
 pub mod annotation;
 pub mod dataset;
 pub mod document;
