@@ -175,6 +175,25 @@ enum Command {
     Samples,
     /// List the coders: name, annotations, documents coded, documents assigned and done.
     Coders,
+    /// Replace a document's text with a corrected version (a UTF-8 text file). Every
+    /// annotation is re-anchored on the new text; those that cannot be placed with confidence
+    /// are kept as orphans, with their links, to place by hand in the app or delete. One
+    /// undoable step; the old text stays in the history.
+    ReplaceText {
+        /// The document id, as `list` shows it.
+        document: i64,
+        /// The new text.
+        file: PathBuf,
+        /// table (a summary and the orphans) or json (the whole report).
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// List a document's orphans as JSON lines: annotations that could not be placed on a
+    /// replaced text, with their old offsets, quote, label and reason.
+    Orphans {
+        /// The document id, as `list` shows it.
+        document: i64,
+    },
     /// Measure inter-coder agreement over the documents at least two of the coders coded:
     /// Krippendorff's α per token and uα on the text, Cohen's κ per pair (Fleiss' κ for more
     /// than two), exact-match F1 and statement agreement, overall, per label, per document.
@@ -444,6 +463,78 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             )?;
             for (stratum, n) in &drawn.strata {
                 writeln!(out, "  {stratum}\t{n}")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::ReplaceText {
+            document,
+            file,
+            format,
+        } => {
+            if format != "table" && format != "json" {
+                return Err(Failure {
+                    code: "bad_input",
+                    message: format!("unknown format {format:?}: table or json"),
+                });
+            }
+            let unreadable = |why: String| Failure {
+                code: "bad_input",
+                message: format!("cannot read {}: {why}", file.display()),
+            };
+            let bytes = std::fs::read(&file).map_err(|e| unreadable(e.to_string()))?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
+            let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+            let me = project.annotator(&cli.annotator, now)?;
+            let report = project.replace_text(document, text, me, now)?;
+            if format == "json" {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_value(&report).map_err(StoreError::from)?
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "document {}: {} annotations kept, {} adjusted, {} found elsewhere, {} orphaned",
+                    report.document_id,
+                    report.kept,
+                    report.adjusted,
+                    report.found,
+                    report.orphaned.len()
+                )?;
+                for o in &report.orphaned {
+                    writeln!(
+                        out,
+                        "orphan {}\t{:?}\t{}",
+                        o.annotation_id, o.quote, o.reason
+                    )?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Orphans { document } => {
+            let labels = project.labels()?;
+            for o in project.orphans(document)? {
+                let a = &o.annotation;
+                let label = labels
+                    .iter()
+                    .find(|l| l.id == a.label_id)
+                    .map(|l| l.name.as_str())
+                    .unwrap_or("?");
+                let line = serde_json::json!({
+                    "id": a.id,
+                    "document": a.document_id,
+                    "label": label,
+                    "old_start": a.start,
+                    "old_end": a.end,
+                    "unit": "code_point",
+                    "quote": a.quote,
+                    "links": o.relations.len(),
+                    "reason": o.reason,
+                    "annotator": project.annotator_name(a.annotator_id)?,
+                });
+                writeln!(out, "{line}")?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -724,3 +724,86 @@ fn merge_prints_what_it_brought_and_a_second_run_adds_nothing() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("error[bad_merge]: "), "{err}");
 }
+
+#[test]
+fn replace_text_re_anchors_and_lists_the_orphans() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let old = "Zelensky 🇺🇦 said \"peace is possible.\" Putin disagreed.\r\nLavrov was silent.";
+    brat_doc(
+        &dir.path().join("in"),
+        "article",
+        old,
+        &[
+            ("Actor", "Zelensky"),
+            ("Claim", "\"peace is possible.\""),
+            ("Actor", "Lavrov"),
+        ],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    assert!(run(
+        &project,
+        &["import", dir.path().join("in").to_str().unwrap()]
+    )
+    .status
+    .success());
+    let new = dir.path().join("new.txt");
+    std::fs::write(
+        &new,
+        "Update: Zelensky 🇺🇦 said “peace is possible.”\r\nPutin disagreed.",
+    )
+    .unwrap();
+
+    // A bad format changes nothing.
+    let refused = run(
+        &project,
+        &[
+            "replace-text",
+            "1",
+            new.to_str().unwrap(),
+            "--format",
+            "xml",
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(stdout(&run(&project, &["orphans", "1"])).is_empty());
+
+    let out = run(&project, &["replace-text", "1", new.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = stdout(&out);
+    assert!(
+        report.starts_with(
+            "document 1: 1 annotations kept, 1 adjusted, 0 found elsewhere, 1 orphaned"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("\"Lavrov\"\tits text is not in the new version"),
+        "{report}"
+    );
+    let annotations = stdout(&run(&project, &["annotations", "1"]));
+    assert!(
+        annotations.contains("\"end\":16,")
+            && annotations.contains("\"quote\":\"Zelensky\",\"start\":8,"),
+        "{annotations}"
+    );
+    assert!(
+        annotations.contains("\"quote\":\"“peace is possible.”\""),
+        "{annotations}"
+    );
+    let orphans = stdout(&run(&project, &["orphans", "1"]));
+    assert_eq!(orphans.lines().count(), 1);
+    assert!(
+        orphans.contains("\"quote\":\"Lavrov\"") && orphans.contains("\"old_start\":56"),
+        "{orphans}"
+    );
+
+    // Not UTF-8: a clear error, nothing changed.
+    std::fs::write(&new, [0xff, 0xfe, 0x00]).unwrap();
+    let bad = run(&project, &["replace-text", "1", new.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not UTF-8"));
+}

@@ -118,6 +118,29 @@ pub enum Change {
     DecisionRecorded { decision: Decision },
     /// A decision was taken back (the undoing of its recording).
     DecisionRemoved { decision: Decision },
+    /// A document's text was replaced by a new version. Its annotations were moved or set
+    /// aside by the changes made beside this one, in the same step; the old text stays here.
+    TextReplaced {
+        document_id: i64,
+        before: String,
+        after: String,
+    },
+    /// An annotation that could not be placed on a new text was set aside as an orphan, with
+    /// its links, for the analyst to place by hand or delete.
+    AnnotationOrphaned {
+        annotation: Annotation,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+        reason: String,
+    },
+    /// An orphan is an annotation again, at its old offsets (the undoing of its orphaning, and
+    /// the first half of placing or deleting it).
+    OrphanRestored {
+        annotation: Annotation,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+        reason: String,
+    },
     /// Several changes made as one step (accepting a coder's version of a disagreement
     /// creates its annotations, their links and the decision): undone and redone together.
     Several { changes: Vec<Change> },
@@ -245,6 +268,33 @@ impl Change {
             Change::DecisionRemoved { decision } => Change::DecisionRecorded {
                 decision: decision.clone(),
             },
+            Change::TextReplaced {
+                document_id,
+                before,
+                after,
+            } => Change::TextReplaced {
+                document_id: *document_id,
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Change::AnnotationOrphaned {
+                annotation,
+                relations,
+                reason,
+            } => Change::OrphanRestored {
+                annotation: annotation.clone(),
+                relations: relations.clone(),
+                reason: reason.clone(),
+            },
+            Change::OrphanRestored {
+                annotation,
+                relations,
+                reason,
+            } => Change::AnnotationOrphaned {
+                annotation: annotation.clone(),
+                relations: relations.clone(),
+                reason: reason.clone(),
+            },
             // Undone last change first.
             Change::Several { changes } => Change::Several {
                 changes: changes.iter().rev().map(Change::inverse).collect(),
@@ -259,6 +309,9 @@ impl Change {
             Change::AnnotationCreated { annotation, .. }
             | Change::AnnotationDeleted { annotation, .. } => annotation.document_id,
             Change::AnnotationUpdated { after, .. } => after.document_id,
+            Change::AnnotationOrphaned { annotation, .. }
+            | Change::OrphanRestored { annotation, .. } => annotation.document_id,
+            Change::TextReplaced { document_id, .. } => *document_id,
             Change::RelationCreated { document_id, .. }
             | Change::RelationDeleted { document_id, .. } => *document_id,
             Change::DecisionRecorded { decision } | Change::DecisionRemoved { decision } => {
@@ -313,6 +366,9 @@ impl Change {
             Change::EntitiesSplit { .. } => "entities_split",
             Change::DecisionRecorded { .. } => "decision_recorded",
             Change::DecisionRemoved { .. } => "decision_removed",
+            Change::TextReplaced { .. } => "text_replaced",
+            Change::AnnotationOrphaned { .. } => "annotation_orphaned",
+            Change::OrphanRestored { .. } => "orphan_restored",
             Change::Several { .. } => "several",
         }
     }

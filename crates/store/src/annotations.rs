@@ -250,7 +250,8 @@ fn check_attributes(
 pub(crate) fn update_annotation_row(tx: &Transaction<'_>, a: &Annotation) -> Result<()> {
     let changed = tx.execute(
         "UPDATE annotations SET label_id = ?2, attributes = ?3, note = ?4,
-                entity_id = (SELECT id FROM entities WHERE id = ?5), updated_at = ?6
+                entity_id = (SELECT id FROM entities WHERE id = ?5), updated_at = ?6,
+                start = ?7, end = ?8, quote = ?9, prefix = ?10, suffix = ?11
          WHERE id = ?1",
         rusqlite::params![
             a.id,
@@ -259,6 +260,11 @@ pub(crate) fn update_annotation_row(tx: &Transaction<'_>, a: &Annotation) -> Res
             a.note,
             a.entity_id,
             time::to_sql(a.updated_at),
+            a.start as i64,
+            a.end as i64,
+            a.quote,
+            a.prefix,
+            a.suffix,
         ],
     )?;
     if changed == 0 {
@@ -492,7 +498,7 @@ pub(crate) fn delete_annotation_row(tx: &Transaction<'_>, id: i64) -> Result<()>
     Ok(())
 }
 
-fn relations_touching(conn: &rusqlite::Connection, id: i64) -> Result<Vec<Relation>> {
+pub(crate) fn relations_touching(conn: &rusqlite::Connection, id: i64) -> Result<Vec<Relation>> {
     relations_where(conn, "from_id = ?1 OR to_id = ?1", id)
 }
 

@@ -242,6 +242,9 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -
         Change::DecisionRecorded { .. } | Change::DecisionRemoved { .. } => {
             crate::adjudication::apply(tx, change)?
         }
+        Change::TextReplaced { .. }
+        | Change::AnnotationOrphaned { .. }
+        | Change::OrphanRestored { .. } => crate::versions::apply(tx, change, now)?,
         Change::Several { changes } => {
             for change in changes {
                 apply(tx, change, now)?;

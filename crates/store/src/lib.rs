@@ -40,6 +40,7 @@ mod schema;
 mod sets;
 mod time;
 mod uid;
+mod versions;
 
 pub use adjudication::Adjudication;
 pub use backup::{
@@ -58,3 +59,4 @@ pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;
 pub use schema::new_label;
 pub use sets::{DocumentSet, DrawnSample, SampleSpec, Strata, MAX_SAMPLE};
+pub use versions::{Orphan, OrphanSummary, ReplaceReport};

@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_relation_types.sql"),
     include_str!("migrations/0003_library_at_scale.sql"),
     include_str!("migrations/0004_coders.sql"),
+    include_str!("migrations/0005_text_versions.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -90,7 +90,7 @@ fn a_new_project_has_the_current_schema_wal_and_the_default_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 4);
+    assert_eq!(SCHEMA_VERSION, 5);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -413,7 +413,14 @@ fn the_event_log_is_append_only() {
     let conn = Connection::open(&f.path).unwrap();
     assert!(conn.execute("UPDATE events SET kind = 'x'", []).is_err());
     assert!(conn.execute("DELETE FROM events", []).is_err());
+    // A text changes only through replace_text, with its digest and length.
     assert!(conn.execute("UPDATE documents SET text = 'x'", []).is_err());
+    assert!(conn
+        .execute(
+            "UPDATE documents SET text = 'x', sha256 = 'y', char_count = 7",
+            []
+        )
+        .is_err());
 }
 
 #[test]

@@ -1,0 +1,385 @@
+//! New versions of a document's text: its annotations re-anchored, those that cannot be placed
+//! kept as orphans for the analyst.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Transaction};
+use serde::Serialize;
+
+use claimdesk_core::anchor::{reanchor, How, Placement};
+use claimdesk_core::annotation::CONTEXT_CHARS;
+use claimdesk_core::document::sha256_hex;
+use claimdesk_core::{Annotation, Change, Relation, Span, TextIndex};
+
+use crate::annotations::{
+    annotations_where, insert_annotation, insert_relation, relations_touching,
+};
+use crate::error::{Result, StoreError};
+use crate::open::Project;
+use crate::time;
+
+/// What replacing a document's text did to its annotations.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ReplaceReport {
+    pub document_id: i64,
+    /// Annotations over the very same characters (perhaps at other offsets).
+    pub kept: usize,
+    /// Annotations whose text differs in whitespace, quote marks or a few characters.
+    pub adjusted: usize,
+    /// Annotations found elsewhere by their text and the text around it.
+    pub found: usize,
+    /// Annotations that could not be placed, set aside as orphans.
+    pub orphaned: Vec<OrphanSummary>,
+}
+
+/// One annotation set aside, for the report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OrphanSummary {
+    pub annotation_id: i64,
+    pub quote: String,
+    pub reason: String,
+}
+
+/// An annotation set aside because it could not be placed on a new text.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Orphan {
+    /// The annotation as it was on the old text (its offsets are into that text).
+    pub annotation: Annotation,
+    /// Its links, brought back when it is placed.
+    pub relations: Vec<Relation>,
+    pub reason: String,
+    pub orphaned_at: DateTime<Utc>,
+}
+
+impl Project {
+    /// Replaces a document's text with a new version and re-anchors every annotation (of every
+    /// coder) onto it; those that cannot be placed with confidence become orphans. One step:
+    /// undo brings back the old text and every annotation where it was.
+    pub fn replace_text(
+        &mut self,
+        document_id: i64,
+        text: &str,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ReplaceReport> {
+        let tx = self.conn.transaction()?;
+        let (old, change, report) = plan(&tx, document_id, text, now)?;
+        drop(old);
+        crate::history::commit(tx, &change, annotator_id, now)?;
+        Ok(report)
+    }
+
+    /// The orphans of a document, oldest first.
+    pub fn orphans(&self, document_id: i64) -> Result<Vec<Orphan>> {
+        crate::annotations::ensure_document(&self.conn, document_id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT annotation, relations, reason, orphaned_at FROM orphans
+             WHERE document_id = ?1 ORDER BY orphaned_at, id",
+        )?;
+        let rows = stmt.query_map([document_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (annotation, relations, reason, at) = row?;
+            Ok(Orphan {
+                annotation: serde_json::from_str(&annotation)?,
+                relations: serde_json::from_str(&relations)?,
+                reason,
+                orphaned_at: time::from_sql(&at)?,
+            })
+        })
+        .collect()
+    }
+
+    /// Places an orphan by hand at `start..end` (code points of the document's current text):
+    /// it is an annotation again, with its label, attributes, note, entity and the links whose
+    /// other end is there. One undoable step.
+    pub fn place_orphan(
+        &mut self,
+        annotation_id: i64,
+        start: usize,
+        end: usize,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Annotation> {
+        let tx = self.conn.transaction()?;
+        let orphan = read_orphan(&tx, annotation_id)?;
+        let text: String = tx.query_row(
+            "SELECT text FROM documents WHERE id = ?1",
+            [orphan.annotation.document_id],
+            |r| r.get(0),
+        )?;
+        let index = TextIndex::new(&text);
+        let mut after = orphan.annotation.clone();
+        place(&index, &mut after, start, end)?;
+        after.updated_at = now;
+        let change = Change::Several {
+            changes: vec![
+                Change::OrphanRestored {
+                    annotation: orphan.annotation.clone(),
+                    relations: orphan.relations,
+                    reason: orphan.reason,
+                },
+                Change::AnnotationUpdated {
+                    before: orphan.annotation,
+                    after: after.clone(),
+                },
+            ],
+        };
+        crate::history::commit(tx, &change, annotator_id, now)?;
+        Ok(after)
+    }
+
+    /// Deletes an orphan (and its links) for good. One undoable step.
+    pub fn delete_orphan(
+        &mut self,
+        annotation_id: i64,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let orphan = read_orphan(&tx, annotation_id)?;
+        let change = Change::Several {
+            changes: vec![
+                Change::OrphanRestored {
+                    annotation: orphan.annotation.clone(),
+                    relations: orphan.relations.clone(),
+                    reason: orphan.reason,
+                },
+                Change::AnnotationDeleted {
+                    annotation: orphan.annotation,
+                    relations: orphan.relations,
+                },
+            ],
+        };
+        crate::history::commit(tx, &change, annotator_id, now)?;
+        Ok(())
+    }
+}
+
+/// Works out the step that replaces the text: orphans set aside, the text, annotations moved.
+fn plan(
+    tx: &Transaction<'_>,
+    document_id: i64,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, Change, ReplaceReport)> {
+    let old: String = tx
+        .query_row(
+            "SELECT text FROM documents WHERE id = ?1",
+            [document_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(StoreError::UnknownDocument(document_id))?;
+    if text.trim().is_empty() {
+        return Err(StoreError::BadEdit("the new text is empty".into()));
+    }
+    if text == old {
+        return Err(StoreError::BadEdit(
+            "the new text is the same as the document's; nothing changed".into(),
+        ));
+    }
+    let sha = sha256_hex(text);
+    let twin: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM documents WHERE sha256 = ?1 AND id != ?2",
+            (&sha, document_id),
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(twin) = twin {
+        return Err(StoreError::BadEdit(format!(
+            "the new text is already the text of document {twin}"
+        )));
+    }
+    let annotations = annotations_where(tx, "document_id = ?1", document_id)?;
+    let spans: Vec<(usize, usize)> = annotations.iter().map(|a| (a.start, a.end)).collect();
+    let placements = reanchor(&old, text, &spans);
+    let index = TextIndex::new(text);
+    let mut report = ReplaceReport {
+        document_id,
+        ..ReplaceReport::default()
+    };
+    let mut orphaned = Vec::new();
+    let mut moved = Vec::new();
+    for (annotation, placement) in annotations.into_iter().zip(placements) {
+        match placement {
+            Placement::Placed { start, end, how } => {
+                match how {
+                    How::Unchanged => report.kept += 1,
+                    How::Normalised | How::Edited => report.adjusted += 1,
+                    How::Found | How::Fuzzy => report.found += 1,
+                }
+                let mut after = annotation.clone();
+                place(&index, &mut after, start, end)?;
+                if after != annotation {
+                    after.updated_at = now;
+                    moved.push(Change::AnnotationUpdated {
+                        before: annotation,
+                        after,
+                    });
+                }
+            }
+            Placement::Orphaned { reason } => {
+                report.orphaned.push(OrphanSummary {
+                    annotation_id: annotation.id,
+                    quote: annotation.quote.clone(),
+                    reason: reason.describe().to_string(),
+                });
+                let relations = relations_touching(tx, annotation.id)?;
+                orphaned.push(Change::AnnotationOrphaned {
+                    annotation,
+                    relations,
+                    reason: reason.describe().to_string(),
+                });
+            }
+        }
+    }
+    let mut changes = orphaned;
+    changes.push(Change::TextReplaced {
+        document_id,
+        before: old.clone(),
+        after: text.to_string(),
+    });
+    changes.extend(moved);
+    Ok((old, Change::Several { changes }, report))
+}
+
+/// Sets an annotation's offsets, quote and context on a text.
+fn place(
+    index: &TextIndex<'_>,
+    annotation: &mut Annotation,
+    start: usize,
+    end: usize,
+) -> Result<()> {
+    let span = index.check(Span::new(start, end)?)?;
+    if span.is_empty() {
+        return Err(StoreError::EmptySpan);
+    }
+    let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
+    annotation.start = span.start();
+    annotation.end = span.end();
+    annotation.quote = index.slice(span)?.to_string();
+    annotation.prefix = prefix.to_string();
+    annotation.suffix = suffix.to_string();
+    Ok(())
+}
+
+fn read_orphan(tx: &Transaction<'_>, annotation_id: i64) -> Result<Orphan> {
+    let row = tx
+        .query_row(
+            "SELECT annotation, relations, reason, orphaned_at FROM orphans WHERE id = ?1",
+            [annotation_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(StoreError::UnknownAnnotation(annotation_id))?;
+    Ok(Orphan {
+        annotation: serde_json::from_str(&row.0)?,
+        relations: serde_json::from_str(&row.1)?,
+        reason: row.2,
+        orphaned_at: time::from_sql(&row.3)?,
+    })
+}
+
+/// Applies the changes of this module to the data tables.
+pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Result<()> {
+    match change {
+        Change::TextReplaced {
+            document_id,
+            before,
+            after,
+        } => {
+            let title: String = tx
+                .query_row(
+                    "SELECT title FROM documents WHERE id = ?1 AND sha256 = ?2",
+                    (document_id, sha256_hex(before)),
+                    |r| r.get(0),
+                )
+                .optional()?
+                // The text is not the one this change replaces: someone changed it since.
+                .ok_or(StoreError::UnknownDocument(*document_id))?;
+            tx.execute(
+                "UPDATE documents SET text = ?2, sha256 = ?3, char_count = ?4 WHERE id = ?1",
+                (
+                    document_id,
+                    after,
+                    sha256_hex(after),
+                    after.chars().count() as i64,
+                ),
+            )?;
+            // The full-text index, if it already holds this document.
+            if *document_id <= crate::import::index_watermark(tx)? {
+                tx.execute(
+                    "INSERT INTO documents_fts (documents_fts, rowid, title, text)
+                     VALUES ('delete', ?1, ?2, ?3)",
+                    (document_id, &title, before),
+                )?;
+                tx.execute(
+                    "INSERT INTO documents_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+                    (document_id, &title, after),
+                )?;
+            }
+        }
+        Change::AnnotationOrphaned {
+            annotation,
+            relations,
+            reason,
+        } => {
+            // Its relations go with it (ON DELETE CASCADE) and are kept in the orphan.
+            crate::annotations::delete_annotation_row(tx, annotation.id)?;
+            tx.execute(
+                "INSERT INTO orphans (id, uid, document_id, annotator_id, annotation, relations,
+                                      reason, orphaned_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                rusqlite::params![
+                    annotation.id,
+                    annotation.uid,
+                    annotation.document_id,
+                    annotation.annotator_id,
+                    serde_json::to_string(annotation)?,
+                    serde_json::to_string(relations)?,
+                    reason,
+                    time::to_sql(now),
+                ],
+            )?;
+        }
+        Change::OrphanRestored {
+            annotation,
+            relations,
+            ..
+        } => {
+            if tx.execute("DELETE FROM orphans WHERE id = ?1", [annotation.id])? == 0 {
+                return Err(StoreError::UnknownAnnotation(annotation.id));
+            }
+            insert_annotation(tx, annotation, Some(annotation.id))?;
+            // The links whose other end is there (an orphan's partner may still be an orphan:
+            // the link comes back with whichever of the two returns last).
+            for relation in relations {
+                let present: i64 = tx.query_row(
+                    "SELECT (SELECT count(*) FROM annotations WHERE id IN (?1, ?2))
+                          + (SELECT count(*) FROM relations WHERE id = ?3) * 10",
+                    (relation.from_id, relation.to_id, relation.id),
+                    |r| r.get(0),
+                )?;
+                if present == 2 {
+                    insert_relation(tx, relation)?;
+                }
+            }
+        }
+        _ => unreachable!("not a change of a document's text"),
+    }
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! A document's text replaced by a corrected version: annotations re-anchored, orphans kept
+//! with their links, the whole step undone and redone, orphans placed by hand or deleted.
+
+use chrono::{DateTime, TimeZone, Utc};
+use claimdesk_core::{NewDocument, Span};
+use claimdesk_store::{ImportOutcome, Project, StoreError};
+
+fn at(minute: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 2, 3, minute, 0).unwrap()
+}
+
+const OLD: &str = "Riyadh talks 👩‍👩‍👧\n\nTammy Bruce said the talks were \"a first step\".\n\nRubio met Lavrov. The meeting lasted hours.\r\nLater, Rubio said nothing.";
+const NEW: &str = "Riyadh talks 👩‍👩‍👧 (updated)\n\nTammy  Bruce said the talks were “a first step”.\n\nThe meeting lasted four hours.\r\nLater, Rubio said nothing.";
+
+fn span(text: &str, needle: &str, nth: usize) -> Span {
+    let byte = text.match_indices(needle).nth(nth).unwrap().0;
+    let start = text[..byte].chars().count();
+    Span::new(start, start + needle.chars().count()).unwrap()
+}
+
+fn quotes(project: &Project, doc: i64) -> Vec<String> {
+    let mut q: Vec<String> = project
+        .annotations(doc)
+        .unwrap()
+        .into_iter()
+        .map(|a| a.quote)
+        .collect();
+    q.sort();
+    q
+}
+
+#[test]
+fn replacing_a_text_re_anchors_orphans_and_undoes_as_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
+    let me = project.annotator("Ana", at(0)).unwrap();
+    let ImportOutcome::Imported(doc) = project
+        .import_document(&NewDocument::from_plain_text(OLD, "riyadh.txt"), me, at(1))
+        .unwrap()
+    else {
+        panic!("imported")
+    };
+    let labels = project.labels().unwrap();
+    let (actor, claim) = (labels[0].id, labels[1].id);
+    let bruce = project
+        .create_annotation(doc, actor, span(OLD, "Tammy Bruce", 0), me, at(2))
+        .unwrap();
+    let step = project
+        .create_annotation(doc, claim, span(OLD, "\"a first step\"", 0), me, at(2))
+        .unwrap();
+    let lavrov = project
+        .create_annotation(doc, actor, span(OLD, "Lavrov", 0), me, at(2))
+        .unwrap();
+    let met = project
+        .create_annotation(doc, claim, span(OLD, "Rubio met Lavrov", 0), me, at(2))
+        .unwrap();
+    let later = project
+        .create_annotation(doc, actor, span(OLD, "Rubio", 1), me, at(2))
+        .unwrap();
+    project
+        .create_relation("said_by", step.id, bruce.id, me, at(3))
+        .unwrap();
+    project
+        .create_relation("said_by", met.id, lavrov.id, me, at(3))
+        .unwrap();
+    let before = quotes(&project, doc);
+
+    let report = project.replace_text(doc, NEW, me, at(4)).unwrap();
+    assert_eq!(project.document_text(doc).unwrap(), NEW);
+    assert_eq!(report.kept, 1, "{report:?}"); // the later Rubio
+    assert_eq!(report.adjusted, 2, "{report:?}"); // Tammy  Bruce, “a first step”
+    let mut gone: Vec<_> = report.orphaned.iter().map(|o| o.quote.as_str()).collect();
+    gone.sort();
+    assert_eq!(gone, ["Lavrov", "Rubio met Lavrov"]);
+    // Every annotation left is exactly on its text in the new version.
+    for a in project.annotations(doc).unwrap() {
+        let text: String = NEW.chars().skip(a.start).take(a.end - a.start).collect();
+        assert_eq!(a.quote, text);
+    }
+    assert_eq!(
+        quotes(&project, doc),
+        ["Rubio", "Tammy  Bruce", "“a first step”"]
+    );
+    let moved = project.annotation(later.id).unwrap();
+    assert_eq!(
+        (moved.start, moved.end),
+        (span(NEW, "Rubio", 0).start(), span(NEW, "Rubio", 0).end())
+    );
+    // The link between the two that stayed is there; the orphans keep theirs.
+    assert_eq!(project.relations(doc).unwrap().len(), 1);
+    let orphans = project.orphans(doc).unwrap();
+    assert_eq!(orphans.len(), 2);
+    assert!(orphans
+        .iter()
+        .all(|o| o.relations.len() == 1 && !o.reason.is_empty()));
+    // Search knows the new text and forgets the old.
+    assert!(!project.search("four", 10).unwrap().is_empty());
+    assert!(project.search("met", 10).unwrap().is_empty());
+
+    // One undo: the old text, every annotation where it was, both links, no orphans.
+    project.undo(me, at(5)).unwrap().unwrap();
+    assert_eq!(project.document_text(doc).unwrap(), OLD);
+    assert_eq!(quotes(&project, doc), before);
+    assert_eq!(
+        project.annotation(lavrov.id).unwrap().start,
+        span(OLD, "Lavrov", 0).start()
+    );
+    assert_eq!(project.relations(doc).unwrap().len(), 2);
+    assert!(project.orphans(doc).unwrap().is_empty());
+    assert!(project.search("four", 10).unwrap().is_empty());
+    // And redo.
+    project.redo(me, at(6)).unwrap().unwrap();
+    assert_eq!(project.document_text(doc).unwrap(), NEW);
+    assert_eq!(project.orphans(doc).unwrap().len(), 2);
+
+    // Placing the claim by hand, then its actor: the link comes back with the second.
+    let place = span(NEW, "The meeting lasted four hours", 0);
+    let placed = project
+        .place_orphan(met.id, place.start(), place.end(), me, at(7))
+        .unwrap();
+    assert_eq!(placed.quote, "The meeting lasted four hours");
+    assert_eq!(placed.label_id, claim);
+    assert_eq!(project.relations(doc).unwrap().len(), 1);
+    let rubio = span(NEW, "Rubio", 0);
+    project
+        .place_orphan(lavrov.id, rubio.start(), rubio.end(), me, at(8))
+        .unwrap();
+    assert_eq!(project.relations(doc).unwrap().len(), 2);
+    assert!(project.orphans(doc).unwrap().is_empty());
+    // Undo the last placement: an orphan again, and its link with it.
+    project.undo(me, at(9)).unwrap().unwrap();
+    assert_eq!(project.orphans(doc).unwrap().len(), 1);
+    assert_eq!(project.relations(doc).unwrap().len(), 1);
+    // Deleting it for good, undoable too.
+    project.delete_orphan(lavrov.id, me, at(10)).unwrap();
+    assert!(project.orphans(doc).unwrap().is_empty());
+    assert!(project.annotation(lavrov.id).is_err());
+    project.undo(me, at(11)).unwrap().unwrap();
+    assert_eq!(project.orphans(doc).unwrap().len(), 1);
+}
+
+#[test]
+fn bad_replacements_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
+    let me = project.annotator("Ana", at(0)).unwrap();
+    let mut ids = Vec::new();
+    for text in [OLD, NEW] {
+        match project
+            .import_document(&NewDocument::from_plain_text(text, "a.txt"), me, at(1))
+            .unwrap()
+        {
+            ImportOutcome::Imported(id) => ids.push(id),
+            other => panic!("{other:?}"),
+        }
+    }
+    for (text, why) in [
+        (OLD, "the same"),
+        (NEW, "already the text of document"),
+        ("  \n", "empty"),
+    ] {
+        match project.replace_text(ids[0], text, me, at(2)) {
+            Err(StoreError::BadEdit(message)) => assert!(message.contains(why), "{message}"),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(matches!(
+        project.replace_text(999, NEW, me, at(2)),
+        Err(StoreError::UnknownDocument(999))
+    ));
+    assert!(matches!(
+        project.place_orphan(1, 0, 1, me, at(2)),
+        Err(StoreError::UnknownAnnotation(1))
+    ));
+    assert_eq!(project.document_text(ids[0]).unwrap(), OLD);
+}
