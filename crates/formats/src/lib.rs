@@ -25,6 +25,7 @@ pub mod native;
 pub mod pdf;
 pub mod plain;
 mod plaintext;
+pub mod refi;
 pub mod table;
 
 use std::path::Path;
@@ -52,10 +53,12 @@ pub enum Format {
     Lines,
     /// brat standoff: a `.txt` with its `.ann` beside it.
     Brat,
+    /// A REFI-QDA project (`.qdpx`): sources, codes, coded selections, coders, notes.
+    Qdpx,
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Text,
         Format::Markdown,
         Format::Html,
@@ -66,6 +69,7 @@ impl Format {
         Format::Json,
         Format::Lines,
         Format::Brat,
+        Format::Qdpx,
     ];
 
     /// The name users type (`--format`), as serialised.
@@ -81,6 +85,7 @@ impl Format {
             Format::Json => "json",
             Format::Lines => "lines",
             Format::Brat => "brat",
+            Format::Qdpx => "qdpx",
         }
     }
 
@@ -92,7 +97,7 @@ impl Format {
 
     /// Every file extension an import recognises, lower-case, with the format it means: the
     /// one list that both reading by extension and the app's file dialog use.
-    pub const EXTENSIONS: [(&'static str, Format); 14] = [
+    pub const EXTENSIONS: [(&'static str, Format); 15] = [
         ("txt", Format::Text),
         ("text", Format::Text),
         // gensim-style corpora: one document per line.
@@ -108,6 +113,7 @@ impl Format {
         ("jsonl", Format::Jsonl),
         ("ndjson", Format::Jsonl),
         ("json", Format::Json),
+        ("qdpx", Format::Qdpx),
     ];
 
     /// The format a file name suggests, if any. A `.txt` is plain text; whether it is brat
@@ -148,6 +154,9 @@ pub fn import_bytes(
         Format::Jsonl => table::parse_jsonl(bytes, name, &options.columns),
         Format::Json => table::parse_json(bytes, name, &options.columns),
         Format::Lines => table::parse_lines(bytes, name),
+        // Coders and times are read by `refi::project::read`, as the import run does.
+        Format::Qdpx => refi::project::read(bytes, chrono::DateTime::UNIX_EPOCH)
+            .map(|project| refi::project::to_imported(project, name)),
         Format::Brat => Err(FormatError::Malformed {
             what: "brat standoff".into(),
             reason: "a brat document needs its .ann file: use brat::parse".into(),

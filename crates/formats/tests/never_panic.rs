@@ -33,6 +33,7 @@ fn seeds(format: Format) -> Vec<&'static [u8]> {
             include_bytes!("../../../tests/interop/fixture.jsonl").as_slice(),
         ],
         Format::Json => vec![b"[{\"text\":\"a\",\"title\":null},{\"text\":\"b\"}]".as_slice()],
+        Format::Qdpx => vec![include_bytes!("fixtures/refi/pyrefiqda.qdpx").as_slice()],
         Format::Brat => vec![
             b"T1\tPER 0 5\tTammy\nR1\tr Arg1:T1 Arg2:T1\nA1\tX T1 v\n#1\tAnnotatorNotes T1\tn\n"
                 .as_slice(),
@@ -131,4 +132,5 @@ never_panics! {
     jsonl_importer_never_panics => Format::Jsonl,
     json_importer_never_panics => Format::Json,
     brat_importer_never_panics => Format::Brat,
+    qdpx_importer_never_panics => Format::Qdpx,
 }

@@ -31,6 +31,7 @@ pub mod jsonl;
 mod label_studio;
 mod network;
 mod output;
+mod qdpx;
 mod spacy;
 mod tables;
 #[cfg(test)]
@@ -82,6 +83,8 @@ pub enum ExportFormat {
     LabelStudio,
     /// doccano JSONL.
     Doccano,
+    /// A REFI-QDA project (`.qdpx`) for ATLAS.ti, MAXQDA, NVivo, QualCoder and Taguette.
+    Qdpx,
 }
 
 /// Whether a format is written as one file or as a folder of files.
@@ -94,7 +97,7 @@ pub enum Layout {
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 14] = [
+    pub const ALL: [ExportFormat; 15] = [
         ExportFormat::Jsonl,
         ExportFormat::Csv,
         ExportFormat::W3c,
@@ -109,6 +112,7 @@ impl ExportFormat {
         ExportFormat::NetworkCsv,
         ExportFormat::LabelStudio,
         ExportFormat::Doccano,
+        ExportFormat::Qdpx,
     ];
 
     /// The name users type (`--format`).
@@ -128,6 +132,7 @@ impl ExportFormat {
             ExportFormat::NetworkCsv => "network-csv",
             ExportFormat::LabelStudio => "label-studio",
             ExportFormat::Doccano => "doccano",
+            ExportFormat::Qdpx => "qdpx",
         }
     }
 
@@ -154,6 +159,7 @@ impl ExportFormat {
             ExportFormat::NetworkCsv => "Networks as CSV edge lists and matrices",
             ExportFormat::LabelStudio => "Label Studio tasks and labeling config",
             ExportFormat::Doccano => "doccano JSONL",
+            ExportFormat::Qdpx => "REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder",
         }
     }
 
@@ -188,6 +194,7 @@ impl ExportFormat {
             ExportFormat::NetworkCsv => "export-network-csv",
             ExportFormat::LabelStudio => "export-label-studio",
             ExportFormat::Doccano => "export.doccano.jsonl",
+            ExportFormat::Qdpx => "export.qdpx",
         }
     }
 }
@@ -208,6 +215,10 @@ pub struct ExportSummary {
     pub statements: usize,
     /// Spans that were checked against their quotes.
     pub spans_checked: usize,
+    /// What the format cannot carry and the export left out, one sentence each with its count
+    /// (empty for formats that carry everything they are meant to).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<String>,
 }
 
 /// Why an export stopped.
@@ -272,5 +283,6 @@ pub fn exporter(
         ExportFormat::NetworkCsv => network::new_csv(project, options, out),
         ExportFormat::LabelStudio => label_studio::new(project, options, out),
         ExportFormat::Doccano => doccano::new(project, options, out),
+        ExportFormat::Qdpx => qdpx::new(project, options, out),
     }
 }

@@ -96,7 +96,7 @@ pub(super) fn new(
 
 /// A writer the zip writer may seek in, but only within what has not been flushed yet: the
 /// current entry. Flushing hands those bytes on, so a zip of any size streams through.
-struct Tail {
+pub(super) struct Tail {
     inner: Box<dyn Write + Send>,
     /// Bytes already handed on.
     flushed: u64,
@@ -106,7 +106,7 @@ struct Tail {
 }
 
 impl Tail {
-    fn new(inner: Box<dyn Write + Send>) -> Tail {
+    pub(super) fn new(inner: Box<dyn Write + Send>) -> Tail {
         Tail {
             inner,
             flushed: 0,
@@ -306,7 +306,7 @@ fn options() -> SimpleFileOptions {
         .large_file(false)
 }
 
-fn zip_error(e: zip::result::ZipError) -> ExportError {
+pub(super) fn zip_error(e: zip::result::ZipError) -> ExportError {
     match e {
         zip::result::ZipError::Io(e) => ExportError::Io(e),
         other => ExportError::Io(io::Error::other(other)),
