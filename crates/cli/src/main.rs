@@ -10,6 +10,9 @@
 //! claimdesk-cli --project study.claimdesk list
 //! claimdesk-cli --project study.claimdesk annotations 1
 //! claimdesk-cli --project study.claimdesk export --format csv --out tables/ --from 2025-01-01
+//! claimdesk-cli --project study.claimdesk export --format qdpx --out study.qdpx
+//! claimdesk-cli --project study.claimdesk codebook export codes.qdc
+//! claimdesk-cli --project study.claimdesk codebook import codes.qdc
 //! claimdesk-cli --project study.claimdesk backups
 //! claimdesk-cli --project study.claimdesk restore-backup 20260102T030405.000Z.claimdesk
 //! ```
@@ -55,13 +58,13 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Import articles: files or folders (recursively). Formats by extension: .txt, .md, .html,
-    /// .docx, .pdf, .csv, .jsonl, .json, .cor (one article per line), and brat standoff (.txt
-    /// with a .ann beside it).
+    /// .docx, .pdf, .csv, .jsonl, .json, .cor (one article per line), .qdpx (a REFI-QDA project,
+    /// with its coders), and brat standoff (.txt with a .ann beside it).
     Import {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Read every file as this format: text, markdown, html, docx, pdf, csv, jsonl, json,
-        /// lines, brat.
+        /// lines, brat, qdpx.
         #[arg(long, value_parser = parse_format)]
         format: Option<Format>,
         /// Split plain-text files into several articles where this regular expression matches.
@@ -109,7 +112,7 @@ enum Command {
     /// export is moved into place; an existing file is replaced only by a finished export.
     Export {
         /// jsonl, csv, w3c, brat, conll, spacy, spacy-jsonl, xmi, parquet, graphml, gexf,
-        /// network-csv, label-studio, doccano.
+        /// network-csv, label-studio, doccano, qdpx.
         #[arg(long, value_parser = parse_export_format)]
         format: ExportFormat,
         /// The file (or, for folder formats, the folder) to write.
@@ -173,6 +176,12 @@ enum Command {
     },
     /// List the samples: name, documents, seed, strata, when drawn.
     Samples,
+    /// The labels as a REFI-QDA codebook (.qdc), for ATLAS.ti, MAXQDA, NVivo, QualCoder and
+    /// Taguette.
+    Codebook {
+        #[command(subcommand)]
+        action: CodebookAction,
+    },
     /// List the coders: name, annotations, documents coded, documents assigned and done.
     Coders,
     /// Replace a document's text with a corrected version (a UTF-8 text file). Every
@@ -220,6 +229,21 @@ enum Command {
         /// table or json.
         #[arg(long, value_parser = ["table", "json"], default_value = "table")]
         format: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CodebookAction {
+    /// Write the labels (with colours, and attributes as sub-codes) as a codebook.
+    Export {
+        /// The .qdc file to write.
+        file: PathBuf,
+    },
+    /// Add the codebook's codes the project lacks as labels, as one undoable step; labels
+    /// with the same name are kept as they are.
+    Import {
+        /// The .qdc file to read (REFI-QDA 1.0, or ATLAS.ti's 0:4).
+        file: PathBuf,
     },
 }
 
@@ -614,6 +638,42 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             index(&mut project)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Codebook {
+            action: CodebookAction::Export { file },
+        } => {
+            let labels =
+                claimdesk_export::write_codebook(&project, &file).map_err(|e| Failure {
+                    code: e.code(),
+                    message: e.to_string(),
+                })?;
+            writeln!(out, "wrote {labels} labels to {}", file.display())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Codebook {
+            action: CodebookAction::Import { file },
+        } => {
+            let me = project.annotator(&cli.annotator, now)?;
+            let report =
+                claimdesk_import::import_codebook(&mut project, &file, me, now).map_err(|e| {
+                    Failure {
+                        code: e.code(),
+                        message: e.to_string(),
+                    }
+                })?;
+            for name in &report.added {
+                writeln!(out, "added    {name}")?;
+            }
+            for name in &report.present {
+                writeln!(out, "present  {name}")?;
+            }
+            writeln!(
+                out,
+                "{} labels added, {} already there",
+                report.added.len(),
+                report.present.len()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Samples => {
             for set in project.document_sets()? {
                 let strata = match &set.spec.strata {
@@ -720,6 +780,9 @@ fn export(project: &Project, request: &claimdesk_export::Request) -> Result<Exit
         done.bytes as f64 / 1e6,
         s.spans_checked
     )?;
+    for what in &s.left_out {
+        writeln!(out, "not carried by {}: {what}", request.format.name())?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -476,3 +476,30 @@ impl Drop for Counted {
         let _ = self.inner.flush();
     }
 }
+
+/// Writes the project's labels as a REFI-QDA codebook (`.qdc`) to `destination`, replacing it
+/// only once the whole file is written. Answers how many labels it holds.
+pub fn write_codebook(project: &Project, destination: &Path) -> Result<usize, Failure> {
+    let bad = |reason: &str| Failure::Destination {
+        path: destination.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    match fs::symlink_metadata(destination) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(bad("it is a symbolic link; choose the real path"))
+        }
+        Ok(meta) if meta.is_dir() => return Err(bad("it is a folder")),
+        _ => {}
+    }
+    let labels = project.project_info()?.labels;
+    let xml = claimdesk_formats::refi::codebook::write(&labels)
+        .ok_or_else(|| bad("the project has no labels, and a codebook needs at least one"))?;
+    let write = |error| Failure::Write {
+        path: destination.to_path_buf(),
+        error,
+    };
+    let staging = Staging::new(destination, Layout::File).map_err(write)?;
+    fs::write(&staging.path, xml.as_bytes()).map_err(write)?;
+    staging.commit(&[])?;
+    Ok(labels.len())
+}

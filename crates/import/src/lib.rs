@@ -23,8 +23,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use claimdesk_core::dataset::{DocumentRecord, ProjectInfo};
+use claimdesk_formats::refi::project::QdpxProject;
 use claimdesk_formats::{
-    brat, import_bytes, native, table, Format, FormatError, ImportOptions, ImportedDocument,
+    brat, import_bytes, native, refi, table, Format, FormatError, ImportOptions, ImportedDocument,
 };
 use claimdesk_store::{Batch, ImportOutcome, Prepared, Project, StoreError};
 
@@ -327,6 +329,8 @@ enum Unit {
     File(Result<Vec<Prepared>, FileOutcome>),
     /// Claimdesk's own export: the writer restores it, as a stream.
     Native,
+    /// A REFI-QDA project, read whole: the writer restores it with its coders.
+    Project(Result<QdpxProject, FileOutcome>),
     /// Records of a JSON Lines file too large to read whole; more follow, then `End`.
     Records(Vec<Record>),
     /// The end of a streamed file: `Some` if it ended on an unreadable or malformed record.
@@ -345,6 +349,7 @@ impl Unit {
         match self {
             Unit::File(Ok(docs)) => docs.iter().map(Prepared::text_len).sum::<usize>() + 256,
             Unit::Records(records) => records.iter().map(|r| r.doc.text_len() + 256).sum(),
+            Unit::Project(Ok(p)) => p.documents.iter().map(|d| d.text.len() + 256).sum(),
             _ => 256,
         }
     }
@@ -382,6 +387,8 @@ pub fn run(
         failed: 0,
     };
     let mut summary = Summary::default();
+    // Annotations of a REFI-QDA file that name no coder are the importing coder's.
+    let coder = project.annotator_name(annotator_id)?;
     let mut batch = project.begin_import(annotator_id, now)?;
     batch.defer_index()?;
     if request.add_coding {
@@ -401,7 +408,7 @@ pub fn run(
             }
             let _finish = Finish(queue);
             for (job, size) in reading.iter().zip(sizes.iter().copied()) {
-                if !read_unit(job, request, size, queue) {
+                if !read_unit(job, request, size, now, queue) {
                     return;
                 }
             }
@@ -417,6 +424,7 @@ pub fn run(
         let _close = Close(queue);
         let mut writer = Writer {
             batch: &mut batch,
+            coder: &coder,
             last_commit: Instant::now(),
             cancel,
         };
@@ -446,13 +454,32 @@ pub fn index(
 }
 
 /// Reads one job and queues what it found; false when the writer takes no more.
-fn read_unit(job: &Job, request: &Request, size: u64, queue: &Queue<Unit>) -> bool {
+fn read_unit(
+    job: &Job,
+    request: &Request,
+    size: u64,
+    now: DateTime<Utc>,
+    queue: &Queue<Unit>,
+) -> bool {
     let send = |unit: Unit| {
         let weight = unit.weight();
         queue.send(unit, weight).is_ok()
     };
     if native_path(job).is_some() {
         return send(Unit::Native);
+    }
+    if let Job::File {
+        path,
+        format: Format::Qdpx,
+    } = job
+    {
+        let project = read(path, request.max_file_bytes).and_then(|bytes| {
+            refi::project::read(&bytes, now).map_err(|e| FileOutcome::Failed {
+                code: e.code(),
+                reason: e.to_string(),
+            })
+        });
+        return send(Unit::Project(project));
     }
     if let Some(path) = stream_path(job, request, size) {
         return read_stream(path, request, &send);
@@ -544,6 +571,8 @@ fn read_stream(path: &Path, request: &Request, send: &dyn Fn(Unit) -> bool) -> b
 /// The thread that holds the write lock: stores what the reader sends, in order.
 struct Writer<'b, 'p> {
     batch: &'b mut Batch<'p>,
+    /// The importing coder's name.
+    coder: &'b str,
     last_commit: Instant,
     cancel: &'b AtomicBool,
 }
@@ -590,6 +619,15 @@ impl Writer<'_, '_> {
                     }],
                 },
                 Some(Unit::Native) => vec![restore_file(self.batch, job.path())?],
+                Some(Unit::Project(Err(failure))) => vec![failure],
+                Some(Unit::Project(Ok(project))) => {
+                    vec![restore_project(
+                        self.batch,
+                        project,
+                        self.coder,
+                        job.path(),
+                    )?]
+                }
                 Some(Unit::Records(first)) => {
                     self.write_stream(first, queue, progress, summary, on_progress)?
                 }
@@ -675,7 +713,7 @@ impl Writer<'_, '_> {
                 }
                 Some(Unit::End(end)) => break end,
                 // The reader is gone (it panicked, and the scope will say so).
-                Some(Unit::File(_) | Unit::Native) | None => break None,
+                Some(Unit::File(_) | Unit::Native | Unit::Project(_)) | None => break None,
             }
         };
         progress.documents = documents_before;
@@ -716,12 +754,65 @@ fn restore_file(batch: &mut Batch<'_>, path: &Path) -> Result<FileOutcome, Store
         Ok(read) => read,
         Err(e) => return Ok(failed(e.code(), e.to_string())),
     };
+    restore_all(batch, &header, || {
+        let doc = reader.next_document()?;
+        Some(doc.map(|doc| (doc, format!("line {}", reader.line()))))
+    })
+}
+
+/// Restores a REFI-QDA project read from `path`: every document or none, each annotation
+/// under its coder (the importing `coder` where the file names none).
+fn restore_project(
+    batch: &mut Batch<'_>,
+    project: QdpxProject,
+    coder: &str,
+    path: &Path,
+) -> Result<FileOutcome, StoreError> {
+    let QdpxProject {
+        mut info,
+        documents,
+        ..
+    } = project;
+    if documents.is_empty() {
+        return Ok(FileOutcome::Skipped {
+            reason: "the project has no text sources".into(),
+        });
+    }
+    info.annotators.retain(|a| !a.is_empty());
+    let name = file_name(path);
+    let mut documents = documents.into_iter();
+    restore_all(batch, &info, move || {
+        let mut doc = documents.next()?;
+        for a in &mut doc.annotations {
+            if a.annotator.is_empty() {
+                a.annotator = coder.to_string();
+            }
+        }
+        for r in &mut doc.relations {
+            if r.annotator.is_empty() {
+                r.annotator = coder.to_string();
+            }
+        }
+        doc.source.get_or_insert_with(|| name.clone());
+        let at = format!("source {:?}", doc.title);
+        Some(Ok((doc, at)))
+    })
+}
+
+/// Restores documents with the `header` they refer to, all or nothing. `next` gives each
+/// document with where it came from (for messages).
+fn restore_all(
+    batch: &mut Batch<'_>,
+    header: &ProjectInfo,
+    mut next: impl FnMut() -> Option<Result<(DocumentRecord, String), FormatError>>,
+) -> Result<FileOutcome, StoreError> {
+    let failed = |code: &'static str, reason: String| FileOutcome::Failed { code, reason };
     batch.begin_group()?;
     let result = (|| -> Result<FileOutcome, StoreError> {
-        let mut restore = batch.begin_restore(&header)?;
+        let mut restore = batch.begin_restore(header)?;
         let mut stored = Stored::default();
-        while let Some(doc) = reader.next_document() {
-            let doc = match doc {
+        while let Some(doc) = next() {
+            let (doc, at) = match doc {
                 Ok(doc) => doc,
                 Err(e) => return Ok(failed(e.code(), e.to_string())),
             };
@@ -734,7 +825,7 @@ fn restore_file(batch: &mut Batch<'_>, path: &Path) -> Result<FileOutcome, Store
                     | StoreError::Corrupt(_)),
                 ) => return Err(e),
                 Err(e) => {
-                    return Ok(failed(e.code(), format!("line {}: {e}", reader.line())));
+                    return Ok(failed(e.code(), format!("{at}: {e}")));
                 }
             }
         }
@@ -778,11 +869,7 @@ impl Stored {
         self.push_titled(outcome, &doc.document.title, doc.annotations.len());
     }
 
-    fn push_record(
-        &mut self,
-        outcome: ImportOutcome,
-        doc: &claimdesk_core::dataset::DocumentRecord,
-    ) {
+    fn push_record(&mut self, outcome: ImportOutcome, doc: &DocumentRecord) {
         self.push_titled(outcome, &doc.title, doc.annotations.len());
     }
 
@@ -880,4 +967,86 @@ fn read_job(job: &Job, request: &Request, size: u64) -> Result<Vec<ImportedDocum
         code: e.code(),
         reason: e.to_string(),
     })
+}
+
+/// What bringing in a codebook did: labels added, and those the project already had (by
+/// name, kept as they are).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CodebookReport {
+    pub added: Vec<String>,
+    pub present: Vec<String>,
+}
+
+/// Why a codebook was not brought in. Nothing was changed.
+#[derive(Debug)]
+pub enum CodebookFailure {
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Format(FormatError),
+    Store(StoreError),
+}
+
+impl CodebookFailure {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CodebookFailure::Unreadable { .. } => "unreadable",
+            CodebookFailure::Format(e) => e.code(),
+            CodebookFailure::Store(e) => e.code(),
+        }
+    }
+}
+
+impl std::fmt::Display for CodebookFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CodebookFailure::Unreadable { path, error } => {
+                write!(f, "cannot read {}: {error}", path.display())
+            }
+            CodebookFailure::Format(e) => e.fmt(f),
+            CodebookFailure::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Adds the labels of a REFI-QDA codebook (`.qdc`) that the project lacks (by name), with
+/// their colours and attributes, as one undoable step; labels it already has are kept as
+/// they are.
+pub fn import_codebook(
+    project: &mut Project,
+    path: &Path,
+    annotator_id: i64,
+    now: DateTime<Utc>,
+) -> Result<CodebookReport, CodebookFailure> {
+    let bytes = std::fs::read(path).map_err(|error| CodebookFailure::Unreadable {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let labels = refi::codebook::read(&bytes).map_err(CodebookFailure::Format)?;
+    let have: BTreeSet<String> = project
+        .labels()
+        .map_err(CodebookFailure::Store)?
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    let mut report = CodebookReport::default();
+    let mut new = Vec::new();
+    for label in labels {
+        if have.contains(&label.name) || report.added.contains(&label.name) {
+            report.present.push(label.name);
+            continue;
+        }
+        report.added.push(label.name.clone());
+        new.push(claimdesk_core::label::NewLabel {
+            name: label.name,
+            colour: label.colour,
+            hotkey: None,
+            attributes: label.attributes,
+        });
+    }
+    project
+        .create_labels(&new, annotator_id, now)
+        .map_err(CodebookFailure::Store)?;
+    Ok(report)
 }

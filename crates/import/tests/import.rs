@@ -474,3 +474,187 @@ fn a_malformed_line_stops_a_stream_and_the_records_before_it_stay() {
     assert_eq!(summary.imported(), 501);
     assert_eq!(f.project.documents().unwrap().len(), 501);
 }
+
+/// A span as (start, end) in code points, its quote and its coder.
+type CodedSpan = (usize, usize, String, String);
+
+/// A `.qdpx` of the hostile Unicode fixture: every whitespace-separated piece coded, by two
+/// coders in turn, written by the `qdpx` exporter.
+fn hostile_qdpx(dir: &Path) -> (PathBuf, String, Vec<CodedSpan>) {
+    use claimdesk_core::dataset::{AnnotationRecord, DocumentRecord, LabelInfo, ProjectInfo};
+    use claimdesk_formats::export::{exporter, ExportFormat, ExportOptions, MemoryOutput};
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/hostile-unicode.txt"),
+    )
+    .unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in chars.iter().chain([' '].iter()).enumerate() {
+        match (c.is_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                let coder = if spans.len() % 2 == 0 { "ana" } else { "ben" };
+                spans.push((
+                    s,
+                    i,
+                    chars[s..i].iter().collect::<String>(),
+                    coder.to_string(),
+                ));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let at = Utc::now();
+    let doc = DocumentRecord {
+        id: 1,
+        title: "Hostile".into(),
+        date: None,
+        source: None,
+        author: None,
+        url: None,
+        language: None,
+        metadata: Default::default(),
+        sha256: String::new(),
+        imported_at: at,
+        text: text.clone(),
+        annotations: spans
+            .iter()
+            .enumerate()
+            .map(|(i, (start, end, quote, coder))| AnnotationRecord {
+                id: i as i64 + 1,
+                uid: String::new(),
+                label: "Theme".into(),
+                start: *start,
+                end: *end,
+                quote: quote.clone(),
+                prefix: String::new(),
+                suffix: String::new(),
+                attributes: Default::default(),
+                note: (i == 0).then(|| "a note\r\nwith CRLF".to_string()),
+                entity_id: None,
+                annotator: coder.clone(),
+                created_at: at,
+                updated_at: at,
+            })
+            .collect(),
+        relations: Vec::new(),
+    };
+    let project = ProjectInfo {
+        labels: vec![LabelInfo {
+            name: "Theme".into(),
+            colour: "#123456".into(),
+            hotkey: None,
+            attributes: Vec::new(),
+        }],
+        annotators: vec!["ana".into(), "ben".into()],
+        ..ProjectInfo::default()
+    };
+    let out = MemoryOutput::default();
+    let mut export = exporter(
+        ExportFormat::Qdpx,
+        &project,
+        &ExportOptions::default(),
+        Box::new(out.clone()),
+    )
+    .unwrap();
+    export.document(&doc).unwrap();
+    export.finish().unwrap();
+    let path = dir.join("hostile.qdpx");
+    std::fs::write(&path, out.file("export.qdpx").unwrap()).unwrap();
+    (path, text, spans)
+}
+
+#[test]
+fn a_qdpx_imports_with_exact_spans_its_coders_and_notes() {
+    let mut f = fresh();
+    let (path, text, spans) = hostile_qdpx(f.dir.path());
+    let summary = import(&mut f, &Request::new(vec![path]));
+    assert_eq!(
+        statuses(&summary),
+        [("hostile.qdpx".to_string(), "imported")]
+    );
+    let doc = f.project.documents().unwrap()[0].id;
+    assert_eq!(f.project.document(doc).unwrap().text, text);
+    let mut got: Vec<CodedSpan> = f
+        .project
+        .annotations(doc)
+        .unwrap()
+        .into_iter()
+        .map(|a| {
+            let coder = f.project.annotator_name(a.annotator_id).unwrap();
+            (a.start, a.end, a.quote, coder)
+        })
+        .collect();
+    got.sort();
+    let mut want = spans.clone();
+    want.sort();
+    assert_eq!(got, want);
+    let noted: Vec<_> = f
+        .project
+        .annotations(doc)
+        .unwrap()
+        .into_iter()
+        .filter_map(|a| a.note)
+        .collect();
+    assert_eq!(noted, ["a note\r\nwith CRLF"]);
+    let labels = f.project.labels().unwrap();
+    let theme = labels.iter().find(|l| l.name == "Theme").unwrap();
+    assert_eq!(theme.colour, "#123456");
+}
+
+#[test]
+fn a_broken_qdpx_fails_with_its_reason_and_imports_nothing() {
+    let mut f = fresh();
+    let (path, _, _) = hostile_qdpx(f.dir.path());
+    let mut bytes = std::fs::read(&path).unwrap();
+    // The end of a zip holds its directory: without it there is no archive.
+    bytes.truncate(bytes.len() - 30);
+    std::fs::write(&path, bytes).unwrap();
+    let labels_before = f.project.labels().unwrap();
+    let summary = import(&mut f, &Request::new(vec![path]));
+    match &summary.files[0].outcome {
+        FileOutcome::Failed { code, reason } => {
+            assert_eq!(*code, "malformed");
+            assert!(reason.contains("zip"), "{reason}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert!(f.project.documents().unwrap().is_empty());
+    assert_eq!(f.project.labels().unwrap(), labels_before);
+}
+
+#[test]
+fn a_codebook_adds_the_labels_the_project_lacks_once() {
+    let mut f = fresh();
+    let path = f.dir.path().join("tags.qdc");
+    // As Taguette writes it: upper-case GUIDs and an empty <Sets/>.
+    std::fs::write(
+        &path,
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="Taguette 1.5.2"><Codes><Code guid="0D62985D-B147-5D01-A9B5-CAE5DCD98342" name="Actor" isCodable="true"/><Code guid="A0FEBEC3-BE2D-519D-80AD-4132A8D0DD8F" name="café ☕" isCodable="true"/></Codes><Sets/></CodeBook>"#,
+    )
+    .unwrap();
+    let report =
+        claimdesk_import::import_codebook(&mut f.project, &path, f.me, Utc::now()).unwrap();
+    assert_eq!(report.added, ["café ☕"]);
+    assert_eq!(report.present, ["Actor"]);
+    let again = claimdesk_import::import_codebook(&mut f.project, &path, f.me, Utc::now()).unwrap();
+    assert!(again.added.is_empty());
+    f.project.undo(f.me, Utc::now()).unwrap();
+    assert!(!f
+        .project
+        .labels()
+        .unwrap()
+        .iter()
+        .any(|l| l.name == "café ☕"));
+    std::fs::write(
+        &path,
+        "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes>",
+    )
+    .unwrap();
+    let error =
+        claimdesk_import::import_codebook(&mut f.project, &path, f.me, Utc::now()).unwrap_err();
+    assert_eq!(error.code(), "malformed");
+}

@@ -55,6 +55,54 @@ impl Project {
         Ok(label)
     }
 
+    /// Adds several labels at the end of the schema as one undoable step (a codebook brought in
+    /// from another tool). All or nothing: a label that cannot be created (its name taken,
+    /// its colour or key invalid) refuses the whole list.
+    pub fn create_labels(
+        &mut self,
+        new: &[NewLabel],
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Label>> {
+        if new.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.conn.transaction()?;
+        let mut changes = Vec::with_capacity(new.len());
+        let mut labels = Vec::with_capacity(new.len());
+        for new in new {
+            let position: i64 = tx.query_row(
+                "SELECT coalesce(max(position), -1) + 1 FROM labels",
+                [],
+                |r| r.get(0),
+            )?;
+            let id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM labels", [], |r| {
+                r.get(0)
+            })?;
+            let label = Label {
+                id,
+                name: new.name.trim().to_string(),
+                colour: new.colour.clone(),
+                hotkey: new.hotkey.clone(),
+                attributes: new.attributes.clone(),
+            };
+            check_label(&tx, &label)?;
+            let change = Change::LabelCreated {
+                label: label.clone(),
+                position,
+                annotations: Vec::new(),
+                relations: Vec::new(),
+            };
+            // Applied one by one, so the next label's checks see this one.
+            crate::history::apply(&tx, &change, now)?;
+            changes.push(change);
+            labels.push(label);
+        }
+        crate::history::record(&tx, &Change::Several { changes }, annotator_id, now)?;
+        tx.commit()?;
+        Ok(labels)
+    }
+
     /// Renames, recolours, re-keys a label or changes its attributes; every annotation keeps it.
     /// Values of attributes that are removed or whose options no longer allow them stay on the
     /// annotations but are no longer offered.

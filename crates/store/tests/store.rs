@@ -2161,3 +2161,41 @@ fn an_undo_another_coder_overtook_is_passed_over_and_counted() {
     // Ben's work stands: his deletion, and no annotation of mine came back over it.
     assert!(f.project.annotations(doc).unwrap().is_empty());
 }
+
+#[test]
+fn labels_created_together_are_one_undoable_step_and_all_or_nothing() {
+    use claimdesk_core::label::NewLabel;
+    let mut f = fresh();
+    let new = |name: &str| NewLabel {
+        name: name.into(),
+        colour: "#112233".into(),
+        hotkey: None,
+        attributes: vec![],
+    };
+    let names = |f: &Fixture| -> Vec<String> {
+        f.project
+            .labels()
+            .unwrap()
+            .into_iter()
+            .map(|l| l.name)
+            .collect()
+    };
+    let before = names(&f);
+    // A name already taken refuses the whole list.
+    let error = f
+        .project
+        .create_labels(&[new("Theme"), new("Actor")], f.me, at(2))
+        .unwrap_err();
+    assert_eq!(error.code(), "bad_schema", "{error}");
+    assert_eq!(names(&f), before);
+    let made = f
+        .project
+        .create_labels(&[new("Theme"), new("Theme/Child")], f.me, at(3))
+        .unwrap();
+    assert_eq!(made.len(), 2);
+    assert_eq!(names(&f)[before.len()..], ["Theme", "Theme/Child"]);
+    f.project.undo(f.me, at(4)).unwrap();
+    assert_eq!(names(&f), before);
+    f.project.redo(f.me, at(5)).unwrap();
+    assert_eq!(names(&f)[before.len()..], ["Theme", "Theme/Child"]);
+}
