@@ -37,6 +37,7 @@ DEFAULT_NAMES = {
     "network-csv": "export-network-csv",
     "label-studio": "export-label-studio",
     "doccano": "export.doccano.jsonl",
+    "qdpx": "export.qdpx",
 }
 FOLDER_FORMATS = {"csv", "brat", "conll", "parquet", "graphml", "gexf", "network-csv", "label-studio"}
 
