@@ -53,6 +53,9 @@ const COMMANDS: &[&str] = &[
     "finish_adjudication",
     "save_agreement_report",
     "merge_project",
+    "replace_text",
+    "place_orphan",
+    "delete_orphan",
 ];
 
 fn main() {

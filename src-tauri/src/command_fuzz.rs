@@ -83,6 +83,7 @@ const STABLE_CODES: &[&str] = &[
     "unknown_coder",
     "bad_coder",
     "bad_merge",
+    "bad_file",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -127,6 +128,8 @@ impl Rng {
 #[derive(Clone)]
 struct Doc {
     id: i64,
+    /// The text, to make corrected versions of it.
+    text: String,
     len16: usize,
     /// Every position on a character boundary, 0 and the end included.
     boundaries: Vec<usize>,
@@ -146,6 +149,7 @@ impl Doc {
         }
         Doc {
             id,
+            text: text.to_string(),
             len16: at,
             boundaries,
             inside,
@@ -208,6 +212,8 @@ struct Live {
     docs: Vec<Doc>,
     labels: Vec<(i64, String)>,
     annotations: Vec<i64>,
+    /// Annotations set aside by a replaced text.
+    orphans: Vec<i64>,
     backups: Vec<String>,
 }
 
@@ -239,6 +245,7 @@ impl Live {
             docs,
             labels,
             annotations: ids("SELECT id FROM annotations ORDER BY id"),
+            orphans: ids("SELECT id FROM orphans ORDER BY id"),
             backups: claimdesk_store::backups(project)
                 .unwrap()
                 .into_iter()
@@ -267,6 +274,20 @@ impl Live {
     fn missing_label(&self, rng: &mut Rng) -> i64 {
         let max = self.labels.iter().map(|l| l.0).max().unwrap_or(0);
         missing_id(rng, max, |id| self.labels.iter().any(|l| l.0 == id))
+    }
+
+    /// An id that is neither an annotation nor an orphan.
+    fn missing_orphan(&self, rng: &mut Rng) -> i64 {
+        let max = self
+            .annotations
+            .iter()
+            .chain(&self.orphans)
+            .copied()
+            .max()
+            .unwrap_or(0);
+        missing_id(rng, max, |id| {
+            self.annotations.contains(&id) || self.orphans.contains(&id)
+        })
     }
 
     fn missing_annotation(&self, rng: &mut Rng) -> i64 {
@@ -470,6 +491,9 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("finish_adjudication", finish_adjudication),
     ("save_agreement_report", save_agreement_report),
     ("merge_project", merge_project),
+    ("replace_text", replace_text),
+    ("place_orphan", place_orphan),
+    ("delete_orphan", delete_orphan),
 ];
 
 /// Commands that never change the project, even when they succeed.
@@ -1697,6 +1721,144 @@ fn merge_project(cx: &mut Ctx<'_>) -> Case {
         _ => {
             let v = not_a_string(rng);
             Case::new(format!("path {}", short(&v)), json!({ "path": v }), bad())
+        }
+    }
+}
+
+/// A corrected version of a document: a sentence added, a stretch cut, quote marks swapped;
+/// or requests that must be refused before anything is read or written.
+fn replace_text(cx: &mut Ctx<'_>) -> Case {
+    let missing = cx.missing_path();
+    let live = cx.live;
+    let rng = &mut *cx.rng;
+    let doc = live.doc(rng);
+    match rng.below(12) {
+        0..=4 => {
+            let chars: Vec<char> = doc.text.chars().collect();
+            let text: String = match rng.below(3) {
+                0 => format!("Corrected on Tuesday. {}", doc.text),
+                1 => {
+                    let a = rng.below(chars.len().max(1));
+                    let b = (a + 1 + rng.below(60)).min(chars.len());
+                    chars[..a].iter().chain(&chars[b..]).collect()
+                }
+                _ => doc
+                    .text
+                    .replace('"', "\u{201C}")
+                    .replace("  ", " ")
+                    .replace('\n', "\n\n"),
+            };
+            // The same text, an empty one, or another document's: refused, nothing changed.
+            Case::new(
+                format!("document {} corrected", doc.id),
+                json!({ "request": { "documentId": doc.id, "text": text } }),
+                Expect::Either,
+            )
+        }
+        5 => {
+            let id = live.missing_document(rng);
+            Case::new(
+                format!("missing document {id}"),
+                json!({ "request": { "documentId": id, "text": "A new text." } }),
+                Expect::Reject(vec!["unknown_document"]),
+            )
+        }
+        6 => Case::new(
+            "a file that is not there",
+            json!({ "request": { "documentId": doc.id, "path": missing } }),
+            Expect::Reject(vec!["bad_file", "bad_request"]),
+        ),
+        7 => Case::new(
+            "a relative path",
+            json!({ "request": { "documentId": doc.id, "path": "new.txt" } }),
+            bad(),
+        ),
+        8 => Case::new(
+            "both a text and a file",
+            json!({ "request": { "documentId": doc.id, "text": "x", "path": "/tmp/x.txt" } }),
+            bad(),
+        ),
+        9 => Case::new(
+            "neither a text nor a file",
+            json!({ "request": { "documentId": doc.id } }),
+            bad(),
+        ),
+        10 => Case::new(
+            "a text of whitespace",
+            json!({ "request": { "documentId": doc.id, "text": " \n\t " } }),
+            Expect::Reject(vec!["bad_edit"]),
+        ),
+        _ => {
+            let v = not_a_string(rng);
+            Case::new(
+                format!("text {}", short(&v)),
+                json!({ "request": { "documentId": doc.id, "text": v } }),
+                bad(),
+            )
+        }
+    }
+}
+
+fn place_orphan(cx: &mut Ctx<'_>) -> Case {
+    let live = cx.live;
+    let rng = &mut *cx.rng;
+    match rng.below(6) {
+        0..=2 if !live.orphans.is_empty() => {
+            let id = *rng.pick(&live.orphans);
+            // Any document's span: the orphan's own document may be shorter (refused).
+            let (start, end) = live.doc(rng).span(rng);
+            Case::new(
+                format!("orphan {id} at [{start}, {end})"),
+                json!({ "request": { "annotationId": id, "start16": start, "end16": end } }),
+                Expect::Either,
+            )
+        }
+        0..=3 => {
+            let id = live.missing_orphan(rng);
+            Case::new(
+                format!("missing orphan {id}"),
+                json!({ "request": { "annotationId": id, "start16": 0, "end16": 1 } }),
+                Expect::Reject(vec!["unknown_annotation"]),
+            )
+        }
+        _ => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("annotationId {}", short(&v)),
+                json!({ "request": { "annotationId": v, "start16": 0, "end16": 1 } }),
+                bad(),
+            )
+        }
+    }
+}
+
+fn delete_orphan(cx: &mut Ctx<'_>) -> Case {
+    let live = cx.live;
+    let rng = &mut *cx.rng;
+    match rng.below(5) {
+        0 | 1 if !live.orphans.is_empty() => {
+            let id = *rng.pick(&live.orphans);
+            Case::new(
+                format!("orphan {id}"),
+                json!({ "annotationId": id }),
+                Expect::Accept,
+            )
+        }
+        0..=2 => {
+            let id = live.missing_orphan(rng);
+            Case::new(
+                format!("missing orphan {id}"),
+                json!({ "annotationId": id }),
+                Expect::Reject(vec!["unknown_annotation"]),
+            )
+        }
+        _ => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("annotationId {}", short(&v)),
+                json!({ "annotationId": v }),
+                bad(),
+            )
         }
     }
 }

@@ -119,6 +119,8 @@ pub async fn open_document(
     dto.blind = blind;
     dto.hidden = hidden;
     dto.done = project.is_done(state.annotator_id(), document_id)?;
+    dto.orphans =
+        crate::versions::orphans_for(&project, document_id, blind.then(|| state.annotator_id()))?;
     Ok(dto)
 }
 

@@ -405,6 +405,8 @@ pub struct DocumentDto {
     pub hidden: usize,
     /// Whether the coder at work marked the document done.
     pub done: bool,
+    /// Annotations a replaced text left without a place, for the analyst to place or delete.
+    pub orphans: Vec<crate::versions::OrphanDto>,
 }
 
 impl DocumentDto {
@@ -432,6 +434,7 @@ impl DocumentDto {
             blind: false,
             hidden: 0,
             done: false,
+            orphans: Vec::new(),
         })
     }
 }

@@ -18,6 +18,7 @@ mod export;
 mod import;
 mod menu;
 mod settings;
+mod versions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -178,6 +179,9 @@ fn invoke_handler<R: tauri::Runtime>(
         coders::finish_adjudication,
         coders::save_agreement_report,
         coders::merge_project,
+        versions::replace_text,
+        versions::place_orphan,
+        versions::delete_orphan,
     ]
 }
 

@@ -1,5 +1,6 @@
 //! The window's menu bar: File ▸ Import files…, Import folder…, Import another coder's work…,
 //! Merge project…, Export…, Restore backup…, Quit;
+//! Document ▸ Replace text…;
 //! View ▸ Text, Statements, Entities, Schema, Coders, Agreement, Adjudicate.
 
 use tauri::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
@@ -11,6 +12,10 @@ const EXPORT: &str = "export";
 const BACKUPS: &str = "backups";
 const MERGE: &str = "merge";
 const IMPORT_AS: &str = "import-as";
+const REPLACE_TEXT: &str = "replace-text";
+/// Tells the webview to open its replace-text dialog for the open document; the payload is the
+/// file chosen (or empty, to paste the text or type a path).
+pub const OPEN_REPLACE_TEXT_EVENT: &str = "replace-text-open";
 /// Tells the webview to open its merge dialog.
 pub const OPEN_MERGE_EVENT: &str = "merge-open";
 /// Tells the webview to open its backups dialog.
@@ -72,6 +77,14 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
             &quit,
         ],
     )?;
+    let replace_text = MenuItem::with_id(
+        app,
+        REPLACE_TEXT,
+        "Replace text…",
+        true,
+        Some("CmdOrCtrl+Shift+R"),
+    )?;
+    let document = Submenu::with_items(app, "Document", true, &[&replace_text])?;
     let views = VIEWS
         .iter()
         .map(|(id, text, keys)| MenuItem::with_id(app, *id, *text, true, Some(*keys)))
@@ -81,7 +94,7 @@ pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .map(|item| item as &dyn tauri::menu::IsMenuItem<R>)
         .collect();
     let view = Submenu::with_items(app, "View", true, &view_items)?;
-    app.set_menu(Menu::with_items(app, &[&file, &view])?)?;
+    app.set_menu(Menu::with_items(app, &[&file, &document, &view])?)?;
     Ok(())
 }
 
@@ -112,6 +125,26 @@ pub fn handle(app: &AppHandle, event: MenuEvent) {
                 if let Some(path) = picked.and_then(|p| p.into_path().ok()) {
                     let _ = app.emit(OPEN_MERGE_EVENT, path.display().to_string());
                 }
+            });
+            return;
+        }
+        REPLACE_TEXT => {
+            // As for a merge: the native dialog off the event loop's thread; the webview's
+            // dialog opens with the file chosen, or empty to paste the text instead.
+            let app = app.clone();
+            std::thread::spawn(move || {
+                use tauri_plugin_dialog::DialogExt;
+                let picked = app
+                    .dialog()
+                    .file()
+                    .set_title("The corrected text of the open document")
+                    .add_filter("Text", &["txt", "md", "text"])
+                    .blocking_pick_file();
+                let path = picked
+                    .and_then(|p| p.into_path().ok())
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                let _ = app.emit(OPEN_REPLACE_TEXT_EVENT, path);
             });
             return;
         }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
-import { ROOT, cli, launch, startDriver, tempDir } from './support.mjs';
+import { ROOT, choose, cli, launch, startDriver, tempDir } from './support.mjs';
 
 const AXE = readFileSync(path.join(ROOT, 'ui', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const FIXTURE = path.join(ROOT, 'tests', 'interop', 'fixture.jsonl');
@@ -63,6 +63,7 @@ async function walk(app) {
     ['coder', () => app.execute(`document.querySelector('.toolbar .annotator').click();`), '.identity-panel input'],
     ['find', () => app.press('f', [Keys.Control]), '.find-bar input'],
     ['sample', () => app.execute(`document.querySelector('button[name=draw-sample]').click();`), '.sample-panel input'],
+    ['replace text', () => app.execute(`document.querySelector('button[name=replace-text]').click();`), '.replace-panel textarea'],
     [
       'import',
       () =>
@@ -81,6 +82,17 @@ async function walk(app) {
     await app.press(Keys.Escape);
     await app.waitFor(`${what} closed`, async () => (await app.find('dialog[open]')).length === 0);
   }
+  // Orphans beside the text: the open document's text replaced by one that keeps none of its
+  // annotations' text.
+  await app.execute(`document.querySelector('button[name=replace-text]').click();`);
+  await waitFor(app, 'replace text', '.replace-panel textarea');
+  await choose(app, '.replace-panel textarea', 'A text that shares nothing.');
+  await app.execute(`document.querySelector('.replace-panel button[type=submit]').click();`);
+  await waitFor(app, 'the report', '[data-testid=replace-report]');
+  found.push(...(await violations(app, 'replace report')));
+  await app.press(Keys.Escape);
+  await waitFor(app, 'the orphans', '.orphans li');
+  found.push(...(await violations(app, 'orphans')));
   return found;
 }
 

@@ -184,7 +184,7 @@ enum Command {
     },
     /// List the coders: name, annotations, documents coded, documents assigned and done.
     Coders,
-    /// Replace a document's text with a corrected version (a UTF-8 text file). Every
+    /// Replace a document's text with a corrected version (a text file). Every
     /// annotation is re-anchored on the new text; those that cannot be placed with confidence
     /// are kept as orphans, with their links, to place by hand in the app or delete. One
     /// undoable step; the old text stays in the history.
@@ -505,12 +505,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 code: "bad_input",
                 message: format!("cannot read {}: {why}", file.display()),
             };
+            // Read as imports read text: UTF-8 or UTF-16 with a byte-order mark, or Windows-1252.
             let bytes = std::fs::read(&file).map_err(|e| unreadable(e.to_string()))?;
             let text =
-                String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".into()))?;
-            let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+                claimdesk_formats::decode::text(&bytes).map_err(|e| unreadable(e.to_string()))?;
             let me = project.annotator(&cli.annotator, now)?;
-            let report = project.replace_text(document, text, me, now)?;
+            let report = project.replace_text(document, &text, me, now)?;
             if format == "json" {
                 writeln!(
                     out,

@@ -802,8 +802,14 @@ fn replace_text_re_anchors_and_lists_the_orphans() {
         "{orphans}"
     );
 
-    // Not UTF-8: a clear error, nothing changed.
-    std::fs::write(&new, [0xff, 0xfe, 0x00]).unwrap();
+    // Not text: a clear error, nothing changed.
+    std::fs::write(&new, b"\x00\x01\x02 binary").unwrap();
     let bad = run(&project, &["replace-text", "1", new.to_str().unwrap()]);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("not UTF-8"));
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("not text"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(stdout(&run(&project, &["orphans", "1"])).lines().count(), 1);
 }

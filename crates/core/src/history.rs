@@ -141,6 +141,20 @@ pub enum Change {
         relations: Vec<Relation>,
         reason: String,
     },
+    /// An orphan was deleted for good (with the links it kept).
+    OrphanDeleted {
+        annotation: Annotation,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+        reason: String,
+    },
+    /// A deleted orphan is an orphan again (the undoing of its deletion).
+    OrphanRecreated {
+        annotation: Annotation,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        relations: Vec<Relation>,
+        reason: String,
+    },
     /// Several changes made as one step (accepting a coder's version of a disagreement
     /// creates its annotations, their links and the decision): undone and redone together.
     Several { changes: Vec<Change> },
@@ -295,6 +309,24 @@ impl Change {
                 relations: relations.clone(),
                 reason: reason.clone(),
             },
+            Change::OrphanDeleted {
+                annotation,
+                relations,
+                reason,
+            } => Change::OrphanRecreated {
+                annotation: annotation.clone(),
+                relations: relations.clone(),
+                reason: reason.clone(),
+            },
+            Change::OrphanRecreated {
+                annotation,
+                relations,
+                reason,
+            } => Change::OrphanDeleted {
+                annotation: annotation.clone(),
+                relations: relations.clone(),
+                reason: reason.clone(),
+            },
             // Undone last change first.
             Change::Several { changes } => Change::Several {
                 changes: changes.iter().rev().map(Change::inverse).collect(),
@@ -310,7 +342,9 @@ impl Change {
             | Change::AnnotationDeleted { annotation, .. } => annotation.document_id,
             Change::AnnotationUpdated { after, .. } => after.document_id,
             Change::AnnotationOrphaned { annotation, .. }
-            | Change::OrphanRestored { annotation, .. } => annotation.document_id,
+            | Change::OrphanRestored { annotation, .. }
+            | Change::OrphanDeleted { annotation, .. }
+            | Change::OrphanRecreated { annotation, .. } => annotation.document_id,
             Change::TextReplaced { document_id, .. } => *document_id,
             Change::RelationCreated { document_id, .. }
             | Change::RelationDeleted { document_id, .. } => *document_id,
@@ -369,6 +403,8 @@ impl Change {
             Change::TextReplaced { .. } => "text_replaced",
             Change::AnnotationOrphaned { .. } => "annotation_orphaned",
             Change::OrphanRestored { .. } => "orphan_restored",
+            Change::OrphanDeleted { .. } => "orphan_deleted",
+            Change::OrphanRecreated { .. } => "orphan_recreated",
             Change::Several { .. } => "several",
         }
     }

@@ -442,35 +442,42 @@ fn read_annotation(r: &Row<'_>) -> Result<Annotation> {
 
 /// Inserts an annotation row; with `id` it keeps the given id (undo and redo bring an annotation
 /// back under its old id, so history and relations keep pointing at it).
+/// The id a new annotation takes, as an SQL expression: SQLite's own choice (one past the
+/// largest id), except that an orphan's id stays reserved for the orphan, which comes back as
+/// an annotation with it when placed. NULL lets SQLite choose.
+pub(crate) const NEW_ANNOTATION_ID: &str = "(SELECT CASE WHEN o >= a THEN o + 1 END
+     FROM (SELECT coalesce(max(id), 0) AS o FROM orphans),
+          (SELECT coalesce(max(id), 0) AS a FROM annotations))";
+
 pub(crate) fn insert_annotation(
     tx: &rusqlite::Connection,
     a: &Annotation,
     id: Option<i64>,
 ) -> Result<i64> {
-    tx.execute(
+    tx.prepare_cached(&format!(
         "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix, suffix,
                                   attributes, note, annotator_id, created_at, updated_at,
                                   entity_id, uid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,
-                 (SELECT id FROM entities WHERE id = ?14), ?15)",
-        rusqlite::params![
-            id,
-            a.document_id,
-            a.label_id,
-            a.start as i64,
-            a.end as i64,
-            a.quote,
-            a.prefix,
-            a.suffix,
-            serde_json::to_string(&a.attributes)?,
-            a.note,
-            a.annotator_id,
-            time::to_sql(a.created_at),
-            time::to_sql(a.updated_at),
-            a.entity_id,
-            crate::uid::or_new(&a.uid),
-        ],
-    )?;
+         VALUES (coalesce(?1, {NEW_ANNOTATION_ID}), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                 ?12, ?13, (SELECT id FROM entities WHERE id = ?14), ?15)"
+    ))?
+    .execute(rusqlite::params![
+        id,
+        a.document_id,
+        a.label_id,
+        a.start as i64,
+        a.end as i64,
+        a.quote,
+        a.prefix,
+        a.suffix,
+        serde_json::to_string(&a.attributes)?,
+        a.note,
+        a.annotator_id,
+        time::to_sql(a.created_at),
+        time::to_sql(a.updated_at),
+        a.entity_id,
+        crate::uid::or_new(&a.uid),
+    ])?;
     Ok(tx.last_insert_rowid())
 }
 

@@ -77,6 +77,10 @@ pub enum StoreError {
         "another program is writing to the project and did not finish within 5 seconds; nothing was changed, try again"
     )]
     Busy,
+    /// An undo or redo that no longer fits what others have done since (passed over, never
+    /// shown as a failure).
+    #[error("the edit no longer applies: {0}")]
+    Overtaken(String),
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("cannot read or write the project: {0}")]
@@ -117,6 +121,7 @@ impl StoreError {
             StoreError::BadCoder(_) => "bad_coder",
             StoreError::BadMerge(_) => "bad_merge",
             StoreError::Corrupt(_) | StoreError::Json(_) => "project_corrupt",
+            StoreError::Overtaken(_) => "overtaken",
             StoreError::Sqlite(_) => "database_error",
             StoreError::Io(_) => "io_error",
         }

@@ -152,6 +152,8 @@ fn conflicts(error: &crate::error::StoreError) -> bool {
     use crate::error::StoreError as E;
     match error {
         E::UnknownAnnotation(_)
+        | E::UnknownDocument(_)
+        | E::Overtaken(_)
         | E::UnknownRelation(_)
         | E::UnknownEntity(_)
         | E::UnknownLabel(_)
@@ -179,6 +181,19 @@ fn still_applies(tx: &Transaction<'_>, change: &Change) -> Result<bool> {
                 && now.entity_id == before.entity_id
                 && (now.start, now.end) == (before.start, before.end))
         }
+        // A text is replaced back only while it is the text this change left.
+        Change::TextReplaced {
+            document_id,
+            before,
+            ..
+        } => Ok(tx
+            .query_row(
+                "SELECT sha256 = ?2 FROM documents WHERE id = ?1",
+                (document_id, claimdesk_core::document::sha256_hex(before)),
+                |r| r.get::<_, bool>(0),
+            )
+            .optional()?
+            .unwrap_or(false)),
         Change::Several { changes } => {
             for c in changes {
                 if !still_applies(tx, c)? {
@@ -244,10 +259,20 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -
         }
         Change::TextReplaced { .. }
         | Change::AnnotationOrphaned { .. }
-        | Change::OrphanRestored { .. } => crate::versions::apply(tx, change, now)?,
+        | Change::OrphanRestored { .. }
+        | Change::OrphanDeleted { .. }
+        | Change::OrphanRecreated { .. } => crate::versions::apply(tx, change, now)?,
         Change::Several { changes } => {
             for change in changes {
                 apply(tx, change, now)?;
+            }
+            // A text replaced (or replaced back) must leave every annotation of the document
+            // on its quote: one made by another coder on the text in between does not fit
+            // the other text, and the step is passed over rather than break it.
+            for change in changes {
+                if let Change::TextReplaced { document_id, .. } = change {
+                    crate::versions::check_fit(tx, *document_id)?;
+                }
             }
         }
     }

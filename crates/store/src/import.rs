@@ -646,12 +646,13 @@ impl Batch<'_> {
                 Some(id) => id,
                 None => {
                     self.conn
-                        .prepare_cached(
-                            "INSERT INTO annotations (document_id, label_id, start, end, quote,
-                                                      prefix, suffix, attributes, note,
+                        .prepare_cached(&format!(
+                            "INSERT INTO annotations (id, document_id, label_id, start, end,
+                                                      quote, prefix, suffix, attributes, note,
                                                       annotator_id, created_at, updated_at, uid)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
-                        )?
+                             VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+                            crate::annotations::NEW_ANNOTATION_ID
+                        ))?
                         .execute(rusqlite::params![
                             document_id,
                             label_id,

@@ -901,12 +901,13 @@ impl<'a> Merge<'a> {
     ) -> Result<i64> {
         let entity = a.entity_id.and_then(|e| self.entities.get(&e).copied());
         self.tx
-            .prepare_cached(
-                "INSERT INTO annotations (document_id, label_id, start, end, quote, prefix,
+            .prepare_cached(&format!(
+                "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix,
                                           suffix, attributes, note, entity_id, annotator_id,
                                           created_at, updated_at, uid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?
+                 VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                crate::annotations::NEW_ANNOTATION_ID
+            ))?
             .execute(rusqlite::params![
                 document,
                 label,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use claimdesk_core::anchor::{reanchor, How, Placement};
 use claimdesk_core::annotation::CONTEXT_CHARS;
 use claimdesk_core::document::sha256_hex;
-use claimdesk_core::{Annotation, Change, Relation, Span, TextIndex};
+use claimdesk_core::{Annotation, Change, OffsetError, Relation, Span, TextIndex};
 
 use crate::annotations::{
     annotations_where, insert_annotation, insert_relation, relations_touching,
@@ -106,6 +106,18 @@ impl Project {
         annotator_id: i64,
         now: DateTime<Utc>,
     ) -> Result<Annotation> {
+        self.place_orphan_located(annotation_id, |_| Span::new(start, end), annotator_id, now)
+    }
+
+    /// As [`Project::place_orphan`], with the span found by `locate` in the document's indexed
+    /// text (a caller holding UTF-16 offsets converts them there).
+    pub fn place_orphan_located(
+        &mut self,
+        annotation_id: i64,
+        locate: impl FnOnce(&TextIndex<'_>) -> std::result::Result<Span, OffsetError>,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Annotation> {
         let tx = self.conn.transaction()?;
         let orphan = read_orphan(&tx, annotation_id)?;
         let text: String = tx.query_row(
@@ -113,9 +125,24 @@ impl Project {
             [orphan.annotation.document_id],
             |r| r.get(0),
         )?;
+        let label_there = tx
+            .query_row(
+                "SELECT 1 FROM labels WHERE id = ?1",
+                [orphan.annotation.label_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if !label_there {
+            return Err(StoreError::BadEdit(
+                "its label has been deleted: undo the label's deletion to place it, or delete the orphan"
+                    .into(),
+            ));
+        }
         let index = TextIndex::new(&text);
+        let span = locate(&index)?;
         let mut after = orphan.annotation.clone();
-        place(&index, &mut after, start, end)?;
+        place(&index, &mut after, span.start(), span.end())?;
         after.updated_at = now;
         let change = Change::Several {
             changes: vec![
@@ -134,7 +161,7 @@ impl Project {
         Ok(after)
     }
 
-    /// Deletes an orphan (and its links) for good. One undoable step.
+    /// Deletes an orphan (and the links it kept) for good. One undoable step.
     pub fn delete_orphan(
         &mut self,
         annotation_id: i64,
@@ -143,18 +170,10 @@ impl Project {
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let orphan = read_orphan(&tx, annotation_id)?;
-        let change = Change::Several {
-            changes: vec![
-                Change::OrphanRestored {
-                    annotation: orphan.annotation.clone(),
-                    relations: orphan.relations.clone(),
-                    reason: orphan.reason,
-                },
-                Change::AnnotationDeleted {
-                    annotation: orphan.annotation,
-                    relations: orphan.relations,
-                },
-            ],
+        let change = Change::OrphanDeleted {
+            annotation: orphan.annotation,
+            relations: orphan.relations,
+            reason: orphan.reason,
         };
         crate::history::commit(tx, &change, annotator_id, now)?;
         Ok(())
@@ -294,6 +313,28 @@ fn read_orphan(tx: &Transaction<'_>, annotation_id: i64) -> Result<Orphan> {
     })
 }
 
+/// Checks that every annotation of a document lies on its quote in the document's text.
+pub(crate) fn check_fit(tx: &Transaction<'_>, document_id: i64) -> Result<()> {
+    let text: String = tx.query_row(
+        "SELECT text FROM documents WHERE id = ?1",
+        [document_id],
+        |r| r.get(0),
+    )?;
+    let index = TextIndex::new(&text);
+    for a in annotations_where(tx, "document_id = ?1", document_id)? {
+        let fits = Span::new(a.start, a.end)
+            .and_then(|span| index.slice(span))
+            .is_ok_and(|quote| quote == a.quote);
+        if !fits {
+            return Err(StoreError::Overtaken(format!(
+                "annotation {} of document {document_id} does not fit the other text",
+                a.id
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Applies the changes of this module to the data tables.
 pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Result<()> {
     match change {
@@ -333,13 +374,25 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -
                 )?;
             }
         }
+        Change::OrphanDeleted { annotation, .. } => {
+            if tx.execute("DELETE FROM orphans WHERE id = ?1", [annotation.id])? == 0 {
+                return Err(StoreError::UnknownAnnotation(annotation.id));
+            }
+        }
         Change::AnnotationOrphaned {
+            annotation,
+            relations,
+            reason,
+        }
+        | Change::OrphanRecreated {
             annotation,
             relations,
             reason,
         } => {
             // Its relations go with it (ON DELETE CASCADE) and are kept in the orphan.
-            crate::annotations::delete_annotation_row(tx, annotation.id)?;
+            if matches!(change, Change::AnnotationOrphaned { .. }) {
+                crate::annotations::delete_annotation_row(tx, annotation.id)?;
+            }
             tx.execute(
                 "INSERT INTO orphans (id, uid, document_id, annotator_id, annotation, relations,
                                       reason, orphaned_at)

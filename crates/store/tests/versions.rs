@@ -137,6 +137,21 @@ fn replacing_a_text_re_anchors_orphans_and_undoes_as_one_step() {
     assert!(project.annotation(lavrov.id).is_err());
     project.undo(me, at(11)).unwrap().unwrap();
     assert_eq!(project.orphans(doc).unwrap().len(), 1);
+
+    // Two orphans linked to each other: deleting one leaves the link with the other, and
+    // undoing the deletion brings it back as it was.
+    project.undo(me, at(12)).unwrap().unwrap();
+    assert_eq!(project.orphans(doc).unwrap().len(), 2);
+    project.delete_orphan(met.id, me, at(13)).unwrap();
+    assert_eq!(project.orphans(doc).unwrap().len(), 1);
+    let step = project.undo_step(me, at(14)).unwrap();
+    assert_eq!(step.skipped, 0, "the deletion is undone, not passed over");
+    assert_eq!(project.orphans(doc).unwrap().len(), 2);
+    assert!(project
+        .orphans(doc)
+        .unwrap()
+        .iter()
+        .all(|o| o.relations.len() == 1));
 }
 
 #[test]
@@ -173,4 +188,123 @@ fn bad_replacements_change_nothing() {
         Err(StoreError::UnknownAnnotation(1))
     ));
     assert_eq!(project.document_text(ids[0]).unwrap(), OLD);
+}
+
+#[test]
+fn an_orphan_keeps_its_id_when_it_is_the_largest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
+    let me = project.annotator("Ana", at(0)).unwrap();
+    let ImportOutcome::Imported(doc) = project
+        .import_document(&NewDocument::from_plain_text(OLD, "riyadh.txt"), me, at(1))
+        .unwrap()
+    else {
+        panic!("imported")
+    };
+    let actor = project.labels().unwrap()[0].id;
+    project
+        .create_annotation(doc, actor, span(OLD, "Tammy Bruce", 0), me, at(2))
+        .unwrap();
+    let last = project
+        .create_annotation(doc, actor, span(OLD, "Lavrov", 0), me, at(2))
+        .unwrap();
+    project.replace_text(doc, NEW, me, at(3)).unwrap();
+    assert_eq!(project.orphans(doc).unwrap()[0].annotation.id, last.id);
+    // A new annotation goes past it.
+    let newest = project
+        .create_annotation(doc, actor, span(NEW, "Later", 0), me, at(4))
+        .unwrap();
+    assert_eq!(newest.id, last.id + 1);
+    let at_end = span(NEW, "nothing", 0);
+    project
+        .place_orphan(last.id, at_end.start(), at_end.end(), me, at(5))
+        .unwrap();
+    assert_eq!(project.annotation(last.id).unwrap().quote, "nothing");
+}
+
+#[test]
+fn an_orphan_without_its_label_is_refused_a_place_but_can_go_and_an_overtaken_replace_is_passed_over(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
+    let ana = project.annotator("Ana", at(0)).unwrap();
+    let ben = project.annotator("Ben", at(0)).unwrap();
+    let ImportOutcome::Imported(doc) = project
+        .import_document(&NewDocument::from_plain_text(OLD, "riyadh.txt"), ana, at(1))
+        .unwrap()
+    else {
+        panic!("imported")
+    };
+    let label = project
+        .create_label(
+            &claimdesk_store::new_label("Witness", "#123456", None),
+            ana,
+            at(1),
+        )
+        .unwrap();
+    let lavrov = project
+        .create_annotation(doc, label.id, span(OLD, "Lavrov", 0), ana, at(2))
+        .unwrap();
+    project.replace_text(doc, NEW, ana, at(3)).unwrap();
+    project.delete_label(label.id, ana, at(4)).unwrap();
+    match project.place_orphan(lavrov.id, 0, 6, ana, at(5)) {
+        Err(StoreError::BadEdit(message)) => {
+            assert!(message.contains("label has been deleted"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    project.delete_orphan(lavrov.id, ana, at(6)).unwrap();
+    assert!(project.orphans(doc).unwrap().is_empty());
+    project.undo(ana, at(7)).unwrap().unwrap();
+    assert_eq!(project.orphans(doc).unwrap().len(), 1);
+
+    // Ben replaces the text again; Ana's replacement no longer applies and is passed over.
+    project
+        .replace_text(doc, "Another version altogether.", ben, at(8))
+        .unwrap();
+    project.undo(ana, at(9)).unwrap(); // the label's deletion
+                                       // Passed over: the replacement, and the creation of Lavrov's annotation (an orphan now);
+                                       // undone: the label's creation.
+    let step = project.undo_step(ana, at(10)).unwrap();
+    assert_eq!(step.skipped, 2, "{step:?}");
+    assert!(matches!(
+        step.change,
+        Some(claimdesk_core::Change::LabelDeleted { .. })
+    ));
+    assert_eq!(
+        project.document_text(doc).unwrap(),
+        "Another version altogether."
+    );
+}
+
+#[test]
+fn undoing_a_replacement_never_leaves_another_coders_annotation_off_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
+    let ana = project.annotator("Ana", at(0)).unwrap();
+    let ben = project.annotator("Ben", at(0)).unwrap();
+    let ImportOutcome::Imported(doc) = project
+        .import_document(
+            &NewDocument::from_plain_text("Short text.", "a.txt"),
+            ana,
+            at(1),
+        )
+        .unwrap()
+    else {
+        panic!("imported")
+    };
+    let longer = "Short text, now with a long correction at its end.";
+    project.replace_text(doc, longer, ana, at(2)).unwrap();
+    let actor = project.labels().unwrap()[0].id;
+    // Ben codes words the old text never had.
+    project
+        .create_annotation(doc, actor, span(longer, "correction", 0), ben, at(3))
+        .unwrap();
+    let step = project.undo_step(ana, at(4)).unwrap();
+    assert_eq!(step.skipped, 1, "{step:?}");
+    assert_eq!(project.document_text(doc).unwrap(), longer);
+    for a in project.annotations(doc).unwrap() {
+        let quote: String = longer.chars().skip(a.start).take(a.end - a.start).collect();
+        assert_eq!(quote, a.quote);
+    }
 }

@@ -88,6 +88,7 @@ describe('applyChange', () => {
     blind: false,
     hidden: 0,
     done: false,
+    orphans: [],
     id: 1,
     title: 't',
     date: null,

@@ -46,6 +46,7 @@ import type {
   Adjudication,
   Rule,
   MergeReport,
+  ReplaceReport,
 } from './types';
 import { isView, type View } from './views';
 
@@ -108,6 +109,21 @@ export const mergeProject = (path: string) => call<MergeReport>('merge_project',
 /** File ▸ Merge project…: the file chosen in the native dialog. */
 export const onMergeRequested = (handler: (path: string) => void): Promise<UnlistenFn> =>
   listen<string>('merge-open', (event) => handler(event.payload));
+
+/** Replaces a document's text with a corrected version, pasted or read from a file (a full
+ * path), and re-anchors its annotations. */
+export const replaceText = (documentId: number, source: { text: string } | { path: string }) =>
+  call<ReplaceReport>('replace_text', { request: { documentId, ...source } });
+
+/** Document ▸ Replace text…: the file chosen in the native dialog ('' to paste instead). */
+export const onReplaceTextRequested = (handler: (path: string) => void): Promise<UnlistenFn> =>
+  listen<string>('replace-text-open', (event) => handler(event.payload));
+
+/** Places an orphan at a selection of the current text (UTF-16). */
+export const placeOrphan = (annotationId: number, start16: number, end16: number) =>
+  call<Annotation>('place_orphan', { request: { annotationId, start16, end16 } });
+
+export const deleteOrphan = (annotationId: number) => call<null>('delete_orphan', { annotationId });
 
 export const cancelImport = () => call<null>('cancel_import');
 

@@ -101,6 +101,32 @@ export interface DocumentView {
   hidden: number;
   /** The coder at work marked it done. */
   done: boolean;
+  /** Annotations a replaced text left without a place. */
+  orphans: Orphan[];
+}
+
+/** An annotation set aside when its document's text was replaced: its old quote and context
+ * (its old offsets are into a text the window no longer has), for placing by hand. */
+export interface Orphan {
+  annotationId: number;
+  labelId: number;
+  annotatorId: number;
+  quote: string;
+  prefix: string;
+  suffix: string;
+  note: string | null;
+  /** Its links, brought back when it is placed (with partners that are there). */
+  links: number;
+  reason: string;
+}
+
+/** What replacing a document's text did to its annotations. */
+export interface ReplaceReport {
+  documentId: number;
+  kept: number;
+  adjusted: number;
+  found: number;
+  orphaned: { annotationId: number; quote: string; reason: string }[];
 }
 
 export interface HistoryStep {
