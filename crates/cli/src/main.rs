@@ -86,6 +86,11 @@ enum Command {
         /// instead of the file being skipped. Importing the same file again adds nothing.
         #[arg(long = "as", value_name = "CODER")]
         as_coder: Option<String>,
+        /// A file whose text is new but whose URL (or title, date and source) matches one
+        /// document of the project is a new version of it: it replaces that document's text,
+        /// and the annotations are re-anchored (as `replace-text`).
+        #[arg(long)]
+        new_versions: bool,
     },
     /// Add the documents that are not in the full-text index yet to it (after an import with
     /// --no-index, or one that was interrupted). Safe to interrupt and run again.
@@ -356,10 +361,12 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             max_size,
             no_index,
             as_coder,
+            new_versions,
         } => {
             let me = project.annotator(as_coder.as_deref().unwrap_or(&cli.annotator), now)?;
             let mut request = Request::new(paths);
             request.add_coding = as_coder.is_some();
+            request.new_versions = new_versions;
             request.format = format;
             request.options.split = split;
             request.max_file_bytes = max_size.saturating_mul(1024 * 1024);
@@ -808,7 +815,15 @@ fn import(project: &mut Project, me: i64, request: &Request) -> Result<ExitCode,
                 documents,
                 duplicates,
                 coded,
+                versions,
             } => {
+                for doc in versions {
+                    writeln!(
+                        out,
+                        "replaced {path}: #{} {} (a new version: {} annotations placed, {} orphaned)",
+                        doc.id, doc.title, doc.placed, doc.orphaned
+                    )?;
+                }
                 for doc in coded {
                     writeln!(
                         out,
@@ -838,6 +853,10 @@ fn import(project: &mut Project, me: i64, request: &Request) -> Result<ExitCode,
     let coded = match summary.coded() {
         0 => String::new(),
         n => format!(", {n} coded"),
+    };
+    let coded = match summary.versions() {
+        0 => coded,
+        n => format!("{coded}, {n} replaced by a new version"),
     };
     writeln!(
         out,

@@ -813,3 +813,54 @@ fn replace_text_re_anchors_and_lists_the_orphans() {
     );
     assert_eq!(stdout(&run(&project, &["orphans", "1"])).lines().count(), 1);
 }
+
+#[test]
+fn import_new_versions_replaces_the_text_of_the_article_with_the_same_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    let table = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!("title,url,text\nRiyadh,https://news.example/a,{text}\n"),
+        )
+        .unwrap();
+        path
+    };
+    let first = table(
+        "v1.csv",
+        "Zelensky 🇺🇦 said peace is possible. Lavrov was silent.",
+    );
+    assert!(run(&project, &["import", first.to_str().unwrap()])
+        .status
+        .success());
+
+    // A new text under the same URL: the document's text is replaced, no document added.
+    let second = table("v2.csv", "Update: Zelensky 🇺🇦 said peace is possible.");
+    let out = stdout(&run(
+        &project,
+        &["import", "--new-versions", second.to_str().unwrap()],
+    ));
+    assert!(
+        out.contains("replaced")
+            && out.contains("#1 Riyadh (a new version: 0 annotations placed, 0 orphaned)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 imported, 1 replaced by a new version"),
+        "{out}"
+    );
+    assert_eq!(stdout(&run(&project, &["list"])).lines().count(), 1);
+
+    // Without the option, a document beside it; with the URL then twice in the project, no
+    // single match, so a document beside them.
+    let third = table("v3.csv", "A third text.");
+    assert!(stdout(&run(&project, &["import", third.to_str().unwrap()])).contains("1 imported"));
+    let fourth = table("v4.csv", "A fourth text.");
+    assert!(stdout(&run(
+        &project,
+        &["import", "--new-versions", fourth.to_str().unwrap()]
+    ))
+    .contains("1 imported"));
+    assert_eq!(stdout(&run(&project, &["list"])).lines().count(), 3);
+}

@@ -57,6 +57,9 @@ pub struct Request {
     /// A document whose text the project already has gets the file's coding, under the run's
     /// coder, instead of being skipped (`import --as CODER`).
     pub add_coding: bool,
+    /// A document whose text is new but whose URL (or title, date and source) matches one of
+    /// the project's replaces that document's text as a new version of it.
+    pub new_versions: bool,
 }
 
 impl Request {
@@ -67,6 +70,7 @@ impl Request {
             options: ImportOptions::default(),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             add_coding: false,
+            new_versions: false,
         }
     }
 }
@@ -220,6 +224,9 @@ pub enum FileOutcome {
         /// `annotations` counts what was added.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         coded: Vec<ImportedRef>,
+        /// Documents the file is a new version of (`new_versions`): their text replaced.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        versions: Vec<VersionRef>,
     },
     Skipped {
         reason: String,
@@ -228,6 +235,15 @@ pub enum FileOutcome {
         code: &'static str,
         reason: String,
     },
+}
+
+/// A document whose text a file replaced, and what became of its annotations.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VersionRef {
+    pub id: i64,
+    pub title: String,
+    pub placed: usize,
+    pub orphaned: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -284,6 +300,17 @@ impl Summary {
             .iter()
             .map(|f| match &f.outcome {
                 FileOutcome::Imported { coded, .. } => coded.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Documents whose text was replaced by a new version from the run (`new_versions`).
+    pub fn versions(&self) -> usize {
+        self.files
+            .iter()
+            .map(|f| match &f.outcome {
+                FileOutcome::Imported { versions, .. } => versions.len(),
                 _ => 0,
             })
             .sum()
@@ -393,6 +420,9 @@ pub fn run(
     batch.defer_index()?;
     if request.add_coding {
         batch.add_coding_to_existing();
+    }
+    if request.new_versions {
+        batch.treat_matches_as_new_versions();
     }
     let queue = Queue::new(QUEUE_BYTES);
     let result = std::thread::scope(|scope| {
@@ -862,6 +892,7 @@ struct Stored {
     documents: Vec<ImportedRef>,
     duplicates: Vec<i64>,
     coded: Vec<ImportedRef>,
+    versions: Vec<VersionRef>,
 }
 
 impl Stored {
@@ -888,6 +919,16 @@ impl Stored {
                 annotations,
             }),
             ImportOutcome::Duplicate(id) => self.duplicates.push(id),
+            ImportOutcome::NewVersion {
+                id,
+                placed,
+                orphaned,
+            } => self.versions.push(VersionRef {
+                id,
+                title: title.to_string(),
+                placed,
+                orphaned,
+            }),
         }
     }
 
@@ -896,14 +937,16 @@ impl Stored {
             documents,
             duplicates,
             coded,
+            versions,
         } = self;
-        if documents.is_empty() && coded.is_empty() && !duplicates.is_empty() {
+        let stored = !(documents.is_empty() && coded.is_empty() && versions.is_empty());
+        if !stored && !duplicates.is_empty() {
             let ids: Vec<String> = duplicates.iter().map(|id| format!("#{id}")).collect();
             return FileOutcome::Skipped {
                 reason: format!("the project already has this text ({})", ids.join(", ")),
             };
         }
-        if documents.is_empty() && coded.is_empty() {
+        if !stored {
             return FileOutcome::Skipped {
                 reason: "no documents in the file".into(),
             };
@@ -912,6 +955,7 @@ impl Stored {
             documents,
             duplicates,
             coded,
+            versions,
         }
     }
 }

@@ -7,7 +7,7 @@
 //! who is the one whose Ctrl+Z takes it back.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 
 use claimdesk_core::adjudication::{plan, CodedSpan, Plan, Rule, Unit};
 use claimdesk_core::{Annotation, Change, Decision, Relation};
@@ -269,7 +269,7 @@ fn in_layer(curated: &[Annotation], unit: &Unit) -> bool {
 /// Copies units into the curated layer (those it lacks), with the links the coder drew between
 /// annotations whose counterparts are in the layer; applied, and answered as changes.
 fn copy_units(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     units: &[&Unit],
     curated: i64,
     now: DateTime<Utc>,
@@ -362,7 +362,7 @@ fn copy_units(
 
 /// The curated layer's annotation with the same label, span and attribute values as
 /// annotation `id`.
-fn counterpart(tx: &Transaction<'_>, id: i64, curated: i64) -> Result<Option<i64>> {
+fn counterpart(tx: &Connection, id: i64, curated: i64) -> Result<Option<i64>> {
     Ok(tx
         .prepare_cached(
             "SELECT c.id FROM annotations a JOIN annotations c
@@ -376,7 +376,7 @@ fn counterpart(tx: &Transaction<'_>, id: i64, curated: i64) -> Result<Option<i64
 }
 
 /// Applies a decision's recording or removal.
-pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
+pub(crate) fn apply(tx: &Connection, change: &Change) -> Result<()> {
     match change {
         Change::DecisionRecorded { decision: d } => {
             tx.execute(

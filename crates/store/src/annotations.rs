@@ -1,7 +1,7 @@
 //! Annotations and relations: creating, deleting, reading.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row, Transaction};
+use rusqlite::{OptionalExtension, Row};
 
 use claimdesk_core::annotation::CONTEXT_CHARS;
 use claimdesk_core::{
@@ -247,7 +247,7 @@ fn check_attributes(
     Ok(())
 }
 
-pub(crate) fn update_annotation_row(tx: &Transaction<'_>, a: &Annotation) -> Result<()> {
+pub(crate) fn update_annotation_row(tx: &rusqlite::Connection, a: &Annotation) -> Result<()> {
     let changed = tx.execute(
         "UPDATE annotations SET label_id = ?2, attributes = ?3, note = ?4,
                 entity_id = (SELECT id FROM entities WHERE id = ?5), updated_at = ?6,
@@ -498,7 +498,7 @@ pub(crate) fn insert_relation(tx: &rusqlite::Connection, r: &Relation) -> Result
     Ok(())
 }
 
-pub(crate) fn delete_annotation_row(tx: &Transaction<'_>, id: i64) -> Result<()> {
+pub(crate) fn delete_annotation_row(tx: &rusqlite::Connection, id: i64) -> Result<()> {
     if tx.execute("DELETE FROM annotations WHERE id = ?1", [id])? == 0 {
         return Err(StoreError::UnknownAnnotation(id));
     }

@@ -2,7 +2,7 @@
 //! annotations that mention them, renaming and merging. Every change is an undoable edit.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 
 use claimdesk_core::dataset::{Entity, EntityKind};
 use claimdesk_core::Change;
@@ -269,7 +269,7 @@ fn mention_ids(conn: &Connection, id: i64) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-fn insert(tx: &Transaction<'_>, e: &Entity, now: DateTime<Utc>) -> Result<()> {
+fn insert(tx: &Connection, e: &Entity, now: DateTime<Utc>) -> Result<()> {
     tx.execute(
         "INSERT INTO entities (id, kind, name, created_at, uid) VALUES (?1, ?2, ?3, ?4, ?5)",
         (
@@ -283,7 +283,7 @@ fn insert(tx: &Transaction<'_>, e: &Entity, now: DateTime<Utc>) -> Result<()> {
     set_aliases(tx, e)
 }
 
-fn set_aliases(tx: &Transaction<'_>, e: &Entity) -> Result<()> {
+fn set_aliases(tx: &Connection, e: &Entity) -> Result<()> {
     tx.execute("DELETE FROM entity_aliases WHERE entity_id = ?1", [e.id])?;
     for alias in &e.aliases {
         tx.execute(
@@ -294,7 +294,7 @@ fn set_aliases(tx: &Transaction<'_>, e: &Entity) -> Result<()> {
     Ok(())
 }
 
-fn point(tx: &Transaction<'_>, mentions: &[i64], entity: i64) -> Result<()> {
+fn point(tx: &Connection, mentions: &[i64], entity: i64) -> Result<()> {
     for id in mentions {
         tx.execute(
             "UPDATE annotations SET entity_id = ?2 WHERE id = ?1",
@@ -305,7 +305,7 @@ fn point(tx: &Transaction<'_>, mentions: &[i64], entity: i64) -> Result<()> {
 }
 
 /// Applies an entity change to the tables (history calls this for do, undo and redo).
-pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Result<()> {
     match change {
         Change::EntityCreated { entity } => insert(tx, entity, now)?,
         Change::EntityDeleted { entity } => {

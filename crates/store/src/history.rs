@@ -167,7 +167,7 @@ fn conflicts(error: &crate::error::StoreError) -> bool {
 
 /// Whether the data still is as the change expects to find it: an annotation's edit is undone
 /// only while the annotation is as the edit left it.
-fn still_applies(tx: &Transaction<'_>, change: &Change) -> Result<bool> {
+fn still_applies(tx: &rusqlite::Connection, change: &Change) -> Result<bool> {
     match change {
         Change::AnnotationUpdated { before, .. } => {
             let now = match crate::annotations::read_annotation_by_id(tx, before.id) {
@@ -207,7 +207,7 @@ fn still_applies(tx: &Transaction<'_>, change: &Change) -> Result<bool> {
 }
 
 /// Applies a change to the data tables (not the log).
-pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn apply(tx: &rusqlite::Connection, change: &Change, now: DateTime<Utc>) -> Result<()> {
     match change {
         Change::AnnotationCreated {
             annotation,
@@ -294,7 +294,7 @@ pub(crate) fn commit(
 
 /// Logs a new edit, already applied, and makes it the next one to undo.
 pub(crate) fn record(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     change: &Change,
     annotator_id: i64,
     now: DateTime<Utc>,
@@ -312,7 +312,7 @@ pub(crate) fn record(
 }
 
 fn append_event(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     action: &str,
     target_id: Option<i64>,
     change: &Change,

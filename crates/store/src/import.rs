@@ -43,6 +43,14 @@ pub enum ImportOutcome {
     },
     /// The project already holds this exact text, as the document with this id.
     Duplicate(i64),
+    /// The file is a new version of the document with this id (same URL, or same title, date
+    /// and source; [`Batch::treat_matches_as_new_versions`]): its text replaced the old one, the
+    /// annotations re-anchored, those that could not be placed kept as orphans.
+    NewVersion {
+        id: i64,
+        placed: usize,
+        orphaned: usize,
+    },
 }
 
 /// Colours for labels that imports bring in, in turn.
@@ -92,6 +100,10 @@ pub struct Batch<'p> {
     open: bool,
     /// Add a file's coding to a document the project already has instead of skipping it.
     add_coding: bool,
+    /// A file whose metadata matches a document's is a new version of it.
+    new_versions: bool,
+    /// The batch's time, for the changes of a new version.
+    now: DateTime<Utc>,
     /// A document without a savepoint of its own failed halfway: the transaction was rolled
     /// back and the batch takes nothing more.
     broken: bool,
@@ -182,6 +194,8 @@ impl Project {
             checkpointer: None,
             open: true,
             add_coding: false,
+            new_versions: false,
+            now,
             broken: false,
         };
         batch.logged_upto = newest_document(batch.conn)?;
@@ -374,7 +388,9 @@ impl Batch<'_> {
                 "the import stopped after a failure of the project; run it again".into(),
             ));
         }
-        if doc.annotations.is_empty() && doc.relations.is_empty() {
+        // A new version replaces another document's text: more than two rows, so it gets a
+        // savepoint like a coded document.
+        if doc.annotations.is_empty() && doc.relations.is_empty() && !self.new_versions {
             // A plain document is two rows and cannot fail for its data (its text is checked
             // for a duplicate first), only for the project's (disk full, I/O): a savepoint per
             // document would cost more than its inserts. Should a write fail halfway, the whole
@@ -410,6 +426,14 @@ impl Batch<'_> {
     /// twice.
     pub fn add_coding_to_existing(&mut self) {
         self.add_coding = true;
+    }
+
+    /// From now on, a document whose text is new but whose metadata matches exactly one
+    /// document of the project — the same URL, or the same title, date and source — replaces
+    /// that document's text as a new version of it (as [`Project::replace_text`]: annotations
+    /// re-anchored, orphans kept, one undoable step) instead of being added beside it.
+    pub fn treat_matches_as_new_versions(&mut self) {
+        self.new_versions = true;
     }
 
     /// Adds the documents of one file, all or nothing: if any fails, none of them remains.
@@ -573,6 +597,11 @@ impl Batch<'_> {
             }
             return Ok(ImportOutcome::Duplicate(id));
         }
+        if self.new_versions {
+            if let Some(id) = self.earlier_version(doc)? {
+                return self.replace(id, imported);
+            }
+        }
         self.conn
             .prepare_cached(
                 "INSERT INTO documents (text, char_count, title, date, source, author, url, language,
@@ -725,6 +754,59 @@ impl Batch<'_> {
             )?
             .execute((self.annotator_id, document_id, &self.at))?;
         Ok(())
+    }
+
+    /// The one document this one is a new version of: the same URL, or else the same title,
+    /// date and source (all given). Two candidates are no answer.
+    fn earlier_version(&self, doc: &claimdesk_core::NewDocument) -> Result<Option<i64>> {
+        let given = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let mut ids: Vec<i64> = Vec::new();
+        if let Some(url) = given(&doc.url) {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id FROM documents WHERE url = ?1 LIMIT 2")?;
+            ids = stmt
+                .query_map([url], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+        }
+        if ids.is_empty() {
+            if let (Some(source), Some(date)) = (given(&doc.source), doc.date) {
+                let title = doc.title.trim();
+                if !title.is_empty() {
+                    let mut stmt = self.conn.prepare_cached(
+                        "SELECT id FROM documents WHERE title = ?1 AND date = ?2 AND source = ?3 LIMIT 2",
+                    )?;
+                    ids = stmt
+                        .query_map((title, date.to_string(), source), |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                }
+            }
+        }
+        Ok(match ids.as_slice() {
+            [id] => Some(*id),
+            _ => None,
+        })
+    }
+
+    /// Replaces a document's text with the imported one, logged as an undoable step of the
+    /// batch's coder; the file's own coding (its offsets are into the new text) is added under
+    /// the batch's coder.
+    fn replace(&mut self, id: i64, imported: &ImportedDocument) -> Result<ImportOutcome> {
+        let (_, change, report) =
+            crate::versions::plan(self.conn, id, &imported.document.text, self.now)?;
+        crate::history::apply(self.conn, &change, self.now)?;
+        crate::history::record(self.conn, &change, self.annotator_id, self.now)?;
+        self.insert_coding(id, imported, true)?;
+        Ok(ImportOutcome::NewVersion {
+            id,
+            placed: report.kept + report.adjusted + report.found,
+            orphaned: report.orphaned.len(),
+        })
     }
 
     /// Logs coding added to a document the project already had (`import --as`).

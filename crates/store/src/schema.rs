@@ -2,7 +2,7 @@
 //! types (with the labels they may link). Every change is an undoable edit.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 
 use claimdesk_core::label::NewLabel;
 use claimdesk_core::{
@@ -388,7 +388,7 @@ fn read_relation_type(conn: &Connection, id: i64) -> Result<RelationType> {
 }
 
 /// Applies a schema change to the tables (history calls this for do, undo and redo).
-pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
+pub(crate) fn apply(tx: &Connection, change: &Change) -> Result<()> {
     match change {
         Change::LabelUpdated { after, .. } => {
             tx.execute(
@@ -439,7 +439,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, change: &Change) -> Result<()> {
 
 /// Undoing a label deletion: the label, then its annotations and their relations.
 pub(crate) fn restore_label(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     label: &Label,
     position: i64,
     annotations: &[Annotation],
@@ -455,7 +455,7 @@ pub(crate) fn restore_label(
     Ok(())
 }
 
-fn insert_label(tx: &Transaction<'_>, label: &Label, position: i64) -> Result<()> {
+fn insert_label(tx: &Connection, label: &Label, position: i64) -> Result<()> {
     tx.execute(
         "INSERT INTO labels (id, name, colour, hotkey, attributes, position) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         (

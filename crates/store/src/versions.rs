@@ -2,7 +2,7 @@
 //! kept as orphans for the analyst.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use claimdesk_core::anchor::{reanchor, How, Placement};
@@ -181,8 +181,8 @@ impl Project {
 }
 
 /// Works out the step that replaces the text: orphans set aside, the text, annotations moved.
-fn plan(
-    tx: &Transaction<'_>,
+pub(crate) fn plan(
+    tx: &Connection,
     document_id: i64,
     text: &str,
     now: DateTime<Utc>,
@@ -289,7 +289,7 @@ fn place(
     Ok(())
 }
 
-fn read_orphan(tx: &Transaction<'_>, annotation_id: i64) -> Result<Orphan> {
+fn read_orphan(tx: &Connection, annotation_id: i64) -> Result<Orphan> {
     let row = tx
         .query_row(
             "SELECT annotation, relations, reason, orphaned_at FROM orphans WHERE id = ?1",
@@ -314,7 +314,7 @@ fn read_orphan(tx: &Transaction<'_>, annotation_id: i64) -> Result<Orphan> {
 }
 
 /// Checks that every annotation of a document lies on its quote in the document's text.
-pub(crate) fn check_fit(tx: &Transaction<'_>, document_id: i64) -> Result<()> {
+pub(crate) fn check_fit(tx: &Connection, document_id: i64) -> Result<()> {
     let text: String = tx.query_row(
         "SELECT text FROM documents WHERE id = ?1",
         [document_id],
@@ -336,7 +336,7 @@ pub(crate) fn check_fit(tx: &Transaction<'_>, document_id: i64) -> Result<()> {
 }
 
 /// Applies the changes of this module to the data tables.
-pub(crate) fn apply(tx: &Transaction<'_>, change: &Change, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Result<()> {
     match change {
         Change::TextReplaced {
             document_id,

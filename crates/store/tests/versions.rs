@@ -308,3 +308,123 @@ fn undoing_a_replacement_never_leaves_another_coders_annotation_off_its_text() {
         assert_eq!(quote, a.quote);
     }
 }
+
+fn article(text: &str, url: Option<&str>, source: Option<&str>) -> NewDocument {
+    NewDocument {
+        text: text.into(),
+        title: "Talks in Riyadh".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2025, 2, 18),
+        source: source.map(str::to_string),
+        author: None,
+        url: url.map(str::to_string),
+        language: None,
+        metadata: Default::default(),
+    }
+}
+
+#[test]
+fn an_import_can_take_a_file_as_a_new_version_of_a_document_with_its_url_or_title_date_and_source()
+{
+    use claimdesk_core::imported::ImportedDocument;
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
+    let me = project.annotator("Ana", at(0)).unwrap();
+    let url = Some("https://news.example/riyadh");
+    let ImportOutcome::Imported(doc) = project
+        .import_document(&article(OLD, url, None), me, at(1))
+        .unwrap()
+    else {
+        panic!("imported")
+    };
+    let ImportOutcome::Imported(other) = project
+        .import_document(
+            &article("Another article.", None, Some("Reuters")),
+            me,
+            at(1),
+        )
+        .unwrap()
+    else {
+        panic!("imported")
+    };
+    let actor = project.labels().unwrap()[0].id;
+    project
+        .create_annotation(doc, actor, span(OLD, "Tammy Bruce", 0), me, at(2))
+        .unwrap();
+    project
+        .create_annotation(doc, actor, span(OLD, "Lavrov", 0), me, at(2))
+        .unwrap();
+
+    let mut batch = project.begin_import(me, at(3)).unwrap();
+    batch.treat_matches_as_new_versions();
+    // By URL: the text of the first document is replaced.
+    let by_url = batch
+        .add(&ImportedDocument::plain(article(NEW, url, None)))
+        .unwrap();
+    // By title, date and source: the second.
+    let by_meta = batch
+        .add(&ImportedDocument::plain(article(
+            "Another article, corrected.",
+            None,
+            Some("Reuters"),
+        )))
+        .unwrap();
+    // Title and date alone (no source) match nothing: a new document.
+    let unmatched = batch
+        .add(&ImportedDocument::plain(article(
+            "A third text.",
+            None,
+            None,
+        )))
+        .unwrap();
+    batch.commit().unwrap();
+    assert_eq!(
+        by_url,
+        ImportOutcome::NewVersion {
+            id: doc,
+            placed: 1,
+            orphaned: 1
+        }
+    );
+    assert_eq!(
+        by_meta,
+        ImportOutcome::NewVersion {
+            id: other,
+            placed: 0,
+            orphaned: 0
+        }
+    );
+    assert!(matches!(unmatched, ImportOutcome::Imported(_)));
+    assert_eq!(project.documents().unwrap().len(), 3);
+    assert_eq!(project.document_text(doc).unwrap(), NEW);
+    assert_eq!(project.orphans(doc).unwrap()[0].annotation.quote, "Lavrov");
+    assert_eq!(project.annotations(doc).unwrap()[0].quote, "Tammy  Bruce");
+    // Each replacement is an undoable step of the importing coder.
+    project.undo(me, at(4)).unwrap().unwrap();
+    assert_eq!(project.document_text(other).unwrap(), "Another article.");
+    project.undo(me, at(5)).unwrap().unwrap();
+    assert_eq!(project.document_text(doc).unwrap(), OLD);
+    assert!(project.orphans(doc).unwrap().is_empty());
+
+    // Two documents with the URL: no answer, so the file is a new document.
+    project
+        .import_document(
+            &article("A copy under the same address.", url, None),
+            me,
+            at(6),
+        )
+        .unwrap();
+    let mut batch = project.begin_import(me, at(7)).unwrap();
+    batch.treat_matches_as_new_versions();
+    let ambiguous = batch
+        .add(&ImportedDocument::plain(article(
+            "Yet another text.",
+            url,
+            None,
+        )))
+        .unwrap();
+    batch.commit().unwrap();
+    assert!(
+        matches!(ambiguous, ImportOutcome::Imported(_)),
+        "{ambiguous:?}"
+    );
+}
