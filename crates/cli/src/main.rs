@@ -234,6 +234,13 @@ enum Command {
         /// table or json.
         #[arg(long, value_parser = ["table", "json"], default_value = "table")]
         format: String,
+        /// A document there whose text differs only slightly from one here (the same URL or
+        /// title, and at least 90% of the text the same once whitespace, quote marks and
+        /// dashes are set aside) is taken as ours: its coding is re-anchored on our text, and
+        /// what cannot be placed is kept as orphans. Without it, such a copy is added as a
+        /// document of its own and reported.
+        #[arg(long)]
+        match_similar: bool,
     },
 }
 
@@ -599,9 +606,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             agreement::print(&mut out, &report, format)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Merge { other, format } => {
+        Command::Merge {
+            other,
+            format,
+            match_similar,
+        } => {
             let me = project.annotator(&cli.annotator, now)?;
-            let r = project.merge_project(&other, me, now)?;
+            let options = claimdesk_store::MergeOptions { match_similar };
+            let r = project.merge_project_with(&other, options, me, now)?;
             if format == "json" {
                 let json = serde_json::to_string_pretty(&r).map_err(std::io::Error::from)?;
                 writeln!(out, "{json}")?;
@@ -612,7 +624,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     ("documents", both(r.documents_added, r.documents_matched)),
                     (
                         "annotations",
-                        both(r.annotations_added, r.annotations_present),
+                        match r.annotations_orphaned {
+                            0 => both(r.annotations_added, r.annotations_present),
+                            n => format!(
+                                "{}, {n} kept as orphans",
+                                both(r.annotations_added, r.annotations_present)
+                            ),
+                        },
                     ),
                     ("links", both(r.relations_added, r.relations_present)),
                     (

@@ -864,3 +864,54 @@ fn import_new_versions_replaces_the_text_of_the_article_with_the_same_url() {
     .contains("1 imported"));
     assert_eq!(stdout(&run(&project, &["list"])).lines().count(), 3);
 }
+
+#[test]
+fn merge_match_similar_puts_a_copys_coding_on_our_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = std::fs::read_to_string(SAMPLE).unwrap();
+    let ours_text = format!("Talks in Riyadh\n\nZelensky 🇺🇦 said “peace is possible”.\n\n{body}");
+    let theirs_text =
+        format!("Talks in Riyadh\n\nZelensky 🇺🇦  said \"peace is possible\".\n{body}");
+    let ours = dir.path().join("ours.claimdesk");
+    let theirs = dir.path().join("theirs.claimdesk");
+    let ours_file = dir.path().join("ours.txt");
+    std::fs::write(&ours_file, &ours_text).unwrap();
+    assert!(run(&ours, &["import", ours_file.to_str().unwrap()])
+        .status
+        .success());
+    brat_doc(
+        &dir.path().join("ben"),
+        "article",
+        &theirs_text,
+        &[("Actor", "Zelensky"), ("Claim", "\"peace is possible\"")],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    assert!(run(
+        &theirs,
+        &["import", dir.path().join("ben").to_str().unwrap()]
+    )
+    .status
+    .success());
+
+    let out = stdout(&run(
+        &ours,
+        &["merge", theirs.to_str().unwrap(), "--match-similar"],
+    ));
+    assert!(
+        out.contains("documents       0 added, 1 already here"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "differs in whitespace and quote marks: its coding was re-anchored on our text"
+        ),
+        "{out}"
+    );
+    let annotations = stdout(&run(&ours, &["annotations", "1"]));
+    assert!(
+        annotations.contains("\"quote\":\"“peace is possible”\""),
+        "{annotations}"
+    );
+    assert_eq!(annotations.lines().count(), 2);
+    assert_eq!(stdout(&run(&ours, &["list"])).lines().count(), 1);
+}

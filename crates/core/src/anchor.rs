@@ -169,6 +169,92 @@ pub fn reanchor(old: &str, new: &str, spans: &[(usize, usize)]) -> Vec<Placement
     placed
 }
 
+/// How two versions of a text differ: enough to tell a copy of the same article (reflowed,
+/// other quote marks, a typo fixed) from another article, and to say what differs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Likeness {
+    /// The share of the longer text's characters (whitespace, quote marks and dashes folded)
+    /// that the other has in the same order: 1.0 for texts that differ only in those.
+    pub share: f64,
+    /// Characters (folded) deleted or inserted from one to the other.
+    pub changed: usize,
+    /// Whether the whitespace, the quote marks, the dashes differ.
+    pub whitespace: bool,
+    pub quotes: bool,
+    pub dashes: bool,
+}
+
+impl Likeness {
+    /// What differs, for the analyst: e.g. "whitespace, quote marks and 12 characters".
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if self.whitespace {
+            parts.push("whitespace".into());
+        }
+        if self.quotes {
+            parts.push("quote marks".into());
+        }
+        if self.dashes {
+            parts.push("dashes".into());
+        }
+        if self.changed > 0 {
+            parts.push(format!(
+                "{} character{}",
+                self.changed,
+                if self.changed == 1 { "" } else { "s" }
+            ));
+        }
+        match parts.len() {
+            0 => "nothing".into(),
+            1 => parts.remove(0),
+            n => format!("{} and {}", parts[..n - 1].join(", "), parts[n - 1]),
+        }
+    }
+}
+
+/// Compares two versions of a text (see [`Likeness`]).
+pub fn likeness(a: &str, b: &str) -> Likeness {
+    let a_chars: Vec<char> = a.chars().collect();
+    let b_chars: Vec<char> = b.chars().collect();
+    let (fa, fb) = (Folded::new(&a_chars), Folded::new(&b_chars));
+    let map = Mapping::new(&fa.chars, &fb.chars);
+    let mapped = map.to_new.iter().filter(|&&j| j != NONE).count();
+    let longer = fa.chars.len().max(fb.chars.len()).max(1);
+    let runs = |chars: &[char], keep: fn(char) -> bool| -> Vec<String> {
+        chars
+            .split(|&c| !keep(c))
+            .filter(|run| !run.is_empty())
+            .map(|run| run.iter().collect())
+            .collect()
+    };
+    let quote = |c: char| {
+        matches!(
+            c,
+            '"' | '\''
+                | '“'
+                | '”'
+                | '„'
+                | '‟'
+                | '«'
+                | '»'
+                | '‘'
+                | '’'
+                | '‚'
+                | '‛'
+                | '‹'
+                | '›'
+        )
+    };
+    let dash = |c: char| matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−');
+    Likeness {
+        share: mapped as f64 / longer as f64,
+        changed: (fa.chars.len() - mapped) + (fb.chars.len() - mapped),
+        whitespace: runs(&a_chars, char::is_whitespace) != runs(&b_chars, char::is_whitespace),
+        quotes: runs(&a_chars, quote) != runs(&b_chars, quote),
+        dashes: runs(&a_chars, dash) != runs(&b_chars, dash),
+    }
+}
+
 /// Two different spans of the old text cannot both belong on the same span of the new one (a
 /// sentence went, and its actor was found in the next sentence that names the same actor). Of
 /// those, the one whose surrounding text matches best keeps the place; the others are orphans.
@@ -958,6 +1044,20 @@ mod tests {
                 2
             ]
         );
+    }
+
+    #[test]
+    fn likeness_says_what_differs() {
+        let a = "Tammy Bruce said: \"We will talk.\"\n\nRubio agreed – later.";
+        let b = "Tammy  Bruce said: “We will talk.” Rubio agreed - later.";
+        let same = likeness(a, b);
+        assert_eq!(same.share, 1.0);
+        assert_eq!(same.describe(), "whitespace, quote marks and dashes");
+        let typo = likeness("The goverment said no.", "The government said no.");
+        assert_eq!((typo.changed, typo.describe().as_str()), (1, "1 character"));
+        assert!(typo.share > 0.95);
+        assert!(likeness("Rubio met Lavrov in Riyadh.", "Oil prices rose on Tuesday.").share < 0.5);
+        assert_eq!(likeness("same", "same").describe(), "nothing");
     }
 
     #[test]

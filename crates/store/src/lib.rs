@@ -54,7 +54,7 @@ pub use error::{Result, StoreError};
 pub use history::{HistoryEntry, Step};
 pub use import::{Batch, ImportOutcome, IndexProgress, Prepared};
 pub use library::LibraryPage;
-pub use merge::{MergeConflict, MergeReport};
+pub use merge::{MergeConflict, MergeOptions, MergeReport};
 pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;
 pub use schema::new_label;

@@ -31,7 +31,7 @@
 //! read transaction (a consistent snapshot even if another program is writing to it). One from
 //! an older version of Claimdesk is copied and the copy upgraded; the file itself is not touched.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -40,7 +40,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
-use claimdesk_core::{Annotation, AttributeDef, Change, Decision, Relation};
+use claimdesk_core::anchor::{likeness, reanchor, Likeness, Placement};
+use claimdesk_core::annotation::CONTEXT_CHARS;
+use claimdesk_core::{Annotation, AttributeDef, Change, Decision, Relation, Span, TextIndex};
 
 use crate::error::{Result, StoreError};
 use crate::import::index_watermark;
@@ -72,6 +74,9 @@ pub struct MergeReport {
     /// Adjudication decisions (how a disagreement was settled) brought in.
     pub decisions_added: u64,
     pub samples_added: u64,
+    /// Annotations of a slightly different copy of an article that could not be placed on
+    /// this project's text: kept as orphans of our document (with `match_similar`).
+    pub annotations_orphaned: u64,
     /// Everything the merge did not take as the other project has it, and why.
     pub conflicts: Vec<MergeConflict>,
 }
@@ -126,6 +131,14 @@ pub enum MergeConflict {
         end: i64,
         ours: Option<String>,
         theirs: Option<String>,
+    },
+    /// A document there looks like one here, its text slightly different (what differs is
+    /// said); without `match_similar` it was added as a document of its own.
+    SimilarDocument {
+        theirs: String,
+        ours: i64,
+        differs: String,
+        matched: bool,
     },
     /// Rows the merge left out.
     Skipped {
@@ -194,6 +207,24 @@ impl fmt::Display for MergeConflict {
                 settled(theirs),
                 settled(ours)
             ),
+            MergeConflict::SimilarDocument {
+                theirs,
+                ours,
+                differs,
+                matched: true,
+            } => write!(
+                f,
+                "{theirs:?} there is a copy of document #{ours} here that differs in {differs}: its coding was re-anchored on our text"
+            ),
+            MergeConflict::SimilarDocument {
+                theirs,
+                ours,
+                differs,
+                matched: false,
+            } => write!(
+                f,
+                "{theirs:?} there looks like document #{ours} here (it differs in {differs}) and was added as a document of its own; merge with the option to match similar copies to put its coding on #{ours}"
+            ),
             MergeConflict::Skipped {
                 what,
                 count,
@@ -245,6 +276,20 @@ impl Project {
         annotator_id: i64,
         now: DateTime<Utc>,
     ) -> Result<MergeReport> {
+        self.merge_project_with(other, MergeOptions::default(), annotator_id, now)
+    }
+
+    /// [`Project::merge_project`] with options: with `match_similar`, a document there whose
+    /// text differs only slightly from one here (same URL or title, and at least 90% of the
+    /// text the same once whitespace, quote marks and dashes are folded) is taken as ours, and
+    /// its coding re-anchored on our text; what cannot be placed is kept as orphans.
+    pub fn merge_project_with(
+        &mut self,
+        other: &Path,
+        options: MergeOptions,
+        annotator_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<MergeReport> {
         let source = Source::open(other, self.path())?;
         let tx = self.conn.transaction()?;
         if !tx
@@ -257,6 +302,8 @@ impl Project {
         }
         source.conn.execute_batch("BEGIN DEFERRED")?;
         let mut merge = Merge::new(&tx, &source)?;
+        merge.options = options;
+        merge.now = now;
         merge.run()?;
         log_merge(&tx, &merge.report, &source.name, annotator_id, now)?;
         let report = merge.report;
@@ -264,6 +311,17 @@ impl Project {
         Ok(report)
     }
 }
+
+/// How a merge treats what is not the same on both sides.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MergeOptions {
+    /// Take a slightly different copy of one of our documents as ours (see
+    /// [`Project::merge_project_with`]).
+    pub match_similar: bool,
+}
+
+/// The least share of a text two copies must have in common to be one article.
+const SIMILAR: f64 = 0.9;
 
 /// The other project, open for reading. An older one is read from an upgraded copy, removed
 /// when this is dropped.
@@ -422,6 +480,14 @@ struct Merge<'a> {
     entities_before: i64,
     /// Whether every document was in the search index before the merge.
     index_current: bool,
+    options: MergeOptions,
+    now: DateTime<Utc>,
+    /// Their documents taken as slightly different copies of ours: theirs → (ours, our text).
+    similar: HashMap<i64, (i64, String)>,
+    /// Where each annotation of such a copy goes on our text, by their annotation id.
+    placements: HashMap<i64, Placement>,
+    /// Our ids of annotations that came in as orphans: their links go into the orphan.
+    orphans: HashSet<i64>,
 }
 
 impl<'a> Merge<'a> {
@@ -451,6 +517,11 @@ impl<'a> Merge<'a> {
             annotations_before: newest("annotations")?,
             entities_before: newest("entities")?,
             index_current,
+            options: MergeOptions::default(),
+            now: Utc::now(),
+            similar: HashMap::new(),
+            placements: HashMap::new(),
+            orphans: HashSet::new(),
         })
     }
 
@@ -778,12 +849,75 @@ impl<'a> Merge<'a> {
                     self.report.documents_matched += 1;
                     mapped
                 }
-                None => {
-                    self.report.documents_added += 1;
-                    self.copy_document(id)?
-                }
+                None => match self.similar_copy(id)? {
+                    Some((mapped, text)) if self.options.match_similar => {
+                        self.report.documents_matched += 1;
+                        self.similar.insert(id, (mapped, text));
+                        mapped
+                    }
+                    _ => {
+                        self.report.documents_added += 1;
+                        self.copy_document(id)?
+                    }
+                },
             };
             self.documents.insert(id, mapped);
+        }
+        Ok(())
+    }
+
+    /// One of our documents that their document `id` is a slightly different copy of (same
+    /// URL or title, most of the text the same), said in the report either way.
+    fn similar_copy(&mut self, id: i64) -> Result<Option<(i64, String)>> {
+        let (title, url, text): (String, Option<String>, String) = self.other.query_row(
+            "SELECT title, url, text FROM documents WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let mut candidates = self.tx.prepare_cached(
+            "SELECT id, text FROM documents
+             WHERE (url = ?1 AND trim(?1) != '') OR (title = ?2 AND trim(?2) != '')
+             ORDER BY id LIMIT 8",
+        )?;
+        let rows = candidates.query_map((url, &title), |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut best: Option<(i64, String, Likeness)> = None;
+        for row in rows {
+            let (ours, our_text) = row?;
+            let like = likeness(&text, &our_text);
+            if like.share >= SIMILAR && best.as_ref().is_none_or(|(_, _, b)| like.share > b.share) {
+                best = Some((ours, our_text, like));
+            }
+        }
+        Ok(best.map(|(ours, our_text, like)| {
+            self.report.conflicts.push(MergeConflict::SimilarDocument {
+                theirs: title,
+                ours,
+                differs: like.describe(),
+                matched: self.options.match_similar,
+            });
+            (ours, our_text)
+        }))
+    }
+
+    /// Where the annotations of their copy `document` go on our text, worked out once.
+    fn place_copy(&mut self, document: i64) -> Result<()> {
+        let their_text: String = self.other.query_row(
+            "SELECT text FROM documents WHERE id = ?1",
+            [document],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self
+            .other
+            .prepare("SELECT id, start, end FROM annotations WHERE document_id = ?1 ORDER BY id")?;
+        let rows: Vec<(i64, usize, usize)> = stmt
+            .query_map([document], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let spans: Vec<(usize, usize)> = rows.iter().map(|&(_, s, e)| (s, e)).collect();
+        let (_, our_text) = &self.similar[&document];
+        for ((id, _, _), placement) in rows.iter().zip(reanchor(&their_text, our_text, &spans)) {
+            self.placements.insert(*id, placement);
         }
         Ok(())
     }
@@ -824,7 +958,7 @@ impl<'a> Merge<'a> {
         Ok(())
     }
 
-    fn merge_annotation(&mut self, a: OtherAnnotation) -> Result<()> {
+    fn merge_annotation(&mut self, mut a: OtherAnnotation) -> Result<()> {
         let (Some(&document), Some(&label), Some(&coder)) = (
             self.documents.get(&a.document_id),
             self.labels.get(&a.label_id),
@@ -836,6 +970,28 @@ impl<'a> Merge<'a> {
             );
             return Ok(());
         };
+        // A slightly different copy: the annotation goes where its text is in ours, or in
+        // with the orphans.
+        if self.similar.contains_key(&a.document_id) {
+            if !self.placements.contains_key(&a.id) {
+                self.place_copy(a.document_id)?;
+            }
+            match self.placements.get(&a.id).cloned() {
+                Some(Placement::Placed { start, end, .. }) => {
+                    let text = &self.similar[&a.document_id].1;
+                    let index = TextIndex::new(text);
+                    let span = index.check(Span::new(start, end)?)?;
+                    let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
+                    a.quote = index.slice(span)?.to_string();
+                    (a.prefix, a.suffix) = (prefix.to_string(), suffix.to_string());
+                    (a.start, a.end) = (start as i64, end as i64);
+                }
+                Some(Placement::Orphaned { reason }) => {
+                    return self.orphan_annotation(&a, document, label, coder, reason.describe());
+                }
+                None => {}
+            }
+        }
         let mapped = match self.known_annotation(&a, document, label, coder)? {
             Some(known) => {
                 self.report.annotations_present += 1;
@@ -850,6 +1006,130 @@ impl<'a> Merge<'a> {
         if let Some(uid) = a.uid {
             self.annotation_uids.insert(uid, mapped);
         }
+        Ok(())
+    }
+
+    /// Keeps an annotation of a copy that could not be placed on our text as an orphan of our
+    /// document (once: an orphan with its identity is already here after an earlier merge).
+    fn orphan_annotation(
+        &mut self,
+        a: &OtherAnnotation,
+        document: i64,
+        label: i64,
+        coder: i64,
+        reason: &str,
+    ) -> Result<()> {
+        let uid = crate::uid::or_new(a.uid.as_deref().unwrap_or_default());
+        // Placed by hand since an earlier merge: an annotation of ours now.
+        let placed: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM annotations WHERE uid = ?1")?
+            .query_row([&uid], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = placed {
+            self.report.annotations_present += 1;
+            self.annotations.insert(a.id, id);
+            self.annotation_uids.insert(uid, id);
+            return Ok(());
+        }
+        let known: Option<i64> = self
+            .tx
+            .prepare_cached("SELECT id FROM orphans WHERE uid = ?1")?
+            .query_row([&uid], |r| r.get(0))
+            .optional()?;
+        let id = match known {
+            Some(id) => {
+                self.report.annotations_present += 1;
+                id
+            }
+            None => {
+                let id: i64 = self.tx.query_row(
+                    "SELECT max((SELECT coalesce(max(id), 0) FROM annotations),
+                                (SELECT coalesce(max(id), 0) FROM orphans)) + 1",
+                    [],
+                    |r| r.get(0),
+                )?;
+                let annotation = Annotation {
+                    id,
+                    uid: uid.clone(),
+                    document_id: document,
+                    label_id: label,
+                    start: a.start as usize,
+                    end: a.end as usize,
+                    quote: a.quote.clone(),
+                    prefix: a.prefix.clone(),
+                    suffix: a.suffix.clone(),
+                    attributes: serde_json::from_str(&a.attributes)?,
+                    note: a.note.clone(),
+                    entity_id: a.entity_id.and_then(|e| self.entities.get(&e).copied()),
+                    annotator_id: coder,
+                    created_at: time::from_sql(&a.created_at)?,
+                    updated_at: time::from_sql(&a.updated_at)?,
+                };
+                self.tx.execute(
+                    "INSERT INTO orphans (id, uid, document_id, annotator_id, annotation, relations,
+                                          reason, orphaned_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, ?7)",
+                    rusqlite::params![
+                        id,
+                        uid,
+                        document,
+                        coder,
+                        serde_json::to_string(&annotation)?,
+                        format!("merged from a copy whose text differs: {reason}"),
+                        time::to_sql(self.now),
+                    ],
+                )?;
+                self.report.annotations_orphaned += 1;
+                id
+            }
+        };
+        self.orphans.insert(id);
+        self.annotations.insert(a.id, id);
+        if let Some(uid) = &a.uid {
+            self.annotation_uids.insert(uid.clone(), id);
+        }
+        Ok(())
+    }
+
+    /// A link with an end among the orphans goes into the orphans it touches, so placing them
+    /// brings it back.
+    fn orphan_relation(&mut self, r: &OtherRelation, from: i64, to: i64, coder: i64) -> Result<()> {
+        let uid = crate::uid::or_new(r.uid.as_deref().unwrap_or_default());
+        let id: i64 =
+            self.tx
+                .query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
+                    r.get(0)
+                })?;
+        let relation = Relation {
+            id,
+            uid: uid.clone(),
+            kind: r.kind.clone(),
+            from_id: from,
+            to_id: to,
+            annotator_id: coder,
+            created_at: time::from_sql(&r.created_at)?,
+        };
+        for end in [from, to] {
+            if !self.orphans.contains(&end) {
+                continue;
+            }
+            let kept: String =
+                self.tx
+                    .query_row("SELECT relations FROM orphans WHERE id = ?1", [end], |r| {
+                        r.get(0)
+                    })?;
+            let mut kept: Vec<Relation> = serde_json::from_str(&kept)?;
+            if kept.iter().any(|k| k.uid == uid) {
+                continue;
+            }
+            kept.push(relation.clone());
+            self.tx.execute(
+                "UPDATE orphans SET relations = ?2 WHERE id = ?1",
+                (end, serde_json::to_string(&kept)?),
+            )?;
+        }
+        crate::import::ensure_relation_type(self.tx, &r.kind)?;
         Ok(())
     }
 
@@ -962,6 +1242,9 @@ impl<'a> Merge<'a> {
             );
             return Ok(());
         };
+        if self.orphans.contains(&from) || self.orphans.contains(&to) {
+            return self.orphan_relation(&r, from, to, coder);
+        }
         if from == to {
             self.skipped(
                 "links",

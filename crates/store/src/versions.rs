@@ -421,15 +421,25 @@ pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Res
             // The links whose other end is there (an orphan's partner may still be an orphan:
             // the link comes back with whichever of the two returns last).
             for relation in relations {
-                let present: i64 = tx.query_row(
-                    "SELECT (SELECT count(*) FROM annotations WHERE id IN (?1, ?2))
-                          + (SELECT count(*) FROM relations WHERE id = ?3) * 10",
-                    (relation.from_id, relation.to_id, relation.id),
-                    |r| r.get(0),
+                let (ends, same, id_taken): (i64, bool, bool) = tx.query_row(
+                    "SELECT (SELECT count(*) FROM annotations WHERE id IN (?1, ?2)),
+                            EXISTS (SELECT 1 FROM relations WHERE uid = ?3),
+                            EXISTS (SELECT 1 FROM relations WHERE id = ?4)",
+                    (relation.from_id, relation.to_id, &relation.uid, relation.id),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )?;
-                if present == 2 {
-                    insert_relation(tx, relation)?;
+                if ends < 2 || same {
+                    continue;
                 }
+                // Its id may have gone to a link drawn while it was set aside.
+                let mut relation = relation.clone();
+                if id_taken {
+                    relation.id =
+                        tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
+                            r.get(0)
+                        })?;
+                }
+                insert_relation(tx, &relation)?;
             }
         }
         _ => unreachable!("not a change of a document's text"),

@@ -871,3 +871,173 @@ fn an_adjudicated_project_brings_its_curated_layer_decisions_and_their_history()
         "accepted as one step by the judge"
     );
 }
+
+/// The body both copies share: a real article, long enough that a sentence is a small part.
+const BODY: &str = include_str!("../sample/riyadh-talks-2025-02-18.txt");
+
+/// Ana's copy of the article as the project has it, and Ben's, from another source: reflowed,
+/// straight quotes, a typo fixed, one sentence gone.
+fn copies() -> (String, String) {
+    let ana = format!("Talks in Riyadh\n\nTammy Bruce said the talks were “a first step”. The goverment agreed.\n\nLavrov met Rubio for hours. Observers were hopeful.\n\n{BODY}");
+    let ben = format!("Talks in Riyadh\n\nTammy  Bruce said the talks were \"a first step\". The government agreed.\nObservers were hopeful.\n\n{BODY}");
+    (ana, ben)
+}
+
+#[test]
+fn a_slightly_different_copy_is_recognised_and_with_the_option_its_coding_lands_on_our_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ana_copy, ben_copy) = copies();
+    let (ana_text, ben_text) = (ana_copy.as_str(), ben_copy.as_str());
+    let mut ben = Coder::new(dir.path(), "Ben");
+    let doc = ben.import(ben_text);
+    ben.annotate(doc, ben_text, "Tammy  Bruce", "Actor", 2);
+    let claim = ben.annotate(doc, ben_text, "\"a first step\"", "Claim", 2);
+    ben.annotate(doc, ben_text, "The government", "Actor", 2);
+    let observers = ben.annotate(doc, ben_text, "Observers", "Actor", 2);
+    ben.project
+        .create_relation("said_by", claim, observers, ben.me, at(3))
+        .unwrap();
+    drop(ben.project);
+
+    // Without the option: said, and added as a document of its own.
+    let mut plain = Coder::new(dir.path(), "Ana");
+    plain.import(ana_text);
+    let report = plain
+        .project
+        .merge_project(&ben.path, plain.me, at(5))
+        .unwrap();
+    assert_eq!((report.documents_added, report.documents_matched), (1, 0));
+    let said: Vec<String> = report.conflicts.iter().map(|c| c.to_string()).collect();
+    assert!(
+        said.iter().any(|c| c
+            .contains("looks like document #1 here (it differs in whitespace, quote marks and")),
+        "{said:?}"
+    );
+
+    // With it: the same document, Ben's coding on Ana's text.
+    let mut ana = Coder::in_file(dir.path().join("ana-2.claimdesk"), "Ana");
+    let ours = ana.import(ana_text);
+    let options = claimdesk_store::MergeOptions {
+        match_similar: true,
+    };
+    let report = ana
+        .project
+        .merge_project_with(&ben.path, options, ana.me, at(6))
+        .unwrap();
+    assert_eq!(
+        (report.documents_added, report.documents_matched),
+        (0, 1),
+        "{report:?}"
+    );
+    assert_eq!(
+        (report.annotations_added, report.annotations_orphaned),
+        (4, 0),
+        "{report:?}"
+    );
+    let mut quotes: Vec<(String, usize)> = ana
+        .project
+        .annotations(ours)
+        .unwrap()
+        .into_iter()
+        .map(|a| {
+            let text: String = ana_text
+                .chars()
+                .skip(a.start)
+                .take(a.end - a.start)
+                .collect();
+            assert_eq!(text, a.quote, "every annotation on its quote in our text");
+            (a.quote, a.start)
+        })
+        .collect();
+    quotes.sort();
+    assert_eq!(
+        quotes.iter().map(|(q, _)| q.as_str()).collect::<Vec<_>>(),
+        [
+            "Observers",
+            "Tammy Bruce",
+            "The goverment",
+            "“a first step”"
+        ]
+    );
+    assert_eq!(ana.project.relations(ours).unwrap().len(), 1);
+    // Merging again adds nothing.
+    let again = ana
+        .project
+        .merge_project_with(&ben.path, options, ana.me, at(7))
+        .unwrap();
+    assert_eq!(
+        (
+            again.annotations_added,
+            again.annotations_orphaned,
+            again.relations_added
+        ),
+        (0, 0, 0),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn coding_of_a_copy_that_cannot_be_placed_is_kept_as_orphans_with_its_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ben = Coder::new(dir.path(), "Ben");
+    let theirs = &format!("Talks in Riyadh\n\nTammy Bruce said the talks were a first step. Lavrov met Rubio for hours on Tuesday.\n\n{BODY}");
+    let doc = ben.import(theirs);
+    let lavrov = ben.annotate(doc, theirs, "Lavrov", "Actor", 2);
+    let met = ben.annotate(doc, theirs, "met Rubio for hours", "Claim", 2);
+    ben.project
+        .create_relation("said_by", met, lavrov, ben.me, at(3))
+        .unwrap();
+    drop(ben.project);
+    let mut ana = Coder::new(dir.path(), "Ana");
+    let ours_text = &format!("Talks in Riyadh\n\nTammy Bruce said the talks were a first step. Observers were hopeful on Tuesday.\n\n{BODY}");
+    let ours = ana.import(ours_text);
+    let options = claimdesk_store::MergeOptions {
+        match_similar: true,
+    };
+    let report = ana
+        .project
+        .merge_project_with(&ben.path, options, ana.me, at(5))
+        .unwrap();
+    assert_eq!(
+        (report.documents_matched, report.annotations_orphaned),
+        (1, 2),
+        "{report:?}"
+    );
+    let orphans = ana.project.orphans(ours).unwrap();
+    assert_eq!(orphans.len(), 2);
+    assert!(
+        orphans.iter().all(|o| o.relations.len() == 1),
+        "{orphans:?}"
+    );
+    // Placed by hand, both: the link comes back.
+    let place = |needle: &str| span(ours_text, needle);
+    let (claim, actor) = (
+        orphans
+            .iter()
+            .find(|o| o.annotation.quote == "met Rubio for hours")
+            .unwrap()
+            .annotation
+            .id,
+        orphans
+            .iter()
+            .find(|o| o.annotation.quote == "Lavrov")
+            .unwrap()
+            .annotation
+            .id,
+    );
+    let s = place("were hopeful");
+    ana.project
+        .place_orphan(claim, s.start(), s.end(), ana.me, at(6))
+        .unwrap();
+    let s = place("Observers");
+    ana.project
+        .place_orphan(actor, s.start(), s.end(), ana.me, at(7))
+        .unwrap();
+    assert_eq!(ana.project.relations(ours).unwrap().len(), 1);
+    // Merged again: the orphans are not made twice.
+    let again = ana
+        .project
+        .merge_project_with(&ben.path, options, ana.me, at(8))
+        .unwrap();
+    assert_eq!(again.annotations_orphaned, 0, "{again:?}");
+}
