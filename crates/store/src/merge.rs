@@ -534,6 +534,7 @@ impl<'a> Merge<'a> {
         self.merge_documents()?;
         self.merge_annotations()?;
         self.merge_relations()?;
+        self.merge_orphans()?;
         self.merge_events()?;
         self.merge_assignments()?;
         self.merge_adjudications()?;
@@ -1205,6 +1206,87 @@ impl<'a> Merge<'a> {
                 crate::uid::or_new(a.uid.as_deref().unwrap_or_default()),
             ])?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Their orphans (annotations a replaced text left without a place) become ours, with
+    /// their links where both ends came over; one we have (as an orphan or, placed, as an
+    /// annotation) by its identity is not taken twice.
+    fn merge_orphans(&mut self) -> Result<()> {
+        let mut rows = self.other.prepare(
+            "SELECT annotation, relations, reason, orphaned_at FROM orphans ORDER BY id",
+        )?;
+        let orphans: Vec<(String, String, String, String)> = rows
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        // Their ids of orphans, to ours: links between two orphans are remapped through both.
+        let mut ids: HashMap<i64, i64> = HashMap::new();
+        let mut taken: Vec<(Annotation, Vec<Relation>, String, String)> = Vec::new();
+        for (annotation, relations, reason, at) in orphans {
+            let mut a: Annotation = serde_json::from_str(&annotation)?;
+            let relations: Vec<Relation> = serde_json::from_str(&relations)?;
+            let (Some(&document), Some(&label), Some(&coder)) = (
+                self.documents.get(&a.document_id),
+                self.labels.get(&a.label_id),
+                self.coders.get(&a.annotator_id),
+            ) else {
+                self.skipped("orphans", "their document, label or coder is missing there");
+                continue;
+            };
+            let known: Option<i64> = self.tx.query_row(
+                "SELECT coalesce((SELECT id FROM orphans WHERE uid = ?1),
+                                 (SELECT id FROM annotations WHERE uid = ?1))",
+                [&a.uid],
+                |r| r.get(0),
+            )?;
+            if let Some(known) = known {
+                ids.insert(a.id, known);
+                self.report.annotations_present += 1;
+                continue;
+            }
+            let id: i64 = self.tx.query_row(
+                "SELECT max((SELECT coalesce(max(id), 0) FROM annotations),
+                            (SELECT coalesce(max(id), 0) FROM orphans)) + 1",
+                [],
+                |r| r.get(0),
+            )?;
+            ids.insert(a.id, id);
+            (a.id, a.document_id, a.label_id, a.annotator_id) = (id, document, label, coder);
+            a.entity_id = a.entity_id.and_then(|e| self.entities.get(&e).copied());
+            // A placeholder row keeps the id while the others are numbered.
+            self.tx.execute(
+                "INSERT INTO orphans (id, uid, document_id, annotator_id, annotation, reason,
+                                      orphaned_at)
+                 VALUES (?1, ?2, ?3, ?4, '{}', ?5, ?6)",
+                rusqlite::params![id, a.uid, document, coder, reason, at],
+            )?;
+            taken.push((a, relations, reason, at));
+        }
+        for (a, relations, _, _) in taken {
+            let end = |their: i64| {
+                ids.get(&their)
+                    .or_else(|| self.annotations.get(&their))
+                    .copied()
+            };
+            let relations: Vec<Relation> = relations
+                .into_iter()
+                .filter_map(|mut r| {
+                    let (from, to) = (end(r.from_id)?, end(r.to_id)?);
+                    let coder = self.coders.get(&r.annotator_id).copied()?;
+                    (r.from_id, r.to_id, r.annotator_id) = (from, to, coder);
+                    Some(r)
+                })
+                .collect();
+            self.tx.execute(
+                "UPDATE orphans SET annotation = ?2, relations = ?3 WHERE id = ?1",
+                (
+                    a.id,
+                    serde_json::to_string(&a)?,
+                    serde_json::to_string(&relations)?,
+                ),
+            )?;
+            self.report.annotations_orphaned += 1;
+        }
+        Ok(())
     }
 
     /// Links by identity, else by kind and (mapped) endpoints.

@@ -1041,3 +1041,48 @@ fn coding_of_a_copy_that_cannot_be_placed_is_kept_as_orphans_with_its_links() {
         .unwrap();
     assert_eq!(again.annotations_orphaned, 0, "{again:?}");
 }
+
+#[test]
+fn their_orphans_come_over_with_their_links_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ben = Coder::new(dir.path(), "Ben");
+    let old = "Talks in Riyadh\n\nLavrov met Rubio for hours. Bruce said it was a first step.\n";
+    let new = "Talks in Riyadh\n\nBruce said it was a first step.\n";
+    let doc = ben.import(old);
+    let bruce = ben.annotate(doc, old, "Bruce", "Actor", 2);
+    let met = ben.annotate(doc, old, "met Rubio for hours", "Claim", 2);
+    ben.project
+        .create_relation("said_by", met, bruce, ben.me, at(3))
+        .unwrap();
+    ben.project.replace_text(doc, new, ben.me, at(4)).unwrap();
+    assert_eq!(ben.project.orphans(doc).unwrap().len(), 1);
+    drop(ben.project);
+
+    let mut ana = Coder::new(dir.path(), "Ana");
+    let report = ana.project.merge_project(&ben.path, ana.me, at(5)).unwrap();
+    assert_eq!(
+        (report.annotations_added, report.annotations_orphaned),
+        (1, 1),
+        "{report:?}"
+    );
+    let ours = ana.project.documents().unwrap()[0].id;
+    let orphans = ana.project.orphans(ours).unwrap();
+    assert_eq!(orphans.len(), 1);
+    let placed_bruce = ana.project.annotations(ours).unwrap()[0].id;
+    assert_eq!(orphans[0].relations.len(), 1);
+    assert_eq!(
+        orphans[0].relations[0].to_id, placed_bruce,
+        "the link is remapped to our Bruce"
+    );
+    assert_eq!(orphans[0].annotation.document_id, ours);
+    // Again: not twice.
+    let again = ana.project.merge_project(&ben.path, ana.me, at(6)).unwrap();
+    assert_eq!(again.annotations_orphaned, 0, "{again:?}");
+    assert_eq!(ana.project.orphans(ours).unwrap().len(), 1);
+    // Placed here: the link comes back.
+    let s = span(new, "it was a first step");
+    ana.project
+        .place_orphan(orphans[0].annotation.id, s.start(), s.end(), ana.me, at(7))
+        .unwrap();
+    assert_eq!(ana.project.relations(ours).unwrap().len(), 1);
+}
