@@ -337,10 +337,7 @@ fn copy_units(
             if exists {
                 continue;
             }
-            let id: i64 =
-                tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
-                    r.get(0)
-                })?;
+            let id = crate::annotations::next_relation_id(tx)?;
             let relation = Relation {
                 id,
                 uid: crate::uid::new(),

@@ -327,9 +327,7 @@ impl Project {
                 name(to.label_id)
             )));
         }
-        let id = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
-            r.get(0)
-        })?;
+        let id = next_relation_id(&tx)?;
         let relation = Relation {
             id,
             uid: crate::uid::new(),
@@ -448,6 +446,26 @@ fn read_annotation(r: &Row<'_>) -> Result<Annotation> {
 pub(crate) const NEW_ANNOTATION_ID: &str = "(SELECT CASE WHEN o >= a THEN o + 1 END
      FROM (SELECT coalesce(max(id), 0) AS o FROM orphans),
           (SELECT coalesce(max(id), 0) AS a FROM annotations))";
+
+/// The id the next annotation (or an orphan coming in) takes: past every annotation and
+/// orphan.
+pub(crate) fn next_annotation_id(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT max((SELECT coalesce(max(id), 0) FROM annotations),
+                    (SELECT coalesce(max(id), 0) FROM orphans)) + 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// The id the next link takes.
+pub(crate) fn next_relation_id(conn: &rusqlite::Connection) -> Result<i64> {
+    Ok(
+        conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
 
 pub(crate) fn insert_annotation(
     tx: &rusqlite::Connection,

@@ -1044,12 +1044,7 @@ impl<'a> Merge<'a> {
                 id
             }
             None => {
-                let id: i64 = self.tx.query_row(
-                    "SELECT max((SELECT coalesce(max(id), 0) FROM annotations),
-                                (SELECT coalesce(max(id), 0) FROM orphans)) + 1",
-                    [],
-                    |r| r.get(0),
-                )?;
+                let id = crate::annotations::next_annotation_id(self.tx)?;
                 let annotation = Annotation {
                     id,
                     uid: uid.clone(),
@@ -1097,11 +1092,7 @@ impl<'a> Merge<'a> {
     /// brings it back.
     fn orphan_relation(&mut self, r: &OtherRelation, from: i64, to: i64, coder: i64) -> Result<()> {
         let uid = crate::uid::or_new(r.uid.as_deref().unwrap_or_default());
-        let id: i64 =
-            self.tx
-                .query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
-                    r.get(0)
-                })?;
+        let id = crate::annotations::next_relation_id(self.tx)?;
         let relation = Relation {
             id,
             uid: uid.clone(),
@@ -1243,12 +1234,7 @@ impl<'a> Merge<'a> {
                 self.report.annotations_present += 1;
                 continue;
             }
-            let id: i64 = self.tx.query_row(
-                "SELECT max((SELECT coalesce(max(id), 0) FROM annotations),
-                            (SELECT coalesce(max(id), 0) FROM orphans)) + 1",
-                [],
-                |r| r.get(0),
-            )?;
+            let id = crate::annotations::next_annotation_id(self.tx)?;
             ids.insert(a.id, id);
             (a.id, a.document_id, a.label_id, a.annotator_id) = (id, document, label, coder);
             a.entity_id = a.entity_id.and_then(|e| self.entities.get(&e).copied());

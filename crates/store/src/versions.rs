@@ -434,10 +434,7 @@ pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Res
                 // Its id may have gone to a link drawn while it was set aside.
                 let mut relation = relation.clone();
                 if id_taken {
-                    relation.id =
-                        tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM relations", [], |r| {
-                            r.get(0)
-                        })?;
+                    relation.id = crate::annotations::next_relation_id(tx)?;
                 }
                 insert_relation(tx, &relation)?;
             }
