@@ -18,6 +18,23 @@ fn span(text: &str, needle: &str, nth: usize) -> Span {
     Span::new(start, start + needle.chars().count()).unwrap()
 }
 
+/// A fresh project in a temporary folder, with Ana coding (Ben too, for tests of two coders).
+fn fresh() -> (tempfile::TempDir, Project, i64, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
+    let ana = project.annotator("Ana", at(0)).unwrap();
+    let ben = project.annotator("Ben", at(0)).unwrap();
+    (dir, project, ana, ben)
+}
+
+/// Imports `doc`, answering its id.
+fn import(project: &mut Project, doc: &NewDocument, by: i64) -> i64 {
+    match project.import_document(doc, by, at(1)).unwrap() {
+        ImportOutcome::Imported(id) => id,
+        other => panic!("expected an import, got {other:?}"),
+    }
+}
+
 fn quotes(project: &Project, doc: i64) -> Vec<String> {
     let mut q: Vec<String> = project
         .annotations(doc)
@@ -31,15 +48,12 @@ fn quotes(project: &Project, doc: i64) -> Vec<String> {
 
 #[test]
 fn replacing_a_text_re_anchors_orphans_and_undoes_as_one_step() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
-    let me = project.annotator("Ana", at(0)).unwrap();
-    let ImportOutcome::Imported(doc) = project
-        .import_document(&NewDocument::from_plain_text(OLD, "riyadh.txt"), me, at(1))
-        .unwrap()
-    else {
-        panic!("imported")
-    };
+    let (_dir, mut project, me, _) = fresh();
+    let doc = import(
+        &mut project,
+        &NewDocument::from_plain_text(OLD, "riyadh.txt"),
+        me,
+    );
     let labels = project.labels().unwrap();
     let (actor, claim) = (labels[0].id, labels[1].id);
     let bruce = project
@@ -156,19 +170,17 @@ fn replacing_a_text_re_anchors_orphans_and_undoes_as_one_step() {
 
 #[test]
 fn bad_replacements_change_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
-    let me = project.annotator("Ana", at(0)).unwrap();
-    let mut ids = Vec::new();
-    for text in [OLD, NEW] {
-        match project
-            .import_document(&NewDocument::from_plain_text(text, "a.txt"), me, at(1))
-            .unwrap()
-        {
-            ImportOutcome::Imported(id) => ids.push(id),
-            other => panic!("{other:?}"),
-        }
-    }
+    let (_dir, mut project, me, _) = fresh();
+    let ids: Vec<i64> = [OLD, NEW]
+        .iter()
+        .map(|text| {
+            import(
+                &mut project,
+                &NewDocument::from_plain_text(text, "a.txt"),
+                me,
+            )
+        })
+        .collect();
     for (text, why) in [
         (OLD, "the same"),
         (NEW, "already the text of document"),
@@ -192,15 +204,12 @@ fn bad_replacements_change_nothing() {
 
 #[test]
 fn an_orphan_keeps_its_id_when_it_is_the_largest() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
-    let me = project.annotator("Ana", at(0)).unwrap();
-    let ImportOutcome::Imported(doc) = project
-        .import_document(&NewDocument::from_plain_text(OLD, "riyadh.txt"), me, at(1))
-        .unwrap()
-    else {
-        panic!("imported")
-    };
+    let (_dir, mut project, me, _) = fresh();
+    let doc = import(
+        &mut project,
+        &NewDocument::from_plain_text(OLD, "riyadh.txt"),
+        me,
+    );
     let actor = project.labels().unwrap()[0].id;
     project
         .create_annotation(doc, actor, span(OLD, "Tammy Bruce", 0), me, at(2))
@@ -225,16 +234,12 @@ fn an_orphan_keeps_its_id_when_it_is_the_largest() {
 #[test]
 fn an_orphan_without_its_label_is_refused_a_place_but_can_go_and_an_overtaken_replace_is_passed_over(
 ) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
-    let ana = project.annotator("Ana", at(0)).unwrap();
-    let ben = project.annotator("Ben", at(0)).unwrap();
-    let ImportOutcome::Imported(doc) = project
-        .import_document(&NewDocument::from_plain_text(OLD, "riyadh.txt"), ana, at(1))
-        .unwrap()
-    else {
-        panic!("imported")
-    };
+    let (_dir, mut project, ana, ben) = fresh();
+    let doc = import(
+        &mut project,
+        &NewDocument::from_plain_text(OLD, "riyadh.txt"),
+        ana,
+    );
     let label = project
         .create_label(
             &claimdesk_store::new_label("Witness", "#123456", None),
@@ -279,20 +284,12 @@ fn an_orphan_without_its_label_is_refused_a_place_but_can_go_and_an_overtaken_re
 
 #[test]
 fn undoing_a_replacement_never_leaves_another_coders_annotation_off_its_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
-    let ana = project.annotator("Ana", at(0)).unwrap();
-    let ben = project.annotator("Ben", at(0)).unwrap();
-    let ImportOutcome::Imported(doc) = project
-        .import_document(
-            &NewDocument::from_plain_text("Short text.", "a.txt"),
-            ana,
-            at(1),
-        )
-        .unwrap()
-    else {
-        panic!("imported")
-    };
+    let (_dir, mut project, ana, ben) = fresh();
+    let doc = import(
+        &mut project,
+        &NewDocument::from_plain_text("Short text.", "a.txt"),
+        ana,
+    );
     let longer = "Short text, now with a long correction at its end.";
     project.replace_text(doc, longer, ana, at(2)).unwrap();
     let actor = project.labels().unwrap()[0].id;
@@ -326,26 +323,14 @@ fn article(text: &str, url: Option<&str>, source: Option<&str>) -> NewDocument {
 fn an_import_can_take_a_file_as_a_new_version_of_a_document_with_its_url_or_title_date_and_source()
 {
     use claimdesk_core::imported::ImportedDocument;
-    let dir = tempfile::tempdir().unwrap();
-    let mut project = Project::open(&dir.path().join("p.claimdesk")).unwrap();
-    let me = project.annotator("Ana", at(0)).unwrap();
+    let (_dir, mut project, me, _) = fresh();
     let url = Some("https://news.example/riyadh");
-    let ImportOutcome::Imported(doc) = project
-        .import_document(&article(OLD, url, None), me, at(1))
-        .unwrap()
-    else {
-        panic!("imported")
-    };
-    let ImportOutcome::Imported(other) = project
-        .import_document(
-            &article("Another article.", None, Some("Reuters")),
-            me,
-            at(1),
-        )
-        .unwrap()
-    else {
-        panic!("imported")
-    };
+    let doc = import(&mut project, &article(OLD, url, None), me);
+    let other = import(
+        &mut project,
+        &article("Another article.", None, Some("Reuters")),
+        me,
+    );
     let actor = project.labels().unwrap()[0].id;
     project
         .create_annotation(doc, actor, span(OLD, "Tammy Bruce", 0), me, at(2))
