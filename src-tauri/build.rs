@@ -56,6 +56,8 @@ const COMMANDS: &[&str] = &[
     "replace_text",
     "place_orphan",
     "delete_orphan",
+    "export_codebook",
+    "import_codebook",
 ];
 
 fn main() {

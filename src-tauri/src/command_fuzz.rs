@@ -84,6 +84,9 @@ const STABLE_CODES: &[&str] = &[
     "bad_coder",
     "bad_merge",
     "bad_file",
+    "malformed",
+    "bad_destination",
+    "write_failed",
 ];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
@@ -494,11 +497,14 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("replace_text", replace_text),
     ("place_orphan", place_orphan),
     ("delete_orphan", delete_orphan),
+    ("export_codebook", export_codebook),
+    ("import_codebook", import_codebook),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
     "save_agreement_report",
+    "export_codebook",
     "list_coders",
     "agreement_report",
     "adjudication_state",
@@ -1893,6 +1899,182 @@ fn save_agreement_report(cx: &mut Ctx<'_>) -> Case {
             )
         }
     }
+}
+
+/// The codebook written over a few names in the temporary folder (so replacing is tried too),
+/// into a folder, into one that is not there, or to a relative path.
+fn export_codebook(cx: &mut Ctx<'_>) -> Case {
+    let n = cx.unique() % 4;
+    let missing = cx.missing_path();
+    let path = cx.tmp.join(format!("exports/codebook-{n}.qdc"));
+    let live = cx.live;
+    let rng = &mut *cx.rng;
+    match rng.below(8) {
+        0..=2 => Case::new(
+            format!("codebook {}", path.display()),
+            json!({ "destination": path }),
+            // A project without labels has no codebook to write.
+            if live.labels.is_empty() {
+                Expect::Reject(vec!["bad_destination"])
+            } else {
+                Expect::Accept
+            },
+        ),
+        3 => Case::new(
+            "a folder",
+            json!({ "destination": cx.tmp.join("exports") }),
+            Expect::Reject(vec!["bad_destination"]),
+        ),
+        4 => Case::new(
+            "a folder that is not there",
+            json!({ "destination": missing }),
+            Expect::Reject(vec!["write_failed", "bad_destination"]),
+        ),
+        5 => Case::new(
+            "a relative destination",
+            json!({ "destination": "codebook.qdc" }),
+            bad(),
+        ),
+        _ => {
+            let v = not_a_string(rng);
+            Case::new(
+                format!("destination {}", short(&v)),
+                json!({ "destination": v }),
+                bad(),
+            )
+        }
+    }
+}
+
+/// A codebook written into the temporary folder and brought in: new codes (nested, with
+/// attributes as sub-codes), codes the project has, hostile names, and files that are not
+/// codebooks; or paths that must be refused before anything is read.
+fn import_codebook(cx: &mut Ctx<'_>) -> Case {
+    let n = cx.unique();
+    let missing = cx.missing_path();
+    let path = cx.tmp.join(format!("exports/codebook-in-{n}.qdc"));
+    let live = cx.live;
+    let rng = &mut *cx.rng;
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let guid = |rng: &mut Rng| {
+        let h = format!("{:016x}{:016x}", rng.next(), rng.next());
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
+    };
+    let code = |rng: &mut Rng, name: &str, inner: &str| {
+        format!(
+            r##"<Code guid="{}" name="{}" isCodable="true" color="#{:06X}">{inner}</Code>"##,
+            guid(rng),
+            escape(name),
+            rng.next() & 0xFF_FFFF
+        )
+    };
+    let book = |codes: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{codes}</Codes></CodeBook>"#
+        )
+    };
+    // The labels whose names XML carries as they are (other commands create any name).
+    let plain: Vec<&String> = live
+        .labels
+        .iter()
+        .map(|(_, name)| name)
+        .filter(|name| {
+            name.trim() == name.as_str()
+                && !name.is_empty()
+                && !name
+                    .chars()
+                    .any(|c| c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+        })
+        .collect();
+    let (what, bytes, expect): (String, Vec<u8>, Expect) = match rng.below(12) {
+        0..=2 => {
+            // A new code with a choice attribute, beside one the project already has.
+            let stance = format!(
+                r#"<Code guid="{}" name="stance" isCodable="false">{}</Code>"#,
+                guid(rng),
+                code(rng, "for", "")
+            );
+            let mut codes = code(rng, &format!("Fuzz code {n}"), &stance);
+            if let Some(name) = plain.first() {
+                codes.push_str(&code(rng, name, ""));
+            }
+            (
+                "a new code and a present one".into(),
+                book(&codes).into_bytes(),
+                Expect::Accept,
+            )
+        }
+        3 => {
+            let codes: String = plain.iter().map(|name| code(rng, name, "")).collect();
+            let expect = if plain.is_empty() {
+                Expect::Either
+            } else {
+                Expect::Accept
+            };
+            (
+                "only codes already there".into(),
+                book(&codes).into_bytes(),
+                expect,
+            )
+        }
+        4 | 5 => {
+            // Any name: too long, blank, control characters, twice in one file.
+            let name = junk_string(rng);
+            let codes = format!("{}{}", code(rng, &name, ""), code(rng, &name, ""));
+            (
+                format!("a code named {}", short(&json!(name))),
+                book(&codes).into_bytes(),
+                Expect::Either,
+            )
+        }
+        6 => (
+            "another namespace".into(),
+            book("")
+                .replace("urn:QDA-XML:codebook:1.0", "urn:example")
+                .into_bytes(),
+            Expect::Reject(vec!["malformed"]),
+        ),
+        7 => {
+            let cut = book(&code(rng, &format!("Cut {n}"), ""));
+            let at = rng.below(cut.len());
+            (
+                format!("a codebook cut at byte {at}"),
+                cut.as_bytes()[..at].to_vec(),
+                Expect::Reject(vec!["malformed"]),
+            )
+        }
+        8 => (
+            "bytes that are not XML".into(),
+            (0..1 + rng.below(500)).map(|_| rng.next() as u8).collect(),
+            Expect::Reject(vec!["malformed"]),
+        ),
+        9 => {
+            return Case::new(
+                "a file that is not there",
+                json!({ "path": missing }),
+                Expect::Reject(vec!["bad_file"]),
+            )
+        }
+        10 => return Case::new("a relative path", json!({ "path": "codes.qdc" }), bad()),
+        _ => {
+            let v = not_a_string(rng);
+            return Case::new(format!("path {}", short(&v)), json!({ "path": v }), bad());
+        }
+    };
+    std::fs::write(&path, bytes).unwrap();
+    Case::new(what, json!({ "path": path }), expect)
 }
 
 fn draw_sample(cx: &mut Ctx<'_>) -> Case {

@@ -750,6 +750,9 @@ pub struct ExportResultDto {
     pub spans_checked: usize,
     pub files: usize,
     pub bytes: u64,
+    /// What the format has no place for (qdpx: entity links, statements…), said after the
+    /// export so that nothing is lost unnoticed.
+    pub left_out: Vec<String>,
     pub error: Option<ErrorDto>,
 }
 
@@ -768,6 +771,7 @@ impl ExportResultDto {
             spans_checked: 0,
             files: 0,
             bytes: 0,
+            left_out: Vec::new(),
             error: None,
         };
         match result {
@@ -780,6 +784,7 @@ impl ExportResultDto {
                 dto.spans_checked = done.summary.spans_checked;
                 dto.files = done.files.len();
                 dto.bytes = done.bytes;
+                dto.left_out = done.summary.left_out;
             }
             Err(error) => dto.error = Some(error),
         }

@@ -9,6 +9,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod backup;
+mod codebook;
 mod coders;
 #[cfg(test)]
 mod command_fuzz;
@@ -182,6 +183,8 @@ fn invoke_handler<R: tauri::Runtime>(
         versions::replace_text,
         versions::place_orphan,
         versions::delete_orphan,
+        codebook::export_codebook,
+        codebook::import_codebook,
     ]
 }
 

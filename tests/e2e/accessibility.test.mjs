@@ -93,6 +93,28 @@ async function walk(app) {
   await app.press(Keys.Escape);
   await waitFor(app, 'the orphans', '.orphans li');
   found.push(...(await violations(app, 'orphans')));
+  // The Schema view's codebook dialogs: export (the path field), a refused import (the alert),
+  // and an import's report.
+  await app.execute(`document.querySelector('button[name=view-schema]').click();`);
+  await waitFor(app, 'schema', '.schema-editor');
+  const codebook = path.join(tempDir(), 'a11y.qdc');
+  for (const [what, button, file, css] of [
+    ['codebook export', 'export-codebook', codebook, null],
+    ['codebook refused', 'import-codebook', path.join(path.dirname(codebook), 'missing.qdc'), '[data-testid=codebook-error]'],
+    ['codebook report', 'import-codebook', codebook, '[data-testid=codebook-report]'],
+  ]) {
+    await app.execute(`document.querySelector('button[name=${button}]').click();`);
+    await waitFor(app, what, '.codebook-panel input[name=codebook-path]');
+    found.push(...(await violations(app, `${what} dialog`)));
+    await choose(app, '.codebook-panel input[name=codebook-path]', file);
+    await app.execute(`document.querySelector('.codebook-panel button[type=submit]').click();`);
+    if (css) {
+      await waitFor(app, what, css);
+      found.push(...(await violations(app, what)));
+      await app.press(Keys.Escape);
+    }
+    await app.waitFor(`${what} closed`, async () => (await app.find('dialog[open]')).length === 0);
+  }
   return found;
 }
 

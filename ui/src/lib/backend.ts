@@ -47,6 +47,8 @@ import type {
   Rule,
   MergeReport,
   ReplaceReport,
+  CodebookWritten,
+  CodebookReport,
 } from './types';
 import { isView, type View } from './views';
 
@@ -284,3 +286,9 @@ export const updateRelationType = (relationTypeId: number, relationType: Relatio
 
 export const deleteRelationType = (relationTypeId: number) =>
   call<HistoryStep>('delete_relation_type', { relationTypeId });
+
+/** Writes the labels as a REFI-QDA codebook (.qdc) at a full path. */
+export const exportCodebook = (destination: string) => call<CodebookWritten>('export_codebook', { destination });
+
+/** Adds the labels of a REFI-QDA codebook (.qdc) the project lacks, as one undoable step. */
+export const importCodebook = (path: string) => call<CodebookReport>('import_codebook', { path });

@@ -214,6 +214,8 @@ export interface ExportResult {
   spansChecked: number;
   files: number;
   bytes: number;
+  /** What the format has no place for (e.g. qdpx: entity links, statements); empty if nothing. */
+  leftOut: string[];
   error: ApiError | null;
 }
 
@@ -502,4 +504,16 @@ export interface MergeReport {
   eventsAdded: number;
   /** Everything not taken as the other project has it, and what was done instead. */
   conflicts: string[];
+}
+
+/** A codebook (.qdc) written: where, and how many labels it holds. */
+export interface CodebookWritten {
+  path: string;
+  labels: number;
+}
+
+/** What importing a codebook did: labels added (one undoable step), and those already here by name. */
+export interface CodebookReport {
+  added: string[];
+  present: string[];
 }

@@ -67,6 +67,15 @@ fn element(e: &quick_xml::events::BytesStart<'_>, what: &str) -> Result<Element,
         let value = attr
             .unescape_value()
             .map_err(|err| FormatError::malformed(what, format!("<{name} {key}>: {err}")))?;
+        if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
+            return Err(FormatError::malformed(
+                what,
+                format!(
+                    "<{name} {key}>: U+{:04X} is not a character XML can carry",
+                    c as u32
+                ),
+            ));
+        }
         attrs.push((key, value.into_owned()));
     }
     Ok(Element {
@@ -124,6 +133,12 @@ pub(crate) fn parse(bytes: &[u8], what: &str) -> Result<Element, FormatError> {
             }
             Event::Text(t) => {
                 let text = t.xml10_content().map_err(|e| bad(&reader, &e))?;
+                // quick-xml lets characters through that XML 1.0 forbids (NUL and most
+                // controls); a name or text holding one would reach the project.
+                if let Some(c) = text.chars().find(|&c| !is_xml_char(c)) {
+                    let why = format!("U+{:04X} is not a character XML can carry", c as u32);
+                    return Err(bad(&reader, &why));
+                }
                 match stack.last_mut() {
                     Some(el) => el.text.push_str(&text),
                     None if text.trim().is_empty() => {}
@@ -140,6 +155,7 @@ pub(crate) fn parse(bytes: &[u8], what: &str) -> Result<Element, FormatError> {
                 let c = if r.is_char_ref() {
                     r.resolve_char_ref()
                         .map_err(|e| bad(&reader, &e))?
+                        .filter(|&c| is_xml_char(c))
                         .ok_or_else(|| bad(&reader, &"an invalid character reference"))?
                 } else {
                     let name = r.decode().map_err(|e| bad(&reader, &e))?;
@@ -229,5 +245,24 @@ mod tests {
         assert!(parse(b"<a>", "t").is_err());
         assert!(parse(b"", "t").is_err());
         assert!(parse(b"<a/><b/>", "t").is_err());
+    }
+
+    #[test]
+    fn characters_xml_cannot_carry_are_refused_in_names_and_text() {
+        for bad in [
+            &b"<a name=\"x\0y\"/>"[..],
+            b"<a name=\"\x01\"/>",
+            b"<a name=\"&#1;\"/>",
+            b"<a>x\0</a>",
+            b"<a>&#0;</a>",
+            b"<a>&#x1b;</a>",
+        ] {
+            let error = parse(bad, "t")
+                .err()
+                .unwrap_or_else(|| panic!("{bad:?} was read"));
+            assert_eq!(error.code(), "malformed");
+        }
+        let root = parse(b"<a name=\"tab&#9;and line&#10;\">\t\n</a>", "t").unwrap();
+        assert_eq!(root.attr("name"), Some("tab\tand line\n"));
     }
 }
