@@ -56,6 +56,7 @@ const COMMANDS: &[&str] = &[
     "replace_text",
     "place_orphan",
     "delete_orphan",
+    "set_import_new_versions",
     "export_codebook",
     "import_codebook",
 ];

@@ -234,6 +234,8 @@ pub struct MergeReportDto {
     pub documents_matched: u64,
     pub annotations_added: u64,
     pub annotations_present: u64,
+    /// Annotations of a slightly different copy that could not be placed on our text.
+    pub annotations_orphaned: u64,
     pub relations_added: u64,
     pub relations_present: u64,
     pub labels_added: u64,
@@ -251,6 +253,7 @@ impl From<claimdesk_store::MergeReport> for MergeReportDto {
             documents_matched: r.documents_matched,
             annotations_added: r.annotations_added,
             annotations_present: r.annotations_present,
+            annotations_orphaned: r.annotations_orphaned,
             relations_added: r.relations_added,
             relations_present: r.relations_present,
             labels_added: r.labels_added,
@@ -269,11 +272,15 @@ impl From<claimdesk_store::MergeReport> for MergeReportDto {
 pub async fn merge_project(
     state: State<'_, AppState>,
     path: Arg<String>,
+    match_similar: Arg<Option<bool>>,
 ) -> Answer<MergeReportDto> {
     let path = crate::dto::checked_path(&path.get("path")?, "the project to merge")?;
+    let options = claimdesk_store::MergeOptions {
+        match_similar: match_similar.get("matchSimilar")?.unwrap_or(false),
+    };
     let me = state.coder()?;
     let mut project = state.project()?;
-    let report = project.merge_project(&path, me, Utc::now())?;
+    let report = project.merge_project_with(&path, options, me, Utc::now())?;
     // New documents become searchable now (an interrupted index is finished on the next open).
     claimdesk_import::index(
         &mut project,

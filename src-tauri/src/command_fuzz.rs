@@ -497,12 +497,14 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("replace_text", replace_text),
     ("place_orphan", place_orphan),
     ("delete_orphan", delete_orphan),
+    ("set_import_new_versions", set_import_new_versions),
     ("export_codebook", export_codebook),
     ("import_codebook", import_codebook),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "set_import_new_versions",
     "save_agreement_report",
     "export_codebook",
     "list_coders",
@@ -1713,12 +1715,21 @@ fn finish_adjudication(cx: &mut Ctx<'_>) -> Case {
 fn merge_project(cx: &mut Ctx<'_>) -> Case {
     let missing = cx.missing_path();
     let rng = &mut *cx.rng;
-    match rng.below(4) {
+    match rng.below(5) {
         0 => Case::new(
             "a project that is not there",
-            json!({ "path": missing }),
+            json!({ "path": missing, "matchSimilar": rng.chance(50) }),
             Expect::Reject(vec!["bad_merge"]),
         ),
+        4 => {
+            let v = not_a_bool(rng);
+            Case::new(
+                format!("matchSimilar {}", short(&v)),
+                json!({ "path": missing, "matchSimilar": v }),
+                // null is no option at all: then the missing file is the refusal.
+                Expect::Reject(vec!["bad_request", "bad_merge"]),
+            )
+        }
         1 => Case::new(
             "a relative path",
             json!({ "path": "other.claimdesk" }),
@@ -1802,6 +1813,17 @@ fn replace_text(cx: &mut Ctx<'_>) -> Case {
                 bad(),
             )
         }
+    }
+}
+
+fn set_import_new_versions(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    if rng.chance(60) {
+        let on = rng.chance(50);
+        Case::new(format!("on {on}"), json!({ "on": on }), Expect::Accept)
+    } else {
+        let v = not_a_bool(rng);
+        Case::new(format!("on {}", short(&v)), json!({ "on": v }), bad())
     }
 }
 

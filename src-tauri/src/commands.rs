@@ -79,6 +79,7 @@ pub async fn get_project(state: State<'_, AppState>) -> Answer<ProjectDto> {
         annotators: project.annotator_names()?,
         annotator_id: state.annotator_id(),
         blind_mode: project.blind_mode()?,
+        import_new_versions: crate::settings::import_new_versions(),
         labels: project.labels()?.into_iter().map(LabelDto::from).collect(),
         relation_types: project
             .relation_types()?

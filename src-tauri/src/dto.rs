@@ -207,6 +207,9 @@ pub struct ProjectDto {
     pub annotator_id: i64,
     /// Whether each coder sees only their own annotations until a document is adjudicated.
     pub blind_mode: bool,
+    /// Whether imports take a file whose URL (or title, date and source) matches one document
+    /// as a new version of it (an app setting, not the project's).
+    pub import_new_versions: bool,
     pub labels: Vec<LabelDto>,
     pub relation_types: Vec<RelationTypeDto>,
 }
@@ -541,6 +544,10 @@ impl HistoryStepDto {
 #[serde(rename_all = "camelCase")]
 pub struct ImportSummaryDto {
     pub imported: usize,
+    /// Documents whose text a file replaced as a new version, and the annotations of theirs
+    /// that could not be placed (orphans).
+    pub replaced: usize,
+    pub orphaned: usize,
     /// Documents the project had that got another coder's coding (`import --as`).
     pub coded: usize,
     pub duplicates: usize,
@@ -565,6 +572,8 @@ impl ImportSummaryDto {
     pub fn failed(error: ErrorDto) -> ImportSummaryDto {
         ImportSummaryDto {
             imported: 0,
+            replaced: 0,
+            orphaned: 0,
             coded: 0,
             duplicates: 0,
             skipped: 0,
@@ -600,8 +609,18 @@ impl From<&Summary> for ImportSummaryDto {
                 }
             })
             .collect();
+        let (replaced, orphaned) = s
+            .files
+            .iter()
+            .flat_map(|f| match &f.outcome {
+                FileOutcome::Imported { versions, .. } => versions.as_slice(),
+                _ => &[],
+            })
+            .fold((0, 0), |(n, o), v| (n + 1, o + v.orphaned));
         ImportSummaryDto {
             imported: s.imported(),
+            replaced,
+            orphaned,
             coded: s.coded(),
             duplicates: s.duplicates(),
             skipped: s.skipped(),

@@ -153,6 +153,7 @@ pub fn start<R: Runtime>(
         let result = (|| {
             let mut project = Project::open_existing(&project_path)?;
             let mut request = Request::new(paths);
+            request.new_versions = crate::settings::import_new_versions();
             let annotator_id = match &as_coder {
                 Some(name) => {
                     request.add_coding = true;

@@ -183,6 +183,7 @@ fn invoke_handler<R: tauri::Runtime>(
         versions::replace_text,
         versions::place_orphan,
         versions::delete_orphan,
+        versions::set_import_new_versions,
         codebook::export_codebook,
         codebook::import_codebook,
     ]

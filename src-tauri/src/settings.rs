@@ -13,6 +13,10 @@ struct Settings {
     /// By project file path.
     #[serde(default)]
     places: BTreeMap<String, Place>,
+    /// Imports take a file whose URL (or title, date and source) matches one document as a
+    /// new version of it.
+    #[serde(default)]
+    import_new_versions: bool,
 }
 
 /// Where the analyst was reading: a document and a position in its text (code points).
@@ -63,6 +67,15 @@ fn change(edit: impl FnOnce(&mut Settings)) -> std::io::Result<()> {
     let partial = path.with_extension(format!("json.{}.partial", std::process::id()));
     std::fs::write(&partial, serde_json::to_vec_pretty(&settings)?)?;
     std::fs::rename(&partial, &path)
+}
+
+/// Whether imports take a file matching a document's metadata as a new version of it.
+pub fn import_new_versions() -> bool {
+    read().is_some_and(|s| s.import_new_versions)
+}
+
+pub fn save_import_new_versions(on: bool) -> std::io::Result<()> {
+    change(|s| s.import_new_versions = on)
 }
 
 /// The annotator name chosen at an earlier start, if any.

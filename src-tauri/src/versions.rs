@@ -185,6 +185,18 @@ pub async fn delete_orphan(state: State<'_, AppState>, annotation_id: Arg<i64>) 
     Ok(())
 }
 
+/// Imports from now on take a file whose URL (or title, date and source) matches exactly one
+/// document as a new version of it, or not. Remembered between starts.
+#[tauri::command]
+pub async fn set_import_new_versions(on: Arg<bool>) -> Answer<bool> {
+    let on = on.get("on")?;
+    crate::settings::save_import_new_versions(on).map_err(|e| ErrorDto {
+        code: "settings_failed",
+        message: format!("cannot remember the setting: {e}"),
+    })?;
+    Ok(on)
+}
+
 /// The orphans of a document the coder may see (in blind mode, only their own).
 pub fn orphans_for(
     project: &claimdesk_store::Project,

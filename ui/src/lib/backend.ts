@@ -106,7 +106,10 @@ export const chooseImport = (folder: boolean, asCoder: string | null = null) =>
   call<boolean>('choose_import', { folder, asCoder });
 
 /** Merges another project file into this one (all or nothing); answers what it brought. */
-export const mergeProject = (path: string) => call<MergeReport>('merge_project', { path });
+/** Merges another project; with `matchSimilar`, a slightly different copy of one of our
+ * documents is taken as ours and its coding re-anchored on our text. */
+export const mergeProject = (path: string, matchSimilar = false) =>
+  call<MergeReport>('merge_project', { path, matchSimilar });
 
 /** File ▸ Merge project…: the file chosen in the native dialog. */
 export const onMergeRequested = (handler: (path: string) => void): Promise<UnlistenFn> =>
@@ -120,6 +123,10 @@ export const replaceText = (documentId: number, source: { text: string } | { pat
 /** Document ▸ Replace text…: the file chosen in the native dialog ('' to paste instead). */
 export const onReplaceTextRequested = (handler: (path: string) => void): Promise<UnlistenFn> =>
   listen<string>('replace-text-open', (event) => handler(event.payload));
+
+/** Whether imports take a file matching a document's URL (or title, date and source) as a new
+ * version of it. */
+export const setImportNewVersions = (on: boolean) => call<boolean>('set_import_new_versions', { on });
 
 /** Places an orphan at a selection of the current text (UTF-16). */
 export const placeOrphan = (annotationId: number, start16: number, end16: number) =>

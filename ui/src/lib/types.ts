@@ -57,6 +57,9 @@ export interface ProjectInfo {
   annotatorId: number;
   /** Each coder sees only their own annotations until a document is adjudicated. */
   blindMode: boolean;
+  /** Imports take a file whose URL (or title, date and source) matches one document as a new
+   * version of it (an app setting). */
+  importNewVersions: boolean;
   labels: Label[];
   relationTypes: RelationType[];
 }
@@ -163,6 +166,9 @@ export interface ImportProblem {
 /** The end of an import. */
 export interface ImportSummary {
   imported: number;
+  /** Documents whose text a file replaced as a new version, and their orphans. */
+  replaced: number;
+  orphaned: number;
   /** Documents the project had that got another coder's coding. */
   coded: number;
   duplicates: number;
@@ -495,6 +501,8 @@ export interface MergeReport {
   documentsMatched: number;
   annotationsAdded: number;
   annotationsPresent: number;
+  /** Annotations of a slightly different copy that could not be placed: orphans now. */
+  annotationsOrphaned: number;
   relationsAdded: number;
   relationsPresent: number;
   labelsAdded: number;
