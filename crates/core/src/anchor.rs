@@ -279,9 +279,21 @@ fn settle_conflicts(
         if origins.len() < 2 {
             continue;
         }
+        // One carried there by the diff, with a long stretch of its own text around it
+        // unchanged, is where it was; else the one whose surrounding text matches best.
         let fit = |&(s, e): &(usize, usize)| {
             let (before, after) = context(old, new, s, e, ns, ne);
-            before + after
+            let carried = claimants.iter().any(|&i| {
+                spans[i] == (s, e)
+                    && matches!(
+                        placed[i],
+                        Placement::Placed {
+                            how: How::Unchanged | How::Normalised,
+                            ..
+                        }
+                    )
+            });
+            (carried && before.max(after) >= CONTEXT, before + after)
         };
         let mut fits: Vec<_> = origins.iter().map(|o| (fit(o), *o)).collect();
         fits.sort_unstable_by_key(|&(fit, _)| std::cmp::Reverse(fit));
@@ -516,7 +528,7 @@ impl Mapping {
     /// same end of both texts). A name carried into another sentence by a diff that matched
     /// common words is not settled, and is searched for by its context instead.
     fn settled(&self, fs: usize, fe: usize, ns: usize, ne: usize) -> bool {
-        const AROUND: usize = 8;
+        const AROUND: usize = 16;
         let before = (1..=AROUND.min(fs))
             .take_while(|&k| ns >= k && self.to_new[fs - k] == (ns - k) as u32)
             .count();
