@@ -440,13 +440,6 @@ fn read_annotation(r: &Row<'_>) -> Result<Annotation> {
 
 /// Inserts an annotation row; with `id` it keeps the given id (undo and redo bring an annotation
 /// back under its old id, so history and relations keep pointing at it).
-/// The id a new annotation takes, as an SQL expression: SQLite's own choice (one past the
-/// largest id), except that an orphan's id stays reserved for the orphan, which comes back as
-/// an annotation with it when placed. NULL lets SQLite choose.
-pub(crate) const NEW_ANNOTATION_ID: &str = "(SELECT CASE WHEN o >= a THEN o + 1 END
-     FROM (SELECT coalesce(max(id), 0) AS o FROM orphans),
-          (SELECT coalesce(max(id), 0) AS a FROM annotations))";
-
 /// The id the next annotation (or an orphan coming in) takes: past every annotation and
 /// orphan.
 pub(crate) fn next_annotation_id(conn: &rusqlite::Connection) -> Result<i64> {
@@ -472,46 +465,40 @@ pub(crate) fn insert_annotation(
     a: &Annotation,
     id: Option<i64>,
 ) -> Result<i64> {
-    tx.prepare_cached(&format!(
-        "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix, suffix,
-                                  attributes, note, annotator_id, created_at, updated_at,
-                                  entity_id, uid)
-         VALUES (coalesce(?1, {NEW_ANNOTATION_ID}), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                 ?12, ?13, (SELECT id FROM entities WHERE id = ?14), ?15)"
-    ))?
-    .execute(rusqlite::params![
-        id,
-        a.document_id,
-        a.label_id,
-        a.start as i64,
-        a.end as i64,
-        a.quote,
-        a.prefix,
-        a.suffix,
-        serde_json::to_string(&a.attributes)?,
-        a.note,
-        a.annotator_id,
-        time::to_sql(a.created_at),
-        time::to_sql(a.updated_at),
-        a.entity_id,
-        crate::uid::or_new(&a.uid),
-    ])?;
-    Ok(tx.last_insert_rowid())
+    crate::rows::insert_annotation(
+        tx,
+        &crate::rows::AnnotationRow {
+            id,
+            uid: &crate::uid::or_new(&a.uid),
+            document_id: a.document_id,
+            label_id: a.label_id,
+            start: a.start as i64,
+            end: a.end as i64,
+            quote: &a.quote,
+            prefix: &a.prefix,
+            suffix: &a.suffix,
+            attributes: &serde_json::to_string(&a.attributes)?,
+            note: a.note.as_deref(),
+            entity_id: a.entity_id,
+            annotator_id: a.annotator_id,
+            created_at: &time::to_sql(a.created_at),
+            updated_at: &time::to_sql(a.updated_at),
+        },
+    )
 }
 
 pub(crate) fn insert_relation(tx: &rusqlite::Connection, r: &Relation) -> Result<()> {
-    tx.execute(
-        "INSERT INTO relations (id, kind, from_id, to_id, annotator_id, created_at, uid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        (
-            r.id,
-            &r.kind,
-            r.from_id,
-            r.to_id,
-            r.annotator_id,
-            time::to_sql(r.created_at),
-            crate::uid::or_new(&r.uid),
-        ),
+    crate::rows::insert_relation(
+        tx,
+        &crate::rows::RelationRow {
+            id: Some(r.id),
+            uid: &crate::uid::or_new(&r.uid),
+            kind: &r.kind,
+            from_id: r.from_id,
+            to_id: r.to_id,
+            annotator_id: r.annotator_id,
+            created_at: &time::to_sql(r.created_at),
+        },
     )?;
     Ok(())
 }

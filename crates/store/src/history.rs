@@ -319,21 +319,19 @@ fn append_event(
     annotator_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
-    tx.execute(
-        "INSERT INTO events (at, annotator_id, action, target_id, kind, document_id, payload, uid)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        (
-            time::to_sql(now),
+    crate::rows::append_event(
+        tx,
+        &crate::rows::EventRow {
+            uid: &crate::uid::new(),
+            at: &time::to_sql(now),
             annotator_id,
             action,
             target_id,
-            change.kind(),
-            change.document(),
-            serde_json::to_string(change)?,
-            crate::uid::new(),
-        ),
-    )?;
-    Ok(tx.last_insert_rowid())
+            kind: change.kind(),
+            document_id: change.document(),
+            payload: &serde_json::to_string(change)?,
+        },
+    )
 }
 
 /// One line of an annotation's history: who changed what, when.

@@ -536,17 +536,7 @@ impl Batch<'_> {
                  WHERE a.document_id > ?1",
             )?,
         });
-        self.conn
-            .prepare_cached(
-                "INSERT INTO events (at, annotator_id, action, kind, payload, uid)
-                 VALUES (?1, ?2, 'import', 'documents_imported', ?3, ?4)",
-            )?
-            .execute((
-                &self.at,
-                self.annotator_id,
-                payload.to_string(),
-                crate::uid::new(),
-            ))?;
+        self.log("documents_imported", None, &payload)?;
         self.logged_upto = newest;
         Ok(())
     }
@@ -602,26 +592,23 @@ impl Batch<'_> {
                 return self.replace(id, imported);
             }
         }
-        self.conn
-            .prepare_cached(
-                "INSERT INTO documents (text, char_count, title, date, source, author, url, language,
-                                        metadata, sha256, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute((
-                &doc.text,
+        let document_id = crate::rows::insert_document(
+            self.conn,
+            &crate::rows::DocumentRow {
+                id: None,
+                text: &doc.text,
                 char_count,
-                &doc.title,
-                doc.date.map(|d| d.to_string()),
-                &doc.source,
-                &doc.author,
-                &doc.url,
-                &doc.language,
-                serde_json::to_string(&doc.metadata)?,
+                title: &doc.title,
+                date: doc.date.map(|d| d.to_string()).as_deref(),
+                source: doc.source.as_deref(),
+                author: doc.author.as_deref(),
+                url: doc.url.as_deref(),
+                language: doc.language.as_deref(),
+                metadata: &serde_json::to_string(&doc.metadata)?,
                 sha256,
-                &self.at,
-            ))?;
-        let document_id = self.conn.last_insert_rowid();
+                imported_at: &self.at,
+            },
+        )?;
         self.insert_coding(document_id, imported, false)?;
         if self.add_coding {
             self.mark_coded(document_id)?;
@@ -674,30 +661,27 @@ impl Batch<'_> {
             let id = match found {
                 Some(id) => id,
                 None => {
-                    self.conn
-                        .prepare_cached(&format!(
-                            "INSERT INTO annotations (id, document_id, label_id, start, end,
-                                                      quote, prefix, suffix, attributes, note,
-                                                      annotator_id, created_at, updated_at, uid)
-                             VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
-                            crate::annotations::NEW_ANNOTATION_ID
-                        ))?
-                        .execute(rusqlite::params![
+                    added.0 += 1;
+                    crate::rows::insert_annotation(
+                        self.conn,
+                        &crate::rows::AnnotationRow {
+                            id: None,
+                            uid: &crate::uid::new(),
                             document_id,
                             label_id,
                             start,
                             end,
-                            index.slice(span)?,
+                            quote: index.slice(span)?,
                             prefix,
                             suffix,
-                            serde_json::to_string(&a.attributes)?,
-                            a.note,
-                            self.annotator_id,
-                            self.at,
-                            crate::uid::new(),
-                        ])?;
-                    added.0 += 1;
-                    self.conn.last_insert_rowid()
+                            attributes: &serde_json::to_string(&a.attributes)?,
+                            note: a.note.as_deref(),
+                            entity_id: None,
+                            annotator_id: self.annotator_id,
+                            created_at: &self.at,
+                            updated_at: &self.at,
+                        },
+                    )?
                 }
             };
             if ids.insert(a.key.as_str(), id).is_some() {
@@ -725,19 +709,18 @@ impl Batch<'_> {
             {
                 continue;
             }
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO relations (kind, from_id, to_id, annotator_id, created_at, uid)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?
-                .execute((
-                    &r.kind,
-                    from,
-                    to,
-                    self.annotator_id,
-                    &self.at,
-                    crate::uid::new(),
-                ))?;
+            crate::rows::insert_relation(
+                self.conn,
+                &crate::rows::RelationRow {
+                    id: None,
+                    uid: &crate::uid::new(),
+                    kind: &r.kind,
+                    from_id: from,
+                    to_id: to,
+                    annotator_id: self.annotator_id,
+                    created_at: &self.at,
+                },
+            )?;
             added.1 += 1;
         }
         Ok(added)
@@ -816,18 +799,29 @@ impl Batch<'_> {
             "annotations": annotations,
             "relations": relations,
         });
-        self.conn
-            .prepare_cached(
-                "INSERT INTO events (at, annotator_id, action, kind, document_id, payload, uid)
-                 VALUES (?1, ?2, 'import', 'coding_imported', ?3, ?4, ?5)",
-            )?
-            .execute((
-                &self.at,
-                self.annotator_id,
+        self.log("coding_imported", Some(document_id), &payload)
+    }
+
+    /// Logs what the import did (`import` entries: not steps to undo).
+    pub(crate) fn log(
+        &self,
+        kind: &str,
+        document_id: Option<i64>,
+        payload: &serde_json::Value,
+    ) -> Result<()> {
+        crate::rows::append_event(
+            self.conn,
+            &crate::rows::EventRow {
+                uid: &crate::uid::new(),
+                at: &self.at,
+                annotator_id: self.annotator_id,
+                action: "import",
+                target_id: None,
+                kind,
                 document_id,
-                payload.to_string(),
-                crate::uid::new(),
-            ))?;
+                payload: &payload.to_string(),
+            },
+        )?;
         Ok(())
     }
 }

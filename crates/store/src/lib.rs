@@ -36,6 +36,7 @@ mod library;
 mod merge;
 mod open;
 mod restore;
+mod rows;
 mod schema;
 mod sets;
 mod time;

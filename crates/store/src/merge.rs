@@ -924,23 +924,54 @@ impl<'a> Merge<'a> {
     }
 
     fn copy_document(&self, id: i64) -> Result<i64> {
-        const COLUMNS: &str =
-            "text, char_count, title, date, source, author, url, language, metadata, sha256, imported_at";
-        let mut read = self
-            .other
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM documents WHERE id = ?1"))?;
-        let mut insert = self.tx.prepare_cached(&format!(
-            "INSERT INTO documents ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-        ))?;
-        let mut rows = read.query([id])?;
-        let row = rows
-            .next()?
-            .ok_or_else(|| StoreError::Corrupt(format!("document {id} vanished")))?;
-        let values: Vec<rusqlite::types::Value> = (0..11)
-            .map(|i| row.get(i))
-            .collect::<rusqlite::Result<_>>()?;
-        insert.execute(rusqlite::params_from_iter(values))?;
-        Ok(self.tx.last_insert_rowid())
+        type Texts = (
+            String,
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        type More = (Option<String>, Option<String>, String, String, String);
+        let (
+            (text, char_count, title, date, source, author),
+            (url, language, metadata, sha256, at),
+        ): (Texts, More) = self.other.query_row(
+            "SELECT text, char_count, title, date, source, author, url, language, metadata,
+                        sha256, imported_at
+                 FROM documents WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    (
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ),
+                    (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?),
+                ))
+            },
+        )?;
+        crate::rows::insert_document(
+            self.tx,
+            &crate::rows::DocumentRow {
+                id: None,
+                text: &text,
+                char_count,
+                title: &title,
+                date: date.as_deref(),
+                source: source.as_deref(),
+                author: author.as_deref(),
+                url: url.as_deref(),
+                language: language.as_deref(),
+                metadata: &metadata,
+                sha256: &sha256,
+                imported_at: &at,
+            },
+        )
     }
 
     /// Annotations by identity, else by document, coder, label and span among ours; new ones
@@ -1171,32 +1202,26 @@ impl<'a> Merge<'a> {
         label: i64,
         coder: i64,
     ) -> Result<i64> {
-        let entity = a.entity_id.and_then(|e| self.entities.get(&e).copied());
-        self.tx
-            .prepare_cached(&format!(
-                "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix,
-                                          suffix, attributes, note, entity_id, annotator_id,
-                                          created_at, updated_at, uid)
-                 VALUES ({}, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-                crate::annotations::NEW_ANNOTATION_ID
-            ))?
-            .execute(rusqlite::params![
-                document,
-                label,
-                a.start,
-                a.end,
-                a.quote,
-                a.prefix,
-                a.suffix,
-                a.attributes,
-                a.note,
-                entity,
-                coder,
-                a.created_at,
-                a.updated_at,
-                crate::uid::or_new(a.uid.as_deref().unwrap_or_default()),
-            ])?;
-        Ok(self.tx.last_insert_rowid())
+        crate::rows::insert_annotation(
+            self.tx,
+            &crate::rows::AnnotationRow {
+                id: None,
+                uid: &crate::uid::or_new(a.uid.as_deref().unwrap_or_default()),
+                document_id: document,
+                label_id: label,
+                start: a.start,
+                end: a.end,
+                quote: &a.quote,
+                prefix: &a.prefix,
+                suffix: &a.suffix,
+                attributes: &a.attributes,
+                note: a.note.as_deref(),
+                entity_id: a.entity_id.and_then(|e| self.entities.get(&e).copied()),
+                annotator_id: coder,
+                created_at: &a.created_at,
+                updated_at: &a.updated_at,
+            },
+        )
     }
 
     /// Their orphans (annotations a replaced text left without a place) become ours, with
@@ -1327,21 +1352,19 @@ impl<'a> Merge<'a> {
             }
             None => {
                 crate::import::ensure_relation_type(self.tx, &r.kind)?;
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO relations (kind, from_id, to_id, annotator_id, created_at, uid)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    )?
-                    .execute((
-                        &r.kind,
-                        from,
-                        to,
-                        coder,
-                        &r.created_at,
-                        crate::uid::or_new(r.uid.as_deref().unwrap_or_default()),
-                    ))?;
                 self.report.relations_added += 1;
-                self.tx.last_insert_rowid()
+                crate::rows::insert_relation(
+                    self.tx,
+                    &crate::rows::RelationRow {
+                        id: None,
+                        uid: &crate::uid::or_new(r.uid.as_deref().unwrap_or_default()),
+                        kind: &r.kind,
+                        from_id: from,
+                        to_id: to,
+                        annotator_id: coder,
+                        created_at: &r.created_at,
+                    },
+                )?
             }
         };
         self.relations.insert(r.id, mapped);
@@ -1434,22 +1457,20 @@ impl<'a> Merge<'a> {
             }
         }
         let target = e.target_id.and_then(|t| self.events.get(&t).copied());
-        tx.prepare_cached(
-            "INSERT INTO events (at, annotator_id, action, target_id, kind, document_id, payload,
-                                 uid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?
-        .execute(rusqlite::params![
-            e.at,
-            coder,
-            e.action,
-            target,
-            e.kind,
-            document,
-            payload,
-            crate::uid::or_new(e.uid.as_deref().unwrap_or_default()),
-        ])?;
-        self.events.insert(e.id, tx.last_insert_rowid());
+        let id = crate::rows::append_event(
+            tx,
+            &crate::rows::EventRow {
+                uid: &crate::uid::or_new(e.uid.as_deref().unwrap_or_default()),
+                at: &e.at,
+                annotator_id: coder,
+                action: &e.action,
+                target_id: target,
+                kind: &e.kind,
+                document_id: Some(document),
+                payload: &payload,
+            },
+        )?;
+        self.events.insert(e.id, id);
         self.report.events_added += 1;
         Ok(())
     }
@@ -1875,15 +1896,18 @@ fn log_merge(
     let mut payload = serde_json::to_value(report)?;
     payload["conflicts"] = serde_json::Value::from(report.conflicts.len());
     payload["file"] = serde_json::Value::from(file);
-    conn.execute(
-        "INSERT INTO events (at, annotator_id, action, kind, payload, uid)
-         VALUES (?1, ?2, 'import', 'project_merged', ?3, ?4)",
-        (
-            time::to_sql(now),
+    crate::rows::append_event(
+        conn,
+        &crate::rows::EventRow {
+            uid: &crate::uid::new(),
+            at: &time::to_sql(now),
             annotator_id,
-            payload.to_string(),
-            crate::uid::new(),
-        ),
+            action: "import",
+            target_id: None,
+            kind: "project_merged",
+            document_id: None,
+            payload: &payload.to_string(),
+        },
     )?;
     Ok(())
 }

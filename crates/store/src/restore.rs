@@ -228,27 +228,23 @@ impl Batch<'_> {
         // Ids only ever grow, so the full-text index catches every new document.
         let keep = restore.keep_ids && doc.id > newest;
         let index = TextIndex::new(&doc.text);
-        self.conn
-            .prepare_cached(
-                "INSERT INTO documents (id, text, char_count, title, date, source, author, url,
-                                        language, metadata, sha256, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(rusqlite::params![
-                keep.then_some(doc.id),
-                &doc.text,
-                index.len(Unit::CodePoint) as i64,
-                &doc.title,
-                doc.date.map(|d| d.to_string()),
-                &doc.source,
-                &doc.author,
-                &doc.url,
-                &doc.language,
-                serde_json::to_string(&doc.metadata)?,
-                &sha256,
-                time::to_sql(doc.imported_at),
-            ])?;
-        let document_id = self.conn.last_insert_rowid();
+        let document_id = crate::rows::insert_document(
+            self.conn,
+            &crate::rows::DocumentRow {
+                id: keep.then_some(doc.id),
+                text: &doc.text,
+                char_count: index.len(Unit::CodePoint) as i64,
+                title: &doc.title,
+                date: doc.date.map(|d| d.to_string()).as_deref(),
+                source: doc.source.as_deref(),
+                author: doc.author.as_deref(),
+                url: doc.url.as_deref(),
+                language: doc.language.as_deref(),
+                metadata: &serde_json::to_string(&doc.metadata)?,
+                sha256: &sha256,
+                imported_at: &time::to_sql(doc.imported_at),
+            },
+        )?;
 
         let mut ids: HashMap<i64, i64> = HashMap::with_capacity(doc.annotations.len());
         for a in &doc.annotations {
@@ -275,31 +271,27 @@ impl Batch<'_> {
                 })?),
             };
             let annotator_id = self.restore_annotator(restore, &a.annotator)?;
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO annotations (id, document_id, label_id, start, end, quote, prefix,
-                                              suffix, attributes, note, entity_id, annotator_id,
-                                              created_at, updated_at, uid)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-                )?
-                .execute(rusqlite::params![
-                    keep.then_some(a.id),
+            let id = crate::rows::insert_annotation(
+                self.conn,
+                &crate::rows::AnnotationRow {
+                    id: keep.then_some(a.id),
+                    uid: &crate::uid::or_new(&a.uid),
                     document_id,
                     label_id,
-                    a.start as i64,
-                    a.end as i64,
+                    start: a.start as i64,
+                    end: a.end as i64,
                     quote,
                     prefix,
                     suffix,
-                    serde_json::to_string(&a.attributes)?,
-                    a.note,
+                    attributes: &serde_json::to_string(&a.attributes)?,
+                    note: a.note.as_deref(),
                     entity_id,
                     annotator_id,
-                    time::to_sql(a.created_at),
-                    time::to_sql(a.updated_at),
-                    crate::uid::or_new(&a.uid),
-                ])?;
-            if ids.insert(a.id, self.conn.last_insert_rowid()).is_some() {
+                    created_at: &time::to_sql(a.created_at),
+                    updated_at: &time::to_sql(a.updated_at),
+                },
+            )?;
+            if ids.insert(a.id, id).is_some() {
                 return Err(invalid(format!("two annotations share the id {}", a.id)));
             }
         }
@@ -315,21 +307,18 @@ impl Batch<'_> {
             let (from, to) = (endpoint(r.from_id)?, endpoint(r.to_id)?);
             crate::import::ensure_relation_type(self.conn, &r.kind)?;
             let annotator_id = self.restore_annotator(restore, &r.annotator)?;
-            self.conn
-                .prepare_cached(
-                    "INSERT INTO relations (id, kind, from_id, to_id, annotator_id, created_at,
-                                            uid)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(rusqlite::params![
-                    keep.then_some(r.id),
-                    &r.kind,
-                    from,
-                    to,
+            crate::rows::insert_relation(
+                self.conn,
+                &crate::rows::RelationRow {
+                    id: keep.then_some(r.id),
+                    uid: &crate::uid::or_new(&r.uid),
+                    kind: &r.kind,
+                    from_id: from,
+                    to_id: to,
                     annotator_id,
-                    time::to_sql(r.created_at),
-                    crate::uid::or_new(&r.uid),
-                ])?;
+                    created_at: &time::to_sql(r.created_at),
+                },
+            )?;
         }
         let payload = serde_json::json!({
             "id": document_id,
@@ -339,18 +328,7 @@ impl Batch<'_> {
             "relations": doc.relations.len(),
             "restored_from": doc.id,
         });
-        self.conn
-            .prepare_cached(
-                "INSERT INTO events (at, annotator_id, action, kind, document_id, payload, uid)
-                 VALUES (?1, ?2, 'import', 'document_imported', ?3, ?4, ?5)",
-            )?
-            .execute((
-                &self.at,
-                self.annotator_id,
-                document_id,
-                payload.to_string(),
-                crate::uid::new(),
-            ))?;
+        self.log("document_imported", Some(document_id), &payload)?;
         Ok(ImportOutcome::Imported(document_id))
     }
 
