@@ -58,14 +58,7 @@ impl Project {
         now: DateTime<Utc>,
     ) -> Result<Annotation> {
         let tx = self.conn.transaction()?;
-        let text: String = tx
-            .query_row(
-                "SELECT text FROM documents WHERE id = ?1",
-                [document_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(StoreError::UnknownDocument(document_id))?;
+        let text = crate::documents::read_text(&tx, document_id)?;
         let index = TextIndex::new(&text);
         let located = locate(&index)?;
         let label_exists = tx

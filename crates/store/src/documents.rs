@@ -32,18 +32,22 @@ impl Project {
 
     /// Just the text of a document.
     pub fn document_text(&self, id: i64) -> Result<String> {
-        self.conn
-            .query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or(StoreError::UnknownDocument(id))
+        read_text(&self.conn, id)
     }
 
     /// The project's labels, in schema order.
     pub fn labels(&self) -> Result<Vec<Label>> {
         read_labels(&self.conn)
     }
+}
+
+/// A document's text, or [`StoreError::UnknownDocument`].
+pub(crate) fn read_text(conn: &rusqlite::Connection, id: i64) -> Result<String> {
+    conn.query_row("SELECT text FROM documents WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()?
+    .ok_or(StoreError::UnknownDocument(id))
 }
 
 pub(crate) fn read_labels(conn: &rusqlite::Connection) -> Result<Vec<Label>> {

@@ -904,11 +904,7 @@ impl<'a> Merge<'a> {
 
     /// Where the annotations of their copy `document` go on our text, worked out once.
     fn place_copy(&mut self, document: i64) -> Result<()> {
-        let their_text: String = self.other.query_row(
-            "SELECT text FROM documents WHERE id = ?1",
-            [document],
-            |r| r.get(0),
-        )?;
+        let their_text = crate::documents::read_text(self.other, document)?;
         let mut stmt = self
             .other
             .prepare("SELECT id, start, end FROM annotations WHERE document_id = ?1 ORDER BY id")?;

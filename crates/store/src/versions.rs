@@ -13,6 +13,7 @@ use claimdesk_core::{Annotation, Change, OffsetError, Relation, Span, TextIndex}
 use crate::annotations::{
     annotations_where, insert_annotation, insert_relation, relations_touching,
 };
+use crate::documents::read_text;
 use crate::error::{Result, StoreError};
 use crate::open::Project;
 use crate::time;
@@ -120,11 +121,7 @@ impl Project {
     ) -> Result<Annotation> {
         let tx = self.conn.transaction()?;
         let orphan = read_orphan(&tx, annotation_id)?;
-        let text: String = tx.query_row(
-            "SELECT text FROM documents WHERE id = ?1",
-            [orphan.annotation.document_id],
-            |r| r.get(0),
-        )?;
+        let text = read_text(&tx, orphan.annotation.document_id)?;
         let label_there = tx
             .query_row(
                 "SELECT 1 FROM labels WHERE id = ?1",
@@ -187,14 +184,7 @@ pub(crate) fn plan(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<(String, Change, ReplaceReport)> {
-    let old: String = tx
-        .query_row(
-            "SELECT text FROM documents WHERE id = ?1",
-            [document_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or(StoreError::UnknownDocument(document_id))?;
+    let old = read_text(tx, document_id)?;
     if text.trim().is_empty() {
         return Err(StoreError::BadEdit("the new text is empty".into()));
     }
@@ -315,11 +305,7 @@ fn read_orphan(tx: &Connection, annotation_id: i64) -> Result<Orphan> {
 
 /// Checks that every annotation of a document lies on its quote in the document's text.
 pub(crate) fn check_fit(tx: &Connection, document_id: i64) -> Result<()> {
-    let text: String = tx.query_row(
-        "SELECT text FROM documents WHERE id = ?1",
-        [document_id],
-        |r| r.get(0),
-    )?;
+    let text = read_text(tx, document_id)?;
     let index = TextIndex::new(&text);
     for a in annotations_where(tx, "document_id = ?1", document_id)? {
         let fits = Span::new(a.start, a.end)
