@@ -7,7 +7,8 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use claimdesk_store::Project;
 
 use crate::commands::AppState;
-use crate::dto::{BackupDto, ErrorDto};
+use crate::dto::BackupDto;
+use crate::error::{Code, ErrorDto};
 
 pub const MADE_EVENT: &str = "backup-made";
 pub const FAILED_EVENT: &str = "backup-failed";
@@ -49,10 +50,10 @@ pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
 pub fn restore<R: Runtime>(app: &AppHandle<R>, name: &str) -> Result<BackupDto, ErrorDto> {
     let state = app.state::<AppState>();
     if state.import.is_running() || state.export.is_running() {
-        return Err(ErrorDto {
-            code: "busy",
-            message: "an import or export is running; wait for it to finish, then restore".into(),
-        });
+        return Err(ErrorDto::new(
+            Code::Busy,
+            "an import or export is running; wait for it to finish, then restore",
+        ));
     }
     let backup = claimdesk_store::find_backup(&state.project_path, name)?;
     match &state.project {
@@ -81,12 +82,10 @@ pub fn restore<R: Runtime>(app: &AppHandle<R>, name: &str) -> Result<BackupDto, 
                     .spawn()
             });
             if let Err(e) = relaunch {
-                return Err(ErrorDto {
-                    code: "io_error",
-                    message: format!(
-                        "the backup is restored; start Claimdesk again to open it ({e})"
-                    ),
-                });
+                return Err(ErrorDto::new(
+                    Code::IoError,
+                    format!("the backup is restored; start Claimdesk again to open it ({e})"),
+                ));
             }
             app.exit(0);
             Ok(BackupDto {

@@ -10,7 +10,8 @@ use tauri::State;
 use claimdesk_import::{CodebookFailure, CodebookReport};
 
 use crate::commands::AppState;
-use crate::dto::{checked_path, Arg, ErrorDto};
+use crate::dto::{checked_path, Arg};
+use crate::error::{Code, ErrorDto};
 
 type Answer<T> = Result<T, ErrorDto>;
 
@@ -56,10 +57,8 @@ pub async fn export_codebook(
         "the codebook's destination",
     )?;
     let project = state.project()?;
-    let labels = claimdesk_export::write_codebook(&project, &path).map_err(|e| ErrorDto {
-        code: e.code(),
-        message: e.to_string(),
-    })?;
+    let labels = claimdesk_export::write_codebook(&project, &path)
+        .map_err(|e| ErrorDto::from_crate(e.code(), e.to_string()))?;
     Ok(CodebookWrittenDto {
         path: path.display().to_string(),
         labels,
@@ -76,9 +75,11 @@ pub async fn import_codebook(
     let path = checked_path(&path.get("path")?, "the codebook")?;
     let me = state.coder()?;
     let mut project = state.project()?;
-    let unreadable = |why: String| ErrorDto {
-        code: "bad_file",
-        message: format!("cannot read the codebook {}: {why}", path.display()),
+    let unreadable = |why: String| {
+        ErrorDto::new(
+            Code::BadFile,
+            format!("cannot read the codebook {}: {why}", path.display()),
+        )
     };
     let meta = std::fs::metadata(&path).map_err(|e| unreadable(e.to_string()))?;
     if meta.is_dir() {
@@ -94,10 +95,10 @@ pub async fn import_codebook(
     let report = claimdesk_import::import_codebook(&mut project, &path, me, Utc::now()).map_err(
         |e| match e {
             CodebookFailure::Unreadable { error, .. } => unreadable(error.to_string()),
-            CodebookFailure::Format(e) => ErrorDto {
-                code: e.code(),
-                message: format!("cannot import the codebook {}: {e}", path.display()),
-            },
+            CodebookFailure::Format(e) => ErrorDto::from_crate(
+                e.code(),
+                format!("cannot import the codebook {}: {e}", path.display()),
+            ),
             CodebookFailure::Store(e) => e.into(),
         },
     )?;

@@ -12,7 +12,8 @@ use claimdesk_core::{TextIndex, Unit};
 use claimdesk_export::agreement::{AgreementReport, AgreementRequest};
 
 use crate::commands::AppState;
-use crate::dto::{Arg, ErrorDto, HistoryStepDto, Object, MAX_NAME_BYTES};
+use crate::dto::{Arg, HistoryStepDto, Object, MAX_NAME_BYTES};
+use crate::error::{Code, ErrorDto};
 
 type Answer<T> = Result<T, ErrorDto>;
 
@@ -210,9 +211,11 @@ pub async fn save_agreement_report(
     } else {
         serde_json::to_writer_pretty(&mut bytes, &report).map_err(std::io::Error::from)
     };
-    let cannot = |e: std::io::Error| ErrorDto {
-        code: "io_error",
-        message: format!("cannot save the report to {}: {e}", path.display()),
+    let cannot = |e: std::io::Error| {
+        ErrorDto::new(
+            Code::IoError,
+            format!("cannot save the report to {}: {e}", path.display()),
+        )
     };
     written.map_err(cannot)?;
     let mut partial = path.clone().into_os_string();

@@ -44,6 +44,7 @@ use crate::dto::{
     checked_path, import_paths as checked_import_paths, shown, Arg, ExportRequestDto,
     MAX_SEARCH_BYTES,
 };
+use crate::error::Code;
 
 const DEFAULT_CASES: usize = 500;
 /// Longest error message accepted: refusals must not echo megabytes of input back.
@@ -53,41 +54,6 @@ const HANG: Duration = Duration::from_secs(120);
 
 /// Every command the app declares (build.rs), so a new command cannot go unfuzzed.
 const DECLARED: &str = include_str!("../build.rs");
-
-/// The codes a refusal may carry. Failures of the database or of the app itself are not among
-/// them: malformed input must be refused before it gets that far.
-const STABLE_CODES: &[&str] = &[
-    "bad_request",
-    "too_large",
-    "unknown_document",
-    "unknown_label",
-    "unknown_annotation",
-    "no_such_backup",
-    "empty_span",
-    "offset_out_of_range",
-    "offset_inside_character",
-    "offset_reversed",
-    "bad_search",
-    "unknown_annotator",
-    "bad_edit",
-    "unknown_entity",
-    "bad_relation",
-    "unknown_relation",
-    "bad_entity",
-    "empty_annotator_name",
-    "bad_schema",
-    "unknown_relation_type",
-    "coder_unknown",
-    "bad_sample",
-    "unknown_sample",
-    "unknown_coder",
-    "bad_coder",
-    "bad_merge",
-    "bad_file",
-    "malformed",
-    "bad_destination",
-    "write_failed",
-];
 
 static PANICS: AtomicUsize = AtomicUsize::new(0);
 
@@ -188,21 +154,21 @@ impl Doc {
     fn expected(&self, start: usize, end: usize, label_exists: bool) -> Expect {
         let place = |offset: usize| {
             if offset > self.len16 {
-                Some("offset_out_of_range")
+                Some(Code::OffsetOutOfRange)
             } else if self.boundaries.binary_search(&offset).is_err() {
-                Some("offset_inside_character")
+                Some(Code::OffsetInsideCharacter)
             } else {
                 None
             }
         };
         let code = if start > end {
-            "offset_reversed"
+            Code::OffsetReversed
         } else if let Some(code) = place(start).or_else(|| place(end)) {
             code
         } else if !label_exists {
-            "unknown_label"
+            Code::UnknownLabel
         } else if start == end {
-            "empty_span"
+            Code::EmptySpan
         } else {
             return Expect::Accept;
         };
@@ -380,7 +346,7 @@ fn changed_tables(before: &Digest, after: &Digest) -> Vec<String> {
 enum Expect {
     Accept,
     /// Refused, with one of these codes.
-    Reject(Vec<&'static str>),
+    Reject(Vec<Code>),
     /// Either way (e.g. a search the export thread may find malformed).
     Either,
 }
@@ -535,7 +501,7 @@ const READ_ONLY: &[&str] = &[
 ];
 
 fn bad() -> Expect {
-    Expect::Reject(vec!["bad_request"])
+    Expect::Reject(vec![Code::BadRequest])
 }
 
 /// A string worth trying anywhere a string goes.
@@ -780,7 +746,7 @@ fn open_document(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing document {id}"),
                 json!({ "documentId": id }),
-                Expect::Reject(vec!["unknown_document"]),
+                Expect::Reject(vec![Code::UnknownDocument]),
             )
         }
         6 | 7 => {
@@ -824,7 +790,7 @@ fn create_annotation(cx: &mut Ctx<'_>) -> Case {
             request["documentId"] = json!(id);
             (
                 format!("missing document {id}"),
-                Expect::Reject(vec!["unknown_document"]),
+                Expect::Reject(vec![Code::UnknownDocument]),
             )
         }
         4 => {
@@ -832,7 +798,7 @@ fn create_annotation(cx: &mut Ctx<'_>) -> Case {
             request["labelId"] = json!(id);
             (
                 format!("missing label {id} [{start}, {end})"),
-                Expect::Reject(vec!["unknown_label"]),
+                Expect::Reject(vec![Code::UnknownLabel]),
             )
         }
         5..=8 => {
@@ -922,7 +888,7 @@ fn delete_annotation(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing annotation {id}"),
                 json!({ "annotationId": id }),
-                Expect::Reject(vec!["unknown_annotation"]),
+                Expect::Reject(vec![Code::UnknownAnnotation]),
             )
         }
         6 | 7 => {
@@ -967,13 +933,13 @@ fn import_paths(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 fixed[0],
                 json!({ "paths": paths }),
-                Expect::Reject(vec!["too_large"]),
+                Expect::Reject(vec![Code::TooLarge]),
             )
         }
         101 => Case::new(
             fixed[1],
             json!({ "paths": [format!("{tmp}/{}", "p".repeat(2_000_000))] }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         102 => {
             let real = cx.missing_path();
@@ -1107,23 +1073,23 @@ fn start_export(cx: &mut Ctx<'_>) -> Case {
     let (what, expect) = match choice {
         100 => {
             request["destination"] = json!(format!("{tmp}/{}", "d".repeat(3_000_000)));
-            (fixed[0].to_string(), Expect::Reject(vec!["too_large"]))
+            (fixed[0].to_string(), Expect::Reject(vec![Code::TooLarge]))
         }
         101 => {
             request["search"] = json!("talks OR ".repeat(300_000));
-            (fixed[1].to_string(), Expect::Reject(vec!["too_large"]))
+            (fixed[1].to_string(), Expect::Reject(vec![Code::TooLarge]))
         }
         102 => {
             let ids: Vec<i64> = (0..200_000).collect();
             request["documents"] = json!(ids);
             (
                 fixed[2].to_string(),
-                Expect::Reject(vec!["too_large", "unknown_document"]),
+                Expect::Reject(vec![Code::TooLarge, Code::UnknownDocument]),
             )
         }
         103 => {
             request["labels"] = json!(vec!["Claim"; 100_000]);
-            (fixed[3].to_string(), Expect::Reject(vec!["too_large"]))
+            (fixed[3].to_string(), Expect::Reject(vec![Code::TooLarge]))
         }
         0..=2 => (
             format!("{} to {destination}", format.name()),
@@ -1244,7 +1210,7 @@ fn start_export(cx: &mut Ctx<'_>) -> Case {
             request["documents"] = json!(ids);
             (
                 format!("documents {ids:?}"),
-                Expect::Reject(vec!["unknown_document"]),
+                Expect::Reject(vec![Code::UnknownDocument]),
             )
         }
         15 => {
@@ -1262,7 +1228,7 @@ fn start_export(cx: &mut Ctx<'_>) -> Case {
             request["labels"] = json!([rng.pick(&live.labels).1, name]);
             (
                 what,
-                Expect::Reject(vec!["unknown_label", "too_large", "bad_request"]),
+                Expect::Reject(vec![Code::UnknownLabel, Code::TooLarge, Code::BadRequest]),
             )
         }
         16 => {
@@ -1270,7 +1236,7 @@ fn start_export(cx: &mut Ctx<'_>) -> Case {
             request["conllLabel"] = json!(name);
             (
                 format!("conllLabel {name:?}"),
-                Expect::Reject(vec!["unknown_label"]),
+                Expect::Reject(vec![Code::UnknownLabel]),
             )
         }
         17 => {
@@ -1286,7 +1252,7 @@ fn start_export(cx: &mut Ctx<'_>) -> Case {
             (
                 what,
                 if request["search"].as_str().unwrap().len() > MAX_SEARCH_BYTES {
-                    Expect::Reject(vec!["too_large"])
+                    Expect::Reject(vec![Code::TooLarge])
                 } else {
                     Expect::Either
                 },
@@ -1332,7 +1298,7 @@ fn restore_backup(cx: &mut Ctx<'_>) -> Case {
         100 => Case::new(
             fixed[0],
             json!({ "name": "n".repeat(2_000_000) }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         0 if !live.backups.is_empty() => {
             let name = rng.pick(&live.backups).clone();
@@ -1360,7 +1326,7 @@ fn restore_backup(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 what,
                 json!({ "name": name }),
-                Expect::Reject(vec!["no_such_backup", "too_large", "bad_request"]),
+                Expect::Reject(vec![Code::NoSuchBackup, Code::TooLarge, Code::BadRequest]),
             )
         }
         10..=14 => {
@@ -1419,7 +1385,7 @@ fn query_library(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("library with {key} {}", short(&query)),
                 json!({ "query": query }),
-                Expect::Reject(vec!["bad_request", "too_large"]),
+                Expect::Reject(vec![Code::BadRequest, Code::TooLarge]),
             )
         }
         6 | 7 => {
@@ -1442,7 +1408,7 @@ fn query_library(cx: &mut Ctx<'_>) -> Case {
         9 => Case::new(
             "a page of more rows than one call answers",
             json!({ "query": {}, "limit": 1001 }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         10 => {
             let v = not_an_integer(rng);
@@ -1510,13 +1476,13 @@ fn assign_documents(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing document {id}"),
                 json!({ "request": { "coder": format!("coder {n}"), "documents": [id] } }),
-                Expect::Reject(vec!["unknown_document"]),
+                Expect::Reject(vec![Code::UnknownDocument]),
             )
         }
         3 => Case::new(
             "a sample that is not there",
             json!({ "request": { "coder": "ana", "setId": 9_999_999 } }),
-            Expect::Reject(vec!["unknown_sample"]),
+            Expect::Reject(vec![Code::UnknownSample]),
         ),
         4 => Case::new(
             "a sample and documents",
@@ -1556,7 +1522,7 @@ fn mark_done(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing document {id}"),
                 json!({ "documentId": id, "done": true }),
-                Expect::Reject(vec!["unknown_document"]),
+                Expect::Reject(vec![Code::UnknownDocument]),
             )
         }
         3 => {
@@ -1590,12 +1556,12 @@ fn agreement_report(cx: &mut Ctx<'_>) -> Case {
         2 => Case::new(
             "coders that are not there",
             json!({ "coders": ["nobody", "nobody either"], "labels": null }),
-            Expect::Reject(vec!["unknown_coder"]),
+            Expect::Reject(vec![Code::UnknownCoder]),
         ),
         3 => Case::new(
             "a label that is not there",
             json!({ "coders": null, "labels": ["No such label"] }),
-            Expect::Reject(vec!["bad_coder"]),
+            Expect::Reject(vec![Code::BadCoder]),
         ),
         _ => {
             let v = junk(rng, 0);
@@ -1604,7 +1570,7 @@ fn agreement_report(cx: &mut Ctx<'_>) -> Case {
                 Expect::Either
             } else if names {
                 // Names, though odd ones: refused as coders that are not there (or too few).
-                Expect::Reject(vec!["unknown_coder", "bad_coder", "too_large"])
+                Expect::Reject(vec![Code::UnknownCoder, Code::BadCoder, Code::TooLarge])
             } else {
                 bad()
             };
@@ -1635,7 +1601,11 @@ fn adjudication_arguments(cx: &mut Ctx<'_>, extra: Value) -> (String, Value, Opt
             map.insert("documentId".into(), json!(id));
             map.insert("rule".into(), rule(rng));
             let what = format!("missing document {id}");
-            (what, args, Some(Expect::Reject(vec!["unknown_document"])))
+            (
+                what,
+                args,
+                Some(Expect::Reject(vec![Code::UnknownDocument])),
+            )
         }
         4 => {
             let id = cx.live.doc(rng).id;
@@ -1676,7 +1646,7 @@ fn decide_disagreement(cx: &mut Ctx<'_>) -> Case {
     let expect = expect.unwrap_or(if index == 0 {
         Expect::Either
     } else {
-        Expect::Reject(vec!["bad_coder"])
+        Expect::Reject(vec![Code::BadCoder])
     });
     Case::new(format!("{what}, disagreement {index}"), args, expect)
 }
@@ -1698,7 +1668,7 @@ fn finish_adjudication(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing document {id}"),
                 json!({ "documentId": id, "finished": finished }),
-                Expect::Reject(vec!["unknown_document"]),
+                Expect::Reject(vec![Code::UnknownDocument]),
             )
         }
         _ => {
@@ -1719,7 +1689,7 @@ fn merge_project(cx: &mut Ctx<'_>) -> Case {
         0 => Case::new(
             "a project that is not there",
             json!({ "path": missing, "matchSimilar": rng.chance(50) }),
-            Expect::Reject(vec!["bad_merge"]),
+            Expect::Reject(vec![Code::BadMerge]),
         ),
         4 => {
             let v = not_a_bool(rng);
@@ -1727,7 +1697,7 @@ fn merge_project(cx: &mut Ctx<'_>) -> Case {
                 format!("matchSimilar {}", short(&v)),
                 json!({ "path": missing, "matchSimilar": v }),
                 // null is no option at all: then the missing file is the refusal.
-                Expect::Reject(vec!["bad_request", "bad_merge"]),
+                Expect::Reject(vec![Code::BadRequest, Code::BadMerge]),
             )
         }
         1 => Case::new(
@@ -1777,13 +1747,13 @@ fn replace_text(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing document {id}"),
                 json!({ "request": { "documentId": id, "text": "A new text." } }),
-                Expect::Reject(vec!["unknown_document"]),
+                Expect::Reject(vec![Code::UnknownDocument]),
             )
         }
         6 => Case::new(
             "a file that is not there",
             json!({ "request": { "documentId": doc.id, "path": missing } }),
-            Expect::Reject(vec!["bad_file", "bad_request"]),
+            Expect::Reject(vec![Code::BadFile, Code::BadRequest]),
         ),
         7 => Case::new(
             "a relative path",
@@ -1803,7 +1773,7 @@ fn replace_text(cx: &mut Ctx<'_>) -> Case {
         10 => Case::new(
             "a text of whitespace",
             json!({ "request": { "documentId": doc.id, "text": " \n\t " } }),
-            Expect::Reject(vec!["bad_edit"]),
+            Expect::Reject(vec![Code::BadEdit]),
         ),
         _ => {
             let v = not_a_string(rng);
@@ -1846,7 +1816,7 @@ fn place_orphan(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing orphan {id}"),
                 json!({ "request": { "annotationId": id, "start16": 0, "end16": 1 } }),
-                Expect::Reject(vec!["unknown_annotation"]),
+                Expect::Reject(vec![Code::UnknownAnnotation]),
             )
         }
         _ => {
@@ -1877,7 +1847,7 @@ fn delete_orphan(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing orphan {id}"),
                 json!({ "annotationId": id }),
-                Expect::Reject(vec!["unknown_annotation"]),
+                Expect::Reject(vec![Code::UnknownAnnotation]),
             )
         }
         _ => {
@@ -1937,7 +1907,7 @@ fn export_codebook(cx: &mut Ctx<'_>) -> Case {
             json!({ "destination": path }),
             // A project without labels has no codebook to write.
             if live.labels.is_empty() {
-                Expect::Reject(vec!["bad_destination"])
+                Expect::Reject(vec![Code::BadDestination])
             } else {
                 Expect::Accept
             },
@@ -1945,12 +1915,12 @@ fn export_codebook(cx: &mut Ctx<'_>) -> Case {
         3 => Case::new(
             "a folder",
             json!({ "destination": cx.tmp.join("exports") }),
-            Expect::Reject(vec!["bad_destination"]),
+            Expect::Reject(vec![Code::BadDestination]),
         ),
         4 => Case::new(
             "a folder that is not there",
             json!({ "destination": missing }),
-            Expect::Reject(vec!["write_failed", "bad_destination"]),
+            Expect::Reject(vec![Code::WriteFailed, Code::BadDestination]),
         ),
         5 => Case::new(
             "a relative destination",
@@ -2066,7 +2036,7 @@ fn import_codebook(cx: &mut Ctx<'_>) -> Case {
             book("")
                 .replace("urn:QDA-XML:codebook:1.0", "urn:example")
                 .into_bytes(),
-            Expect::Reject(vec!["malformed"]),
+            Expect::Reject(vec![Code::Malformed]),
         ),
         7 => {
             let cut = book(&code(rng, &format!("Cut {n}"), ""));
@@ -2074,19 +2044,19 @@ fn import_codebook(cx: &mut Ctx<'_>) -> Case {
             (
                 format!("a codebook cut at byte {at}"),
                 cut.as_bytes()[..at].to_vec(),
-                Expect::Reject(vec!["malformed"]),
+                Expect::Reject(vec![Code::Malformed]),
             )
         }
         8 => (
             "bytes that are not XML".into(),
             (0..1 + rng.below(500)).map(|_| rng.next() as u8).collect(),
-            Expect::Reject(vec!["malformed"]),
+            Expect::Reject(vec![Code::Malformed]),
         ),
         9 => {
             return Case::new(
                 "a file that is not there",
                 json!({ "path": missing }),
-                Expect::Reject(vec!["bad_file"]),
+                Expect::Reject(vec![Code::BadFile]),
             )
         }
         10 => return Case::new("a relative path", json!({ "path": "codes.qdc" }), bad()),
@@ -2124,7 +2094,7 @@ fn draw_sample(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 "a sample of none",
                 json!({ "request": r }),
-                Expect::Reject(vec!["bad_sample"]),
+                Expect::Reject(vec![Code::BadSample]),
             )
         }
         5 => {
@@ -2142,7 +2112,7 @@ fn draw_sample(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 "an enormous name",
                 json!({ "request": r }),
-                Expect::Reject(vec!["too_large"]),
+                Expect::Reject(vec![Code::TooLarge]),
             )
         }
         _ => {
@@ -2213,7 +2183,7 @@ fn search_documents(cx: &mut Ctx<'_>) -> Case {
             let q = junk_string(rng);
             // Anything may be a malformed query; it is refused or answered, never more.
             let expect = if q.len() > MAX_SEARCH_BYTES {
-                Expect::Reject(vec!["too_large"])
+                Expect::Reject(vec![Code::TooLarge])
             } else {
                 Expect::Either
             };
@@ -2226,7 +2196,7 @@ fn search_documents(cx: &mut Ctx<'_>) -> Case {
         6 => Case::new(
             "an enormous search",
             json!({ "query": "x".repeat(100_000) }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         7 | 8 => {
             let v = not_a_string(rng);
@@ -2255,7 +2225,7 @@ fn some_annotation(cx: &mut Ctx<'_>) -> (i64, bool) {
 fn update_annotation(cx: &mut Ctx<'_>) -> Case {
     let (id, exists) = some_annotation(cx);
     let rng = &mut *cx.rng;
-    let missing = Expect::Reject(vec!["unknown_annotation"]);
+    let missing = Expect::Reject(vec![Code::UnknownAnnotation]);
     match rng.below(12) {
         0..=2 => {
             let note = *rng.pick(&["a note", "", "🇺🇦 e\u{301}\r\n"]);
@@ -2278,7 +2248,7 @@ fn update_annotation(cx: &mut Ctx<'_>) -> Case {
         5 => {
             let label = cx.live.missing_label(rng);
             let expect = if exists {
-                Expect::Reject(vec!["unknown_label"])
+                Expect::Reject(vec![Code::UnknownLabel])
             } else {
                 missing
             };
@@ -2296,9 +2266,9 @@ fn update_annotation(cx: &mut Ctx<'_>) -> Case {
                 // A null value removes an attribute, which is always allowed.
                 Expect::Either
             } else if exists {
-                Expect::Reject(vec!["bad_edit", "too_large"])
+                Expect::Reject(vec![Code::BadEdit, Code::TooLarge])
             } else {
-                Expect::Reject(vec!["unknown_annotation", "too_large"])
+                Expect::Reject(vec![Code::UnknownAnnotation, Code::TooLarge])
             };
             Case::new(
                 format!("attributes {} on {id}", short(&attributes)),
@@ -2308,7 +2278,7 @@ fn update_annotation(cx: &mut Ctx<'_>) -> Case {
         }
         7 => {
             let expect = if exists {
-                Expect::Reject(vec!["unknown_entity"])
+                Expect::Reject(vec![Code::UnknownEntity])
             } else {
                 missing
             };
@@ -2321,7 +2291,7 @@ fn update_annotation(cx: &mut Ctx<'_>) -> Case {
         8 => Case::new(
             "an enormous note",
             json!({ "annotationId": id, "edit": { "note": "n".repeat(1_000_000) } }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         9 => {
             let v = junk(rng, 0);
@@ -2376,7 +2346,7 @@ fn create_relation(cx: &mut Ctx<'_>) -> Case {
         4 => Case::new(
             "an enormous kind",
             json!({ "kind": "k".repeat(100_000), "fromId": from, "toId": to }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         5 => {
             let v = not_an_integer(rng);
@@ -2420,7 +2390,7 @@ fn delete_relation(cx: &mut Ctx<'_>) -> Case {
         3 => Case::new(
             "a missing relation",
             json!({ "relationId": i64::MAX }),
-            Expect::Reject(vec!["unknown_relation"]),
+            Expect::Reject(vec![Code::UnknownRelation]),
         ),
         4 => {
             let v = not_an_integer(rng);
@@ -2451,7 +2421,7 @@ fn annotation_history(cx: &mut Ctx<'_>) -> Case {
             if exists {
                 Expect::Accept
             } else {
-                Expect::Reject(vec!["unknown_annotation"])
+                Expect::Reject(vec![Code::UnknownAnnotation])
             },
         ),
         3 => {
@@ -2476,7 +2446,7 @@ fn annotation_history(cx: &mut Ctx<'_>) -> Case {
 /// An entity id: small ones often exist (the fuzz creates some), the largest never does.
 fn entity_id(rng: &mut Rng) -> (i64, Expect) {
     if rng.chance(25) {
-        (i64::MAX, Expect::Reject(vec!["unknown_entity"]))
+        (i64::MAX, Expect::Reject(vec![Code::UnknownEntity]))
     } else {
         (rng.below(8) as i64, Expect::Either)
     }
@@ -2526,7 +2496,7 @@ fn create_entity(cx: &mut Ctx<'_>) -> Case {
         4 => Case::new(
             "an enormous name",
             json!({ "kind": "actor", "name": "n".repeat(100_000) }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         5 => {
             let v = junk_string(rng);
@@ -2568,7 +2538,7 @@ fn update_entity(cx: &mut Ctx<'_>) -> Case {
                 format!("rename {id} to {name:?}"),
                 json!({ "entityId": id, "edit": { "name": name, "aliases": ["Putin", " "] } }),
                 match expect {
-                    Expect::Reject(_) => Expect::Reject(vec!["unknown_entity"]),
+                    Expect::Reject(_) => Expect::Reject(vec![Code::UnknownEntity]),
                     _ => Expect::Either,
                 },
             )
@@ -2576,7 +2546,7 @@ fn update_entity(cx: &mut Ctx<'_>) -> Case {
         3 => Case::new(
             "enormous aliases",
             json!({ "entityId": id, "edit": { "name": "x", "aliases": vec!["a".repeat(1000); 2000] } }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         4 => {
             let v = junk(rng, 0);
@@ -2665,7 +2635,7 @@ fn remember_place(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("document {id} past its end"),
                 json!({ "documentId": id, "at16": 50_000_000 }),
-                Expect::Reject(vec!["offset_out_of_range"]),
+                Expect::Reject(vec![Code::OffsetOutOfRange]),
             )
         }
         3 => {
@@ -2683,7 +2653,7 @@ fn remember_place(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("missing document {id}"),
                 json!({ "documentId": id, "at16": 0 }),
-                Expect::Reject(vec!["unknown_document"]),
+                Expect::Reject(vec![Code::UnknownDocument]),
             )
         }
         5 => {
@@ -2693,7 +2663,7 @@ fn remember_place(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("at16 {}", short(&v)),
                 json!({ "documentId": id, "at16": v }),
-                Expect::Reject(vec!["bad_request", "offset_out_of_range"]),
+                Expect::Reject(vec![Code::BadRequest, Code::OffsetOutOfRange]),
             )
         }
         6 => {
@@ -2731,12 +2701,12 @@ fn set_annotator(cx: &mut Ctx<'_>) -> Case {
         2 => Case::new(
             "an empty name",
             json!({ "name": "   " }),
-            Expect::Reject(vec!["empty_annotator_name"]),
+            Expect::Reject(vec![Code::EmptyAnnotatorName]),
         ),
         3 => Case::new(
             "an enormous name",
             json!({ "name": "n".repeat(10_000) }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         4 => {
             let v = not_a_string(rng);
@@ -2789,7 +2759,7 @@ fn create_label(cx: &mut Ctx<'_>) -> Case {
         3 => Case::new(
             "an enormous label",
             json!({ "label": { "name": "n".repeat(100_000), "colour": "#000000" } }),
-            Expect::Reject(vec!["too_large"]),
+            Expect::Reject(vec![Code::TooLarge]),
         ),
         4 => {
             let v = junk(rng, 0);
@@ -2819,7 +2789,7 @@ fn update_label(cx: &mut Ctx<'_>) -> Case {
             let expect = if exists {
                 Expect::Either
             } else {
-                Expect::Reject(vec!["unknown_label", "bad_schema"])
+                Expect::Reject(vec![Code::UnknownLabel, Code::BadSchema])
             };
             Case::new(
                 format!("label {id} as {}", short(&label)),
@@ -2845,7 +2815,7 @@ fn label_usage(cx: &mut Ctx<'_>) -> Case {
         return Case::new(
             format!("usage of {id}"),
             json!({ "labelId": id }),
-            Expect::Reject(vec!["unknown_label"]),
+            Expect::Reject(vec![Code::UnknownLabel]),
         );
     }
     if rng.chance(20) {
@@ -2882,7 +2852,7 @@ fn delete_label(cx: &mut Ctx<'_>) -> Case {
             Case::new(
                 format!("delete missing label {id}"),
                 json!({ "labelId": id }),
-                Expect::Reject(vec!["unknown_label"]),
+                Expect::Reject(vec![Code::UnknownLabel]),
             )
         }
         6..=8 => {
@@ -2964,7 +2934,7 @@ fn update_relation_type(cx: &mut Ctx<'_>) -> Case {
         3 => Case::new(
             "a missing relation type",
             json!({ "relationTypeId": i64::MAX, "relationType": { "name": "x" } }),
-            Expect::Reject(vec!["unknown_relation_type"]),
+            Expect::Reject(vec![Code::UnknownRelationType]),
         ),
         _ => {
             let v = not_an_integer(rng);
@@ -2991,7 +2961,7 @@ fn delete_relation_type(cx: &mut Ctx<'_>) -> Case {
         1..=3 => Case::new(
             "delete a missing relation type",
             json!({ "relationTypeId": i64::MAX }),
-            Expect::Reject(vec!["unknown_relation_type"]),
+            Expect::Reject(vec![Code::UnknownRelationType]),
         ),
         _ => {
             let v = not_an_integer(rng);
@@ -3191,18 +3161,21 @@ impl Failures {
     }
 }
 
-/// The code and message of a refusal, or what is wrong with it.
-fn refusal<'v>(error: &'v Value, codes: &[&str]) -> Result<(&'v str, &'v str), String> {
+/// The code and message of a refusal, or what is wrong with it. `codes` are those it may
+/// carry: [`Code::REFUSALS`], where failures of the database or of the app itself are not
+/// among them, as malformed input must be refused before it gets that far.
+fn refusal<'v>(error: &'v Value, codes: &[Code]) -> Result<(Code, &'v str), String> {
     let code = error.get("code").and_then(Value::as_str);
     let message = error.get("message").and_then(Value::as_str);
     match (code, message, error.as_object().map(Map::len)) {
-        (Some(code), Some(message), Some(2)) => {
-            if !codes.contains(&code) {
-                Err(format!(
-                    "unexpected code {code:?}: {}",
+        (Some(name), Some(message), Some(2)) => {
+            let Some(&code) = codes.iter().find(|code| code.as_str() == name) else {
+                return Err(format!(
+                    "unexpected code {name:?}: {}",
                     short(&json!(message))
-                ))
-            } else if message.trim().is_empty() {
+                ));
+            };
+            if message.trim().is_empty() {
                 Err(format!("an empty message for {code}"))
             } else if message.len() > MAX_MESSAGE_BYTES {
                 Err(format!("a message of {} bytes for {code}", message.len()))
@@ -3379,7 +3352,7 @@ fn command_fuzz() {
                         .codes
                         .entry(code.unwrap_or("(not an error object)").to_string())
                         .or_default() += 1;
-                    match refusal(&error, STABLE_CODES) {
+                    match refusal(&error, Code::REFUSALS) {
                         Err(problem) => failures.add(format!("{label}: {problem}")),
                         Ok((code, message)) => match &case.expect {
                             Expect::Accept => failures.add(format!(
@@ -3492,7 +3465,8 @@ fn relative_export_destinations_are_refused() {
     ] {
         let error = export_request(destination).into_request().err().unwrap();
         assert_eq!(
-            error.code, "bad_request",
+            error.code,
+            Code::BadRequest,
             "{destination}: {}",
             error.message
         );
@@ -3513,7 +3487,7 @@ fn relative_import_paths_are_refused() {
         let error = checked_import_paths(vec![absolute.clone(), path.into()])
             .err()
             .unwrap();
-        assert_eq!(error.code, "bad_request", "{path:?}: {}", error.message);
+        assert_eq!(error.code, Code::BadRequest, "{path:?}: {}", error.message);
     }
     assert_eq!(
         checked_import_paths(vec![absolute.clone()]).unwrap().len(),
@@ -3522,14 +3496,14 @@ fn relative_import_paths_are_refused() {
     let error = checked_path(&format!("/{}", "a".repeat(5000)), "a path")
         .err()
         .unwrap();
-    assert_eq!(error.code, "too_large");
+    assert_eq!(error.code, Code::TooLarge);
 }
 
 #[test]
 fn malformed_arguments_are_error_objects() {
     let missing: Arg<i64> = serde_json::from_value(Value::Null).unwrap();
     let error = missing.get("documentId").err().unwrap();
-    assert_eq!(error.code, "bad_request");
+    assert_eq!(error.code, Code::BadRequest);
     assert!(error.message.contains("documentId"), "{}", error.message);
     let huge: Arg<i64> = serde_json::from_value(json!("9".repeat(1_000_000))).unwrap();
     let error = huge.get("documentId").err().unwrap();
@@ -3592,8 +3566,8 @@ fn damaged_project(
     };
     let (app, webview) = build_app(state);
     let state = app.state::<AppState>();
-    let mut codes = STABLE_CODES.to_vec();
-    codes.push("not_a_project");
+    let mut codes = Code::REFUSALS.to_vec();
+    codes.push(Code::NotAProject);
     let mut serial = 0;
     for round in 0..cases {
         for &(command, generate) in COMMANDS {

@@ -17,12 +17,13 @@ use claimdesk_store::Project;
 
 use crate::dto::{
     entity_kind, shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto,
-    DocumentSummaryDto, DrawnSampleDto, EntityDto, EntityEditDto, ErrorDto, ExportFormatDto,
+    DocumentSummaryDto, DrawnSampleDto, EntityDto, EntityEditDto, ExportFormatDto,
     ExportRequestDto, HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto,
     LibraryPageDto, LibraryQueryDto, MentionDto, NewAnnotationDto, Object, PlaceDto, ProjectDto,
     RelationDto, RelationTypeDto, RelationTypeEditDto, SampleDto, SampleRequestDto, SearchHitDto,
     SearchResultsDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
+use crate::error::{Code, ErrorDto};
 use crate::export::ExportState;
 use crate::import::ImportState;
 
@@ -48,21 +49,21 @@ impl AppState {
     /// edit is ever credited to the fallback name.
     pub fn coder(&self) -> Result<i64, ErrorDto> {
         if !self.annotator_confirmed.load(Ordering::SeqCst) {
-            return Err(ErrorDto {
-                code: "coder_unknown",
-                message:
-                    "say who is coding first (the question the window asks); nothing was changed"
-                        .into(),
-            });
+            return Err(ErrorDto::new(
+                Code::CoderUnknown,
+                "say who is coding first (the question the window asks); nothing was changed",
+            ));
         }
         Ok(self.annotator_id())
     }
 
     pub fn project(&self) -> Result<MutexGuard<'_, Project>, ErrorDto> {
         let project = self.project.as_ref().map_err(Clone::clone)?;
-        project.lock().map_err(|_| ErrorDto {
-            code: "internal",
-            message: "an earlier command failed midway; restart Claimdesk".into(),
+        project.lock().map_err(|_| {
+            ErrorDto::new(
+                Code::Internal,
+                "an earlier command failed midway; restart Claimdesk",
+            )
         })
     }
 }
@@ -236,10 +237,8 @@ pub async fn start_export<R: Runtime>(
 ) -> Answer<()> {
     let Object(request) = request.get("request")?;
     let request = request.into_request()?;
-    claimdesk_export::check_scope(&*state.project()?, &request).map_err(|e| ErrorDto {
-        code: e.code(),
-        message: e.to_string(),
-    })?;
+    claimdesk_export::check_scope(&*state.project()?, &request)
+        .map_err(|e| ErrorDto::from_crate(e.code(), e.to_string()))?;
     crate::export::start(&app, request)
 }
 
@@ -572,9 +571,11 @@ pub async fn set_annotator(state: State<'_, AppState>, name: Arg<String>) -> Ans
         state.annotator.store(id, Ordering::SeqCst);
     }
     state.annotator_confirmed.store(true, Ordering::SeqCst);
-    crate::settings::save_annotator(name).map_err(|e| ErrorDto {
-        code: "io_error",
-        message: format!("you are coding as {name}, but the name could not be remembered: {e}"),
+    crate::settings::save_annotator(name).map_err(|e| {
+        ErrorDto::new(
+            Code::IoError,
+            format!("you are coding as {name}, but the name could not be remembered: {e}"),
+        )
     })?;
     get_project(state).await
 }
@@ -727,9 +728,11 @@ pub async fn remember_place(
         document: document_id,
         offset,
     };
-    crate::settings::save_place(&state.project_path, place).map_err(|e| ErrorDto {
-        code: "settings_unwritable",
-        message: format!("cannot remember where you are reading: {e}"),
+    crate::settings::save_place(&state.project_path, place).map_err(|e| {
+        ErrorDto::new(
+            Code::SettingsUnwritable,
+            format!("cannot remember where you are reading: {e}"),
+        )
     })
 }
 

@@ -15,31 +15,8 @@ use claimdesk_core::library::{LibraryQuery, SearchHit, SnippetPart, SortKey};
 use claimdesk_core::{Annotation, Change, Document, DocumentSummary, Label, TextIndex, Unit};
 use claimdesk_formats::export::{ExportFormat, Layout};
 use claimdesk_import::{FileOutcome, Summary};
-use claimdesk_store::StoreError;
 
-/// Every command failure: the UI switches on `code`, shows `message`.
-#[derive(Clone, Debug, Serialize)]
-pub struct ErrorDto {
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ErrorDto {
-    pub fn bad_request(message: impl Into<String>) -> ErrorDto {
-        ErrorDto {
-            code: "bad_request",
-            message: message.into(),
-        }
-    }
-
-    /// An argument over one of the limits below.
-    pub fn too_large(what: &str, limit: usize, unit: &str) -> ErrorDto {
-        ErrorDto {
-            code: "too_large",
-            message: format!("{what} is too large: at most {limit} {unit}"),
-        }
-    }
-}
+use crate::error::{Code, ErrorDto};
 
 // What a command accepts at most, so that no argument makes the app work without bound.
 /// Bytes in a path (Linux's PATH_MAX).
@@ -177,21 +154,6 @@ pub fn import_paths(paths: Vec<String>) -> Result<Vec<PathBuf>, ErrorDto> {
         .iter()
         .map(|path| checked_path(path, "a path to import"))
         .collect()
-}
-
-impl From<StoreError> for ErrorDto {
-    fn from(e: StoreError) -> ErrorDto {
-        ErrorDto {
-            code: e.code(),
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<claimdesk_core::OffsetError> for ErrorDto {
-    fn from(e: claimdesk_core::OffsetError) -> ErrorDto {
-        StoreError::from(e).into()
-    }
 }
 
 #[derive(Serialize)]
@@ -564,7 +526,7 @@ pub struct ImportSummaryDto {
 pub struct ImportProblemDto {
     pub path: String,
     pub status: &'static str,
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
     pub reason: String,
 }
 
@@ -603,7 +565,7 @@ impl From<&Summary> for ImportSummaryDto {
                     FileOutcome::Failed { code, reason } => Some(ImportProblemDto {
                         path,
                         status: "failed",
-                        code: Some(code),
+                        code: Some(Code::from_crate(code)),
                         reason: reason.clone(),
                     }),
                 }

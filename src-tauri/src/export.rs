@@ -14,7 +14,8 @@ use claimdesk_formats::export::{ExportFormat, Layout};
 use claimdesk_store::Project;
 
 use crate::commands::AppState;
-use crate::dto::{ErrorDto, ExportResultDto};
+use crate::dto::ExportResultDto;
+use crate::error::{Code, ErrorDto};
 
 pub const PROGRESS_EVENT: &str = "export-progress";
 pub const FINISHED_EVENT: &str = "export-finished";
@@ -45,10 +46,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, request: Request) -> Result<(), Err
         return Err(error.clone());
     }
     if state.export.running.swap(true, Ordering::SeqCst) {
-        return Err(ErrorDto {
-            code: "export_running",
-            message: "an export is already running; wait for it or cancel it first".into(),
-        });
+        return Err(ErrorDto::new(
+            Code::ExportRunning,
+            "an export is already running; wait for it or cancel it first",
+        ));
     }
     state.export.cancel.store(false, Ordering::Relaxed);
     let cancel = Arc::clone(&state.export.cancel);
@@ -65,10 +66,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, request: Request) -> Result<(), Err
                         let _ = app.emit(PROGRESS_EVENT, p);
                     }
                 })
-                .map_err(|e| ErrorDto {
-                    code: e.code(),
-                    message: e.to_string(),
-                })
+                .map_err(|e| ErrorDto::from_crate(e.code(), e.to_string()))
             });
         app.state::<AppState>()
             .export

@@ -19,7 +19,8 @@ use claimdesk_import::{index, plan, run, Progress, Request};
 use claimdesk_store::{IndexProgress, Project};
 
 use crate::commands::AppState;
-use crate::dto::{ErrorDto, ImportSummaryDto, IndexFinishedDto, IndexStatusDto};
+use crate::dto::{ImportSummaryDto, IndexFinishedDto, IndexStatusDto};
+use crate::error::{Code, ErrorDto};
 
 pub const PROGRESS_EVENT: &str = "import-progress";
 pub const FINISHED_EVENT: &str = "import-finished";
@@ -139,10 +140,10 @@ pub fn start<R: Runtime>(
         return Err(error.clone());
     }
     if state.import.running.swap(true, Ordering::SeqCst) {
-        return Err(ErrorDto {
-            code: "import_running",
-            message: "an import is already running; wait for it or cancel it first".into(),
-        });
+        return Err(ErrorDto::new(
+            Code::ImportRunning,
+            "an import is already running; wait for it or cancel it first",
+        ));
     }
     state.import.cancel.store(false, Ordering::Relaxed);
     let cancel = Arc::clone(&state.import.cancel);

@@ -15,6 +15,7 @@ mod coders;
 mod command_fuzz;
 mod commands;
 mod dto;
+mod error;
 mod export;
 mod import;
 mod menu;

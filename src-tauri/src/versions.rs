@@ -9,7 +9,8 @@ use tauri::State;
 use claimdesk_store::{Orphan, ReplaceReport};
 
 use crate::commands::AppState;
-use crate::dto::{AnnotationDto, Arg, ErrorDto, Object};
+use crate::dto::{AnnotationDto, Arg, Object};
+use crate::error::{Code, ErrorDto};
 
 type Answer<T> = Result<T, ErrorDto>;
 
@@ -39,9 +40,11 @@ impl ReplaceTextDto {
             }
             (None, Some(path)) => {
                 let path = crate::dto::checked_path(&path, "the file with the new text")?;
-                let unreadable = |why: String| ErrorDto {
-                    code: "bad_file",
-                    message: format!("cannot read {}: {why}", path.display()),
+                let unreadable = |why: String| {
+                    ErrorDto::new(
+                        Code::BadFile,
+                        format!("cannot read {}: {why}", path.display()),
+                    )
                 };
                 let size = std::fs::metadata(&path)
                     .map_err(|e| unreadable(e.to_string()))?
@@ -190,9 +193,11 @@ pub async fn delete_orphan(state: State<'_, AppState>, annotation_id: Arg<i64>) 
 #[tauri::command]
 pub async fn set_import_new_versions(on: Arg<bool>) -> Answer<bool> {
     let on = on.get("on")?;
-    crate::settings::save_import_new_versions(on).map_err(|e| ErrorDto {
-        code: "settings_failed",
-        message: format!("cannot remember the setting: {e}"),
+    crate::settings::save_import_new_versions(on).map_err(|e| {
+        ErrorDto::new(
+            Code::SettingsFailed,
+            format!("cannot remember the setting: {e}"),
+        )
     })?;
     Ok(on)
 }

@@ -1,4 +1,6 @@
-// The shapes the backend sends, mirroring src-tauri/src/dto.rs.
+// The shapes the backend sends, mirroring src-tauri/src/dto.rs (and error.rs, in errors.ts).
+
+import type { ErrorCode, WebviewErrorCode } from './errors';
 
 export interface Label {
   id: number;
@@ -141,7 +143,7 @@ export interface HistoryStep {
 
 /** Every backend failure. Switch on `code`; show `message`. */
 export interface ApiError {
-  code: string;
+  code: ErrorCode | WebviewErrorCode;
   message: string;
 }
 
@@ -159,7 +161,7 @@ export interface ImportProgress {
 export interface ImportProblem {
   path: string;
   status: 'skipped' | 'failed';
-  code: string | null;
+  code: ErrorCode | null;
   reason: string;
 }
 
