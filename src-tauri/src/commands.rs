@@ -354,14 +354,7 @@ pub async fn search_documents(
     let project = state.project()?;
     let page = project.search_page(&query, SEARCH_LIMIT)?;
     let more = page.more();
-    let hits = page
-        .hits
-        .into_iter()
-        .map(|hit| {
-            let text = project.document_text(hit.document_id)?;
-            Ok(SearchHitDto::new(hit, &text))
-        })
-        .collect::<Answer<Vec<_>>>()?;
+    let hits = page.hits.into_iter().map(SearchHitDto::new).collect();
     Ok(SearchResultsDto {
         hits,
         matches: page.matches,
@@ -382,8 +375,9 @@ pub async fn update_annotation(
     let edit = edit.into_edit()?;
     let mut project = state.project()?;
     let updated = project.update_annotation(id, &edit, state.coder()?, Utc::now())?;
-    let text = project.document_text(updated.document_id)?;
-    AnnotationDto::new(updated, &TextIndex::new(&text))
+    // Its span did not change: only the text up to it is read, to say it in UTF-16.
+    let (start16, end16) = project.utf16_span(updated.document_id, updated.start, updated.end)?;
+    Ok(AnnotationDto::with_utf16(updated, start16, end16))
 }
 
 /// Links two annotations of a document with a relation of a type from the schema.

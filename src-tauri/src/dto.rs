@@ -879,21 +879,14 @@ pub struct SearchHitDto {
 }
 
 impl SearchHitDto {
-    /// Converts the match's code-point offset for the webview, which needs the text.
-    pub fn new(hit: SearchHit, text: &str) -> SearchHitDto {
-        let index = TextIndex::new(text);
+    /// The match in UTF-16, as the store found it.
+    pub fn new(hit: SearchHit) -> SearchHitDto {
         SearchHitDto {
             document_id: hit.document_id,
             title: hit.title,
             snippet: hit.snippet,
-            first_match16: hit
-                .first_match
-                .as_ref()
-                .and_then(|m| index.from_code_points(m.start, Unit::Utf16).ok()),
-            first_match_end16: hit
-                .first_match
-                .as_ref()
-                .and_then(|m| index.from_code_points(m.end, Unit::Utf16).ok()),
+            first_match16: hit.first_match16.as_ref().map(|m| m.start),
+            first_match_end16: hit.first_match16.as_ref().map(|m| m.end),
         }
     }
 }

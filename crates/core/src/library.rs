@@ -44,6 +44,9 @@ pub struct SearchHit {
     pub snippet: Vec<SnippetPart>,
     /// The first match in the document text, in code points (end exclusive).
     pub first_match: Option<Range<usize>>,
+    /// The same in UTF-16 code units, for a webview (found while the text is at hand).
+    #[serde(default)]
+    pub first_match16: Option<Range<usize>>,
 }
 
 /// The first page of a full-text search, and how many documents match.

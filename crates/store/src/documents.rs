@@ -30,6 +30,23 @@ impl Project {
             .ok_or(StoreError::UnknownDocument(id))?
     }
 
+    /// A span's offsets in UTF-16 code units (for a webview), reading the text only up to the
+    /// span's end.
+    pub fn utf16_span(&self, document_id: i64, start: usize, end: usize) -> Result<(usize, usize)> {
+        let head: String = self
+            .conn
+            .query_row(
+                "SELECT substr(text, 1, ?2) FROM documents WHERE id = ?1",
+                (document_id, end as i64),
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(StoreError::UnknownDocument(document_id))?;
+        let mut units = head.chars().map(char::len_utf16);
+        let start16: usize = units.by_ref().take(start).sum();
+        Ok((start16, start16 + units.sum::<usize>()))
+    }
+
     /// Just the text of a document.
     pub fn document_text(&self, id: i64) -> Result<String> {
         read_text(&self.conn, id)

@@ -358,11 +358,17 @@ impl Project {
                     .iter()
                     .find(|p| p.hit)
                     .and_then(|p| find_ignoring_case(&text, &p.text));
+                let first_match16 = first_match.as_ref().map(|m| {
+                    let mut units = text.chars().map(char::len_utf16);
+                    let start: usize = units.by_ref().take(m.start).sum();
+                    start..start + units.take(m.end - m.start).sum::<usize>()
+                });
                 SearchHit {
                     document_id,
                     title,
                     snippet,
                     first_match,
+                    first_match16,
                 }
             })
             .collect();
