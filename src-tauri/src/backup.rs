@@ -6,9 +6,9 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use claimdesk_store::Project;
 
-use crate::commands::AppState;
 use crate::dto::BackupDto;
 use crate::error::{Code, ErrorDto};
+use crate::state::AppState;
 
 pub const MADE_EVENT: &str = "backup-made";
 pub const FAILED_EVENT: &str = "backup-failed";

@@ -9,9 +9,9 @@ use tauri::State;
 
 use claimdesk_import::{CodebookFailure, CodebookReport};
 
-use crate::commands::AppState;
 use crate::dto::{checked_path, Arg};
 use crate::error::{Code, ErrorDto};
+use crate::state::AppState;
 
 type Answer<T> = Result<T, ErrorDto>;
 

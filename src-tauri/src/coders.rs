@@ -11,9 +11,9 @@ use claimdesk_core::adjudication::Rule;
 use claimdesk_core::{TextIndex, Unit};
 use claimdesk_export::agreement::{AgreementReport, AgreementRequest};
 
-use crate::commands::AppState;
 use crate::dto::{Arg, HistoryStepDto, Object, MAX_NAME_BYTES};
 use crate::error::{Code, ErrorDto};
+use crate::state::AppState;
 
 type Answer<T> = Result<T, ErrorDto>;
 

@@ -39,12 +39,12 @@ use claimdesk_core::{NewDocument, Span};
 use claimdesk_formats::export::ExportFormat;
 use claimdesk_store::{ImportOutcome, Project};
 
-use crate::commands::AppState;
 use crate::dto::{
     checked_path, import_paths as checked_import_paths, shown, Arg, ExportRequestDto,
     MAX_SEARCH_BYTES,
 };
 use crate::error::Code;
+use crate::state::AppState;
 
 const DEFAULT_CASES: usize = 500;
 /// Longest error message accepted: refusals must not echo megabytes of input back.

@@ -4,16 +4,13 @@
 //! Every argument comes in as an [`Arg`], so a missing or malformed one is answered with an
 //! [`ErrorDto`] like any other refusal; every refusal happens before anything is changed.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::Ordering;
 
 use chrono::Utc;
 use tauri::{AppHandle, Runtime, State};
 
 use claimdesk_core::{TextIndex, Unit};
 use claimdesk_formats::export::ExportFormat;
-use claimdesk_store::Project;
 
 use crate::dto::{
     entity_kind, shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto,
@@ -24,49 +21,7 @@ use crate::dto::{
     SearchResultsDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
 };
 use crate::error::{Code, ErrorDto};
-use crate::export::ExportState;
-use crate::import::ImportState;
-
-/// The open project and who is working on it.
-pub struct AppState {
-    /// The project, or why it could not be opened (every command then answers that).
-    pub project: Result<Mutex<Project>, ErrorDto>,
-    pub project_path: PathBuf,
-    /// Who the edits are attributed to; switched by `set_annotator`.
-    pub annotator: AtomicI64,
-    /// False until the analyst has said who they are (or CLAIMDESK_ANNOTATOR did).
-    pub annotator_confirmed: AtomicBool,
-    pub import: ImportState,
-    pub export: ExportState,
-}
-
-impl AppState {
-    pub fn annotator_id(&self) -> i64 {
-        self.annotator.load(Ordering::SeqCst)
-    }
-
-    /// Who an edit is attributed to: refused until the analyst has said who is coding, so no
-    /// edit is ever credited to the fallback name.
-    pub fn coder(&self) -> Result<i64, ErrorDto> {
-        if !self.annotator_confirmed.load(Ordering::SeqCst) {
-            return Err(ErrorDto::new(
-                Code::CoderUnknown,
-                "say who is coding first (the question the window asks); nothing was changed",
-            ));
-        }
-        Ok(self.annotator_id())
-    }
-
-    pub fn project(&self) -> Result<MutexGuard<'_, Project>, ErrorDto> {
-        let project = self.project.as_ref().map_err(Clone::clone)?;
-        project.lock().map_err(|_| {
-            ErrorDto::new(
-                Code::Internal,
-                "an earlier command failed midway; restart Claimdesk",
-            )
-        })
-    }
-}
+use crate::state::AppState;
 
 type Answer<T> = Result<T, ErrorDto>;
 

@@ -13,9 +13,9 @@ use claimdesk_export::{run, Request};
 use claimdesk_formats::export::{ExportFormat, Layout};
 use claimdesk_store::Project;
 
-use crate::commands::AppState;
 use crate::dto::ExportResultDto;
 use crate::error::{Code, ErrorDto};
+use crate::state::AppState;
 
 pub const PROGRESS_EVENT: &str = "export-progress";
 pub const FINISHED_EVENT: &str = "export-finished";

@@ -18,9 +18,9 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use claimdesk_import::{index, plan, run, Progress, Request};
 use claimdesk_store::{IndexProgress, Project};
 
-use crate::commands::AppState;
 use crate::dto::{ImportSummaryDto, IndexFinishedDto, IndexStatusDto};
 use crate::error::{Code, ErrorDto};
+use crate::state::AppState;
 
 pub const PROGRESS_EVENT: &str = "import-progress";
 pub const FINISHED_EVENT: &str = "import-finished";

@@ -20,6 +20,7 @@ mod export;
 mod import;
 mod menu;
 mod settings;
+mod state;
 mod versions;
 
 use std::path::PathBuf;
@@ -30,7 +31,7 @@ use std::sync::Mutex;
 use chrono::Utc;
 use claimdesk_store::Project;
 
-use commands::AppState;
+use state::AppState;
 
 const USAGE: &str = "usage: claimdesk [PATH | --project PATH]
 

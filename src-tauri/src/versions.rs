@@ -8,9 +8,9 @@ use tauri::State;
 
 use claimdesk_store::{Orphan, ReplaceReport};
 
-use crate::commands::AppState;
 use crate::dto::{AnnotationDto, Arg, Object};
 use crate::error::{Code, ErrorDto};
+use crate::state::AppState;
 
 type Answer<T> = Result<T, ErrorDto>;
 
