@@ -9,7 +9,7 @@ use tauri::State;
 
 use claimdesk_import::{CodebookFailure, CodebookReport};
 
-use crate::dto::{checked_path, Arg};
+use crate::args::{checked_path, Arg};
 use crate::error::{Code, ErrorDto};
 use crate::state::AppState;
 

@@ -11,7 +11,8 @@ use claimdesk_core::adjudication::Rule;
 use claimdesk_core::{TextIndex, Unit};
 use claimdesk_export::agreement::{AgreementReport, AgreementRequest};
 
-use crate::dto::{Arg, HistoryStepDto, Object, MAX_NAME_BYTES};
+use crate::args::{Arg, Object, MAX_NAME_BYTES};
+use crate::dto::HistoryStepDto;
 use crate::error::{Code, ErrorDto};
 use crate::state::AppState;
 
@@ -181,12 +182,12 @@ pub async fn save_agreement_report(
     coders: Arg<Option<Vec<String>>>,
 ) -> Answer<String> {
     let destination = destination.get("destination")?;
-    let path = crate::dto::checked_path(&destination, "the destination")?;
+    let path = crate::args::checked_path(&destination, "the destination")?;
     let format = format.get("format")?;
     if format != "csv" && format != "json" {
         return Err(ErrorDto::bad_request(format!(
             "save the report as csv or json, not {}",
-            crate::dto::shown(&format)
+            crate::args::shown(&format)
         )));
     }
     let coders = coders.get("coders")?;
@@ -277,7 +278,7 @@ pub async fn merge_project(
     path: Arg<String>,
     match_similar: Arg<Option<bool>>,
 ) -> Answer<MergeReportDto> {
-    let path = crate::dto::checked_path(&path.get("path")?, "the project to merge")?;
+    let path = crate::args::checked_path(&path.get("path")?, "the project to merge")?;
     let options = claimdesk_store::MergeOptions {
         match_similar: match_similar.get("matchSimilar")?.unwrap_or(false),
     };

@@ -39,10 +39,10 @@ use claimdesk_core::{NewDocument, Span};
 use claimdesk_formats::export::ExportFormat;
 use claimdesk_store::{ImportOutcome, Project};
 
-use crate::dto::{
-    checked_path, import_paths as checked_import_paths, shown, Arg, ExportRequestDto,
-    MAX_SEARCH_BYTES,
+use crate::args::{
+    checked_path, import_paths as checked_import_paths, shown, Arg, MAX_SEARCH_BYTES,
 };
+use crate::dto::ExportRequestDto;
 use crate::error::Code;
 use crate::state::AppState;
 

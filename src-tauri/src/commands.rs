@@ -12,13 +12,13 @@ use tauri::{AppHandle, Runtime, State};
 use claimdesk_core::{TextIndex, Unit};
 use claimdesk_formats::export::ExportFormat;
 
+use crate::args::{shown, Arg, Object, MAX_NAME_BYTES, MAX_SEARCH_BYTES};
 use crate::dto::{
-    entity_kind, shown, AnnotationDto, AnnotationEditDto, Arg, BackupDto, DocumentDto,
-    DocumentSummaryDto, DrawnSampleDto, EntityDto, EntityEditDto, ExportFormatDto,
-    ExportRequestDto, HistoryEntryDto, HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto,
-    LibraryPageDto, LibraryQueryDto, MentionDto, NewAnnotationDto, Object, PlaceDto, ProjectDto,
-    RelationDto, RelationTypeDto, RelationTypeEditDto, SampleDto, SampleRequestDto, SearchHitDto,
-    SearchResultsDto, StatementDto, MAX_NAME_BYTES, MAX_SEARCH_BYTES,
+    entity_kind, AnnotationDto, AnnotationEditDto, BackupDto, DocumentDto, DocumentSummaryDto,
+    DrawnSampleDto, EntityDto, EntityEditDto, ExportFormatDto, ExportRequestDto, HistoryEntryDto,
+    HistoryStepDto, LabelDto, LabelEditDto, LabelUsageDto, LibraryPageDto, LibraryQueryDto,
+    MentionDto, NewAnnotationDto, PlaceDto, ProjectDto, RelationDto, RelationTypeDto,
+    RelationTypeEditDto, SampleDto, SampleRequestDto, SearchHitDto, SearchResultsDto, StatementDto,
 };
 use crate::error::{Code, ErrorDto};
 use crate::state::AppState;
@@ -134,8 +134,8 @@ pub async fn import_paths<R: Runtime>(
     paths: Arg<Vec<String>>,
     as_coder: Arg<Option<String>>,
 ) -> Answer<()> {
-    let paths = crate::dto::import_paths(paths.get("paths")?)?;
-    let as_coder = crate::dto::coder_name(as_coder.get("asCoder")?)?;
+    let paths = crate::args::import_paths(paths.get("paths")?)?;
+    let as_coder = crate::args::coder_name(as_coder.get("asCoder")?)?;
     crate::import::start(&app, paths, as_coder)
 }
 
@@ -148,7 +148,7 @@ pub async fn choose_import<R: Runtime>(
     as_coder: Arg<Option<String>>,
 ) -> Answer<bool> {
     let folder = folder.get("folder")?;
-    let as_coder = crate::dto::coder_name(as_coder.get("asCoder")?)?;
+    let as_coder = crate::args::coder_name(as_coder.get("asCoder")?)?;
     match crate::import::choose(&app, folder) {
         Some(paths) if !paths.is_empty() => {
             crate::import::start(&app, paths, as_coder).map(|()| true)
@@ -426,16 +426,7 @@ pub async fn update_entity(
 ) -> Answer<EntityDto> {
     let id = entity_id.get("entityId")?;
     let Object(edit) = edit.get("edit")?;
-    if edit.name.len() > MAX_NAME_BYTES
-        || edit.aliases.len() > 1000
-        || edit.aliases.iter().any(|a| a.len() > MAX_NAME_BYTES)
-    {
-        return Err(ErrorDto::too_large(
-            "the name or aliases",
-            MAX_NAME_BYTES,
-            "bytes each",
-        ));
-    }
+    let edit = edit.checked()?;
     let mut project = state.project()?;
     let mut entity = project.entity(id)?;
     entity.name = edit.name;

@@ -8,6 +8,7 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod args;
 mod backup;
 mod codebook;
 mod coders;

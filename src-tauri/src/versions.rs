@@ -8,7 +8,8 @@ use tauri::State;
 
 use claimdesk_store::{Orphan, ReplaceReport};
 
-use crate::dto::{AnnotationDto, Arg, Object};
+use crate::args::{Arg, Object};
+use crate::dto::AnnotationDto;
 use crate::error::{Code, ErrorDto};
 use crate::state::AppState;
 
@@ -39,7 +40,7 @@ impl ReplaceTextDto {
                 Ok(text)
             }
             (None, Some(path)) => {
-                let path = crate::dto::checked_path(&path, "the file with the new text")?;
+                let path = crate::args::checked_path(&path, "the file with the new text")?;
                 let unreadable = |why: String| {
                     ErrorDto::new(
                         Code::BadFile,
