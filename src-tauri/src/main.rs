@@ -8,22 +8,6 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod args;
-mod backup;
-mod codebook;
-mod coders;
-#[cfg(test)]
-mod command_fuzz;
-mod commands;
-mod dto;
-mod error;
-mod export;
-mod import;
-mod menu;
-mod settings;
-mod state;
-mod versions;
-
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicI64};
@@ -32,7 +16,8 @@ use std::sync::Mutex;
 use chrono::Utc;
 use claimdesk_store::Project;
 
-use state::AppState;
+use claimdesk::settings;
+use claimdesk::state::AppState;
 
 const USAGE: &str = "usage: claimdesk [PATH | --project PATH]
 
@@ -105,18 +90,7 @@ fn main() -> ExitCode {
             }
         }
     };
-    let result = tauri::Builder::default()
-        .plugin(tauri_plugin_dialog::init())
-        .manage(state)
-        .setup(|app| {
-            menu::install(app.handle())?;
-            backup::start_on_open(app.handle());
-            import::index_on_open(app.handle());
-            Ok(())
-        })
-        .on_menu_event(menu::handle)
-        .invoke_handler(invoke_handler())
-        .run(tauri::generate_context!("../tauri.conf.json"));
+    let result = claimdesk::run(state);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -124,72 +98,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The commands the webview may call. The command fuzz test builds its app with this same list.
-fn invoke_handler<R: tauri::Runtime>(
-) -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        commands::get_project,
-        commands::list_documents,
-        commands::open_document,
-        commands::create_annotation,
-        commands::delete_annotation,
-        commands::undo,
-        commands::redo,
-        commands::import_paths,
-        commands::choose_import,
-        commands::cancel_import,
-        commands::list_export_formats,
-        commands::choose_export_destination,
-        commands::start_export,
-        commands::cancel_export,
-        commands::list_backups,
-        commands::index_status,
-        commands::restore_backup,
-        commands::query_library,
-        commands::search_documents,
-        commands::update_annotation,
-        commands::create_relation,
-        commands::delete_relation,
-        commands::annotation_history,
-        commands::list_entities,
-        commands::create_entity,
-        commands::update_entity,
-        commands::merge_entities,
-        commands::entity_mentions,
-        commands::list_statements,
-        commands::set_annotator,
-        commands::create_label,
-        commands::update_label,
-        commands::label_usage,
-        commands::delete_label,
-        commands::create_relation_type,
-        commands::update_relation_type,
-        commands::delete_relation_type,
-        commands::remember_place,
-        commands::last_place,
-        commands::locate_in_library,
-        commands::draw_sample,
-        commands::list_samples,
-        coders::list_coders,
-        coders::set_blind_mode,
-        coders::assign_documents,
-        coders::mark_done,
-        coders::agreement_report,
-        coders::adjudication_state,
-        coders::accept_agreed,
-        coders::decide_disagreement,
-        coders::finish_adjudication,
-        coders::save_agreement_report,
-        coders::merge_project,
-        versions::replace_text,
-        versions::place_orphan,
-        versions::delete_orphan,
-        versions::set_import_new_versions,
-        codebook::export_codebook,
-        codebook::import_codebook,
-    ]
 }
 
 /// `Ok(None)` asks for help; `Ok(Some(None))` means "the usual project". A path given on the

@@ -39,12 +39,12 @@ use claimdesk_core::{NewDocument, Span};
 use claimdesk_formats::export::ExportFormat;
 use claimdesk_store::{ImportOutcome, Project};
 
-use crate::args::{
+use claimdesk::args::{
     checked_path, import_paths as checked_import_paths, shown, Arg, MAX_SEARCH_BYTES,
 };
-use crate::dto::ExportRequestDto;
-use crate::error::Code;
-use crate::state::AppState;
+use claimdesk::dto::ExportRequestDto;
+use claimdesk::error::Code;
+use claimdesk::state::AppState;
 
 const DEFAULT_CASES: usize = 500;
 /// Longest error message accepted: refusals must not echo megabytes of input back.
@@ -3100,7 +3100,7 @@ fn fixture() -> (Fixture, AppState) {
 fn build_app(state: AppState) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = mock_builder()
         .manage(state)
-        .invoke_handler(crate::invoke_handler())
+        .invoke_handler(claimdesk::invoke_handler())
         .build(mock_context(noop_assets()))
         .unwrap();
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
