@@ -213,6 +213,9 @@ pub(crate) fn apply(tx: &rusqlite::Connection, change: &Change, now: DateTime<Ut
             annotation,
             relations,
         } => {
+            // Brought back (an undone deletion, a redone creation): only onto the text it was
+            // made on, which a replacement since may have changed.
+            crate::versions::check_quotes(tx, std::slice::from_ref(annotation))?;
             insert_annotation(tx, annotation, Some(annotation.id))?;
             for relation in relations {
                 insert_relation(tx, relation)?;
@@ -234,7 +237,10 @@ pub(crate) fn apply(tx: &rusqlite::Connection, change: &Change, now: DateTime<Ut
             position,
             annotations,
             relations,
-        } => crate::schema::restore_label(tx, label, *position, annotations, relations)?,
+        } => {
+            crate::versions::check_quotes(tx, annotations)?;
+            crate::schema::restore_label(tx, label, *position, annotations, relations)?
+        }
         Change::RelationTypeCreated {
             relation_type,
             position,

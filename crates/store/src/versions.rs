@@ -303,6 +303,30 @@ fn read_orphan(tx: &Connection, annotation_id: i64) -> Result<Orphan> {
     })
 }
 
+/// Checks that annotations about to come back lie on their quotes in their documents' texts
+/// as they are now (a text replaced since they went may no longer have them there).
+pub(crate) fn check_quotes(tx: &Connection, annotations: &[Annotation]) -> Result<()> {
+    // A document's text is read and indexed once, however many of its annotations come back.
+    let mut by_document: Vec<&Annotation> = annotations.iter().collect();
+    by_document.sort_by_key(|a| a.document_id);
+    for group in by_document.chunk_by(|a, b| a.document_id == b.document_id) {
+        let text = read_text(tx, group[0].document_id)?;
+        let index = TextIndex::new(&text);
+        for a in group {
+            let fits = Span::new(a.start, a.end)
+                .and_then(|span| index.slice(span))
+                .is_ok_and(|quote| quote == a.quote);
+            if !fits {
+                return Err(StoreError::Overtaken(format!(
+                    "annotation {} no longer fits the text of document {}",
+                    a.id, a.document_id
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks that every annotation of a document lies on its quote in the document's text.
 pub(crate) fn check_fit(tx: &Connection, document_id: i64) -> Result<()> {
     let text = read_text(tx, document_id)?;

@@ -413,3 +413,44 @@ fn an_import_can_take_a_file_as_a_new_version_of_a_document_with_its_url_or_titl
         "{ambiguous:?}"
     );
 }
+
+#[test]
+fn an_annotation_deleted_before_a_replacement_does_not_come_back_off_its_text() {
+    let (_dir, mut project, ana, ben) = fresh();
+    let doc = import(
+        &mut project,
+        &NewDocument::from_plain_text(OLD, "riyadh.txt"),
+        ana,
+    );
+    let labels = project.labels().unwrap();
+    let lavrov = project
+        .create_annotation(doc, labels[0].id, span(OLD, "Lavrov", 0), ben, at(2))
+        .unwrap();
+    let label = project
+        .create_label(
+            &claimdesk_store::new_label("Witness", "#123456", None),
+            ben,
+            at(2),
+        )
+        .unwrap();
+    project
+        .create_annotation(doc, label.id, span(OLD, "Rubio", 1), ben, at(2))
+        .unwrap();
+    project.delete_annotation(lavrov.id, ben, at(3)).unwrap();
+    project.delete_label(label.id, ben, at(3)).unwrap();
+    // Ana replaces the text; Ben's undos would bring his annotations back at offsets into the
+    // old text: passed over instead.
+    project
+        .replace_text(doc, "A wholly different text.", ana, at(4))
+        .unwrap();
+    let step = project.undo_step(ben, at(5)).unwrap();
+    assert!(step.skipped >= 2, "{step:?}");
+    for a in project.annotations(doc).unwrap() {
+        let quote: String = "A wholly different text."
+            .chars()
+            .skip(a.start)
+            .take(a.end - a.start)
+            .collect();
+        assert_eq!(quote, a.quote);
+    }
+}
