@@ -195,7 +195,21 @@ fn still_applies(tx: &rusqlite::Connection, change: &Change) -> Result<bool> {
             .optional()?
             .unwrap_or(false)),
         Change::Several { changes } => {
+            // An orphan brought back earlier in the step is not an annotation yet: the edit
+            // that places it is judged by its text once it is applied.
+            let restored: Vec<i64> = changes
+                .iter()
+                .filter_map(|c| match c {
+                    Change::OrphanRestored { annotation, .. } => Some(annotation.id),
+                    _ => None,
+                })
+                .collect();
             for c in changes {
+                if let Change::AnnotationUpdated { before, .. } = c {
+                    if restored.contains(&before.id) {
+                        continue;
+                    }
+                }
                 if !still_applies(tx, c)? {
                     return Ok(false);
                 }
@@ -278,6 +292,17 @@ pub(crate) fn apply(tx: &rusqlite::Connection, change: &Change, now: DateTime<Ut
             for change in changes {
                 if let Change::TextReplaced { document_id, .. } = change {
                     crate::versions::check_fit(tx, *document_id)?;
+                }
+            }
+            // An orphan placed again (a redo) lands only where the text still has its quote.
+            for change in changes {
+                if let Change::AnnotationUpdated { after, .. } = change {
+                    let placed = changes.iter().any(|c| {
+                        matches!(c, Change::OrphanRestored { annotation, .. } if annotation.id == after.id)
+                    });
+                    if placed {
+                        crate::versions::check_quotes(tx, std::slice::from_ref(after))?;
+                    }
                 }
             }
         }

@@ -141,10 +141,16 @@ fn replacing_a_text_re_anchors_orphans_and_undoes_as_one_step() {
         .unwrap();
     assert_eq!(project.relations(doc).unwrap().len(), 2);
     assert!(project.orphans(doc).unwrap().is_empty());
-    // Undo the last placement: an orphan again, and its link with it.
+    // Undo the last placement: an orphan again, and its link with it; redo: placed again.
     project.undo(me, at(9)).unwrap().unwrap();
     assert_eq!(project.orphans(doc).unwrap().len(), 1);
     assert_eq!(project.relations(doc).unwrap().len(), 1);
+    let step = project.redo_step(me, at(9)).unwrap();
+    assert_eq!(step.skipped, 0, "{step:?}");
+    assert_eq!(project.annotation(lavrov.id).unwrap().quote, "Rubio");
+    assert_eq!(project.relations(doc).unwrap().len(), 2);
+    project.undo(me, at(9)).unwrap().unwrap();
+    assert_eq!(project.orphans(doc).unwrap().len(), 1);
     // Deleting it for good, undoable too.
     project.delete_orphan(lavrov.id, me, at(10)).unwrap();
     assert!(project.orphans(doc).unwrap().is_empty());
