@@ -129,8 +129,8 @@ pub fn reanchor(old: &str, new: &str, spans: &[(usize, usize)]) -> Vec<Placement
             let placed = match map.carry(fs, fe) {
                 // An edited match loses to the very same text found elsewhere in its context
                 // (a near-duplicate sentence took the diff's eye).
-                Ok((_, _, How::Edited)) if search.exact(&a.chars, &b.chars, fs, fe).is_ok() => {
-                    search.exact(&a.chars, &b.chars, fs, fe)
+                Ok(edited @ (_, _, How::Edited)) => {
+                    Ok(search.exact(&a.chars, &b.chars, fs, fe).unwrap_or(edited))
                 }
                 Ok(carried) => Ok(carried),
                 Err(_) => search.find(&a.chars, &b.chars, &map, fs, fe),
@@ -227,25 +227,8 @@ pub fn likeness(a: &str, b: &str) -> Likeness {
             .map(|run| run.iter().collect())
             .collect()
     };
-    let quote = |c: char| {
-        matches!(
-            c,
-            '"' | '\''
-                | '“'
-                | '”'
-                | '„'
-                | '‟'
-                | '«'
-                | '»'
-                | '‘'
-                | '’'
-                | '‚'
-                | '‛'
-                | '‹'
-                | '›'
-        )
-    };
-    let dash = |c: char| matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '―' | '−');
+    let quote = |c: char| matches!(fold(c), Some('"' | '\''));
+    let dash = |c: char| fold(c) == Some('-');
     Likeness {
         share: mapped as f64 / longer as f64,
         changed: (fa.chars.len() - mapped) + (fb.chars.len() - mapped),
@@ -311,11 +294,20 @@ fn settle_conflicts(
 /// Whether a character can be left out of the folded text (whitespace after the first of a run,
 /// and invisible characters).
 fn unfolded(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-        )
+    c.is_whitespace() || fold(c).is_none()
+}
+
+/// A character as the folded text has it: whitespace a space, quote marks straight, dashes a
+/// hyphen; `None` for an invisible character, which the folded text leaves out.
+fn fold(c: char) -> Option<char> {
+    Some(match c {
+        c if c.is_whitespace() => ' ',
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return None,
+        '“' | '”' | '„' | '‟' | '«' | '»' | '″' | '〝' | '〞' | '＂' => '"',
+        '‘' | '’' | '‚' | '‛' | '′' | '‹' | '›' | '＇' => '\'',
+        '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
+        c => c,
+    })
 }
 
 /// A text with whitespace, quote marks and dashes folded, and the way back.
@@ -336,18 +328,11 @@ impl Folded {
         let mut first = Vec::with_capacity(text.len() + 1);
         for (i, &c) in text.iter().enumerate() {
             first.push(chars.len() as u32);
-            let folded = match c {
-                c if c.is_whitespace() => {
-                    if chars.last() == Some(&' ') {
-                        continue;
-                    }
-                    ' '
-                }
-                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => continue,
-                '“' | '”' | '„' | '‟' | '«' | '»' | '″' | '〝' | '〞' | '＂' => '"',
-                '‘' | '’' | '‚' | '‛' | '′' | '‹' | '›' | '＇' => '\'',
-                '‐' | '‑' | '‒' | '–' | '—' | '―' | '−' => '-',
-                c => c,
+            // A run of whitespace is one space.
+            let folded = match fold(c) {
+                None => continue,
+                Some(' ') if c.is_whitespace() && chars.last() == Some(&' ') => continue,
+                Some(f) => f,
             };
             chars.push(folded);
             origin.push(i as u32);
