@@ -1089,19 +1089,12 @@ impl<'a> Merge<'a> {
                     created_at: time::from_sql(&a.created_at)?,
                     updated_at: time::from_sql(&a.updated_at)?,
                 };
-                self.tx.execute(
-                    "INSERT INTO orphans (id, uid, document_id, annotator_id, annotation, relations,
-                                          reason, orphaned_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, '[]', ?6, ?7)",
-                    rusqlite::params![
-                        id,
-                        uid,
-                        document,
-                        coder,
-                        serde_json::to_string(&annotation)?,
-                        format!("merged from a copy whose text differs: {reason}"),
-                        time::to_sql(self.now),
-                    ],
+                crate::rows::insert_orphan(
+                    self.tx,
+                    &annotation,
+                    &[],
+                    &format!("merged from a copy whose text differs: {reason}"),
+                    &time::to_sql(self.now),
                 )?;
                 self.report.annotations_orphaned += 1;
                 id
@@ -1233,6 +1226,8 @@ impl<'a> Merge<'a> {
         // Their ids of orphans, to ours: links between two orphans are remapped through both.
         let mut ids: HashMap<i64, i64> = HashMap::new();
         let mut taken: Vec<(Annotation, Vec<Relation>, String, String)> = Vec::new();
+        // Their orphans are numbered from here on, past every annotation and orphan of ours.
+        let mut next_id = crate::annotations::next_annotation_id(self.tx)?;
         for (annotation, relations, reason, at) in orphans {
             let mut a: Annotation = serde_json::from_str(&annotation)?;
             let relations: Vec<Relation> = serde_json::from_str(&relations)?;
@@ -1255,20 +1250,15 @@ impl<'a> Merge<'a> {
                 self.report.annotations_present += 1;
                 continue;
             }
-            let id = crate::annotations::next_annotation_id(self.tx)?;
+            let id = next_id;
+            next_id += 1;
             ids.insert(a.id, id);
             (a.id, a.document_id, a.label_id, a.annotator_id) = (id, document, label, coder);
             a.entity_id = a.entity_id.and_then(|e| self.entities.get(&e).copied());
-            // A placeholder row keeps the id while the others are numbered.
-            self.tx.execute(
-                "INSERT INTO orphans (id, uid, document_id, annotator_id, annotation, reason,
-                                      orphaned_at)
-                 VALUES (?1, ?2, ?3, ?4, '{}', ?5, ?6)",
-                rusqlite::params![id, a.uid, document, coder, reason, at],
-            )?;
             taken.push((a, relations, reason, at));
         }
-        for (a, relations, _, _) in taken {
+        // Written once every one has its id, so links between two of them are remapped too.
+        for (a, relations, reason, at) in taken {
             let end = |their: i64| {
                 ids.get(&their)
                     .or_else(|| self.annotations.get(&their))
@@ -1283,14 +1273,7 @@ impl<'a> Merge<'a> {
                     Some(r)
                 })
                 .collect();
-            self.tx.execute(
-                "UPDATE orphans SET annotation = ?2, relations = ?3 WHERE id = ?1",
-                (
-                    a.id,
-                    serde_json::to_string(&a)?,
-                    serde_json::to_string(&relations)?,
-                ),
-            )?;
+            crate::rows::insert_orphan(self.tx, &a, &relations, &reason, &at)?;
             self.report.annotations_orphaned += 1;
         }
         Ok(())

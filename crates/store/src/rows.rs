@@ -3,6 +3,8 @@
 
 use rusqlite::Connection;
 
+use claimdesk_core::{Annotation, Relation};
+
 use crate::error::Result;
 
 /// The id a new annotation takes, as an SQL expression: SQLite's own choice (one past the
@@ -61,6 +63,33 @@ pub(crate) fn insert_annotation(conn: &Connection, a: &AnnotationRow<'_>) -> Res
         a.updated_at,
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Sets an annotation aside as an orphan (under its own id, which stays reserved), with the
+/// links it brings back when placed. `at` as written in the project.
+pub(crate) fn insert_orphan(
+    conn: &Connection,
+    annotation: &Annotation,
+    relations: &[Relation],
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO orphans (id, uid, document_id, annotator_id, annotation, relations, reason,
+                              orphaned_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(rusqlite::params![
+        annotation.id,
+        annotation.uid,
+        annotation.document_id,
+        annotation.annotator_id,
+        serde_json::to_string(annotation)?,
+        serde_json::to_string(relations)?,
+        reason,
+        at,
+    ])?;
+    Ok(())
 }
 
 /// A link between two annotations as stored.

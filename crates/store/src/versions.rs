@@ -329,20 +329,7 @@ pub(crate) fn check_quotes(tx: &Connection, annotations: &[Annotation]) -> Resul
 
 /// Checks that every annotation of a document lies on its quote in the document's text.
 pub(crate) fn check_fit(tx: &Connection, document_id: i64) -> Result<()> {
-    let text = read_text(tx, document_id)?;
-    let index = TextIndex::new(&text);
-    for a in annotations_where(tx, "document_id = ?1", document_id)? {
-        let fits = Span::new(a.start, a.end)
-            .and_then(|span| index.slice(span))
-            .is_ok_and(|quote| quote == a.quote);
-        if !fits {
-            return Err(StoreError::Overtaken(format!(
-                "annotation {} of document {document_id} does not fit the other text",
-                a.id
-            )));
-        }
-    }
-    Ok(())
+    check_quotes(tx, &annotations_where(tx, "document_id = ?1", document_id)?)
 }
 
 /// Applies the changes of this module to the data tables.
@@ -403,21 +390,7 @@ pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Res
             if matches!(change, Change::AnnotationOrphaned { .. }) {
                 crate::annotations::delete_annotation_row(tx, annotation.id)?;
             }
-            tx.execute(
-                "INSERT INTO orphans (id, uid, document_id, annotator_id, annotation, relations,
-                                      reason, orphaned_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                rusqlite::params![
-                    annotation.id,
-                    annotation.uid,
-                    annotation.document_id,
-                    annotation.annotator_id,
-                    serde_json::to_string(annotation)?,
-                    serde_json::to_string(relations)?,
-                    reason,
-                    time::to_sql(now),
-                ],
-            )?;
+            crate::rows::insert_orphan(tx, annotation, relations, reason, &time::to_sql(now))?;
         }
         Change::OrphanRestored {
             annotation,
