@@ -762,7 +762,9 @@ impl Batch<'_> {
                 let title = doc.title.trim();
                 if !title.is_empty() {
                     let mut stmt = self.conn.prepare_cached(
-                        "SELECT id FROM documents WHERE title = ?1 AND date = ?2 AND source = ?3 LIMIT 2",
+                        "SELECT id FROM documents
+                         WHERE title = ?1 COLLATE NOCASE AND title = ?1 AND date = ?2 AND source = ?3
+                         LIMIT 2",
                     )?;
                     ids = stmt
                         .query_map((title, date.to_string(), source), |r| r.get(0))?

@@ -875,12 +875,15 @@ impl<'a> Merge<'a> {
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
+        // Each half on its index (by URL, by title), not a scan of every document's text.
+        let given = |s: &str| (!s.trim().is_empty()).then(|| s.to_string());
         let mut candidates = self.tx.prepare_cached(
-            "SELECT id, text FROM documents
-             WHERE (url = ?1 AND trim(?1) != '') OR (title = ?2 AND trim(?2) != '')
+            "SELECT id, text FROM documents WHERE url = ?1
+             UNION
+             SELECT id, text FROM documents WHERE title = ?2 COLLATE NOCASE AND title = ?2
              ORDER BY id LIMIT 8",
         )?;
-        let rows = candidates.query_map((url, &title), |r| {
+        let rows = candidates.query_map((url.as_deref().and_then(given), given(&title)), |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
         })?;
         let mut best: Option<(i64, String, Likeness)> = None;

@@ -28,3 +28,7 @@ CREATE TABLE orphans (
 );
 
 CREATE INDEX orphans_by_document ON orphans (document_id);
+
+-- A new version of a document is found by its URL (imports of new versions, merges of a
+-- coder's copy) without reading every document.
+CREATE INDEX documents_by_url ON documents (url) WHERE url IS NOT NULL;
