@@ -154,7 +154,7 @@ describe('the codebook in the Schema view', () => {
     assert.deepEqual(labels(), [...original, 'Frame'], 'the project file has the new label');
     await closeDialog();
     assert.equal(await app.execute(`return document.activeElement?.name;`), 'import-codebook', 'the keyboard is back on the button');
-    assert.match(await status(), /^Imported the codebook: 1 label added \(Frame\), 1 already here\. Ctrl\+Z undoes\.$/);
+    await app.waitFor('the status /^Imported the codebook: 1 lab', async () => /^Imported the codebook: 1 label added \(Frame\), 1 already here\. Ctrl\+Z undoes\.$/.test(await status()));
     await app.waitFor('the new label in the schema', async () => (await shownLabels()).includes('Frame'));
     // The toolbar's label buttons know it too.
     assert.deepEqual(await toolbarLabels(), [...original, 'Frame']);

@@ -67,7 +67,7 @@ describe('the controls of several coders', () => {
       await app.press(' ');
       await app.waitFor(`blind mode ${wanted}`, async () => (await invoke('list_coders')).blindMode === wanted);
       assert.equal(await app.execute(`return document.querySelector('input[name=blind-mode]').checked;`), wanted);
-      assert.match(await status(), wanted ? /Blind mode on/ : /Blind mode off/);
+      await app.waitFor('the status said', async () => (wanted ? /Blind mode on/ : /Blind mode off/).test(await status()));
     }
 
     // The sample, assigned to two coders in turn.

@@ -155,7 +155,7 @@ describe('two coders, blind, agreement and adjudication', () => {
     await app.waitFor('the curated claim in the text', async () =>
       app.execute(`return document.querySelector('.shell').dataset.view === 'reader' && !!document.querySelector('.selected-annotation');`),
     );
-    assert.match(await status(), /Editing the curated layer/);
+    await app.waitFor('the curated layer said', async () => /Editing the curated layer/.test(await status()));
     assert.equal(
       await app.execute(`return document.querySelector('select[name=show-coders] option:checked').textContent.trim();`),
       'curated (curated)',

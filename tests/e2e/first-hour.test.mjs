@@ -144,8 +144,8 @@ describe('the first hour', () => {
     await app.press('1');
     await app.waitFor('the pending highlight', async () => (await app.find('mark.pending')).length > 0, 1000);
     await app.waitFor('the highlight taken back', async () => (await app.find('mark.pending')).length === 0, 10_000);
-    assert.match(await status(), /nothing was saved/);
-    assert.match(await status(), /another program is writing to the project/);
+    await app.waitFor('the status /nothing was saved/', async () => /nothing was saved/.test(await status()));
+    await app.waitFor('the status /another program is writing to', async () => /another program is writing to the project/.test(await status()));
     assert.equal(annotations(project, sampleId()).length, before);
     await new Promise((resolve) => holder.once('exit', resolve));
     // Once the project is free, the same key codes it.
