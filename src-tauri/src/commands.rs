@@ -10,7 +10,7 @@ use chrono::Utc;
 use tauri::{AppHandle, Runtime, State};
 
 use claimdesk_core::{TextIndex, Unit};
-use claimdesk_formats::export::ExportFormat;
+use claimdesk_formats::write::ExportFormat;
 
 use crate::args::{shown, Arg, Object, MAX_NAME_BYTES, MAX_SEARCH_BYTES};
 use crate::dto::{

@@ -242,8 +242,8 @@ mod tests {
             ],
         ),
         (
-            "crates/formats/src/export/mod.rs",
-            include_str!("../../crates/formats/src/export/mod.rs"),
+            "crates/formats/src/write/mod.rs",
+            include_str!("../../crates/formats/src/write/mod.rs"),
             &["export_self_check", "export_invalid", "io_error"],
         ),
         (

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use claimdesk_export::{run, Request};
-use claimdesk_formats::export::{ExportFormat, Layout};
+use claimdesk_formats::write::{ExportFormat, Layout};
 use claimdesk_store::Project;
 
 use crate::dto::ExportResultDto;

@@ -54,7 +54,7 @@ impl ReplaceTextDto {
                     return Err(ErrorDto::too_large("the file", MAX_TEXT_BYTES, "bytes"));
                 }
                 let bytes = std::fs::read(&path).map_err(|e| unreadable(e.to_string()))?;
-                claimdesk_formats::decode::text(&bytes).map_err(|e| unreadable(e.to_string()))
+                claimdesk_formats::read::decode::text(&bytes).map_err(|e| unreadable(e.to_string()))
             }
             _ => Err(ErrorDto::bad_request(
                 "give the new text either pasted or as a file, not both or neither",

@@ -36,7 +36,7 @@ use tauri::webview::InvokeRequest;
 use tauri::{Manager, WebviewWindow, WebviewWindowBuilder};
 
 use claimdesk_core::{NewDocument, Span};
-use claimdesk_formats::export::ExportFormat;
+use claimdesk_formats::write::ExportFormat;
 use claimdesk_store::{ImportOutcome, Project};
 
 use claimdesk::args::{

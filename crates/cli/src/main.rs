@@ -24,8 +24,8 @@ use std::sync::atomic::AtomicBool;
 
 use chrono::{NaiveDate, Utc};
 use claimdesk_core::dataset::Scope;
-use claimdesk_formats::export::ExportFormat;
-use claimdesk_formats::table::ColumnMap;
+use claimdesk_formats::read::table::ColumnMap;
+use claimdesk_formats::write::ExportFormat;
 use claimdesk_formats::Format;
 use claimdesk_import::{FileOutcome, Progress, Request};
 use claimdesk_store::{Project, StoreError};
@@ -521,8 +521,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             // Read as imports read text: UTF-8 or UTF-16 with a byte-order mark, or Windows-1252.
             let bytes = std::fs::read(&file).map_err(|e| unreadable(e.to_string()))?;
-            let text =
-                claimdesk_formats::decode::text(&bytes).map_err(|e| unreadable(e.to_string()))?;
+            let text = claimdesk_formats::read::decode::text(&bytes)
+                .map_err(|e| unreadable(e.to_string()))?;
             let me = project.annotator(&cli.annotator, now)?;
             let report = project.replace_text(document, &text, me, now)?;
             if format == "json" {

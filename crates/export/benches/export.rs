@@ -14,7 +14,7 @@ use chrono::Utc;
 use claimdesk_core::dataset::Scope;
 use claimdesk_core::document::NewDocument;
 use claimdesk_core::imported::{ImportedAnnotation, ImportedDocument};
-use claimdesk_formats::export::ExportFormat;
+use claimdesk_formats::write::ExportFormat;
 use claimdesk_store::Project;
 
 const ANNOTATIONS_PER_DOCUMENT: usize = 100;

@@ -1,7 +1,7 @@
 //! Agreement reports: how far the project's coders agree, over the documents at least two of
 //! them coded. The coefficients are computed by `claimdesk_core::agreement`; this module reads
 //! the coding out of the project, lays every coder's spans over the same word tokens
-//! (`claimdesk_formats::export::word_spans`) and gathers the figures into one report that the
+//! (`claimdesk_formats::write::word_spans`) and gathers the figures into one report that the
 //! CLI prints and the app shows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -14,7 +14,7 @@ use claimdesk_core::agreement::{
 };
 use claimdesk_core::dataset::{DocumentRecord, ProjectInfo, Scope};
 use claimdesk_core::statement::statements;
-use claimdesk_formats::export::word_spans;
+use claimdesk_formats::write::word_spans;
 use claimdesk_store::{Project, StoreError};
 
 /// Which coding to compare.

@@ -9,7 +9,7 @@
 //! use std::sync::atomic::AtomicBool;
 //! use claimdesk_core::dataset::Scope;
 //! use claimdesk_export::{run, Request};
-//! use claimdesk_formats::export::ExportFormat;
+//! use claimdesk_formats::write::ExportFormat;
 //! # let project = claimdesk_store::Project::open("p.claimdesk".as_ref())?;
 //! let request = Request::new(ExportFormat::Csv, "tables".into(), Scope::everything());
 //! let done = run(&project, &request, &AtomicBool::new(false), |p| {
@@ -34,7 +34,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use claimdesk_core::dataset::Scope;
-use claimdesk_formats::export::{
+use claimdesk_formats::write::{
     exporter, ExportError, ExportFormat, ExportOptions, ExportSummary, Layout, Output,
 };
 use claimdesk_store::{Project, StoreError};

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicBool;
 use chrono::{NaiveDate, TimeZone, Utc};
 use claimdesk_core::dataset::Scope;
 use claimdesk_export::{run, Done, Failure, Request};
-use claimdesk_formats::export::ExportFormat;
+use claimdesk_formats::write::ExportFormat;
 use claimdesk_store::Project;
 
 fn fixture() -> PathBuf {

@@ -2,7 +2,8 @@
 //! 1,100 cases per format, over 10,000 in all; `make fuzz-long` sets `CLAIMDESK_FUZZ_CASES` to
 //! run 100,000 per format.
 
-use claimdesk_formats::{brat, import_bytes, native, Format, ImportOptions};
+use claimdesk_formats::read::{brat, native};
+use claimdesk_formats::{import_bytes, Format, ImportOptions};
 use proptest::prelude::*;
 
 /// Real files of each kind, as seeds for mutation.

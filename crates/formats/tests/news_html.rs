@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use claimdesk_formats::html;
+use claimdesk_formats::read::html;
 
 /// Sentences as a multiset: the text split at newlines and after `.`, `!` or `?` followed by
 /// whitespace, whitespace collapsed, blanks dropped.

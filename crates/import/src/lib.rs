@@ -24,10 +24,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use claimdesk_core::dataset::{DocumentRecord, ProjectInfo};
+use claimdesk_formats::read::{brat, native, table};
 use claimdesk_formats::refi::project::QdpxProject;
-use claimdesk_formats::{
-    brat, import_bytes, native, refi, table, Format, FormatError, ImportOptions, ImportedDocument,
-};
+use claimdesk_formats::{import_bytes, refi, Format, FormatError, ImportOptions, ImportedDocument};
 use claimdesk_store::{Batch, ImportOutcome, Prepared, Project, StoreError};
 
 pub use claimdesk_store::IndexProgress;
@@ -769,7 +768,7 @@ fn native_path(job: &Job) -> Option<&Path> {
     let n = std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
         .ok()?;
-    claimdesk_formats::native::is_native(&head[..n]).then_some(path.as_path())
+    native::is_native(&head[..n]).then_some(path.as_path())
 }
 
 /// Restores a native export: every document or none. Only a failure of the project itself is

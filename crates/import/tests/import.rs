@@ -482,7 +482,7 @@ type CodedSpan = (usize, usize, String, String);
 /// coders in turn, written by the `qdpx` exporter.
 fn hostile_qdpx(dir: &Path) -> (PathBuf, String, Vec<CodedSpan>) {
     use claimdesk_core::dataset::{AnnotationRecord, DocumentRecord, LabelInfo, ProjectInfo};
-    use claimdesk_formats::export::{exporter, ExportFormat, ExportOptions, MemoryOutput};
+    use claimdesk_formats::write::{exporter, ExportFormat, ExportOptions, MemoryOutput};
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/hostile-unicode.txt"),
     )

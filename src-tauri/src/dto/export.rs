@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use claimdesk_core::dataset::Scope;
-use claimdesk_formats::export::{ExportFormat, Layout};
+use claimdesk_formats::write::{ExportFormat, Layout};
 
 use crate::args::{
     checked_path, iso_date, shown, MAX_NAME_BYTES, MAX_SCOPE_DOCUMENTS, MAX_SCOPE_LABELS,

@@ -685,8 +685,8 @@ mod tests {
     use std::io::Write;
 
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, ExportOptions, MemoryOutput};
+    use crate::write::testdata;
+    use crate::write::{exporter, ExportFormat, ExportOptions, MemoryOutput};
 
     fn export(project: &ProjectInfo, docs: &[DocumentRecord]) -> Vec<u8> {
         let out = MemoryOutput::default();

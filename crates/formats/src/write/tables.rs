@@ -266,23 +266,15 @@ impl Exporter for Tables {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata;
+    use crate::write::{ExportFormat, MemoryOutput};
 
     fn export() -> MemoryOutput {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
-            ExportFormat::Csv,
-            &testdata::project(),
-            &ExportOptions::default(),
-            Box::new(out.clone()),
-        )
-        .unwrap();
-        for d in testdata::documents() {
-            e.document(&d).unwrap();
-        }
-        e.finish().unwrap();
-        out
+        let (project, docs) = (testdata::project(), testdata::documents());
+        let options = ExportOptions::default();
+        testdata::run(ExportFormat::Csv, &project, &options, &docs)
+            .unwrap()
+            .0
     }
 
     fn rows(out: &MemoryOutput, name: &str) -> Vec<csv::StringRecord> {
@@ -318,7 +310,7 @@ mod tests {
         let out = export();
         let docs = rows(&out, "documents.csv");
         assert_eq!(&docs[0][11], testdata::HOSTILE);
-        let raw = String::from_utf8(out.file("documents.csv").unwrap()).unwrap();
+        let raw = testdata::text(&out, "documents.csv");
         assert!(raw.starts_with("id,title,date,"));
         assert!(raw.contains("\r\n1,"), "records end with CRLF");
     }

@@ -607,27 +607,16 @@ impl Exporter for W3c {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata;
+    use crate::write::ExportFormat;
 
     fn export(
         project: &ProjectInfo,
         docs: &[DocumentRecord],
     ) -> Result<(String, ExportSummary), ExportError> {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
-            ExportFormat::W3c,
-            project,
-            &ExportOptions::default(),
-            Box::new(out.clone()),
-        )?;
-        for d in docs {
-            e.document(d)?;
-        }
-        let summary = e.finish()?;
-        assert_eq!(out.names(), ["export.jsonld"]);
-        let text = String::from_utf8(out.file("export.jsonld").unwrap()).unwrap();
-        Ok((text, summary))
+        let (bytes, summary) =
+            testdata::run_one(ExportFormat::W3c, project, docs, "export.jsonld")?;
+        Ok((String::from_utf8(bytes).unwrap(), summary))
     }
 
     fn fixture() -> (String, ExportSummary) {

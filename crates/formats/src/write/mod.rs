@@ -8,14 +8,14 @@
 //!
 //! ```
 //! use claimdesk_core::dataset::ProjectInfo;
-//! use claimdesk_formats::export::{exporter, ExportFormat, ExportOptions, MemoryOutput};
+//! use claimdesk_formats::write::{exporter, ExportFormat, ExportOptions, MemoryOutput};
 //!
 //! let out = MemoryOutput::default();
 //! let mut export = exporter(ExportFormat::Jsonl, &ProjectInfo::default(), &ExportOptions::default(), Box::new(out.clone()))?;
 //! let summary = export.finish()?;
 //! assert_eq!(summary.documents, 0);
 //! assert!(out.file("export.jsonl").is_some());
-//! # Ok::<(), claimdesk_formats::export::ExportError>(())
+//! # Ok::<(), claimdesk_formats::write::ExportError>(())
 //! ```
 //!
 //! Self-check: every span an exporter writes is sliced again out of the text, by the offsets in

@@ -20,9 +20,10 @@ use claimdesk_core::NewDocument;
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
 
-use crate::boilerplate::{cut_to_article, drop_boilerplate_lines};
-use crate::plaintext::{date_prefix, Gap, PlainText};
-use crate::{decode, FormatError, ImportedDocument};
+use crate::read::boilerplate::{cut_to_article, drop_boilerplate_lines};
+use crate::read::decode;
+use crate::read::plaintext::{date_prefix, Gap, PlainText};
+use crate::{FormatError, ImportedDocument};
 
 /// Reads an HTML page. `name` (the file name) becomes the document's source.
 pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> {
@@ -1594,11 +1595,11 @@ mod tests {
     use chrono::NaiveDate;
     use proptest::prelude::*;
 
-    const NEWS: &[u8] = include_bytes!("../tests/fixtures/html/news-article.html");
-    const HOSTILE: &[u8] = include_bytes!("../tests/fixtures/html/hostile.html");
-    const WINDOWS_1252: &[u8] = include_bytes!("../tests/fixtures/html/windows-1252.html");
-    const UTF16LE: &[u8] = include_bytes!("../tests/fixtures/html/utf16le-bom.html");
-    const SHORT: &[u8] = include_bytes!("../tests/fixtures/html/short-notice.html");
+    const NEWS: &[u8] = include_bytes!("../../tests/fixtures/html/news-article.html");
+    const HOSTILE: &[u8] = include_bytes!("../../tests/fixtures/html/hostile.html");
+    const WINDOWS_1252: &[u8] = include_bytes!("../../tests/fixtures/html/windows-1252.html");
+    const UTF16LE: &[u8] = include_bytes!("../../tests/fixtures/html/utf16le-bom.html");
+    const SHORT: &[u8] = include_bytes!("../../tests/fixtures/html/short-notice.html");
 
     fn import(bytes: &[u8]) -> NewDocument {
         parse(bytes, "page.html").unwrap().document

@@ -10,6 +10,41 @@ use claimdesk_core::dataset::{
 };
 use claimdesk_core::label::default_schema;
 
+use super::{exporter, ExportError, ExportFormat, ExportOptions, ExportSummary, MemoryOutput};
+
+/// The one driver of exporter tests: `format` over `docs` into memory, as an export run does.
+pub(crate) fn run(
+    format: ExportFormat,
+    project: &ProjectInfo,
+    options: &ExportOptions,
+    docs: &[DocumentRecord],
+) -> Result<(MemoryOutput, ExportSummary), ExportError> {
+    let out = MemoryOutput::default();
+    let mut e = exporter(format, project, options, Box::new(out.clone()))?;
+    for d in docs {
+        e.document(d)?;
+    }
+    let summary = e.finish()?;
+    Ok((out, summary))
+}
+
+/// [`run`] for a format that writes one file, `name`: that file's bytes.
+pub(crate) fn run_one(
+    format: ExportFormat,
+    project: &ProjectInfo,
+    docs: &[DocumentRecord],
+    name: &str,
+) -> Result<(Vec<u8>, ExportSummary), ExportError> {
+    let (out, summary) = run(format, project, &ExportOptions::default(), docs)?;
+    assert_eq!(out.names(), [name]);
+    Ok((out.file(name).unwrap(), summary))
+}
+
+/// A written file as text.
+pub(crate) fn text(out: &MemoryOutput, name: &str) -> String {
+    String::from_utf8(out.file(name).unwrap_or_else(|| panic!("no {name}"))).unwrap()
+}
+
 pub(crate) fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 2, 18, 12, 0, 0).unwrap()
 }

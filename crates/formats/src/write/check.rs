@@ -101,7 +101,7 @@ impl<'d> SpanCheck<'d> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata::doc;
+    use crate::write::testdata::doc;
 
     #[test]
     fn a_flag_is_sliced_alike_in_every_unit() {

@@ -491,28 +491,15 @@ fn matrix(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata::{self, text};
+    use crate::write::{ExportFormat, MemoryOutput};
 
     fn export(format: ExportFormat) -> MemoryOutput {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
-            format,
-            &testdata::project(),
-            &ExportOptions::default(),
-            Box::new(out.clone()),
-        )
-        .unwrap();
-        for d in testdata::documents() {
-            e.document(&d).unwrap();
-        }
-        let summary = e.finish().unwrap();
+        let (project, docs) = (testdata::project(), testdata::documents());
+        let (out, summary) =
+            testdata::run(format, &project, &ExportOptions::default(), &docs).unwrap();
         assert_eq!(summary.statements, 4);
         out
-    }
-
-    fn text(out: &MemoryOutput, name: &str) -> String {
-        String::from_utf8(out.file(name).unwrap()).unwrap()
     }
 
     #[test]

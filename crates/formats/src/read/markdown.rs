@@ -11,8 +11,9 @@ use claimdesk_core::document::cap_title;
 use claimdesk_core::NewDocument;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::plaintext::{date_prefix, Gap, PlainText};
-use crate::{decode, FormatError, ImportedDocument};
+use crate::read::decode;
+use crate::read::plaintext::{date_prefix, Gap, PlainText};
+use crate::{FormatError, ImportedDocument};
 
 /// Reads a Markdown file. `name` (the file name) becomes the document's source.
 pub fn parse(bytes: &[u8], name: &str) -> Result<ImportedDocument, FormatError> {
@@ -485,8 +486,8 @@ mod tests {
     use chrono::NaiveDate;
     use proptest::prelude::*;
 
-    const NEWS: &[u8] = include_bytes!("../tests/fixtures/markdown/news-article.md");
-    const HOSTILE: &[u8] = include_bytes!("../tests/fixtures/markdown/hostile.md");
+    const NEWS: &[u8] = include_bytes!("../../tests/fixtures/markdown/news-article.md");
+    const HOSTILE: &[u8] = include_bytes!("../../tests/fixtures/markdown/hostile.md");
 
     fn import(markdown: &str) -> NewDocument {
         parse(markdown.as_bytes(), "notes.md").unwrap().document

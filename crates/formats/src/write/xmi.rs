@@ -576,8 +576,8 @@ impl Exporter for Xmi {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata;
+    use crate::write::ExportFormat;
     use std::io::Cursor;
 
     use quick_xml::events::Event;
@@ -586,19 +586,8 @@ mod tests {
     type Exported = (HashMap<String, String>, Vec<String>, ExportSummary);
 
     fn export(project: &ProjectInfo, docs: &[DocumentRecord]) -> Result<Exported, ExportError> {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
-            ExportFormat::Xmi,
-            project,
-            &ExportOptions::default(),
-            Box::new(out.clone()),
-        )?;
-        for d in docs {
-            e.document(d)?;
-        }
-        let summary = e.finish()?;
-        assert_eq!(out.names(), ["export-xmi.zip"]);
-        let bytes = out.file("export-xmi.zip").unwrap();
+        let (bytes, summary) =
+            testdata::run_one(ExportFormat::Xmi, project, docs, "export-xmi.zip")?;
         let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut files = HashMap::new();
         let mut order = Vec::new();

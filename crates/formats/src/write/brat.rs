@@ -601,29 +601,14 @@ fn is_hex_colour(colour: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata::{self, text as file};
+    use crate::write::{ExportFormat, MemoryOutput};
 
     fn export(
         project: &ProjectInfo,
         docs: &[DocumentRecord],
     ) -> Result<(MemoryOutput, ExportSummary), ExportError> {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
-            ExportFormat::Brat,
-            project,
-            &ExportOptions::default(),
-            Box::new(out.clone()),
-        )?;
-        for d in docs {
-            e.document(d)?;
-        }
-        let summary = e.finish()?;
-        Ok((out, summary))
-    }
-
-    fn file(out: &MemoryOutput, name: &str) -> String {
-        String::from_utf8(out.file(name).unwrap_or_else(|| panic!("no {name}"))).unwrap()
+        testdata::run(ExportFormat::Brat, project, &ExportOptions::default(), docs)
     }
 
     fn fixture() -> (MemoryOutput, ExportSummary) {
@@ -737,7 +722,7 @@ mod tests {
             let name = format!("{}.txt", doc.id);
             let txt = out.file(&name).unwrap();
             let ann = out.file(&format!("{}.ann", doc.id)).unwrap();
-            let imported = crate::brat::parse(&txt, &ann, &name).unwrap();
+            let imported = crate::read::brat::parse(&txt, &ann, &name).unwrap();
             assert_eq!(imported.document.text, doc.text);
 
             // Fragments come back as T10, T10#2: their hull is the span.
@@ -855,7 +840,8 @@ mod tests {
         let visual = file(&out, "visual.conf");
         assert!(visual.contains("Claim_Quote | Claim/Quote\n"), "{visual}");
 
-        let imported = crate::brat::parse(d.text.as_bytes(), ann.as_bytes(), "7.txt").unwrap();
+        let imported =
+            crate::read::brat::parse(d.text.as_bytes(), ann.as_bytes(), "7.txt").unwrap();
         let note = imported.annotations[1].note.as_deref();
         assert_eq!(note, Some("first line\nsecond\tline\n"));
     }

@@ -1,4 +1,4 @@
-//! Reading Claimdesk's native JSON Lines (see [`crate::export`]) back, one document at a time,
+//! Reading Claimdesk's native JSON Lines (see [`crate::write`]) back, one document at a time,
 //! so a large export is restored without holding it in memory.
 
 use std::io::BufRead;
@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use claimdesk_core::dataset::{DocumentRecord, Entity, LabelInfo, ProjectInfo, RelationTypeInfo};
 
-use crate::export::jsonl::{FORMAT_NAME, FORMAT_VERSION};
+use crate::write::jsonl::{FORMAT_NAME, FORMAT_VERSION};
 use crate::FormatError;
 
 const WHAT: &str = "Claimdesk JSON Lines";
@@ -160,19 +160,19 @@ mod tests {
     use super::*;
 
     fn fixture() -> &'static [u8] {
-        include_bytes!("../../../tests/interop/fixture.jsonl")
+        include_bytes!("../../../../tests/interop/fixture.jsonl")
     }
 
     #[test]
     fn the_fixture_reads_back_as_the_corpus_it_was_written_from() {
         assert!(is_native(fixture()));
         let (project, mut reader) = Reader::new(fixture()).unwrap();
-        assert_eq!(project, crate::export::testdata::project());
+        assert_eq!(project, crate::write::testdata::project());
         let mut docs = Vec::new();
         while let Some(doc) = reader.next_document() {
             docs.push(doc.unwrap());
         }
-        assert_eq!(docs, crate::export::testdata::documents());
+        assert_eq!(docs, crate::write::testdata::documents());
     }
 
     #[test]

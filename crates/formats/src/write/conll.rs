@@ -451,32 +451,17 @@ fn file_part(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata::{doc, documents, project};
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata::{doc, documents, project, run, text as file};
+    use crate::write::{ExportFormat, MemoryOutput};
 
     fn export(
         docs: &[DocumentRecord],
         label: Option<&str>,
     ) -> Result<(MemoryOutput, ExportSummary), ExportError> {
-        let out = MemoryOutput::default();
         let options = ExportOptions {
             conll_label: label.map(str::to_string),
         };
-        let mut e = exporter(
-            ExportFormat::Conll,
-            &project(),
-            &options,
-            Box::new(out.clone()),
-        )?;
-        for d in docs {
-            e.document(d)?;
-        }
-        let summary = e.finish()?;
-        Ok((out, summary))
-    }
-
-    fn file(out: &MemoryOutput, name: &str) -> String {
-        String::from_utf8(out.file(name).unwrap_or_else(|| panic!("no {name}"))).unwrap()
+        run(ExportFormat::Conll, &project(), &options, docs)
     }
 
     #[test]

@@ -268,7 +268,7 @@ fn pieces(text: &str, bounds: &[usize]) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata::{doc, documents, HOSTILE};
+    use crate::write::testdata::{doc, documents, HOSTILE};
 
     fn words(d: &DocumentRecord) -> Vec<String> {
         let tokens = Tokens::new(d);
@@ -467,8 +467,8 @@ mod tests {
 
     mod random {
         use super::*;
-        use crate::export::testdata::project;
-        use crate::export::{exporter, ExportFormat, ExportOptions, MemoryOutput};
+        use crate::write::testdata::{project, run};
+        use crate::write::{ExportFormat, ExportOptions};
         use proptest::prelude::*;
 
         const PIECES: [&str; 16] = [
@@ -549,10 +549,8 @@ mod tests {
                 }
                 // The exporters built on these tokens pass their self-checks.
                 for format in [ExportFormat::Conll, ExportFormat::Spacy, ExportFormat::SpacyJsonl] {
-                    let out = MemoryOutput::default();
                     let options = ExportOptions::default();
-                    let mut e = exporter(format, &project(), &options, Box::new(out)).unwrap();
-                    let written = e.document(&d).and_then(|_| e.finish());
+                    let written = run(format, &project(), &options, std::slice::from_ref(&d));
                     prop_assert!(written.is_ok(), "{:?}: {:?}", format, written.err());
                 }
             }

@@ -170,23 +170,17 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata;
+    use crate::write::ExportFormat;
 
     fn export_text(docs: &[DocumentRecord]) -> Result<(String, ExportSummary), ExportError> {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
+        let project = testdata::project();
+        let (bytes, summary) = testdata::run_one(
             ExportFormat::Doccano,
-            &testdata::project(),
-            &ExportOptions::default(),
-            Box::new(out.clone()),
+            &project,
+            docs,
+            "export.doccano.jsonl",
         )?;
-        for d in docs {
-            e.document(d)?;
-        }
-        let summary = e.finish()?;
-        assert_eq!(out.names(), ["export.doccano.jsonl"]);
-        let bytes = out.file("export.doccano.jsonl").unwrap();
         Ok((String::from_utf8(bytes).unwrap(), summary))
     }
 

@@ -3,7 +3,8 @@
 use claimdesk_core::NewDocument;
 use regex::Regex;
 
-use crate::{decode, FormatError, ImportedDocument};
+use crate::read::decode;
+use crate::{FormatError, ImportedDocument};
 
 /// Reads a plain-text file. With `split`, the text is cut wherever the regular expression
 /// matches; each non-blank piece becomes a document with its own header or first-line title,

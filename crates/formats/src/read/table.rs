@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use claimdesk_core::NewDocument;
 use serde_json::{Map, Value};
 
-use crate::{decode, FormatError, ImportedDocument};
+use crate::read::decode;
+use crate::{FormatError, ImportedDocument};
 
 /// Which column holds what. Defaults to columns named `text`, `title`, `date`, `source`,
 /// `author`, `url`.

@@ -202,22 +202,12 @@ impl Exporter for Jsonl {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata;
+    use crate::write::ExportFormat;
 
     pub(crate) fn export(docs: &[DocumentRecord]) -> Result<(Vec<u8>, ExportSummary), ExportError> {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
-            ExportFormat::Jsonl,
-            &testdata::project(),
-            &ExportOptions::default(),
-            Box::new(out.clone()),
-        )?;
-        for d in docs {
-            e.document(d)?;
-        }
-        let summary = e.finish()?;
-        Ok((out.file("export.jsonl").unwrap(), summary))
+        let project = testdata::project();
+        testdata::run_one(ExportFormat::Jsonl, &project, docs, "export.jsonl")
     }
 
     #[test]

@@ -447,8 +447,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::export::testdata;
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata;
+    use crate::write::ExportFormat;
     use claimdesk_core::dataset::{LabelInfo, RelationTypeInfo};
     use claimdesk_core::label::AttributeDef;
 
@@ -456,17 +456,12 @@ mod tests {
         project: &ProjectInfo,
         docs: &[DocumentRecord],
     ) -> Result<(String, ExportSummary), ExportError> {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
+        let (out, summary) = testdata::run(
             ExportFormat::LabelStudio,
             project,
             &ExportOptions::default(),
-            Box::new(out.clone()),
+            docs,
         )?;
-        for d in docs {
-            e.document(d)?;
-        }
-        let summary = e.finish()?;
         assert_eq!(out.names(), [CONFIG_FILE, TASKS_FILE]);
         let bytes = out.file(TASKS_FILE).unwrap();
         Ok((String::from_utf8(bytes).unwrap(), summary))
@@ -660,16 +655,9 @@ mod tests {
             from_labels: vec![],
             to_labels: vec![],
         });
-        let out = MemoryOutput::default();
-        let e = exporter(
-            ExportFormat::LabelStudio,
-            &project,
-            &ExportOptions::default(),
-            Box::new(out.clone()),
-        )
-        .unwrap();
-        e.finish().unwrap();
-        let config = String::from_utf8(out.file(CONFIG_FILE).unwrap()).unwrap();
+        let options = ExportOptions::default();
+        let (out, _) = testdata::run(ExportFormat::LabelStudio, &project, &options, &[]).unwrap();
+        let config = testdata::text(&out, CONFIG_FILE);
         assert_eq!(config, labeling_config(&project));
         // A relation kind of the project's own is offered, after Claimdesk's three.
         assert!(

@@ -1,4 +1,4 @@
-//! What a news page wraps around its article, for [`crate::html`] to leave out: the page is
+//! What a news page wraps around its article, for [`crate::read::html`] to leave out: the page is
 //! cut down before `dom_smoothie` looks for the article, and the lines it returns are checked
 //! once more.
 //!

@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use claimdesk_core::{NewDocument, Span, TextIndex, Unit};
 use serde_json::Value;
 
-use crate::{decode, FormatError, ImportedAnnotation, ImportedDocument, ImportedRelation};
+use crate::read::decode;
+use crate::{FormatError, ImportedAnnotation, ImportedDocument, ImportedRelation};
 
 const WHAT: &str = "brat standoff";
 

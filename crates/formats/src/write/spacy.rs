@@ -797,27 +797,15 @@ mod msgpack {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::testdata::{doc, documents, project};
-    use crate::export::{exporter, ExportFormat, MemoryOutput};
+    use crate::write::testdata::{doc, documents, project, run_one};
+    use crate::write::ExportFormat;
     use std::collections::BTreeMap;
 
     fn export(
         format: ExportFormat,
         docs: &[DocumentRecord],
     ) -> Result<(Vec<u8>, ExportSummary), ExportError> {
-        let out = MemoryOutput::default();
-        let mut e = exporter(
-            format,
-            &project(),
-            &ExportOptions::default(),
-            Box::new(out.clone()),
-        )?;
-        for d in docs {
-            e.document(d)?;
-        }
-        let summary = e.finish()?;
-        assert_eq!(out.names(), [format.default_name()]);
-        Ok((out.file(format.default_name()).unwrap(), summary))
+        run_one(format, &project(), docs, format.default_name())
     }
 
     fn lines(bytes: &[u8]) -> Vec<Value> {

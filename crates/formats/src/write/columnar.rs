@@ -638,8 +638,8 @@ mod tests {
     use parquet::record::{Field, Row};
 
     use super::*;
-    use crate::export::testdata;
-    use crate::export::MemoryOutput;
+    use crate::write::testdata;
+    use crate::write::MemoryOutput;
 
     /// Exports `docs` with `limits` and returns the two files' bytes and the summary.
     fn export(
