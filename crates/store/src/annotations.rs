@@ -1,7 +1,7 @@
 //! Annotations and relations: creating, deleting, reading.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::OptionalExtension;
 
 use claimdesk_core::annotation::CONTEXT_CHARS;
 use claimdesk_core::{
@@ -11,10 +11,8 @@ use claimdesk_core::{
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
+use crate::rows::{annotation_from_row, relation_from_row, ANNOTATION_COLUMNS, RELATION_COLUMNS};
 use crate::time;
-
-const ANNOTATION_COLUMNS: &str = "id, document_id, label_id, start, end, quote, prefix, suffix, \
-     attributes, note, annotator_id, created_at, updated_at, entity_id, uid";
 
 impl Project {
     /// The annotations of a document, ordered by start, then longest first.
@@ -24,7 +22,7 @@ impl Project {
             "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE document_id = ?1
              ORDER BY start, end DESC, id"
         ))?;
-        let rows = stmt.query_map([document_id], |r| Ok(read_annotation(r)))?;
+        let rows = stmt.query_map([document_id], |r| Ok(annotation_from_row(r)))?;
         rows.map(|row| row?).collect()
     }
 
@@ -378,7 +376,7 @@ pub(crate) fn annotations_where(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE {filter} ORDER BY id"
     ))?;
-    let rows = stmt.query_map([id], |r| Ok(read_annotation(r)))?;
+    let rows = stmt.query_map([id], |r| Ok(annotation_from_row(r)))?;
     rows.map(|row| row?).collect()
 }
 
@@ -405,34 +403,12 @@ pub(crate) fn read_annotation_by_id(conn: &rusqlite::Connection, id: i64) -> Res
     conn.query_row(
         &format!("SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE id = ?1"),
         [id],
-        |r| Ok(read_annotation(r)),
+        |r| Ok(annotation_from_row(r)),
     )
     .optional()?
     .ok_or(StoreError::UnknownAnnotation(id))?
 }
 
-fn read_annotation(r: &Row<'_>) -> Result<Annotation> {
-    Ok(Annotation {
-        id: r.get(0)?,
-        document_id: r.get(1)?,
-        label_id: r.get(2)?,
-        start: r.get::<_, i64>(3)? as usize,
-        end: r.get::<_, i64>(4)? as usize,
-        quote: r.get(5)?,
-        prefix: r.get(6)?,
-        suffix: r.get(7)?,
-        attributes: serde_json::from_str(&r.get::<_, String>(8)?)?,
-        note: r.get(9)?,
-        annotator_id: r.get(10)?,
-        created_at: time::from_sql(&r.get::<_, String>(11)?)?,
-        updated_at: time::from_sql(&r.get::<_, String>(12)?)?,
-        entity_id: r.get(13)?,
-        uid: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
-    })
-}
-
-/// Inserts an annotation row; with `id` it keeps the given id (undo and redo bring an annotation
-/// back under its old id, so history and relations keep pointing at it).
 /// The id the next annotation (or an orphan coming in) takes: past every annotation and
 /// orphan.
 pub(crate) fn next_annotation_id(conn: &rusqlite::Connection) -> Result<i64> {
@@ -453,6 +429,8 @@ pub(crate) fn next_relation_id(conn: &rusqlite::Connection) -> Result<i64> {
     )
 }
 
+/// Inserts an annotation row; with `id` it keeps the given id (undo and redo bring an annotation
+/// back under its old id, so history and relations keep pointing at it).
 pub(crate) fn insert_annotation(
     tx: &rusqlite::Connection,
     a: &Annotation,
@@ -513,31 +491,8 @@ pub(crate) fn relations_where(
     id: i64,
 ) -> Result<Vec<Relation>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT id, kind, from_id, to_id, annotator_id, created_at, uid FROM relations
-         WHERE {filter} ORDER BY id"
+        "SELECT {RELATION_COLUMNS} FROM relations WHERE {filter} ORDER BY id"
     ))?;
-    let rows = stmt.query_map([id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, kind, from_id, to_id, annotator_id, created_at, uid) = row?;
-        Ok(Relation {
-            id,
-            uid: uid.unwrap_or_default(),
-            kind,
-            from_id,
-            to_id,
-            annotator_id,
-            created_at: time::from_sql(&created_at)?,
-        })
-    })
-    .collect()
+    let rows = stmt.query_map([id], |r| Ok(relation_from_row(r)))?;
+    rows.map(|row| row?).collect()
 }

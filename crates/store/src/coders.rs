@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
+use crate::rows::{coder_from_row, StoredCoder, CODER_COLUMNS, CODER_WITH_COUNTS_COLUMNS};
 use crate::time;
 
 /// The name the curated layer (the adjudicated version) goes by.
@@ -34,28 +35,11 @@ pub struct Coder {
 impl Project {
     /// Everyone who has worked on the project, with their counts, in the order they joined.
     pub fn coders(&self) -> Result<Vec<Coder>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.id, c.name, c.kind = 'curated',
-                    (SELECT count(*) FROM annotations a WHERE a.annotator_id = c.id),
-                    (SELECT count(DISTINCT a.document_id) FROM annotations a
-                     WHERE a.annotator_id = c.id),
-                    (SELECT count(*) FROM assignments s WHERE s.annotator_id = c.id),
-                    (SELECT count(*) FROM assignments s
-                     WHERE s.annotator_id = c.id AND s.done_at IS NOT NULL)
-             FROM annotators c ORDER BY c.id",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CODER_WITH_COUNTS_COLUMNS} FROM annotators c ORDER BY c.id"
+        ))?;
         let coders = stmt
-            .query_map([], |r| {
-                Ok(Coder {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    curated: r.get(2)?,
-                    annotations: r.get(3)?,
-                    documents: r.get(4)?,
-                    assigned: r.get(5)?,
-                    done: r.get(6)?,
-                })
-            })?
+            .query_map([], coder_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(coders)
     }
@@ -227,15 +211,15 @@ pub(crate) fn name_of(conn: &rusqlite::Connection, id: i64) -> Result<String> {
 
 /// The curated layer's coder id, registered on first use (within the caller's transaction).
 pub(crate) fn curated_coder(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<i64> {
-    let found: Option<(i64, String)> = conn
+    let found = conn
         .query_row(
-            "SELECT id, kind FROM annotators WHERE name = ?1",
+            &format!("SELECT {CODER_COLUMNS} FROM annotators WHERE name = ?1"),
             [CURATED],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            StoredCoder::from_row,
         )
         .optional()?;
     match found {
-        Some((id, kind)) if kind == "curated" => Ok(id),
+        Some(coder) if coder.kind == "curated" => Ok(coder.id),
         Some(_) => Err(StoreError::BadCoder(format!(
             "a coder is called {CURATED:?}; rename them before adjudicating"
         ))),

@@ -6,13 +6,17 @@ use std::collections::HashMap;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use claimdesk_core::dataset::{
-    AnnotationRecord, DocumentRecord, Entity, EntityKind, LabelInfo, ProjectInfo, RelationRecord,
+    AnnotationRecord, DocumentRecord, EntityKind, LabelInfo, ProjectInfo, RelationRecord,
     RelationTypeInfo, Scope,
 };
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
-use crate::time;
+use crate::rows::{
+    alias_from_row, document_from_row, entity_from_row, qualified, StoredAnnotation, StoredCoder,
+    StoredRelation, ALIAS_COLUMNS, ANNOTATION_COLUMNS, CODER_COLUMNS, DOCUMENT_COLUMNS,
+    ENTITY_COLUMNS, RELATION_COLUMNS,
+};
 
 impl Project {
     /// The schema, the entities and the annotators who coded.
@@ -66,30 +70,21 @@ pub(crate) fn project_info(conn: &Connection) -> Result<ProjectInfo> {
         });
     }
     let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
-    let mut stmt = conn
-        .prepare_cached("SELECT entity_id, alias FROM entity_aliases ORDER BY entity_id, alias")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ALIAS_COLUMNS} FROM entity_aliases ORDER BY entity_id, alias"
+    ))?;
+    for row in stmt.query_map([], alias_from_row)? {
         let (id, alias) = row?;
         aliases.entry(id).or_default().push(alias);
     }
-    let mut stmt = conn.prepare_cached("SELECT id, kind, name, uid FROM entities ORDER BY id")?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTITY_COLUMNS} FROM entities ORDER BY id"
+    ))?;
     let mut entities = Vec::new();
-    for row in stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-        ))
-    })? {
-        let (id, kind, name, uid) = row?;
-        entities.push(Entity {
-            id,
-            uid: uid.unwrap_or_default(),
-            kind: entity_kind(&kind)?,
-            name,
-            aliases: aliases.remove(&id).unwrap_or_default(),
-        });
+    for row in stmt.query_map([], |r| Ok(entity_from_row(r)))? {
+        let mut entity = row??;
+        entity.aliases = aliases.remove(&entity.id).unwrap_or_default();
+        entities.push(entity);
     }
     // Annotators who coded something: whoever only imported or browsed is not part of the data.
     let mut stmt = conn.prepare_cached(
@@ -201,15 +196,19 @@ struct Reader<'c> {
 
 impl<'c> Reader<'c> {
     fn new(conn: &'c Connection, scope: &Scope) -> Result<Reader<'c>> {
-        let names = |sql: &str| -> Result<HashMap<i64, String>> {
-            let mut stmt = conn.prepare(sql)?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
+        let labels = crate::documents::read_labels(conn)?
+            .into_iter()
+            .map(|l| (l.id, l.name))
+            .collect();
+        let annotators = conn
+            .prepare(&format!("SELECT {CODER_COLUMNS} FROM annotators"))?
+            .query_map([], StoredCoder::from_row)?
+            .map(|c| c.map(|c| (c.id, c.name)))
+            .collect::<rusqlite::Result<_>>()?;
         Ok(Reader {
             conn,
-            labels: names("SELECT id, name FROM labels")?,
-            annotators: names("SELECT id, name FROM annotators")?,
+            labels,
+            annotators,
             label_filter: scope.labels.clone(),
             annotator_filter: scope.annotators.clone(),
         })
@@ -224,67 +223,68 @@ impl<'c> Reader<'c> {
     fn document(&self, id: i64) -> Result<DocumentRecord> {
         let doc = self
             .conn
-            .prepare_cached(
-                "SELECT id, text, title, date, source, author, url, language, metadata, sha256,
-                        imported_at
-                 FROM documents WHERE id = ?1",
-            )?
-            .query_row([id], |r| Ok(crate::documents::read_document(r)))
+            .prepare_cached(&format!(
+                "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?1"
+            ))?
+            .query_row([id], |r| Ok(document_from_row(r)))
             .optional()?
             .ok_or(StoreError::UnknownDocument(id))??;
 
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, label_id, start, end, quote, prefix, suffix, attributes, note, entity_id,
-                    annotator_id, created_at, updated_at, uid
-             FROM annotations WHERE document_id = ?1 ORDER BY start, end, id",
-        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE document_id = ?1
+             ORDER BY start, end, id"
+        ))?;
         let mut annotations = Vec::new();
         let mut rows = stmt.query([id])?;
         while let Some(r) = rows.next()? {
-            let label = Self::name(&self.labels, r.get(1)?, "label")?;
-            let annotator = Self::name(&self.annotators, r.get(10)?, "annotator")?;
+            let a = StoredAnnotation::from_row(r)?;
+            let label = Self::name(&self.labels, a.label_id, "label")?;
+            let annotator = Self::name(&self.annotators, a.annotator_id, "annotator")?;
             if !keep(&self.label_filter, &label) || !keep(&self.annotator_filter, &annotator) {
                 continue;
             }
+            let a = a.into_annotation()?;
             annotations.push(AnnotationRecord {
-                id: r.get(0)?,
-                uid: r.get::<_, Option<String>>(13)?.unwrap_or_default(),
+                id: a.id,
+                uid: a.uid,
                 label,
-                start: r.get::<_, i64>(2)? as usize,
-                end: r.get::<_, i64>(3)? as usize,
-                quote: r.get(4)?,
-                prefix: r.get(5)?,
-                suffix: r.get(6)?,
-                attributes: serde_json::from_str(&r.get::<_, String>(7)?)?,
-                note: r.get(8)?,
-                entity_id: r.get(9)?,
+                start: a.start,
+                end: a.end,
+                quote: a.quote,
+                prefix: a.prefix,
+                suffix: a.suffix,
+                attributes: a.attributes,
+                note: a.note,
+                entity_id: a.entity_id,
                 annotator,
-                created_at: time::from_sql(&r.get::<_, String>(11)?)?,
-                updated_at: time::from_sql(&r.get::<_, String>(12)?)?,
+                created_at: a.created_at,
+                updated_at: a.updated_at,
             });
         }
 
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT r.id, r.kind, r.from_id, r.to_id, r.annotator_id, r.created_at, r.uid
-             FROM relations r JOIN annotations a ON a.id = r.from_id
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM relations r JOIN annotations a ON a.id = r.from_id
              WHERE a.document_id = ?1 ORDER BY r.id",
-        )?;
+            qualified("r", RELATION_COLUMNS)
+        ))?;
         let mut relations = Vec::new();
         let mut rows = stmt.query([id])?;
         let kept: std::collections::HashSet<i64> = annotations.iter().map(|a| a.id).collect();
         while let Some(r) = rows.next()? {
-            let (from_id, to_id): (i64, i64) = (r.get(2)?, r.get(3)?);
-            if !kept.contains(&from_id) || !kept.contains(&to_id) {
+            let r = StoredRelation::from_row(r)?;
+            if !kept.contains(&r.from_id) || !kept.contains(&r.to_id) {
                 continue;
             }
+            let annotator = Self::name(&self.annotators, r.annotator_id, "annotator")?;
+            let r = r.into_relation()?;
             relations.push(RelationRecord {
-                id: r.get(0)?,
-                uid: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                kind: r.get(1)?,
-                from_id,
-                to_id,
-                annotator: Self::name(&self.annotators, r.get(4)?, "annotator")?,
-                created_at: time::from_sql(&r.get::<_, String>(5)?)?,
+                id: r.id,
+                uid: r.uid,
+                kind: r.kind,
+                from_id: r.from_id,
+                to_id: r.to_id,
+                annotator,
+                created_at: r.created_at,
             });
         }
 

@@ -1,33 +1,35 @@
-//! Documents and labels: importing and reading.
+//! One document: its row, whether it exists, its text (whole, or up to a span for UTF-16
+//! offsets), and the project's labels. Lists of documents — pages, filters, sort orders and
+//! full-text search — are the library's (`library.rs`); imports are `import.rs`'s.
 
-use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Row};
+use rusqlite::OptionalExtension;
 
-use claimdesk_core::library::LibraryQuery;
-use claimdesk_core::{Document, DocumentSummary, Label};
+use claimdesk_core::{Document, Label};
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
-use crate::time;
+use crate::rows::{document_from_row, label_from_row, DOCUMENT_COLUMNS, LABEL_COLUMNS};
 
 impl Project {
-    /// All documents, without their text, in import order.
-    pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
-        self.library_rows(&LibraryQuery::default(), 0, usize::MAX)
-    }
-
     /// One document with its text.
     pub fn document(&self, id: i64) -> Result<Document> {
         self.conn
             .query_row(
-                "SELECT id, text, title, date, source, author, url, language, metadata, sha256,
-                        imported_at
-                 FROM documents WHERE id = ?1",
+                &format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?1"),
                 [id],
-                |r| Ok(read_document(r)),
+                |r| Ok(document_from_row(r)),
             )
             .optional()?
             .ok_or(StoreError::UnknownDocument(id))?
+    }
+
+    /// Whether the project holds document `id`.
+    pub fn document_exists(&self, id: i64) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?)
     }
 
     /// A span's offsets in UTF-16 code units (for a webview), reading the text only up to the
@@ -67,52 +69,11 @@ pub(crate) fn read_text(conn: &rusqlite::Connection, id: i64) -> Result<String> 
     .ok_or(StoreError::UnknownDocument(id))
 }
 
+/// The project's labels, in schema order.
 pub(crate) fn read_labels(conn: &rusqlite::Connection) -> Result<Vec<Label>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, colour, hotkey, attributes FROM labels ORDER BY position, id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, name, colour, hotkey, attributes) = row?;
-        Ok(Label {
-            id,
-            name,
-            colour,
-            hotkey,
-            attributes: serde_json::from_str(&attributes)?,
-        })
-    })
-    .collect()
-}
-
-pub(crate) fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>> {
-    date.map(|d| {
-        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-            .map_err(|e| StoreError::Corrupt(format!("bad document date {d:?}: {e}")))
-    })
-    .transpose()
-}
-
-pub(crate) fn read_document(r: &Row<'_>) -> Result<Document> {
-    Ok(Document {
-        id: r.get(0)?,
-        text: r.get(1)?,
-        title: r.get(2)?,
-        date: parse_date(r.get(3)?)?,
-        source: r.get(4)?,
-        author: r.get(5)?,
-        url: r.get(6)?,
-        language: r.get(7)?,
-        metadata: serde_json::from_str(&r.get::<_, String>(8)?)?,
-        sha256: r.get(9)?,
-        imported_at: time::from_sql(&r.get::<_, String>(10)?)?,
-    })
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {LABEL_COLUMNS} FROM labels ORDER BY position, id"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok(label_from_row(r)))?;
+    rows.map(|row| row?).collect()
 }

@@ -9,6 +9,7 @@ use claimdesk_core::Change;
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
+use crate::rows::{entity_from_row, mention_from_row, ENTITY_COLUMNS, MENTION_COLUMNS};
 
 /// A mention of an entity: an annotation that points to it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -184,22 +185,11 @@ impl Project {
 
     pub fn entity_mentions(&self, id: i64) -> Result<Vec<Mention>> {
         read_entity(&self.conn, id)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.id, a.document_id, d.title, a.quote, a.start, a.end, a.annotator_id
-             FROM annotations a JOIN documents d ON d.id = a.document_id
-             WHERE a.entity_id = ?1 ORDER BY a.document_id, a.start",
-        )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok(Mention {
-                annotation_id: r.get(0)?,
-                document_id: r.get(1)?,
-                document_title: r.get(2)?,
-                quote: r.get(3)?,
-                start: r.get::<_, i64>(4)? as usize,
-                end: r.get::<_, i64>(5)? as usize,
-                annotator_id: r.get(6)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MENTION_COLUMNS} FROM annotations a JOIN documents d ON d.id = a.document_id
+             WHERE a.entity_id = ?1 ORDER BY a.document_id, a.start"
+        ))?;
+        let rows = stmt.query_map([id], mention_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
@@ -238,26 +228,20 @@ fn check(conn: &Connection, entity: &Entity) -> Result<()> {
 }
 
 pub(crate) fn read_entity(conn: &Connection, id: i64) -> Result<Entity> {
-    let (kind, name, uid): (String, String, Option<String>) = conn
+    let mut entity = conn
         .query_row(
-            "SELECT kind, name, uid FROM entities WHERE id = ?1",
+            &format!("SELECT {ENTITY_COLUMNS} FROM entities WHERE id = ?1"),
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok(entity_from_row(r)),
         )
         .optional()?
-        .ok_or(StoreError::UnknownEntity(id))?;
+        .ok_or(StoreError::UnknownEntity(id))??;
     let mut stmt = conn
         .prepare_cached("SELECT alias FROM entity_aliases WHERE entity_id = ?1 ORDER BY alias")?;
-    let aliases = stmt
+    entity.aliases = stmt
         .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(Entity {
-        id,
-        uid: uid.unwrap_or_default(),
-        kind: crate::dataset::entity_kind(&kind)?,
-        name,
-        aliases,
-    })
+    Ok(entity)
 }
 
 fn mention_ids(conn: &Connection, id: i64) -> Result<Vec<i64>> {

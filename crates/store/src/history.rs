@@ -15,6 +15,7 @@ use crate::annotations::{
 };
 use crate::error::Result;
 use crate::open::Project;
+use crate::rows::{qualified, StoredEvent, EVENT_COLUMNS};
 use crate::time;
 
 /// Which way through history a step goes.
@@ -73,20 +74,23 @@ impl Project {
             let top = tx
                 .query_row(
                     &format!(
-                        "SELECT s.seq, e.id, e.payload FROM {from} s JOIN events e ON e.id = s.event_id
-                         WHERE s.annotator_id = ?1 ORDER BY s.seq DESC LIMIT 1"
+                        "SELECT s.seq AS seq, {} FROM {from} s JOIN events e ON e.id = s.event_id
+                         WHERE s.annotator_id = ?1 ORDER BY s.seq DESC LIMIT 1",
+                        qualified("e", EVENT_COLUMNS)
                     ),
                     [annotator_id],
-                    |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            r.get::<_, i64>(1)?,
-                            r.get::<_, String>(2)?,
-                        ))
-                    },
+                    |r| Ok((r.get::<_, i64>("seq")?, StoredEvent::from_row(r)?)),
                 )
                 .optional()?;
-            let Some((seq, event_id, payload)) = top else {
+            let Some((
+                seq,
+                StoredEvent {
+                    id: event_id,
+                    payload,
+                    ..
+                },
+            )) = top
+            else {
                 tx.commit()?;
                 return Ok(Step {
                     change: None,
@@ -389,32 +393,25 @@ impl Project {
             )
             .optional()?
             .ok_or(crate::error::StoreError::UnknownAnnotation(id))?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.id, e.at, a.name, e.action, e.kind, e.payload
-             FROM events e JOIN annotators a ON a.id = e.annotator_id
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {}, a.name AS coder FROM events e JOIN annotators a ON a.id = e.annotator_id
              WHERE e.document_id = ?1 AND e.action <> 'import' ORDER BY e.id",
-        )?;
+            qualified("e", EVENT_COLUMNS)
+        ))?;
         let rows = stmt.query_map([document], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-            ))
+            Ok((StoredEvent::from_row(r)?, r.get::<_, String>("coder")?))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (event_id, at, annotator, action, kind, payload) = row?;
-            let change: Change = serde_json::from_str(&payload)?;
+            let (event, annotator) = row?;
+            let change: Change = serde_json::from_str(&event.payload)?;
             if touches(&change, id) {
                 out.push(HistoryEntry {
-                    event_id,
-                    at: time::from_sql(&at)?,
+                    event_id: event.id,
+                    at: time::from_sql(&event.at)?,
                     annotator,
-                    action,
-                    kind,
+                    action: event.action,
+                    kind: event.kind,
                 });
             }
         }

@@ -317,10 +317,10 @@ impl Project {
 
 impl Batch<'_> {
     pub(crate) fn load_labels(&mut self) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached("SELECT name, id FROM labels")?;
-        self.labels = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        self.labels = crate::documents::read_labels(self.conn)?
+            .into_iter()
+            .map(|l| (l.name, l.id))
+            .collect();
         Ok(())
     }
 

@@ -1,4 +1,6 @@
-//! The library: the document list with its filters and sort orders, and full-text search.
+//! The library: lists of documents — all of them, or the ones a query selects, a page at a
+//! time with their count, in a sort order, and where one of them stands in it — and
+//! full-text search. One document's own row and text are `documents.rs`'s.
 
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,7 @@ use claimdesk_core::DocumentSummary;
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
-use crate::time;
+use crate::rows::{summary_from_row, SUMMARY_COLUMNS};
 
 /// How long a search counts its matches before answering the newest first without a full count.
 const COUNT_BUDGET: Duration = Duration::from_millis(60);
@@ -126,6 +128,11 @@ fn library_order(query: &LibraryQuery, id: &str) -> String {
 }
 
 impl Project {
+    /// All documents, without their text, in import order.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
+        self.library_rows(&LibraryQuery::default(), 0, usize::MAX)
+    }
+
     /// The documents `query` selects, in its order, without their text.
     pub fn library(&self, query: &LibraryQuery) -> Result<Vec<DocumentSummary>> {
         Ok(self.library_page(query, 0, usize::MAX)?.rows)
@@ -182,30 +189,10 @@ impl Project {
             .query_map(params_from_iter(params), |r| r.get::<_, i64>(0))?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
         let mut row = self.conn.prepare_cached(&format!(
-            "SELECT d.title, d.date, d.source, d.imported_at, s.annotation_count
-             FROM {LIBRARY_FROM} WHERE d.id = ?1"
+            "SELECT {SUMMARY_COLUMNS} FROM {LIBRARY_FROM} WHERE d.id = ?1"
         ))?;
         ids.into_iter()
-            .map(|id| {
-                let (title, date, source, imported_at, annotation_count) =
-                    row.query_row([id], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, Option<String>>(1)?,
-                            r.get::<_, Option<String>>(2)?,
-                            r.get::<_, String>(3)?,
-                            r.get::<_, i64>(4)?,
-                        ))
-                    })?;
-                Ok(DocumentSummary {
-                    id,
-                    title,
-                    date: crate::documents::parse_date(date)?,
-                    source,
-                    annotation_count,
-                    imported_at: time::from_sql(&imported_at)?,
-                })
-            })
+            .map(|id| row.query_row([id], |r| Ok(summary_from_row(r)))?)
             .collect()
     }
 
@@ -268,15 +255,6 @@ impl Project {
         Ok(usize::try_from(n).ok())
     }
 
-    /// Whether the project holds document `id`.
-    pub fn document_exists(&self, id: i64) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?1)",
-            [id],
-            |r| r.get(0),
-        )?)
-    }
-
     /// Documents matching a full-text query (words, "phrases", prefix*, AND/OR/NOT), best first,
     /// with a snippet around the match and where the first match is.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
@@ -335,16 +313,19 @@ impl Project {
             "documents_fts.rowid DESC"
         };
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT d.id, d.title, snippet(documents_fts, 1, char(2), char(3), '…', 16), d.text
+            "SELECT d.id AS id, d.title AS title,
+                    snippet(documents_fts, 1, char(2), char(3), '…', 16) AS marked,
+                    d.text AS text
              FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid
              WHERE documents_fts MATCH ?1 ORDER BY {order} LIMIT ?2"
         ))?;
         let rows = stmt.query_map((query, limit as i64), |r| {
+            // A search hit is no table's row: its columns are read by name here.
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                r.get::<_, i64>("id")?,
+                r.get::<_, String>("title")?,
+                r.get::<_, String>("marked")?,
+                r.get::<_, String>("text")?,
             ))
         });
         let rows = rows

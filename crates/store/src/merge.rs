@@ -42,11 +42,19 @@ use serde::Serialize;
 
 use claimdesk_core::anchor::{likeness, reanchor, Likeness, Placement};
 use claimdesk_core::annotation::CONTEXT_CHARS;
-use claimdesk_core::{Annotation, AttributeDef, Change, Decision, Relation, Span, TextIndex};
+use claimdesk_core::{
+    Annotation, AttributeDef, Change, Decision, Label, Relation, Span, TextIndex,
+};
 
 use crate::error::{Result, StoreError};
 use crate::import::index_watermark;
 use crate::open::{Project, APPLICATION_ID, SCHEMA_VERSION};
+use crate::rows::{
+    entity_from_row, label_from_row, qualified, relation_type_from_row, StoredAnnotation,
+    StoredCoder, StoredDocument, StoredEvent, StoredOrphan, StoredRelation, ANNOTATION_COLUMNS,
+    CODER_COLUMNS, DOCUMENT_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, LABEL_COLUMNS, ORPHAN_COLUMNS,
+    RELATION_COLUMNS, RELATION_TYPE_COLUMNS,
+};
 use crate::time;
 
 /// What a merge brought in, what it found already here, and what it could not settle.
@@ -567,22 +575,27 @@ impl<'a> Merge<'a> {
 
     /// Coders by name, keeping their kind (a person or the curated layer).
     fn merge_coders(&mut self) -> Result<()> {
-        let mut rows = self
-            .other
-            .prepare("SELECT id, name, kind, created_at FROM annotators ORDER BY id")?;
-        let mut ours = self
-            .tx
-            .prepare("SELECT id, kind FROM annotators WHERE name = ?1")?;
+        let mut rows = self.other.prepare(&format!(
+            "SELECT {CODER_COLUMNS} FROM annotators ORDER BY id"
+        ))?;
+        let mut ours = self.tx.prepare(&format!(
+            "SELECT {CODER_COLUMNS} FROM annotators WHERE name = ?1"
+        ))?;
         let mut insert = self
             .tx
             .prepare("INSERT INTO annotators (name, created_at, kind) VALUES (?1, ?2, ?3)")?;
         let mut rows = rows.query([])?;
         while let Some(r) = rows.next()? {
-            let (id, name, kind, created_at): (i64, String, String, String) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            let found: Option<(i64, String)> = ours
-                .query_row([&name], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
+            let StoredCoder {
+                id,
+                name,
+                kind,
+                created_at,
+            } = StoredCoder::from_row(r)?;
+            let found = ours
+                .query_row([&name], StoredCoder::from_row)
+                .optional()?
+                .map(|ours| (ours.id, ours.kind));
             let mapped = match found {
                 Some((mapped, our_kind)) => {
                     if our_kind != kind {
@@ -609,16 +622,21 @@ impl<'a> Merge<'a> {
     /// unless one of ours has it.
     fn merge_labels(&mut self) -> Result<()> {
         for label in crate::documents::read_labels(self.other)? {
-            let found: Option<(i64, String)> = self
+            let found = self
                 .tx
                 .query_row(
-                    "SELECT id, attributes FROM labels WHERE name = ?1",
+                    &format!("SELECT {LABEL_COLUMNS} FROM labels WHERE name = ?1"),
                     [&label.name],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok(label_from_row(r)),
                 )
-                .optional()?;
-            if let Some((id, attributes)) = found {
-                let ours: Vec<AttributeDef> = serde_json::from_str(&attributes)?;
+                .optional()?
+                .transpose()?;
+            if let Some(Label {
+                id,
+                attributes: ours,
+                ..
+            }) = found
+            {
                 if !same_attributes(&ours, &label.attributes) {
                     self.report.conflicts.push(MergeConflict::LabelAttributes {
                         label: label.name.clone(),
@@ -663,18 +681,19 @@ impl<'a> Merge<'a> {
         for t in crate::schema::read_relation_types(self.other)? {
             let from = self.mapped_labels(&t.from_labels);
             let to = self.mapped_labels(&t.to_labels);
-            let found: Option<(String, String)> = self
+            let found = self
                 .tx
                 .query_row(
-                    "SELECT from_labels, to_labels FROM relation_types WHERE name = ?1",
+                    &format!("SELECT {RELATION_TYPE_COLUMNS} FROM relation_types WHERE name = ?1"),
                     [&t.name],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok(relation_type_from_row(r)),
                 )
-                .optional()?;
+                .optional()?
+                .transpose()?;
             match found {
-                Some((our_from, our_to)) => {
-                    let our_from: BTreeSet<i64> = serde_json::from_str(&our_from)?;
-                    let our_to: BTreeSet<i64> = serde_json::from_str(&our_to)?;
+                Some(ours) => {
+                    let our_from: BTreeSet<i64> = ours.from_labels.into_iter().collect();
+                    let our_to: BTreeSet<i64> = ours.to_labels.into_iter().collect();
                     if our_from != from || our_to != to {
                         let ours = (self.label_names(&our_from)?, self.label_names(&our_to)?);
                         let theirs = (self.label_names(&from)?, self.label_names(&to)?);
@@ -729,11 +748,13 @@ impl<'a> Merge<'a> {
             let by_uid: Option<(i64, String)> = self
                 .tx
                 .query_row(
-                    "SELECT id, name FROM entities WHERE uid = ?1",
+                    &format!("SELECT {ENTITY_COLUMNS} FROM entities WHERE uid = ?1"),
                     [&e.uid],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok(entity_from_row(r)),
                 )
-                .optional()?;
+                .optional()?
+                .transpose()?
+                .map(|ours| (ours.id, ours.name));
             let by_name: Option<i64> = self
                 .tx
                 .query_row(
@@ -783,26 +804,29 @@ impl<'a> Merge<'a> {
         aliases: &[String],
     ) -> Result<Option<(i64, String)>> {
         let mut candidates: Vec<(i64, String)> = Vec::new();
-        let mut by_alias = self.tx.prepare(
-            "SELECT e.id, e.name FROM entities e JOIN entity_aliases a ON a.entity_id = e.id
+        let mut by_alias = self.tx.prepare(&format!(
+            "SELECT {} FROM entities e JOIN entity_aliases a ON a.entity_id = e.id
              WHERE e.kind = ?1 AND a.alias = ?2 AND e.id <= ?3",
-        )?;
+            qualified("e", ENTITY_COLUMNS)
+        ))?;
         for row in by_alias.query_map((kind, name, self.entities_before), |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok(entity_from_row(r))
         })? {
-            candidates.push(row?);
+            let found = row??;
+            candidates.push((found.id, found.name));
         }
-        let mut by_name = self
-            .tx
-            .prepare("SELECT id, name FROM entities WHERE kind = ?1 AND name = ?2 AND id <= ?3")?;
+        let mut by_name = self.tx.prepare(&format!(
+            "SELECT {ENTITY_COLUMNS} FROM entities WHERE kind = ?1 AND name = ?2 AND id <= ?3"
+        ))?;
         for alias in aliases {
             if let Some(found) = by_name
                 .query_row((kind, alias, self.entities_before), |r| {
-                    Ok((r.get(0)?, r.get(1)?))
+                    Ok(entity_from_row(r))
                 })
                 .optional()?
             {
-                candidates.push(found);
+                let found = found?;
+                candidates.push((found.id, found.name));
             }
         }
         Ok(candidates.into_iter().min())
@@ -844,7 +868,9 @@ impl<'a> Merge<'a> {
             .prepare("SELECT id FROM documents WHERE sha256 = ?1")?;
         let mut rows = rows.query([])?;
         while let Some(r) = rows.next()? {
-            let (id, sha256): (i64, String) = (r.get(0)?, r.get(1)?);
+            // Just these two columns of each of their documents (not its text, read once it
+            // is copied), by name.
+            let (id, sha256): (i64, String) = (r.get("id")?, r.get("sha256")?);
             let mapped = match ours.query_row([&sha256], |r| r.get(0)).optional()? {
                 Some(mapped) => {
                     self.report.documents_matched += 1;
@@ -870,21 +896,24 @@ impl<'a> Merge<'a> {
     /// One of our documents that their document `id` is a slightly different copy of (same
     /// URL or title, most of the text the same), said in the report either way.
     fn similar_copy(&mut self, id: i64) -> Result<Option<(i64, String)>> {
-        let (title, url, text): (String, Option<String>, String) = self.other.query_row(
-            "SELECT title, url, text FROM documents WHERE id = ?1",
+        let StoredDocument {
+            title, url, text, ..
+        } = self.other.query_row(
+            &format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?1"),
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            StoredDocument::from_row,
         )?;
         // Each half on its index (by URL, by title), not a scan of every document's text.
         let given = |s: &str| (!s.trim().is_empty()).then(|| s.to_string());
-        let mut candidates = self.tx.prepare_cached(
-            "SELECT id, text FROM documents WHERE url = ?1
+        let mut candidates = self.tx.prepare_cached(&format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE url = ?1
              UNION
-             SELECT id, text FROM documents WHERE title = ?2 COLLATE NOCASE AND title = ?2
-             ORDER BY id LIMIT 8",
-        )?;
+             SELECT {DOCUMENT_COLUMNS} FROM documents
+             WHERE title = ?2 COLLATE NOCASE AND title = ?2
+             ORDER BY id LIMIT 8"
+        ))?;
         let rows = candidates.query_map((url.as_deref().and_then(given), given(&title)), |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            StoredDocument::from_row(r).map(|d| (d.id, d.text))
         })?;
         let mut best: Option<(i64, String, Likeness)> = None;
         for row in rows {
@@ -908,11 +937,13 @@ impl<'a> Merge<'a> {
     /// Where the annotations of their copy `document` go on our text, worked out once.
     fn place_copy(&mut self, document: i64) -> Result<()> {
         let their_text = crate::documents::read_text(self.other, document)?;
-        let mut stmt = self
-            .other
-            .prepare("SELECT id, start, end FROM annotations WHERE document_id = ?1 ORDER BY id")?;
+        let mut stmt = self.other.prepare(&format!(
+            "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE document_id = ?1 ORDER BY id"
+        ))?;
         let rows: Vec<(i64, usize, usize)> = stmt
-            .query_map([document], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([document], |r| {
+                StoredAnnotation::from_row(r).map(|a| (a.id, a.start as usize, a.end as usize))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         let spans: Vec<(usize, usize)> = rows.iter().map(|&(_, s, e)| (s, e)).collect();
         let (_, our_text) = &self.similar[&document];
@@ -923,73 +954,29 @@ impl<'a> Merge<'a> {
     }
 
     fn copy_document(&self, id: i64) -> Result<i64> {
-        type Texts = (
-            String,
-            i64,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        type More = (Option<String>, Option<String>, String, String, String);
-        let (
-            (text, char_count, title, date, source, author),
-            (url, language, metadata, sha256, at),
-        ): (Texts, More) = self.other.query_row(
-            "SELECT text, char_count, title, date, source, author, url, language, metadata,
-                        sha256, imported_at
-                 FROM documents WHERE id = ?1",
+        let document = self.other.query_row(
+            &format!("SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?1"),
             [id],
-            |r| {
-                Ok((
-                    (
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ),
-                    (r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?),
-                ))
-            },
+            StoredDocument::from_row,
         )?;
-        crate::rows::insert_document(
-            self.tx,
-            &crate::rows::DocumentRow {
-                id: None,
-                text: &text,
-                char_count,
-                title: &title,
-                date: date.as_deref(),
-                source: source.as_deref(),
-                author: author.as_deref(),
-                url: url.as_deref(),
-                language: language.as_deref(),
-                metadata: &metadata,
-                sha256: &sha256,
-                imported_at: &at,
-            },
-        )
+        crate::rows::insert_document(self.tx, &document.as_row(None))
     }
 
     /// Annotations by identity, else by document, coder, label and span among ours; new ones
     /// keep their identity, times, attributes, note and entity.
     fn merge_annotations(&mut self) -> Result<()> {
         let other = self.other;
-        let mut rows = other.prepare(
-            "SELECT id, uid, document_id, label_id, start, end, quote, prefix, suffix,
-                    attributes, note, entity_id, annotator_id, created_at, updated_at
-             FROM annotations ORDER BY id",
-        )?;
+        let mut rows = other.prepare(&format!(
+            "SELECT {ANNOTATION_COLUMNS} FROM annotations ORDER BY id"
+        ))?;
         let mut rows = rows.query([])?;
         while let Some(r) = rows.next()? {
-            self.merge_annotation(OtherAnnotation::read(r)?)?;
+            self.merge_annotation(StoredAnnotation::from_row(r)?)?;
         }
         Ok(())
     }
 
-    fn merge_annotation(&mut self, mut a: OtherAnnotation) -> Result<()> {
+    fn merge_annotation(&mut self, mut a: StoredAnnotation) -> Result<()> {
         let (Some(&document), Some(&label), Some(&coder)) = (
             self.documents.get(&a.document_id),
             self.labels.get(&a.label_id),
@@ -1044,7 +1031,7 @@ impl<'a> Merge<'a> {
     /// document (once: an orphan with its identity is already here after an earlier merge).
     fn orphan_annotation(
         &mut self,
-        a: &OtherAnnotation,
+        a: &StoredAnnotation,
         document: i64,
         label: i64,
         coder: i64,
@@ -1113,7 +1100,13 @@ impl<'a> Merge<'a> {
 
     /// A link with an end among the orphans goes into the orphans it touches, so placing them
     /// brings it back.
-    fn orphan_relation(&mut self, r: &OtherRelation, from: i64, to: i64, coder: i64) -> Result<()> {
+    fn orphan_relation(
+        &mut self,
+        r: &StoredRelation,
+        from: i64,
+        to: i64,
+        coder: i64,
+    ) -> Result<()> {
         let uid = crate::uid::or_new(r.uid.as_deref().unwrap_or_default());
         let id = crate::annotations::next_relation_id(self.tx)?;
         let relation = Relation {
@@ -1152,7 +1145,7 @@ impl<'a> Merge<'a> {
     /// with the same label by the same coder.
     fn known_annotation(
         &self,
-        a: &OtherAnnotation,
+        a: &StoredAnnotation,
         document: i64,
         label: i64,
         coder: i64,
@@ -1189,7 +1182,7 @@ impl<'a> Merge<'a> {
 
     fn insert_annotation(
         &self,
-        a: &OtherAnnotation,
+        a: &StoredAnnotation,
         document: i64,
         label: i64,
         coder: i64,
@@ -1220,18 +1213,24 @@ impl<'a> Merge<'a> {
     /// their links where both ends came over; one we have (as an orphan or, placed, as an
     /// annotation) by its identity is not taken twice.
     fn merge_orphans(&mut self) -> Result<()> {
-        let mut rows = self.other.prepare(
-            "SELECT annotation, relations, reason, orphaned_at FROM orphans ORDER BY id",
-        )?;
-        let orphans: Vec<(String, String, String, String)> = rows
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        let mut rows = self
+            .other
+            .prepare(&format!("SELECT {ORPHAN_COLUMNS} FROM orphans ORDER BY id"))?;
+        let orphans: Vec<StoredOrphan> = rows
+            .query_map([], StoredOrphan::from_row)?
             .collect::<rusqlite::Result<_>>()?;
         // Their ids of orphans, to ours: links between two orphans are remapped through both.
         let mut ids: HashMap<i64, i64> = HashMap::new();
         let mut taken: Vec<(Annotation, Vec<Relation>, String, String)> = Vec::new();
         // Their orphans are numbered from here on, past every annotation and orphan of ours.
         let mut next_id = crate::annotations::next_annotation_id(self.tx)?;
-        for (annotation, relations, reason, at) in orphans {
+        for StoredOrphan {
+            annotation,
+            relations,
+            reason,
+            orphaned_at: at,
+        } in orphans
+        {
             let mut a: Annotation = serde_json::from_str(&annotation)?;
             let relations: Vec<Relation> = serde_json::from_str(&relations)?;
             let (Some(&document), Some(&label), Some(&coder)) = (
@@ -1285,27 +1284,17 @@ impl<'a> Merge<'a> {
     /// Links by identity, else by kind and (mapped) endpoints.
     fn merge_relations(&mut self) -> Result<()> {
         let other = self.other;
-        let mut rows = other.prepare(
-            "SELECT id, uid, kind, from_id, to_id, annotator_id, created_at
-             FROM relations ORDER BY id",
-        )?;
+        let mut rows = other.prepare(&format!(
+            "SELECT {RELATION_COLUMNS} FROM relations ORDER BY id"
+        ))?;
         let mut rows = rows.query([])?;
         while let Some(r) = rows.next()? {
-            let relation = OtherRelation {
-                id: r.get(0)?,
-                uid: r.get(1)?,
-                kind: r.get(2)?,
-                from_id: r.get(3)?,
-                to_id: r.get(4)?,
-                annotator_id: r.get(5)?,
-                created_at: r.get(6)?,
-            };
-            self.merge_relation(relation)?;
+            self.merge_relation(StoredRelation::from_row(r)?)?;
         }
         Ok(())
     }
 
-    fn merge_relation(&mut self, r: OtherRelation) -> Result<()> {
+    fn merge_relation(&mut self, r: StoredRelation) -> Result<()> {
         let (Some(&from), Some(&to), Some(&coder)) = (
             self.annotations.get(&r.from_id),
             self.annotations.get(&r.to_id),
@@ -1356,7 +1345,7 @@ impl<'a> Merge<'a> {
         Ok(())
     }
 
-    fn known_relation(&self, r: &OtherRelation, from: i64, to: i64) -> Result<Option<i64>> {
+    fn known_relation(&self, r: &StoredRelation, from: i64, to: i64) -> Result<Option<i64>> {
         if let Some(uid) = &r.uid {
             let known = self
                 .tx
@@ -1381,29 +1370,17 @@ impl<'a> Merge<'a> {
     /// are history, not edits of this project: none goes on an undo stack.
     fn merge_events(&mut self) -> Result<()> {
         let other = self.other;
-        let mut rows = other.prepare(
-            "SELECT id, uid, at, annotator_id, action, target_id, kind, document_id, payload
-             FROM events WHERE document_id IS NOT NULL ORDER BY id",
-        )?;
+        let mut rows = other.prepare(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE document_id IS NOT NULL ORDER BY id"
+        ))?;
         let mut rows = rows.query([])?;
         while let Some(r) = rows.next()? {
-            let event = OtherEvent {
-                id: r.get(0)?,
-                uid: r.get(1)?,
-                at: r.get(2)?,
-                annotator_id: r.get(3)?,
-                action: r.get(4)?,
-                target_id: r.get(5)?,
-                kind: r.get(6)?,
-                document_id: r.get(7)?,
-                payload: r.get(8)?,
-            };
-            self.merge_event(event)?;
+            self.merge_event(StoredEvent::from_row(r)?)?;
         }
         Ok(())
     }
 
-    fn merge_event(&mut self, e: OtherEvent) -> Result<()> {
+    fn merge_event(&mut self, e: StoredEvent) -> Result<()> {
         let tx = self.tx;
         if let Some(uid) = &e.uid {
             let known: Option<i64> = tx
@@ -1416,7 +1393,7 @@ impl<'a> Merge<'a> {
             }
         }
         let (Some(&document), Some(&coder)) = (
-            self.documents.get(&e.document_id),
+            e.document_id.and_then(|d| self.documents.get(&d)),
             self.coders.get(&e.annotator_id),
         ) else {
             self.skipped(
@@ -1461,7 +1438,7 @@ impl<'a> Merge<'a> {
     /// identities, whose events are given new ones each time it is read).
     fn same_event(
         &self,
-        e: &OtherEvent,
+        e: &StoredEvent,
         coder: i64,
         document: i64,
         payload: &str,
@@ -1766,72 +1743,6 @@ impl<'a> Merge<'a> {
         }
         Ok(())
     }
-}
-
-/// One annotation of the other project, with its ids as they are there.
-struct OtherAnnotation {
-    id: i64,
-    uid: Option<String>,
-    document_id: i64,
-    label_id: i64,
-    start: i64,
-    end: i64,
-    quote: String,
-    prefix: String,
-    suffix: String,
-    /// As stored: a JSON object.
-    attributes: String,
-    note: Option<String>,
-    entity_id: Option<i64>,
-    annotator_id: i64,
-    created_at: String,
-    updated_at: String,
-}
-
-impl OtherAnnotation {
-    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<OtherAnnotation> {
-        Ok(OtherAnnotation {
-            id: r.get(0)?,
-            uid: r.get(1)?,
-            document_id: r.get(2)?,
-            label_id: r.get(3)?,
-            start: r.get(4)?,
-            end: r.get(5)?,
-            quote: r.get(6)?,
-            prefix: r.get(7)?,
-            suffix: r.get(8)?,
-            attributes: r.get(9)?,
-            note: r.get(10)?,
-            entity_id: r.get(11)?,
-            annotator_id: r.get(12)?,
-            created_at: r.get(13)?,
-            updated_at: r.get(14)?,
-        })
-    }
-}
-
-/// One link of the other project, with its ids as they are there.
-struct OtherRelation {
-    id: i64,
-    uid: Option<String>,
-    kind: String,
-    from_id: i64,
-    to_id: i64,
-    annotator_id: i64,
-    created_at: String,
-}
-
-/// One entry of the other's log.
-struct OtherEvent {
-    id: i64,
-    uid: Option<String>,
-    at: String,
-    annotator_id: i64,
-    action: String,
-    target_id: Option<i64>,
-    kind: String,
-    document_id: i64,
-    payload: String,
 }
 
 fn mapped(map: &HashMap<i64, i64>, id: i64) -> i64 {

@@ -11,6 +11,7 @@ use claimdesk_core::{
 
 use crate::error::{Result, StoreError};
 use crate::open::Project;
+use crate::rows::{relation_type_from_row, RELATION_TYPE_COLUMNS};
 
 /// Keys the app keeps for itself, which no label may take.
 const RESERVED_KEYS: [&str; 9] = ["j", "k", "l", "n", "p", "?", "/", "e", "h"];
@@ -357,27 +358,11 @@ pub(crate) fn read_label(conn: &Connection, id: i64) -> Result<Label> {
 }
 
 pub(crate) fn read_relation_types(conn: &Connection) -> Result<Vec<RelationType>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, from_labels, to_labels FROM relation_types ORDER BY position, id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, name, from, to) = row?;
-        Ok(RelationType {
-            id,
-            name,
-            from_labels: serde_json::from_str(&from)?,
-            to_labels: serde_json::from_str(&to)?,
-        })
-    })
-    .collect()
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RELATION_TYPE_COLUMNS} FROM relation_types ORDER BY position, id"
+    ))?;
+    let rows = stmt.query_map([], |r| Ok(relation_type_from_row(r)))?;
+    rows.map(|row| row?).collect()
 }
 
 fn read_relation_type(conn: &Connection, id: i64) -> Result<RelationType> {

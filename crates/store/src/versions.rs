@@ -16,6 +16,7 @@ use crate::annotations::{
 use crate::documents::read_text;
 use crate::error::{Result, StoreError};
 use crate::open::Project;
+use crate::rows::{orphan_from_row, ORPHAN_COLUMNS};
 use crate::time;
 
 /// What replacing a document's text did to its annotations.
@@ -72,28 +73,12 @@ impl Project {
     /// The orphans of a document, oldest first.
     pub fn orphans(&self, document_id: i64) -> Result<Vec<Orphan>> {
         crate::annotations::ensure_document(&self.conn, document_id)?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT annotation, relations, reason, orphaned_at FROM orphans
-             WHERE document_id = ?1 ORDER BY orphaned_at, id",
-        )?;
-        let rows = stmt.query_map([document_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (annotation, relations, reason, at) = row?;
-            Ok(Orphan {
-                annotation: serde_json::from_str(&annotation)?,
-                relations: serde_json::from_str(&relations)?,
-                reason,
-                orphaned_at: time::from_sql(&at)?,
-            })
-        })
-        .collect()
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ORPHAN_COLUMNS} FROM orphans
+             WHERE document_id = ?1 ORDER BY orphaned_at, id"
+        ))?;
+        let rows = stmt.query_map([document_id], |r| Ok(orphan_from_row(r)))?;
+        rows.map(|row| row?).collect()
     }
 
     /// Places an orphan by hand at `start..end` (code points of the document's current text):
@@ -280,27 +265,13 @@ fn place(
 }
 
 fn read_orphan(tx: &Connection, annotation_id: i64) -> Result<Orphan> {
-    let row = tx
-        .query_row(
-            "SELECT annotation, relations, reason, orphaned_at FROM orphans WHERE id = ?1",
-            [annotation_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            },
-        )
-        .optional()?
-        .ok_or(StoreError::UnknownAnnotation(annotation_id))?;
-    Ok(Orphan {
-        annotation: serde_json::from_str(&row.0)?,
-        relations: serde_json::from_str(&row.1)?,
-        reason: row.2,
-        orphaned_at: time::from_sql(&row.3)?,
-    })
+    tx.query_row(
+        &format!("SELECT {ORPHAN_COLUMNS} FROM orphans WHERE id = ?1"),
+        [annotation_id],
+        |r| Ok(orphan_from_row(r)),
+    )
+    .optional()?
+    .ok_or(StoreError::UnknownAnnotation(annotation_id))?
 }
 
 /// Checks that annotations about to come back lie on their quotes in their documents' texts
