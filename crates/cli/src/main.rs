@@ -755,6 +755,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 annotators: Some(annotators).filter(|a| !a.is_empty()),
                 search,
                 set_id,
+                // Blind mode is the app's: the command line speaks for no one coder.
+                seen_by: None,
             };
             let mut request = claimdesk_export::Request::new(format, destination, scope);
             request.options.conll_label = conll_label;

@@ -170,6 +170,10 @@ pub struct Scope {
     /// Only the documents of this sample (a document set).
     #[serde(default)]
     pub set_id: Option<i64>,
+    /// Blind mode: only what this coder may see — their own annotations and links, and
+    /// everyone's on documents already adjudicated.
+    #[serde(default)]
+    pub seen_by: Option<String>,
 }
 
 impl Scope {

@@ -193,11 +193,27 @@ impl Project {
 
     /// Whether a document's disagreements have been adjudicated.
     pub fn adjudicated(&self, document: i64) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM adjudications WHERE document_id = ?1")?
-            .exists([document])?)
+        adjudicated(&self.conn, document)
     }
+
+    /// The coders assigned to the document who have not marked it done, by name. In blind
+    /// mode its disagreements stay closed until this is empty, so nobody sees another coder's
+    /// work before their own is finished.
+    pub fn not_done(&self, document: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.name FROM assignments s JOIN annotators c ON c.id = s.annotator_id
+             WHERE s.document_id = ?1 AND s.done_at IS NULL ORDER BY c.name",
+        )?;
+        let names = stmt.query_map([document], |r| r.get("name"))?;
+        Ok(names.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Whether the document is adjudicated (see [`Project::adjudicated`]).
+pub(crate) fn adjudicated(conn: &rusqlite::Connection, document: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM adjudications WHERE document_id = ?1")?
+        .exists([document])?)
 }
 
 /// A coder's name.

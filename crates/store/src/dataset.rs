@@ -192,6 +192,7 @@ struct Reader<'c> {
     annotators: HashMap<i64, String>,
     label_filter: Option<Vec<String>>,
     annotator_filter: Option<Vec<String>>,
+    seen_by: Option<String>,
 }
 
 impl<'c> Reader<'c> {
@@ -211,6 +212,7 @@ impl<'c> Reader<'c> {
             annotators,
             label_filter: scope.labels.clone(),
             annotator_filter: scope.annotators.clone(),
+            seen_by: scope.seen_by.clone(),
         })
     }
 
@@ -234,13 +236,21 @@ impl<'c> Reader<'c> {
             "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE document_id = ?1
              ORDER BY start, end, id"
         ))?;
+        // Blind mode: until the document is adjudicated, the coder sees only their own work.
+        let blind_to_others = match &self.seen_by {
+            Some(_) => !crate::coders::adjudicated(self.conn, id)?,
+            None => false,
+        };
         let mut annotations = Vec::new();
         let mut rows = stmt.query([id])?;
         while let Some(r) = rows.next()? {
             let a = StoredAnnotation::from_row(r)?;
             let label = Self::name(&self.labels, a.label_id, "label")?;
             let annotator = Self::name(&self.annotators, a.annotator_id, "annotator")?;
-            if !keep(&self.label_filter, &label) || !keep(&self.annotator_filter, &annotator) {
+            if !keep(&self.label_filter, &label)
+                || !keep(&self.annotator_filter, &annotator)
+                || (blind_to_others && self.seen_by.as_deref() != Some(annotator.as_str()))
+            {
                 continue;
             }
             let a = a.into_annotation()?;

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
+use claimdesk_core::dataset::Scope;
 use claimdesk_core::imported::{ImportedAnnotation, ImportedDocument, ImportedRelation};
 use claimdesk_core::{Change, NewDocument, Span};
 use claimdesk_store::{ImportOutcome, Project, StoreError, SCHEMA_VERSION};
@@ -2198,4 +2199,69 @@ fn labels_created_together_are_one_undoable_step_and_all_or_nothing() {
     assert_eq!(names(&f), before);
     f.project.redo(f.me, at(5)).unwrap();
     assert_eq!(names(&f)[before.len()..], ["Theme", "Theme/Child"]);
+}
+
+/// Blind mode as a scope: a coder reads only their own work on a document until it is
+/// adjudicated, then everyone's; its disagreements wait for every assigned coder's Done.
+#[test]
+fn a_blind_scope_shows_the_coders_own_work_until_the_document_is_adjudicated() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let (actor, claim) = (label(&f, "Actor"), label(&f, "Claim"));
+    let ana = f.me;
+    let ben = f.project.annotator("ben", at(1)).unwrap();
+    let mut code = |who: i64, label: i64, text: &str| {
+        f.project
+            .create_annotation(doc, label, find_cp(SAMPLE, text), who, at(2))
+            .unwrap()
+    };
+    let bruce = code(ben, actor, "Tammy Bruce");
+    let said = code(ben, claim, "not sufficient to establish enduring peace");
+    code(ana, actor, "Sergei Lavrov");
+    f.project
+        .create_relation("said_by", said.id, bruce.id, ben, at(3))
+        .unwrap();
+    let ana_name = f.project.annotator_name(ana).unwrap();
+    let seen = |project: &Project, by: Option<&str>| {
+        let scope = Scope {
+            seen_by: by.map(str::to_string),
+            ..Scope::everything()
+        };
+        let record = project.document_record(doc, &scope).unwrap();
+        let quotes: Vec<String> = record.annotations.iter().map(|a| a.quote.clone()).collect();
+        (quotes, project.statements(&scope).unwrap().len())
+    };
+    assert_eq!(
+        seen(&f.project, Some(&ana_name)),
+        (vec!["Sergei Lavrov".to_string()], 0)
+    );
+    assert_eq!(seen(&f.project, Some("ben")).1, 1, "ben's own statement");
+    assert_eq!(
+        seen(&f.project, None).0.len(),
+        3,
+        "no blind scope: everyone's"
+    );
+
+    // Disagreements wait for every coder assigned to the document.
+    f.project.assign(ana, &[doc], at(4)).unwrap();
+    f.project.assign(ben, &[doc], at(4)).unwrap();
+    assert_eq!(
+        f.project.not_done(doc).unwrap(),
+        [ana_name.clone(), "ben".into()]
+    );
+    f.project.mark_done(ben, doc, true, at(5)).unwrap();
+    assert_eq!(
+        f.project.not_done(doc).unwrap(),
+        std::slice::from_ref(&ana_name)
+    );
+    f.project.mark_done(ana, doc, true, at(5)).unwrap();
+    assert!(f.project.not_done(doc).unwrap().is_empty());
+
+    // Adjudicated: everyone's work is seen, statements included.
+    f.project
+        .finish_adjudication(doc, true, ana, at(6))
+        .unwrap();
+    let (quotes, statements) = seen(&f.project, Some(&ana_name));
+    assert_eq!(quotes.len(), 3);
+    assert_eq!(statements, 1);
 }

@@ -117,6 +117,8 @@ impl ExportRequestDto {
             annotators: self.annotators.filter(|a| !a.is_empty()),
             search: self.search.filter(|s| !s.trim().is_empty()),
             set_id: self.set_id,
+            // Set by the command, which knows whether blind mode is on.
+            seen_by: None,
         };
         let mut request = claimdesk_export::Request::new(format, destination, scope);
         request.options.conll_label = self.conll_label.filter(|l| !l.is_empty());
