@@ -915,3 +915,490 @@ fn merge_match_similar_puts_a_copys_coding_on_our_text() {
     assert_eq!(annotations.lines().count(), 2);
     assert_eq!(stdout(&run(&ours, &["list"])).lines().count(), 1);
 }
+
+/// A project three coders coded through `import --as`: Ana and Ben the same two articles (the
+/// first with other spans, the second alike), Cy only the first, Ana alone a third. Answers
+/// the project and the ids of the three articles.
+fn coded_by_three(dir: &Path) -> (std::path::PathBuf, [String; 3]) {
+    let project = dir.join("p.claimdesk");
+    let first = "Zelensky 🇺🇦 said “peace is possible.” Putin disagreed.\n";
+    let second = "Lavrov said the talks were useful.\n";
+    let third = "Kallas said the sanctions must hold.\n";
+    brat_doc(
+        &dir.join("ana"),
+        "a-first",
+        first,
+        &[("Actor", "Zelensky"), ("Claim", "peace is possible.")],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    brat_doc(
+        &dir.join("ana"),
+        "b-second",
+        second,
+        &[("Actor", "Lavrov"), ("Claim", "the talks were useful")],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    brat_doc(
+        &dir.join("ana"),
+        "c-third",
+        third,
+        &[("Actor", "Kallas")],
+        &[],
+    );
+    brat_doc(
+        &dir.join("ben"),
+        "a-first",
+        first,
+        &[
+            ("Actor", "Zelensky"),
+            ("Claim", "is possible."),
+            ("Actor", "Putin"),
+        ],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    brat_doc(
+        &dir.join("ben"),
+        "b-second",
+        second,
+        &[("Actor", "Lavrov"), ("Claim", "the talks were useful")],
+        &["said_by Arg1:T2 Arg2:T1"],
+    );
+    brat_doc(
+        &dir.join("cy"),
+        "a-first",
+        first,
+        &[("Actor", "Zelensky")],
+        &[],
+    );
+    for (coder, args) in [
+        ("ana", vec!["--annotator", "ana", "import"]),
+        ("ben", vec!["import", "--as", "ben"]),
+        ("cy", vec!["import", "--as", "cy"]),
+    ] {
+        let folder = dir.join(coder).to_string_lossy().into_owned();
+        let mut args = args;
+        args.push(&folder);
+        let out = run(&project, &args);
+        assert!(out.status.success(), "{out:?}");
+    }
+    let list = stdout(&run(&project, &["list"]));
+    let id = |start: &str| -> String {
+        list.lines()
+            .find(|l| l.split('\t').nth(3).is_some_and(|t| t.starts_with(start)))
+            .unwrap_or_else(|| panic!("no {start:?} in {list}"))
+            .split('\t')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let ids = [id("Zelensky"), id("Lavrov"), id("Kallas")];
+    (project, ids)
+}
+
+/// The agreement report as JSON.
+fn agreement_json(project: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["agreement", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = run(project, &all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+#[test]
+fn agreement_narrows_to_the_coders_labels_and_documents_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let (project, [first, second, _]) = coded_by_three(dir.path());
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect()
+    };
+    let ids = |r: &serde_json::Value| -> Vec<String> {
+        r["per_document"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].to_string())
+            .collect()
+    };
+
+    // Everyone, every label, every document: the third article only Ana coded is left out.
+    let all = agreement_json(&project, &[]);
+    assert_eq!(names(&all["coders"]), ["ana", "ben", "cy"]);
+    assert_eq!(names(&all["labels"]), ["Actor", "Claim", "Position"]);
+    assert_eq!(all["documents"], 2);
+    assert_eq!(all["excluded_documents"], 1);
+    assert_eq!(all["pairs"].as_array().unwrap().len(), 3);
+    assert!(all["fleiss_kappa"].is_object(), "three coders: {all:#}");
+    assert_eq!(ids(&all), [first.clone(), second.clone()]);
+
+    // Two of the three coders: one pair, no Fleiss' κ, Cy's disagreement gone from α.
+    let pair = agreement_json(&project, &["--coders", "ana,ben"]);
+    assert_eq!(names(&pair["coders"]), ["ana", "ben"]);
+    let pairs = pair["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(
+        (&pairs[0]["a"], &pairs[0]["b"]),
+        (&"ana".into(), &"ben".into())
+    );
+    assert!(pair["fleiss_kappa"].is_null(), "{pair:#}");
+    assert_eq!(pair["documents"], 2);
+    assert_ne!(
+        pair["token_alpha"]["overall"]["value"],
+        all["token_alpha"]["overall"]["value"]
+    );
+    // Cy did not code the second article: with Ana alone there it is left out too.
+    let with_cy = agreement_json(&project, &["--coders", "ana,cy"]);
+    assert_eq!(names(&with_cy["coders"]), ["ana", "cy"]);
+    assert_eq!(with_cy["documents"], 1);
+    assert_eq!(with_cy["excluded_documents"], 2);
+    assert_eq!(ids(&with_cy), std::slice::from_ref(&first));
+
+    // One label: only its figures, and only its spans matched.
+    let actor = agreement_json(&project, &["--labels", "Actor"]);
+    assert_eq!(names(&actor["labels"]), ["Actor"]);
+    let per_label: Vec<&String> = actor["token_alpha"]["per_label"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(per_label, ["Actor"]);
+    let spans = |r: &serde_json::Value| {
+        let m = &r["pairs"][0]["exact_match"];
+        (
+            m["matches"].clone(),
+            m["only_a"].clone(),
+            m["only_b"].clone(),
+        )
+    };
+    assert_eq!(actor["pairs"][0]["a"], "ana");
+    assert_eq!(actor["pairs"][0]["b"], "ben");
+    // Ana and Ben: Zelensky and Lavrov alike, Putin Ben's alone; their claims on the first
+    // article differ and on the second agree.
+    assert_eq!(spans(&actor), (2.into(), 0.into(), 1.into()));
+    assert_eq!(spans(&all), (3.into(), 1.into(), 2.into()));
+
+    // One document: the one Ana and Ben coded alike, so α is 1; nothing is left out.
+    let one = agreement_json(&project, &["--documents", &second]);
+    assert_eq!(one["documents"], 1);
+    assert_eq!(one["excluded_documents"], 0);
+    assert_eq!(ids(&one), std::slice::from_ref(&second));
+    assert_eq!(one["token_alpha"]["overall"]["value"], 1.0);
+    assert_ne!(all["token_alpha"]["overall"]["value"], 1.0);
+    assert_eq!(
+        one["per_document"][0]["coders"],
+        serde_json::json!(["ana", "ben"])
+    );
+
+    // What cannot be compared is refused, by name.
+    let unknown = run(&project, &["agreement", "--labels", "Frame"]);
+    assert!(!unknown.status.success());
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("there is no label \"Frame\""),
+        "{unknown:?}"
+    );
+    let alone = run(&project, &["agreement", "--coders", "ana"]);
+    assert!(!alone.status.success());
+    assert!(
+        String::from_utf8_lossy(&alone.stderr).contains("at least two coders"),
+        "{alone:?}"
+    );
+}
+
+#[test]
+fn agreement_prints_a_table_and_csv_with_a_row_per_pair_and_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let (project, [first, second, _]) = coded_by_three(dir.path());
+    let print = |args: &[&str]| -> String {
+        let mut all = vec!["agreement"];
+        all.extend_from_slice(args);
+        let out = run(&project, &all);
+        assert!(out.status.success(), "{out:?}");
+        stdout(&out)
+    };
+
+    let table = print(&["--coders", "ana,ben", "--labels", "Actor"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Agreement of ana, ben over 2 documents coded by at least two of them (1 coded by one only, left out)"
+    );
+    assert_eq!(
+        lines[1],
+        format!("{}   overall     Actor  units", " ".repeat(24)),
+        "a column per label"
+    );
+    assert!(lines[2].starts_with("token α (nominal) "), "{table}");
+    assert!(lines[3].starts_with("unitizing uα "), "{table}");
+    assert!(!table.contains("Fleiss"), "two coders: {table}");
+    assert!(!table.contains("Claim"), "{table}");
+    assert_eq!(lines[4], "ana – ben (2 documents)");
+    assert!(
+        lines.contains(&"  exact-match F1 (spans)     0.800     0.800  3"),
+        "2 spans alike, 1 Ben's alone: {table}"
+    );
+    assert!(
+        lines.contains(&"  statements F1 - (0 both, 0 only ana, 0 only ben)"),
+        "no claims among the labels, so no statements: {table}"
+    );
+    let per_document = lines.iter().position(|l| *l == "per document:").unwrap();
+    assert_eq!(lines.len(), per_document + 3, "{table}");
+    assert!(
+        lines[per_document + 1].starts_with(&format!("  #{first}\ttoken α ")),
+        "{table}"
+    );
+    assert_eq!(
+        lines[per_document + 2],
+        format!(
+            "  #{second}\ttoken α 1.000\tuα 1.000\tF1 1.000\tana,ben\tLavrov said the talks were useful."
+        )
+    );
+
+    // Everyone: every label has a column, Fleiss' κ a row, each pair its heading.
+    let table = print(&["--format", "table"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("Agreement of ana, ben, cy over 2 documents"));
+    assert_eq!(
+        lines[1],
+        format!(
+            "{}   overall     Actor     Claim  Position  units",
+            " ".repeat(24)
+        )
+    );
+    assert!(lines.iter().any(|l| l.starts_with("Fleiss' κ (tokens) ")));
+    for heading in [
+        "ana – ben (2 documents)",
+        "ana – cy (1 documents)",
+        "ben – cy (1 documents)",
+    ] {
+        assert!(lines.contains(&heading), "{heading}: {table}");
+    }
+
+    // CSV: one figure a row, a row per measure, label, pair and document.
+    let csv = print(&[
+        "--format", "csv", "--coders", "ana,ben", "--labels", "Actor",
+    ]);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "measure,label,coder_a,coder_b,document,value,units"
+    );
+    let keys: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| r.splitn(6, ',').take(5).collect::<Vec<_>>().join(","))
+        .collect();
+    let mut wanted = vec![];
+    for measure in ["token_alpha", "unitizing_alpha"] {
+        wanted.push(format!("{measure},,,,"));
+        wanted.push(format!("{measure},Actor,,,"));
+    }
+    for measure in [
+        "cohen_kappa",
+        "token_alpha",
+        "unitizing_alpha",
+        "exact_match_f1",
+    ] {
+        wanted.push(format!("{measure},,ana,ben,"));
+        wanted.push(format!("{measure},Actor,ana,ben,"));
+    }
+    wanted.push("statement_f1,,ana,ben,".into());
+    wanted.push("statement_alpha,,,,".into());
+    wanted.push("statement_f1,,,,".into());
+    for document in [&first, &second] {
+        for measure in ["token_alpha", "unitizing_alpha", "exact_match_f1"] {
+            wanted.push(format!("{measure},,,,{document}"));
+        }
+    }
+    assert_eq!(keys, wanted, "{csv}");
+    assert!(
+        rows.contains(&"exact_match_f1,Actor,ana,ben,,0.8,3"),
+        "{csv}"
+    );
+    assert!(
+        rows.contains(&"statement_f1,,ana,ben,,,0"),
+        "undefined is empty: {csv}"
+    );
+    assert!(
+        rows.contains(&format!("token_alpha,,,,{second},1,7").as_str()),
+        "{csv}"
+    );
+
+    // Everyone: a Cohen's κ row for each pair and each label, and Fleiss' κ.
+    let csv = print(&["--format", "csv"]);
+    for (a, b) in [("ana", "ben"), ("ana", "cy"), ("ben", "cy")] {
+        for label in ["", "Actor", "Claim", "Position"] {
+            let key = format!("cohen_kappa,{label},{a},{b},,");
+            assert!(csv.lines().any(|r| r.starts_with(&key)), "{key}: {csv}");
+        }
+    }
+    assert!(csv.lines().any(|r| r.starts_with("fleiss_kappa,,,,,")));
+}
+
+/// The annotations of a native JSON Lines export, as (coder, quote), sorted.
+fn exported_annotations(path: &Path) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .flat_map(|line| {
+            let doc: serde_json::Value = serde_json::from_str(line).unwrap();
+            doc["annotations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    (
+                        a["annotator"].as_str().unwrap().to_string(),
+                        a["quote"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Exports the project as native JSON Lines to `name` in `dir` with `args`; answers the
+/// command's output and the file.
+fn export_jsonl(
+    project: &Path,
+    dir: &Path,
+    name: &str,
+    args: &[&str],
+) -> (Output, std::path::PathBuf) {
+    let path = dir.join(name);
+    let mut all = vec![
+        "export",
+        "--format",
+        "jsonl",
+        "--out",
+        path.to_str().unwrap(),
+    ];
+    all.extend_from_slice(args);
+    (run(project, &all), path)
+}
+
+#[test]
+fn export_by_coder_holds_only_that_coders_annotations() {
+    let dir = tempfile::tempdir().unwrap();
+    let (project, _) = coded_by_three(dir.path());
+    let coders = |found: &[(String, String)]| -> std::collections::BTreeSet<String> {
+        found.iter().map(|(c, _)| c.clone()).collect()
+    };
+
+    let (out, everything) = export_jsonl(&project, dir.path(), "all.jsonl", &[]);
+    assert!(out.status.success(), "{out:?}");
+    let everything = exported_annotations(&everything);
+    assert_eq!(everything.len(), 11);
+    assert_eq!(
+        coders(&everything),
+        ["ana", "ben", "cy"].map(String::from).into()
+    );
+
+    let (out, ben) = export_jsonl(&project, dir.path(), "ben.jsonl", &["--coder", "ben"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out).starts_with("exported 3 documents, 5 annotations, 2 relations"),
+        "{}",
+        stdout(&out)
+    );
+    let ben = exported_annotations(&ben);
+    let bens: Vec<_> = everything
+        .iter()
+        .filter(|(c, _)| c == "ben")
+        .cloned()
+        .collect();
+    assert_eq!(ben, bens, "Ben's annotations, all of them");
+    assert!(ben.contains(&("ben".into(), "Putin".into())));
+
+    // The older name of the option, and more than one coder.
+    let (out, ana) = export_jsonl(&project, dir.path(), "ana.jsonl", &["--by", "ana"]);
+    assert!(out.status.success(), "{out:?}");
+    let ana = exported_annotations(&ana);
+    assert_eq!(ana.len(), 5);
+    assert_eq!(coders(&ana), ["ana".to_string()].into());
+    let (out, two) = export_jsonl(
+        &project,
+        dir.path(),
+        "two.jsonl",
+        &["--coder", "ben", "--coder", "cy"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let two = exported_annotations(&two);
+    assert_eq!(two.len(), 6);
+    assert_eq!(coders(&two), ["ben", "cy"].map(String::from).into());
+
+    let (out, nobody) = export_jsonl(&project, dir.path(), "nobody.jsonl", &["--coder", "dan"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("\"dan\""),
+        "{out:?}"
+    );
+    assert!(!nobody.exists());
+}
+
+#[test]
+fn export_curated_holds_only_the_adjudicated_layer() {
+    use chrono::Utc;
+    use claimdesk_core::adjudication::Rule;
+    use claimdesk_store::Project;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (project, [first, second, _]) = coded_by_three(dir.path());
+
+    // Nothing adjudicated yet: refused, by name, and nothing written.
+    let (out, none) = export_jsonl(&project, dir.path(), "none.jsonl", &["--curated"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error[unknown_annotator]: there is no annotator \"curated\" to export\n"
+    );
+    assert!(!none.exists());
+
+    // The CLI has no adjudication command: accept what the coders agree on as the app does.
+    {
+        let mut p = Project::open(&project).unwrap();
+        let judge = p.annotator("judge", Utc::now()).unwrap();
+        for doc in [&first, &second] {
+            p.accept_agreed(doc.parse().unwrap(), None, Rule::All, judge, Utc::now())
+                .unwrap()
+                .unwrap();
+        }
+    }
+
+    let (out, curated) = export_jsonl(&project, dir.path(), "curated.jsonl", &["--curated"]);
+    assert!(out.status.success(), "{out:?}");
+    let curated = exported_annotations(&curated);
+    assert_eq!(
+        curated,
+        [
+            ("curated".to_string(), "Lavrov".to_string()),
+            ("curated".into(), "Zelensky".into()),
+            ("curated".into(), "the talks were useful".into()),
+        ],
+        "what all of each article's coders agreed on, and nothing else"
+    );
+    let (out, everything) = export_jsonl(&project, dir.path(), "all.jsonl", &[]);
+    assert!(out.status.success(), "{out:?}");
+    let everything = exported_annotations(&everything);
+    assert_eq!(everything.len(), 14, "the coders' 11 and the curated 3");
+    let (out, by_name) = export_jsonl(
+        &project,
+        dir.path(),
+        "by-name.jsonl",
+        &["--coder", "curated"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        exported_annotations(&by_name),
+        curated,
+        "as --coder curated"
+    );
+}

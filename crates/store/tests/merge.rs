@@ -88,9 +88,17 @@ impl Coder {
     }
 
     fn entity(&mut self, name: &str, aliases: &[&str]) -> i64 {
+        self.entity_of_kind(EntityKind::Actor, name, aliases)
+    }
+
+    fn concept(&mut self, name: &str, aliases: &[&str]) -> i64 {
+        self.entity_of_kind(EntityKind::Concept, name, aliases)
+    }
+
+    fn entity_of_kind(&mut self, kind: EntityKind, name: &str, aliases: &[&str]) -> i64 {
         let mut e = self
             .project
-            .create_entity(EntityKind::Actor, name, self.me, at(2))
+            .create_entity(kind, name, self.me, at(2))
             .unwrap();
         e.aliases = aliases.iter().map(|a| a.to_string()).collect();
         self.project.update_entity(&e, self.me, at(2)).unwrap().id
@@ -225,6 +233,20 @@ type AnnotationRow = (
 /// A link as (identity, kind, coder, its ends' identities).
 type RelationRow = (String, String, String, String, String);
 
+/// A label as (name, colour, hotkey, attribute definitions as JSON).
+type LabelRow = (String, String, Option<String>, String);
+
+/// A relation type as (name, the labels it links from, the labels it links to), by name.
+type RelationTypeRow = (String, Vec<String>, Vec<String>);
+
+/// An entity as (kind, every name it goes by: its name and its aliases). Which of the names
+/// is the entity's own depends on the order of the merges when two entities are merged through
+/// an alias (the project merged into keeps its name), so the names are compared as one set.
+type EntityRow = (String, BTreeSet<String>);
+
+/// An annotation linked to an entity: (the annotation's identity, the entity as above).
+type EntityLinkRow = (String, EntityRow);
+
 /// What a project holds, as sets that do not depend on its ids.
 #[derive(Debug, PartialEq)]
 struct Content {
@@ -232,20 +254,25 @@ struct Content {
     annotations: BTreeSet<AnnotationRow>,
     relations: BTreeSet<RelationRow>,
     labels: BTreeSet<String>,
+    label_definitions: BTreeSet<LabelRow>,
+    relation_types: BTreeSet<RelationTypeRow>,
+    entities: BTreeSet<EntityRow>,
+    entity_links: BTreeSet<EntityLinkRow>,
 }
 
 fn content(path: &Path) -> Content {
     let conn = Connection::open(path).unwrap();
     let set = |sql: &str| -> BTreeSet<String> {
         let mut stmt = conn.prepare(sql).unwrap();
-        stmt.query_map([], |r| r.get(0))
+        stmt.query_map([], |r| r.get("name"))
             .unwrap()
             .map(Result::unwrap)
             .collect()
     };
     let mut stmt = conn
         .prepare(
-            "SELECT d.sha256, c.name, l.name, a.start, a.end, a.attributes, a.note, a.uid
+            "SELECT d.sha256 AS document, c.name AS coder, l.name AS label, a.start, a.end,
+                    a.attributes, a.note, a.uid
              FROM annotations a JOIN documents d ON d.id = a.document_id
              JOIN annotators c ON c.id = a.annotator_id JOIN labels l ON l.id = a.label_id",
         )
@@ -253,14 +280,14 @@ fn content(path: &Path) -> Content {
     let annotations = stmt
         .query_map([], |r| {
             Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
+                r.get("document")?,
+                r.get("coder")?,
+                r.get("label")?,
+                r.get("start")?,
+                r.get("end")?,
+                r.get("attributes")?,
+                r.get("note")?,
+                r.get("uid")?,
             ))
         })
         .unwrap()
@@ -268,23 +295,121 @@ fn content(path: &Path) -> Content {
         .collect();
     let mut stmt = conn
         .prepare(
-            "SELECT r.uid, r.kind, c.name, f.uid, t.uid FROM relations r
+            "SELECT r.uid, r.kind, c.name AS coder, f.uid AS from_uid, t.uid AS to_uid
+             FROM relations r
              JOIN annotators c ON c.id = r.annotator_id
              JOIN annotations f ON f.id = r.from_id JOIN annotations t ON t.id = r.to_id",
         )
         .unwrap();
     let relations = stmt
         .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((
+                r.get("uid")?,
+                r.get("kind")?,
+                r.get("coder")?,
+                r.get("from_uid")?,
+                r.get("to_uid")?,
+            ))
         })
         .unwrap()
         .map(Result::unwrap)
         .collect();
+
+    // Attribute definitions are compared as JSON values, not as the text that stores them.
+    let json = |text: String| -> serde_json::Value { serde_json::from_str(&text).unwrap() };
+    let mut stmt = conn
+        .prepare("SELECT id, name, colour, hotkey, attributes FROM labels")
+        .unwrap();
+    let mut label_names = std::collections::HashMap::new();
+    let mut label_definitions = BTreeSet::new();
+    for row in stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>("id")?,
+                r.get::<_, String>("name")?,
+                r.get::<_, String>("colour")?,
+                r.get::<_, Option<String>>("hotkey")?,
+                r.get::<_, String>("attributes")?,
+            ))
+        })
+        .unwrap()
+    {
+        let (id, name, colour, hotkey, attributes) = row.unwrap();
+        label_names.insert(id, name.clone());
+        label_definitions.insert((name, colour, hotkey, json(attributes).to_string()));
+    }
+    // A relation type's ends are label ids in a JSON array: compared by the labels' names.
+    let names = |ids: String| -> Vec<String> {
+        let ids: Vec<i64> = serde_json::from_str(&ids).unwrap();
+        let mut names: Vec<String> = ids.iter().map(|id| label_names[id].clone()).collect();
+        names.sort();
+        names
+    };
+    let mut stmt = conn
+        .prepare("SELECT name, from_labels, to_labels FROM relation_types")
+        .unwrap();
+    let relation_types = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>("name")?,
+                r.get::<_, String>("from_labels")?,
+                r.get::<_, String>("to_labels")?,
+            ))
+        })
+        .unwrap()
+        .map(|row| {
+            let (name, from, to) = row.unwrap();
+            (name, names(from), names(to))
+        })
+        .collect();
+    let mut stmt = conn
+        .prepare(
+            "SELECT e.id, e.kind, e.name, a.alias FROM entities e
+             LEFT JOIN entity_aliases a ON a.entity_id = e.id",
+        )
+        .unwrap();
+    let mut by_entity: std::collections::HashMap<i64, EntityRow> = Default::default();
+    for row in stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>("id")?,
+                r.get::<_, String>("kind")?,
+                r.get::<_, String>("name")?,
+                r.get::<_, Option<String>>("alias")?,
+            ))
+        })
+        .unwrap()
+    {
+        let (id, kind, name, alias) = row.unwrap();
+        let (_, names) = by_entity
+            .entry(id)
+            .or_insert_with(|| (kind, BTreeSet::new()));
+        names.insert(name);
+        names.extend(alias);
+    }
+    let mut stmt = conn
+        .prepare("SELECT uid, entity_id FROM annotations WHERE entity_id IS NOT NULL")
+        .unwrap();
+    let entity_links = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>("uid")?, r.get::<_, i64>("entity_id")?))
+        })
+        .unwrap()
+        .map(|row| {
+            let (uid, entity) = row.unwrap();
+            (uid, by_entity[&entity].clone())
+        })
+        .collect();
+    let entities = by_entity.into_values().collect();
     Content {
-        documents: set("SELECT sha256 FROM documents"),
+        documents: set("SELECT sha256 AS name FROM documents"),
         annotations,
         relations,
         labels: set("SELECT name FROM labels"),
+        label_definitions,
+        relation_types,
+        entities,
+        entity_links,
     }
 }
 
@@ -368,7 +493,66 @@ fn merging_the_same_file_twice_adds_nothing_the_second_time() {
 #[test]
 fn two_coders_projects_merged_into_a_third_in_either_order_give_the_same_content() {
     let dir = tempfile::tempdir().unwrap();
-    let (ana, ben) = (ana(dir.path()), ben(dir.path()));
+    let (mut ana, mut ben) = (ana(dir.path()), ben(dir.path()));
+    // Beyond the coding: in both projects a relation type (one of the same name in both), a
+    // label with attributes, entities with aliases (one of the same name in both, with other
+    // aliases), and annotations linked to them.
+    let shared = ana.project.documents().unwrap()[0].id;
+    let own = ana.project.documents().unwrap()[1].id;
+    let claim = ana.label("Claim");
+    ana.project
+        .create_relation_type("contradicts", &[claim], &[claim], ana.me, at(16))
+        .unwrap();
+    let truce = ana.concept("Ceasefire", &["armistice"]);
+    let kallas = ana.entity("Kaja Kallas", &["Kallas", "Каја Калас"]);
+    let agreed = ana.annotate(shared, SHARED, "Marco Rubio agreed", "Claim", 17);
+    let ceasefire = annotation_id(&ana, shared, "A ceasefire is possible.");
+    ana.link("contradicts", agreed, ceasefire, 18);
+    ana.edit(
+        ceasefire,
+        AnnotationEdit {
+            entity_id: Some(Some(truce)),
+            ..Default::default()
+        },
+        19,
+    );
+    let kallas_span = annotation_id(&ana, own, "Kaja Kallas");
+    ana.edit(
+        kallas_span,
+        AnnotationEdit {
+            entity_id: Some(Some(kallas)),
+            ..Default::default()
+        },
+        19,
+    );
+
+    let shared = ben.project.documents().unwrap()[0].id;
+    ben.new_label(
+        "Tone",
+        Some("5"),
+        vec![choice("tone", &["hopeful", "sceptical"])],
+    );
+    let (claim, tone) = (ben.label("Claim"), ben.label("Tone"));
+    ben.project
+        .create_relation_type("contradicts", &[claim], &[claim], ben.me, at(31))
+        .unwrap();
+    ben.project
+        .create_relation_type("answers", &[tone], &[claim], ben.me, at(31))
+        .unwrap();
+    let truce = ben.concept("Ceasefire", &["truce", "cease-fire"]);
+    let hopeful = ben.annotate(shared, SHARED, "Marco Rubio agreed", "Tone", 32);
+    ben.edit(hopeful, attributes(&[("tone", "hopeful")]), 33);
+    let ceasefire = annotation_id(&ben, shared, "ceasefire is possible.");
+    ben.link("answers", hopeful, ceasefire, 34);
+    ben.edit(
+        ceasefire,
+        AnnotationEdit {
+            entity_id: Some(Some(truce)),
+            ..Default::default()
+        },
+        35,
+    );
+
     let (ana_path, ben_path) = (ana.path.clone(), ben.path.clone());
     let (ana_content, ben_content) = (content(&ana_path), content(&ben_path));
     drop((ana, ben));
@@ -393,6 +577,56 @@ fn two_coders_projects_merged_into_a_third_in_either_order_give_the_same_content
     );
     assert_eq!(merged.documents.len(), 3);
     assert!(merged.labels.contains("Frame"), "a label only Ana made");
+    assert_eq!(
+        merged.label_definitions,
+        &ana_content.label_definitions | &ben_content.label_definitions,
+        "each label once, with its colour, hotkey and attributes"
+    );
+    assert_eq!(
+        merged.relation_types,
+        &ana_content.relation_types | &ben_content.relation_types,
+        "relation types by name, their ends by label name"
+    );
+    assert!(merged.relation_types.contains(&(
+        "answers".to_string(),
+        vec!["Tone".to_string()],
+        vec!["Claim".to_string()]
+    )));
+    let names =
+        |names: &[&str]| -> BTreeSet<String> { names.iter().map(|n| n.to_string()).collect() };
+    assert!(
+        merged.entities.contains(&(
+            "concept".to_string(),
+            names(&["Ceasefire", "armistice", "cease-fire", "truce"])
+        )),
+        "the same entity in both, by kind and name: its aliases unioned: {:#?}",
+        merged.entities
+    );
+    assert!(
+        merged.entities.contains(&(
+            "actor".to_string(),
+            names(&["Volodymyr Zelensky", "Zelensky", "Володимир Зеленський"])
+        )),
+        "one's name among the other's aliases: one entity with every name: {:#?}",
+        merged.entities
+    );
+    assert_eq!(
+        merged.entity_links.len(),
+        ana_content.entity_links.len() + ben_content.entity_links.len(),
+        "every annotation keeps its entity: {:#?}",
+        merged.entity_links
+    );
+}
+
+/// The id of the annotation of `doc` quoting `quote`.
+fn annotation_id(c: &Coder, doc: i64, quote: &str) -> i64 {
+    c.project
+        .annotations(doc)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.quote == quote)
+        .unwrap_or_else(|| panic!("no annotation quoting {quote:?}"))
+        .id
 }
 
 #[test]
