@@ -188,10 +188,6 @@ mod tests {
             serde_json::to_string(&dto).unwrap(),
             r#"{"filesDone":1,"filesTotal":3,"bytesDone":10,"bytesTotal":30,"current":"a.txt","documents":2,"failed":0}"#
         );
-        assert_eq!(
-            serde_json::to_value(&dto).unwrap(),
-            serde_json::to_value(&import).unwrap()
-        );
         let index = IndexProgress {
             indexed: 5,
             total: 8,
@@ -200,10 +196,6 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&dto).unwrap(),
             r#"{"indexed":5,"total":8}"#
-        );
-        assert_eq!(
-            serde_json::to_value(dto).unwrap(),
-            serde_json::to_value(index).unwrap()
         );
         assert_eq!(
             serde_json::to_string(&IndexStatusDto {
