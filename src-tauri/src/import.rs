@@ -230,6 +230,17 @@ pub fn start_or_report<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) {
     }
 }
 
+/// The extensions of the files read as they are, plain text or Markdown (for a replaced
+/// document's new text): those of [`claimdesk_formats::Format::EXTENSIONS`] that name either.
+pub fn text_extensions() -> Vec<&'static str> {
+    use claimdesk_formats::Format;
+    Format::EXTENSIONS
+        .iter()
+        .filter(|(_, format)| matches!(format, Format::Text | Format::Markdown))
+        .map(|(extension, _)| *extension)
+        .collect()
+}
+
 /// Asks for files (or a folder) with the native dialog; `None` when the analyst cancels.
 pub fn choose<R: Runtime>(app: &AppHandle<R>, folder: bool) -> Option<Vec<PathBuf>> {
     use tauri_plugin_dialog::DialogExt;
@@ -253,4 +264,13 @@ pub fn choose<R: Runtime>(app: &AppHandle<R>, folder: bool) -> Option<Vec<PathBu
             .filter_map(|p| p.into_path().ok())
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// The replace-text dialog offers the plain-text and Markdown extensions of the one list.
+    #[test]
+    fn text_extensions_come_from_the_formats_list() {
+        assert_eq!(super::text_extensions(), ["txt", "text", "md", "markdown"]);
+    }
 }
