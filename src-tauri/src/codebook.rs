@@ -4,12 +4,12 @@
 //! the paths come typed by the analyst, so they must be full paths.
 
 use chrono::Utc;
-use serde::Serialize;
 use tauri::State;
 
-use claimdesk_import::{CodebookFailure, CodebookReport};
+use claimdesk_import::CodebookFailure;
 
 use crate::args::{checked_path, Arg};
+use crate::dto::{CodebookReportDto, CodebookWrittenDto};
 use crate::error::{Code, ErrorDto};
 use crate::state::AppState;
 
@@ -18,32 +18,6 @@ type Answer<T> = Result<T, ErrorDto>;
 /// The largest codebook read: far beyond any real one (a codebook of ten thousand codes is
 /// about 2 MB), so a wrong file is refused before it is read into memory.
 const MAX_CODEBOOK_BYTES: u64 = 50 * 1024 * 1024;
-
-/// A codebook written: where, and how many labels it holds.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CodebookWrittenDto {
-    pub path: String,
-    pub labels: usize,
-}
-
-/// What importing a codebook did: the labels added (one undoable step, when any), and those
-/// the project already had by name (kept as they are).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CodebookReportDto {
-    pub added: Vec<String>,
-    pub present: Vec<String>,
-}
-
-impl From<CodebookReport> for CodebookReportDto {
-    fn from(r: CodebookReport) -> CodebookReportDto {
-        CodebookReportDto {
-            added: r.added,
-            present: r.present,
-        }
-    }
-}
 
 /// Writes the project's labels (colours, attributes as sub-codes) as a codebook, replacing the
 /// destination only once the whole file is written.

@@ -13,7 +13,7 @@ use claimdesk_export::{run, Request};
 use claimdesk_formats::write::{ExportFormat, Layout};
 use claimdesk_store::Project;
 
-use crate::dto::ExportResultDto;
+use crate::dto::{ExportProgressDto, ExportResultDto};
 use crate::error::{Code, ErrorDto};
 use crate::state::AppState;
 
@@ -63,7 +63,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, request: Request) -> Result<(), Err
                 run(&project, &request, &cancel, |p| {
                     if p.documents_done == p.documents_total || last.elapsed() >= PROGRESS_EVERY {
                         last = Instant::now();
-                        let _ = app.emit(PROGRESS_EVENT, p);
+                        let _ = app.emit(PROGRESS_EVENT, ExportProgressDto::from(p));
                     }
                 })
                 .map_err(|e| ErrorDto::from_crate(e.code(), e.to_string()))

@@ -15,10 +15,12 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-use claimdesk_import::{index, plan, run, Progress, Request};
-use claimdesk_store::{IndexProgress, Project};
+use claimdesk_import::{index, plan, run, Request};
+use claimdesk_store::Project;
 
-use crate::dto::{ImportSummaryDto, IndexFinishedDto, IndexStatusDto};
+use crate::dto::{
+    ImportProgressDto, ImportSummaryDto, IndexFinishedDto, IndexProgressDto, IndexStatusDto,
+};
 use crate::error::{Code, ErrorDto};
 use crate::state::AppState;
 
@@ -80,7 +82,7 @@ pub fn index_on_open<R: Runtime>(app: &AppHandle<R>) {
         return;
     }
     state.import.set_indexing(IndexStatusDto {
-        progress: Some(IndexProgress {
+        progress: Some(IndexProgressDto {
             indexed: 0,
             total: waiting,
         }),
@@ -93,13 +95,14 @@ pub fn index_on_open<R: Runtime>(app: &AppHandle<R>) {
         let mut last = Instant::now() - PROGRESS_EVERY;
         let result = Project::open_existing(&path).and_then(|mut project| {
             index(&mut project, &AtomicBool::new(false), |p| {
+                let progress = IndexProgressDto::from(p);
                 state.import.set_indexing(IndexStatusDto {
-                    progress: Some(*p),
+                    progress: Some(progress),
                     finished: None,
                 });
                 if p.indexed == p.total || last.elapsed() >= PROGRESS_EVERY {
                     last = Instant::now();
-                    let _ = app.emit(INDEX_PROGRESS_EVENT, p);
+                    let _ = app.emit(INDEX_PROGRESS_EVENT, progress);
                 }
             })
         });
@@ -170,7 +173,7 @@ pub fn start<R: Runtime>(
             }
             let jobs = plan(&request);
             let mut last = Instant::now() - PROGRESS_EVERY;
-            let mut shown: Option<Progress> = None;
+            let mut shown: Option<ImportProgressDto> = None;
             let summary = run(
                 &mut project,
                 &request,
@@ -179,26 +182,19 @@ pub fn start<R: Runtime>(
                 Utc::now(),
                 &cancel,
                 |p| {
+                    let progress = ImportProgressDto::from(p);
                     let done = p.files_done == p.files_total;
                     if done || last.elapsed() >= PROGRESS_EVERY {
                         last = Instant::now();
                         // A closed window cannot be told; the import goes on regardless.
-                        let _ = app.emit(PROGRESS_EVENT, p);
+                        let _ = app.emit(PROGRESS_EVENT, &progress);
                     }
-                    shown = Some(p.clone());
+                    shown = Some(progress);
                 },
             )?;
             // The import panel shows indexing as the last stretch of the import: every file
             // done, the bar and the line below it following the index.
-            let mut shown = shown.unwrap_or(Progress {
-                files_done: 0,
-                files_total: 0,
-                bytes_done: 0,
-                bytes_total: 0,
-                current: String::new(),
-                documents: 0,
-                failed: 0,
-            });
+            let mut shown = shown.unwrap_or_default();
             index(&mut project, &cancel, |p| {
                 if p.indexed == p.total || last.elapsed() >= PROGRESS_EVERY {
                     last = Instant::now();
@@ -234,6 +230,17 @@ pub fn start_or_report<R: Runtime>(app: &AppHandle<R>, paths: Vec<PathBuf>) {
     }
 }
 
+/// The extensions of the files read as they are, plain text or Markdown (for a replaced
+/// document's new text): those of [`claimdesk_formats::Format::EXTENSIONS`] that name either.
+pub fn text_extensions() -> Vec<&'static str> {
+    use claimdesk_formats::Format;
+    Format::EXTENSIONS
+        .iter()
+        .filter(|(_, format)| matches!(format, Format::Text | Format::Markdown))
+        .map(|(extension, _)| *extension)
+        .collect()
+}
+
 /// Asks for files (or a folder) with the native dialog; `None` when the analyst cancels.
 pub fn choose<R: Runtime>(app: &AppHandle<R>, folder: bool) -> Option<Vec<PathBuf>> {
     use tauri_plugin_dialog::DialogExt;
@@ -257,4 +264,13 @@ pub fn choose<R: Runtime>(app: &AppHandle<R>, folder: bool) -> Option<Vec<PathBu
             .filter_map(|p| p.into_path().ok())
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// The replace-text dialog offers the plain-text and Markdown extensions of the one list.
+    #[test]
+    fn text_extensions_come_from_the_formats_list() {
+        assert_eq!(super::text_extensions(), ["txt", "text", "md", "markdown"]);
+    }
 }

@@ -138,7 +138,7 @@ pub fn handle(app: &AppHandle, event: MenuEvent) {
                     .dialog()
                     .file()
                     .set_title("The corrected text of the open document")
-                    .add_filter("Text", &["txt", "md", "text"])
+                    .add_filter("Text", &crate::import::text_extensions())
                     .blocking_pick_file();
                 let path = picked
                     .and_then(|p| p.into_path().ok())

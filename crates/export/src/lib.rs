@@ -62,8 +62,7 @@ impl Request {
 }
 
 /// Where a run is, for progress bars.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug)]
 pub struct Progress {
     pub documents_done: usize,
     pub documents_total: usize,

@@ -260,8 +260,7 @@ pub struct FileReport {
 }
 
 /// Where a run is, for progress bars.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug)]
 pub struct Progress {
     pub files_done: usize,
     pub files_total: usize,

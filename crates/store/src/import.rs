@@ -136,8 +136,7 @@ impl Prepared {
 }
 
 /// Where background indexing is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct IndexProgress {
     /// Documents indexed by this call so far.
     pub indexed: u64,

@@ -5,6 +5,7 @@ use serde::Serialize;
 use claimdesk_core::{Annotation, Document, DocumentSummary, TextIndex, Unit};
 
 use super::annotations::{AnnotationDto, RelationDto};
+use super::versions::OrphanDto;
 use crate::error::ErrorDto;
 
 #[derive(Serialize)]
@@ -47,7 +48,7 @@ pub struct DocumentDto {
     /// Whether the coder at work marked the document done.
     pub done: bool,
     /// Annotations a replaced text left without a place, for the analyst to place or delete.
-    pub orphans: Vec<crate::versions::OrphanDto>,
+    pub orphans: Vec<OrphanDto>,
 }
 
 impl DocumentDto {

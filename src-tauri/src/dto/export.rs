@@ -1,4 +1,5 @@
-//! The export dialog: the formats offered, what it asks for, and how an export ended.
+//! The export dialog: the formats offered, what it asks for, where an export is and how it
+//! ended.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -126,6 +127,25 @@ impl ExportRequestDto {
     }
 }
 
+/// Where a running export is, for the export panel's bar (the `export-progress` event).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportProgressDto {
+    pub documents_done: usize,
+    pub documents_total: usize,
+    pub bytes_written: u64,
+}
+
+impl From<&claimdesk_export::Progress> for ExportProgressDto {
+    fn from(p: &claimdesk_export::Progress) -> ExportProgressDto {
+        ExportProgressDto {
+            documents_done: p.documents_done,
+            documents_total: p.documents_total,
+            bytes_written: p.bytes_written,
+        }
+    }
+}
+
 /// How an export ended.
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -190,5 +210,26 @@ fn at_most<T>(list: &Option<Vec<T>>, max: usize, what: &str) -> Result<(), Error
             what,
         )),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The event's payload keeps the names the webview reads (`ExportProgress` in
+    /// `ui/src/lib/types.ts`).
+    #[test]
+    fn progress_is_sent_in_camel_case() {
+        let progress = claimdesk_export::Progress {
+            documents_done: 1,
+            documents_total: 2,
+            bytes_written: 5,
+        };
+        let dto = ExportProgressDto::from(&progress);
+        assert_eq!(
+            serde_json::to_string(&dto).unwrap(),
+            r#"{"documentsDone":1,"documentsTotal":2,"bytesWritten":5}"#
+        );
     }
 }

@@ -1,10 +1,40 @@
-//! How an import ended, and indexing on open.
+//! Where an import is and how it ended, and indexing on open.
 
 use serde::Serialize;
 
-use claimdesk_import::{FileOutcome, Summary};
+use claimdesk_import::{FileOutcome, IndexProgress, Progress, Summary};
 
 use crate::error::{Code, ErrorDto};
+
+/// Where a running import is, for the import panel's bar (the `import-progress` event). While
+/// the imported documents are indexed for search, the bytes count documents indexed and
+/// `current` says so.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgressDto {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// The file being read now (or just finished), for display.
+    pub current: String,
+    pub documents: usize,
+    pub failed: usize,
+}
+
+impl From<&Progress> for ImportProgressDto {
+    fn from(p: &Progress) -> ImportProgressDto {
+        ImportProgressDto {
+            files_done: p.files_done,
+            files_total: p.files_total,
+            bytes_done: p.bytes_done,
+            bytes_total: p.bytes_total,
+            current: p.current.clone(),
+            documents: p.documents,
+            failed: p.failed,
+        }
+    }
+}
 
 /// The end of an import, for the webview: counts, and a line for each file that was not
 /// imported cleanly.
@@ -100,6 +130,25 @@ impl From<&Summary> for ImportSummaryDto {
     }
 }
 
+/// Where indexing for search is (the `index-progress` event, and `index_status`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexProgressDto {
+    /// Documents indexed so far.
+    pub indexed: u64,
+    /// Documents that were waiting when indexing began.
+    pub total: u64,
+}
+
+impl From<&IndexProgress> for IndexProgressDto {
+    fn from(p: &IndexProgress) -> IndexProgressDto {
+        IndexProgressDto {
+            indexed: p.indexed,
+            total: p.total,
+        }
+    }
+}
+
 /// The end of indexing on open: how many documents it indexed, or why it stopped.
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -113,6 +162,48 @@ pub struct IndexFinishedDto {
 #[derive(Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IndexStatusDto {
-    pub progress: Option<claimdesk_store::IndexProgress>,
+    pub progress: Option<IndexProgressDto>,
     pub finished: Option<IndexFinishedDto>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The events' payloads keep the names the webview reads (`ImportProgress` and
+    /// `IndexProgress` in `ui/src/lib/types.ts`).
+    #[test]
+    fn progress_is_sent_in_camel_case() {
+        let import = Progress {
+            files_done: 1,
+            files_total: 3,
+            bytes_done: 10,
+            bytes_total: 30,
+            current: "a.txt".into(),
+            documents: 2,
+            failed: 0,
+        };
+        let dto = ImportProgressDto::from(&import);
+        assert_eq!(
+            serde_json::to_string(&dto).unwrap(),
+            r#"{"filesDone":1,"filesTotal":3,"bytesDone":10,"bytesTotal":30,"current":"a.txt","documents":2,"failed":0}"#
+        );
+        let index = IndexProgress {
+            indexed: 5,
+            total: 8,
+        };
+        let dto = IndexProgressDto::from(&index);
+        assert_eq!(
+            serde_json::to_string(&dto).unwrap(),
+            r#"{"indexed":5,"total":8}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&IndexStatusDto {
+                progress: Some(dto),
+                finished: None,
+            })
+            .unwrap(),
+            r#"{"progress":{"indexed":5,"total":8},"finished":null}"#
+        );
+    }
 }

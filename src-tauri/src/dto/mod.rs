@@ -6,6 +6,8 @@
 //! Checking the arguments themselves (presence, limits, paths) is [`crate::args`]'s.
 
 mod annotations;
+mod codebook;
+mod coders;
 mod documents;
 mod entities;
 mod export;
@@ -13,8 +15,11 @@ mod import;
 mod library;
 mod project;
 mod schema;
+mod versions;
 
 pub use annotations::*;
+pub use codebook::*;
+pub use coders::*;
 pub use documents::*;
 pub use entities::*;
 pub use export::*;
@@ -22,3 +27,4 @@ pub use import::*;
 pub use library::*;
 pub use project::*;
 pub use schema::*;
+pub use versions::*;
