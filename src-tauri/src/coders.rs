@@ -111,6 +111,7 @@ pub async fn save_agreement_report(
     destination: Arg<String>,
     format: Arg<String>,
     coders: Arg<Option<Vec<String>>>,
+    labels: Arg<Option<Vec<String>>>,
 ) -> Answer<String> {
     let destination = destination.get("destination")?;
     let path = crate::args::checked_path(&destination, "the destination")?;
@@ -121,13 +122,14 @@ pub async fn save_agreement_report(
             crate::args::shown(&format)
         )));
     }
-    let coders = coders.get("coders")?;
+    let (coders, labels) = (coders.get("coders")?, labels.get("labels")?);
     checked_names(&coders)?;
+    checked_names(&labels)?;
     let report = {
         let project = state.project()?;
         let request = AgreementRequest {
             coders,
-            labels: None,
+            labels,
             documents: None,
         };
         claimdesk_export::agreement::agreement(&project, &request)?
@@ -188,6 +190,7 @@ pub async fn adjudication_state(
 ) -> Answer<AdjudicationDto> {
     let (document_id, Object(rule)) = (document_id.get("documentId")?, rule.get("rule")?);
     let project = state.project()?;
+    open_to_adjudicate(&project, document_id)?;
     let text = project.document_text(document_id)?;
     let a = project.adjudication(document_id, None, rule)?;
     AdjudicationDto::new(document_id, a, &text)
@@ -203,6 +206,7 @@ pub async fn accept_agreed(
     let (document_id, Object(rule)) = (document_id.get("documentId")?, rule.get("rule")?);
     let me = state.coder()?;
     let mut project = state.project()?;
+    open_to_adjudicate(&project, document_id)?;
     let change = project.accept_agreed(document_id, None, rule, me, Utc::now())?;
     Ok(change.as_ref().map(HistoryStepDto::from))
 }
@@ -221,6 +225,7 @@ pub async fn decide_disagreement(
     let (index, coder) = (index.get("index")?, coder.get("coder")?);
     let me = state.coder()?;
     let mut project = state.project()?;
+    open_to_adjudicate(&project, document_id)?;
     let change = project.decide(document_id, None, rule, index, coder, me, Utc::now())?;
     Ok(HistoryStepDto::from(&change))
 }
@@ -235,6 +240,7 @@ pub async fn finish_adjudication(
     let (document_id, finished) = (document_id.get("documentId")?, finished.get("finished")?);
     let me = state.coder()?;
     let mut project = state.project()?;
+    open_to_adjudicate(&project, document_id)?;
     project.finish_adjudication(document_id, finished, me, Utc::now())?;
     Ok(finished)
 }
@@ -243,4 +249,41 @@ pub async fn finish_adjudication(
 /// does until the document is adjudicated.
 pub fn blinded(project: &claimdesk_store::Project, document_id: i64) -> Result<bool, ErrorDto> {
     Ok(project.blind_mode()? && !project.adjudicated(document_id)?)
+}
+
+/// In blind mode, a document's disagreements — everyone's versions side by side — open only
+/// once every coder assigned to it has marked it done, so nobody sees another's coding before
+/// their own is finished. A document nobody is assigned to is open.
+fn open_to_adjudicate(project: &claimdesk_store::Project, document_id: i64) -> Answer<()> {
+    if !blinded(project, document_id)? {
+        return Ok(());
+    }
+    let waiting = project.not_done(document_id)?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let (who, has) = match waiting.as_slice() {
+        [one] => (one.clone(), "has"),
+        [rest @ .., last] => (format!("{} and {last}", rest.join(", ")), "have"),
+        [] => unreachable!("not empty"),
+    };
+    Err(ErrorDto::new(
+        Code::Blinded,
+        format!(
+            "blind mode: {who} {has} not marked this document done yet; its disagreements open once every coder assigned to it has"
+        ),
+    ))
+}
+
+/// The scope narrowed to what the coder at work may see: in blind mode, their own work on
+/// documents not yet adjudicated (statements and exports follow the reader).
+pub fn seen_in_blind_mode(
+    project: &claimdesk_store::Project,
+    state: &AppState,
+    scope: &mut claimdesk_core::dataset::Scope,
+) -> Answer<()> {
+    if project.blind_mode()? {
+        scope.seen_by = Some(project.annotator_name(state.annotator_id())?);
+    }
+    Ok(())
 }

@@ -191,9 +191,14 @@ pub async fn start_export<R: Runtime>(
     request: Arg<Object<ExportRequestDto>>,
 ) -> Answer<()> {
     let Object(request) = request.get("request")?;
-    let request = request.into_request()?;
-    claimdesk_export::check_scope(&*state.project()?, &request)
-        .map_err(|e| ErrorDto::from_crate(e.code(), e.to_string()))?;
+    let mut request = request.into_request()?;
+    {
+        let project = state.project()?;
+        // Blind mode: an export holds what the coder may see, as the reader does.
+        crate::coders::seen_in_blind_mode(&project, &state, &mut request.scope)?;
+        claimdesk_export::check_scope(&project, &request)
+            .map_err(|e| ErrorDto::from_crate(e.code(), e.to_string()))?;
+    }
     crate::export::start(&app, request)
 }
 
@@ -477,11 +482,9 @@ pub async fn entity_mentions(
 #[tauri::command]
 pub async fn list_statements(state: State<'_, AppState>) -> Answer<Vec<StatementDto>> {
     let project = state.project()?;
-    // In blind mode a coder's statements are their own.
+    // In blind mode a coder's statements are their own until a document is adjudicated.
     let mut scope = claimdesk_core::dataset::Scope::everything();
-    if project.blind_mode()? {
-        scope.annotators = Some(vec![project.annotator_name(state.annotator_id())?]);
-    }
+    crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
     Ok(project
         .statements(&scope)?
         .into_iter()

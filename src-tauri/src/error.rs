@@ -76,6 +76,8 @@ codes! {
         Malformed => "malformed",
         BadDestination => "bad_destination",
         WriteFailed => "write_failed",
+        // Blind mode: another coder's work stays closed until everyone assigned is done.
+        Blinded => "blinded",
     }
     failures {
         // The app's state: something else is running, or the app itself failed.

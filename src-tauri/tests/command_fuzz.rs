@@ -184,6 +184,9 @@ struct Live {
     /// Annotations set aside by a replaced text.
     orphans: Vec<i64>,
     backups: Vec<String>,
+    /// Documents whose disagreements blind mode keeps closed: not adjudicated, and a coder
+    /// assigned to them has not marked them done.
+    closed: Vec<i64>,
 }
 
 impl Live {
@@ -215,6 +218,11 @@ impl Live {
             labels,
             annotations: ids("SELECT id FROM annotations ORDER BY id"),
             orphans: ids("SELECT id FROM orphans ORDER BY id"),
+            closed: ids("SELECT DISTINCT s.document_id FROM assignments s
+                 WHERE s.done_at IS NULL
+                   AND EXISTS (SELECT 1 FROM project_settings
+                               WHERE key = 'blind_mode' AND value = 'true')
+                   AND s.document_id NOT IN (SELECT document_id FROM adjudications)"),
             backups: claimdesk_store::backups(project)
                 .unwrap()
                 .into_iter()
@@ -1594,7 +1602,13 @@ fn adjudication_arguments(cx: &mut Ctx<'_>, extra: Value) -> (String, Value, Opt
             let id = cx.live.doc(rng).id;
             map.insert("documentId".into(), json!(id));
             map.insert("rule".into(), rule(rng));
-            (format!("document {id}"), args, None)
+            // Blind mode: refused until every coder assigned to the document is done.
+            let expect = cx
+                .live
+                .closed
+                .contains(&id)
+                .then(|| Expect::Reject(vec![Code::Blinded]));
+            (format!("document {id}"), args, expect)
         }
         3 => {
             let id = cx.live.missing_document(rng);
@@ -1657,10 +1671,15 @@ fn finish_adjudication(cx: &mut Ctx<'_>) -> Case {
     match rng.below(4) {
         0 | 1 => {
             let id = cx.live.doc(rng).id;
+            let expect = if cx.live.closed.contains(&id) {
+                Expect::Reject(vec![Code::Blinded])
+            } else {
+                Expect::Accept
+            };
             Case::new(
                 format!("document {id} finished {finished}"),
                 json!({ "documentId": id, "finished": finished }),
-                Expect::Accept,
+                expect,
             )
         }
         2 => {

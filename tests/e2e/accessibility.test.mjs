@@ -42,6 +42,11 @@ async function walk(app) {
   await app.execute(`document.querySelector('.annotation-list [data-annotation-id]').click();`);
   await waitFor(app, 'the panel', '.selected-annotation');
   found.push(...(await violations(app, 'text')));
+  // The coders shown, chosen one by one (the fixture's documents have two coders).
+  await choose(app, 'select[name=show-coders]', 'chosen');
+  await waitFor(app, 'the coders to tick', 'input[name=chosen-coder]');
+  found.push(...(await violations(app, 'chosen coders')));
+  await choose(app, 'select[name=show-coders]', 'all');
   for (const [view, css] of [
     ['statements', '.statements'],
     ['entities', '.entities-panel'],

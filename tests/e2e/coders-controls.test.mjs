@@ -1,6 +1,8 @@
 // The stored controls of several coders, each used twice on two different items, the project
 // file checked after each: blind mode on and off, Done on two documents (and off again), a
-// sample assigned to two coders, and the agreement report saved as CSV and as JSON.
+// sample assigned to two coders, and the agreement report saved as CSV and as JSON. Then the
+// choices of what is shown and measured: coders and labels measured, blind mode keeping the
+// disagreements closed until every assigned coder is done, and chosen coders in the reader.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -117,5 +119,82 @@ describe('the controls of several coders', () => {
       if (format === 'csv') assert.match(written, /^measure,label,coder_a,coder_b,document,value,units\n/);
       else assert.deepEqual(JSON.parse(written).coders, ['ana', 'ben']);
     }
+  });
+
+  it('measure the chosen labels, keep blind disagreements closed, and show chosen coders', async () => {
+    // The agreement view measures the labels ticked, and saves what it shows.
+    await app.press('6', [Keys.Control]);
+    await app.waitFor('the matrix', async () => (await app.find('.agreement .matrix')).length > 0, 20_000);
+    const labelsMeasured = () =>
+      app.execute(`return [...document.querySelectorAll('.agreement .per-label thead th')].slice(2).map((th) => th.textContent.trim());`);
+    const all = await labelsMeasured();
+    assert.ok(all.length > 1 && all.includes('Actor'), `labels: ${all}`);
+    for (const label of all.filter((l) => l !== 'Actor')) {
+      await app.execute(`document.querySelector('input[name=agreement-label][value="${label}"]').focus();`);
+      await app.press(' ');
+    }
+    await app.execute(`document.querySelector('button[name=measure-again]').focus();`);
+    await app.press(Keys.Enter);
+    await app.waitFor('Actor alone', async () => JSON.stringify(await labelsMeasured()) === '["Actor"]');
+    await app.waitFor('the status', async () => /Measured ana, ben on Actor\./.test(await status()));
+    const units = await app.execute(`return document.querySelector('.agreement .per-label tbody td:nth-child(3) .units')?.textContent.trim();`);
+    assert.match(units ?? '', /^\d+$/, 'a label figure says the units it rests on');
+    const out = path.join(dir, 'agreement-actor.json');
+    await choose(app, 'select[name=agreement-format]', 'json');
+    await app.execute(`const i = document.querySelector('input[name=agreement-destination]'); i.value = ''; i.focus();`);
+    const [destination] = await app.find('input[name=agreement-destination]');
+    await app.typeInto(destination, out);
+    await app.press(Keys.Enter);
+    await app.waitFor('saved', async () => /Saved the agreement report as JSON/.test(await status()));
+    assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')).labels, ['Actor'], 'the saved report is the one shown');
+    // Only one coder: said, nothing measured.
+    await app.execute(`document.querySelector('input[name=agreement-coder][value=ben]').focus();`);
+    await app.press(' ');
+    await app.execute(`document.querySelector('button[name=measure-again]').focus();`);
+    await app.press(Keys.Enter);
+    await app.waitFor('the reason', async () =>
+      /^Choose at least two coders/.test(await app.execute(`return document.querySelector('[data-testid=choice-problem]').textContent;`)),
+    );
+    assert.deepEqual(await labelsMeasured(), ['Actor'], 'nothing measured');
+
+    // Blind mode: document 1 is assigned to ben, who has not marked it done: its disagreements
+    // stay closed, in the app and to a direct call, and the reason names him.
+    assert.equal(await invoke('set_blind_mode', { on: true }), true);
+    assert.equal(await invoke('assign_documents', { request: { coder: 'ben', documents: [1] } }), 1);
+    const rule = { rule: 'all' };
+    assert.deepEqual(await invoke('adjudication_state', { documentId: 1, rule }), { refused: 'blinded' });
+    assert.deepEqual(await invoke('finish_adjudication', { documentId: 1, finished: true }), { refused: 'blinded' });
+    await app.press(Keys.Escape);
+    await app.execute(`document.querySelector('.library-rows [data-document-id="1"]').click();`);
+    await app.waitFor('document 1 open', async () =>
+      app.execute(`return document.querySelector('.library-rows [aria-current=page]')?.dataset.documentId === '1';`),
+    );
+    await app.press('7', [Keys.Control]);
+    await app.waitFor('why it is closed', async () => /blind mode: ben has not marked this document done yet/.test(await status()));
+    // Ben finishes: the disagreements open.
+    await invoke('set_annotator', { name: 'ben' });
+    assert.equal(await invoke('mark_done', { documentId: 1, done: true }), null);
+    await invoke('set_annotator', { name: 'ana' });
+    const state = await invoke('adjudication_state', { documentId: 1, rule });
+    assert.ok(Array.isArray(state.disagreements), `open once ben is done: ${JSON.stringify(state).slice(0, 80)}`);
+    assert.equal(await invoke('set_blind_mode', { on: false }), false);
+
+    // The reader: chosen coders, ticked one by one.
+    await app.press('1', [Keys.Control]);
+    await app.execute(`document.querySelector('.library-rows [data-document-id="1"]').click();`);
+    await app.waitFor('both coders on document 1', async () => (await app.find('select[name=show-coders]')).length > 0);
+    const listed = () => app.execute(`return Number(document.querySelector('.annotation-scroll').previousElementSibling.querySelector('.count').textContent);`);
+    const everyone = await listed();
+    await choose(app, 'select[name=show-coders]', 'chosen');
+    await app.waitFor('the coders to tick', async () => (await app.find('input[name=chosen-coder]')).length === 2);
+    assert.equal(await listed(), everyone, 'every coder ticked at first');
+    const opened = await invoke('open_document', { documentId: 1 });
+    const ids = await invoke('list_coders');
+    const ben = ids.coders.find((c) => c.name === 'ben').id;
+    const anas = opened.annotations.filter((a) => a.annotatorId !== ben).length;
+    await app.execute(`document.querySelector('input[name=chosen-coder][value="${ben}"]').focus();`);
+    await app.press(' ');
+    await app.waitFor('ben left out', async () => (await listed()) === anas);
+    assert.ok(anas > 0 && anas < everyone, `${anas} of ${everyone}`);
   });
 });

@@ -267,8 +267,12 @@ export const decideDisagreement = (documentId: number, rule: Rule, index: number
   call<HistoryStep>('decide_disagreement', { documentId, rule, index, coder });
 
 /** Saves the agreement report (CSV or JSON) at a full path; answers the path written. */
-export const saveAgreementReport = (destination: string, format: 'csv' | 'json', coders: string[] | null = null) =>
-  call<string>('save_agreement_report', { destination, format, coders });
+export const saveAgreementReport = (
+  destination: string,
+  format: 'csv' | 'json',
+  coders: string[] | null = null,
+  labels: string[] | null = null,
+) => call<string>('save_agreement_report', { destination, format, coders, labels });
 
 export const finishAdjudication = (documentId: number, finished: boolean) =>
   call<boolean>('finish_adjudication', { documentId, finished });

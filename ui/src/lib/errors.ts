@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'malformed'
   | 'bad_destination'
   | 'write_failed'
+  | 'blinded'
   // The app's state: something else is running, or the app itself failed.
   | 'busy'
   | 'import_running'
