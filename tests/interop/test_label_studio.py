@@ -21,7 +21,7 @@ from conftest import export_project, import_project
 from expect import must_fail
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SOURCE = ROOT / "crates" / "formats" / "src" / "export" / "label_studio.rs"
+SOURCE = ROOT / "crates" / "formats" / "src" / "write" / "label_studio.rs"
 
 
 @pytest.fixture(scope="module")
