@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "merge_entities",
     "entity_mentions",
     "list_statements",
+    "analysis_network",
+    "analysis_timeline",
     "set_annotator",
     "create_label",
     "update_label",

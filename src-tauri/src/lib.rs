@@ -3,6 +3,7 @@
 //! the command fuzz test (`tests/command_fuzz.rs`) builds its app with the same
 //! [`invoke_handler`], so it drives exactly the commands the window may call.
 
+mod analysis;
 pub mod args;
 mod backup;
 mod codebook;
@@ -69,6 +70,8 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::merge_entities,
         commands::entity_mentions,
         commands::list_statements,
+        analysis::analysis_network,
+        analysis::analysis_timeline,
         commands::set_annotator,
         commands::create_label,
         commands::update_label,

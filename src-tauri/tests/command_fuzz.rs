@@ -444,6 +444,8 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("merge_entities", merge_entities),
     ("entity_mentions", entity_mentions),
     ("list_statements", no_arguments),
+    ("analysis_network", analysis_network),
+    ("analysis_timeline", analysis_timeline),
     ("set_annotator", set_annotator),
     ("create_label", create_label),
     ("update_label", update_label),
@@ -478,6 +480,8 @@ const COMMANDS: &[(&str, Generator)] = &[
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "analysis_network",
+    "analysis_timeline",
     "set_import_new_versions",
     "save_agreement_report",
     "export_codebook",
@@ -507,6 +511,92 @@ const READ_ONLY: &[&str] = &[
     "list_backups",
     "index_status",
 ];
+
+/// An Analysis filter: a valid one, or one refused for what it says.
+fn analysis_filter(rng: &mut Rng) -> (String, Value, Option<Expect>) {
+    match rng.below(8) {
+        0..=2 => ("everything".into(), json!({}), None),
+        3 => (
+            "a date range and stances".into(),
+            json!({ "dateFrom": "2024-01-01", "dateTo": "2026-12-31", "stances": ["support", ""], "minWeight": 0.5 }),
+            None,
+        ),
+        4 => (
+            "dates the wrong way round".into(),
+            json!({ "dateFrom": "2026-01-01", "dateTo": "2025-01-01" }),
+            Some(bad()),
+        ),
+        5 => (
+            "a negative weight".into(),
+            json!({ "minWeight": -1 }),
+            Some(bad()),
+        ),
+        6 => (
+            "too many stances".into(),
+            json!({ "stances": vec!["x"; 65] }),
+            Some(Expect::Reject(vec![Code::TooLarge])),
+        ),
+        _ => {
+            let v = junk(rng, 0);
+            let expect = if v.is_null() || v.as_object().is_some_and(|o| o.is_empty()) {
+                None
+            } else {
+                Some(bad())
+            };
+            (format!("filter {}", short(&v)), v, expect)
+        }
+    }
+}
+
+fn analysis_network(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let mode = *rng.pick(&["actor_concept", "actor_actor", "concept_concept"]);
+    let tie = *rng.pick(&["congruence", "conflict"]);
+    let normalisation = *rng.pick(&["none", "average", "jaccard", "cosine"]);
+    if rng.chance(15) {
+        return Case::new(
+            "a mode it does not know",
+            json!({ "request": { "mode": "people" } }),
+            bad(),
+        );
+    }
+    let (what, filter, expect) = analysis_filter(rng);
+    Case::new(
+        format!("{mode} {tie} {normalisation}, {what}"),
+        json!({ "request": { "mode": mode, "tie": tie, "normalisation": normalisation, "filter": filter } }),
+        expect.unwrap_or(Expect::Accept),
+    )
+}
+
+fn analysis_timeline(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let period = *rng.pick(&["week", "month", "year"]);
+    if rng.chance(15) {
+        return Case::new(
+            "a period it does not know",
+            json!({ "request": { "period": "decade" } }),
+            bad(),
+        );
+    }
+    let node = if rng.chance(50) {
+        Value::Null
+    } else {
+        json!(junk_string(rng))
+    };
+    let (what, filter, expect) = analysis_filter(rng);
+    // A node id longer than any name is refused before the filter is read.
+    let long = node.as_str().is_some_and(|n| n.len() > 1024);
+    let expect = if long {
+        Expect::Reject(vec![Code::TooLarge])
+    } else {
+        expect.unwrap_or(Expect::Accept)
+    };
+    Case::new(
+        format!("{period} of {}, {what}", short(&node)),
+        json!({ "request": { "period": period, "node": node, "filter": filter } }),
+        expect,
+    )
+}
 
 fn bad() -> Expect {
     Expect::Reject(vec![Code::BadRequest])

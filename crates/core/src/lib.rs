@@ -15,6 +15,7 @@
 
 pub mod adjudication;
 pub mod agreement;
+pub mod analysis;
 pub mod anchor;
 pub mod annotation;
 pub mod dataset;

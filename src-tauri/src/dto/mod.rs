@@ -5,6 +5,7 @@
 //! converted (and refused if they split a character) by [`claimdesk_core::TextIndex`].
 //! Checking the arguments themselves (presence, limits, paths) is [`crate::args`]'s.
 
+mod analysis;
 mod annotations;
 mod codebook;
 mod coders;
@@ -17,6 +18,7 @@ mod project;
 mod schema;
 mod versions;
 
+pub use analysis::*;
 pub use annotations::*;
 pub use codebook::*;
 pub use coders::*;

@@ -1,0 +1,279 @@
+//! The Analysis views: which statements and which network the view asks for, and the network
+//! and the timeline it draws (numbers from `claimdesk_core::analysis`).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use claimdesk_core::analysis::{
+    Filter, Mode, Network, NetworkRequest, Normalisation, Period, Tie, Timeline,
+};
+use claimdesk_core::dataset::Scope;
+
+use crate::args::{iso_date, shown, MAX_NAME_BYTES, MAX_SCOPE_DOCUMENTS, MAX_SCOPE_LABELS};
+use crate::error::ErrorDto;
+
+/// The most stances a filter may name.
+const MAX_STANCES: usize = 64;
+
+/// Which statements an Analysis view counts: the project's (or some documents', labels',
+/// coders' or a sample's), dated between two days, with some stances.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnalysisFilterDto {
+    #[serde(default)]
+    pub documents: Option<Vec<i64>>,
+    #[serde(default)]
+    pub labels: Option<Vec<String>>,
+    #[serde(default)]
+    pub coders: Option<Vec<String>>,
+    #[serde(default)]
+    pub set_id: Option<i64>,
+    #[serde(default)]
+    pub date_from: Option<String>,
+    #[serde(default)]
+    pub date_to: Option<String>,
+    /// `""` stands for an unknown stance.
+    #[serde(default)]
+    pub stances: Option<Vec<String>>,
+    #[serde(default)]
+    pub min_weight: Option<f64>,
+}
+
+impl AnalysisFilterDto {
+    /// The scope of the statements and the core's filter, or why these values cannot be one.
+    pub fn checked(self) -> Result<(Scope, Filter), ErrorDto> {
+        let bad = ErrorDto::bad_request;
+        let date = |value: Option<String>, what: &str| -> Result<Option<NaiveDate>, ErrorDto> {
+            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(v) => iso_date(v)
+                    .map(Some)
+                    .ok_or_else(|| bad(format!("the {what} date {} is not YYYY-MM-DD", shown(v)))),
+            }
+        };
+        let (date_from, date_to) = (date(self.date_from, "from")?, date(self.date_to, "to")?);
+        if let (Some(from), Some(to)) = (date_from, date_to) {
+            if from > to {
+                return Err(bad(format!(
+                    "the from date {from} is after the to date {to}"
+                )));
+            }
+        }
+        let too_many = |n: Option<usize>, max: usize, what: &str| match n {
+            Some(n) if n > max => Err(ErrorDto::too_large(&format!("the {what}"), max, what)),
+            _ => Ok(()),
+        };
+        too_many(
+            self.documents.as_ref().map(Vec::len),
+            MAX_SCOPE_DOCUMENTS,
+            "documents",
+        )?;
+        too_many(
+            self.labels.as_ref().map(Vec::len),
+            MAX_SCOPE_LABELS,
+            "labels",
+        )?;
+        too_many(
+            self.coders.as_ref().map(Vec::len),
+            MAX_SCOPE_LABELS,
+            "coders",
+        )?;
+        too_many(self.stances.as_ref().map(Vec::len), MAX_STANCES, "stances")?;
+        let long = [&self.labels, &self.coders, &self.stances]
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|name| name.len() > MAX_NAME_BYTES);
+        if long {
+            return Err(ErrorDto::too_large("a name", MAX_NAME_BYTES, "bytes"));
+        }
+        let min_weight = self.min_weight.unwrap_or(0.0);
+        if !min_weight.is_finite() || min_weight < 0.0 {
+            return Err(bad(format!(
+                "the minimum edge weight must be a number of 0 or more, not {min_weight}"
+            )));
+        }
+        let scope = Scope {
+            documents: self.documents,
+            labels: self.labels.filter(|l| !l.is_empty()),
+            annotators: self.coders.filter(|c| !c.is_empty()),
+            set_id: self.set_id,
+            ..Scope::everything()
+        };
+        let filter = Filter {
+            date_from,
+            date_to,
+            stances: self.stances,
+            min_weight,
+        };
+        Ok((scope, filter))
+    }
+}
+
+/// The network an Analysis view asks for.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkRequestDto {
+    #[serde(default)]
+    pub mode: Mode,
+    #[serde(default)]
+    pub tie: Tie,
+    #[serde(default)]
+    pub normalisation: Normalisation,
+    /// None or null: every statement.
+    #[serde(default)]
+    pub filter: Option<AnalysisFilterDto>,
+}
+
+impl NetworkRequestDto {
+    pub fn checked(self) -> Result<(Scope, NetworkRequest), ErrorDto> {
+        let (scope, filter) = self.filter.unwrap_or_default().checked()?;
+        Ok((
+            scope,
+            NetworkRequest {
+                mode: self.mode,
+                tie: self.tie,
+                normalisation: self.normalisation,
+                filter,
+            },
+        ))
+    }
+}
+
+/// A timeline an Analysis view asks for: statements per period, of one node or all.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TimelineRequestDto {
+    #[serde(default)]
+    pub period: Period,
+    /// An actor's or concept's node id (`actor:4`, `concept:text:…`), or none for all.
+    #[serde(default)]
+    pub node: Option<String>,
+    /// None or null: every statement.
+    #[serde(default)]
+    pub filter: Option<AnalysisFilterDto>,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeDto {
+    pub id: String,
+    pub label: String,
+    /// "actor" or "concept".
+    pub kind: &'static str,
+    pub entity_id: Option<i64>,
+    pub statements: usize,
+    pub degree: usize,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EdgeDto {
+    pub source: String,
+    pub target: String,
+    pub weight: f64,
+    pub stances: BTreeMap<String, usize>,
+    pub through: Vec<String>,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkDto {
+    pub nodes: Vec<NodeDto>,
+    pub edges: Vec<EdgeDto>,
+    pub statements: usize,
+}
+
+impl From<Network> for NetworkDto {
+    fn from(n: Network) -> NetworkDto {
+        NetworkDto {
+            nodes: n
+                .nodes
+                .into_iter()
+                .map(|node| NodeDto {
+                    id: node.key.id,
+                    label: node.key.label,
+                    kind: node.key.kind,
+                    entity_id: node.key.entity_id,
+                    statements: node.statements,
+                    degree: node.degree,
+                })
+                .collect(),
+            edges: n
+                .edges
+                .into_iter()
+                .map(|e| EdgeDto {
+                    source: e.source,
+                    target: e.target,
+                    weight: e.weight,
+                    stances: e.stances,
+                    through: e.through,
+                })
+                .collect(),
+            statements: n.statements,
+        }
+    }
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BucketDto {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub stances: BTreeMap<String, usize>,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TimelineDto {
+    pub buckets: Vec<BucketDto>,
+    pub undated: usize,
+}
+
+impl From<Timeline> for TimelineDto {
+    fn from(t: Timeline) -> TimelineDto {
+        TimelineDto {
+            buckets: t
+                .buckets
+                .into_iter()
+                .map(|b| BucketDto {
+                    start: b.start,
+                    end: b.end,
+                    stances: b.stances,
+                })
+                .collect(),
+            undated: t.undated,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_checks_its_dates_lists_and_weight() {
+        let f = |json: serde_json::Value| {
+            serde_json::from_value::<AnalysisFilterDto>(json)
+                .unwrap()
+                .checked()
+        };
+        let (scope, filter) = f(serde_json::json!({
+            "coders": ["ana"], "dateFrom": "2025-01-01", "stances": ["support", ""], "minWeight": 2
+        }))
+        .unwrap();
+        assert_eq!(scope.annotators, Some(vec!["ana".to_string()]));
+        assert_eq!(filter.date_from, Some("2025-01-01".parse().unwrap()));
+        assert_eq!(filter.min_weight, 2.0);
+        for refused in [
+            serde_json::json!({ "dateFrom": "2025-02-01", "dateTo": "2025-01-01" }),
+            serde_json::json!({ "dateTo": "yesterday" }),
+            serde_json::json!({ "minWeight": -1 }),
+            serde_json::json!({ "stances": vec!["x"; 65] }),
+        ] {
+            assert!(f(refused.clone()).is_err(), "{refused}");
+        }
+    }
+}
