@@ -150,6 +150,22 @@ enum Command {
         /// Only the documents of this sample (by name, as `samples` lists it).
         #[arg(long, value_name = "NAME")]
         sample: Option<String>,
+        /// Network formats: write this one network instead of the two standard ones —
+        /// actor-concept, actor-actor or concept-concept.
+        #[arg(long, value_name = "KIND", value_parser = parse_network_mode)]
+        network: Option<claimdesk_core::analysis::Mode>,
+        /// With --network (one-mode): what ties two nodes, congruence or conflict.
+        #[arg(long, value_name = "TIE", value_parser = parse_tie, requires = "network")]
+        tie: Option<claimdesk_core::analysis::Tie>,
+        /// With --network (one-mode): none, average, jaccard or cosine.
+        #[arg(long, value_name = "HOW", value_parser = parse_normalisation, requires = "network")]
+        normalisation: Option<claimdesk_core::analysis::Normalisation>,
+        /// With --network: leave out edges lighter than this.
+        #[arg(long, value_name = "WEIGHT", requires = "network")]
+        min_weight: Option<f64>,
+        /// With --network: only statements with this stance (repeatable; `unknown` for none).
+        #[arg(long = "stance", value_name = "STANCE", requires = "network")]
+        stances: Vec<String>,
     },
     /// Draw a sample of documents to code and keep it under a name: at random, or stratified
     /// (`--strata source`, `month`, or `metadata:FIELD`), from all documents or those a filter
@@ -731,6 +747,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             search,
             conll_label,
             sample,
+            network,
+            tie,
+            normalisation,
+            min_weight,
+            stances,
         } => {
             if curated {
                 annotators.push(claimdesk_store::CURATED.to_string());
@@ -760,6 +781,36 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             let mut request = claimdesk_export::Request::new(format, destination, scope);
             request.options.conll_label = conll_label;
+            if let Some(mode) = network {
+                use claimdesk_formats::write::ExportFormat as F;
+                if !matches!(request.format, F::Graphml | F::Gexf | F::NetworkCsv) {
+                    return Err(Failure {
+                        code: "bad_options",
+                        message: "--network applies to the network formats: graphml, gexf and network-csv".into(),
+                    });
+                }
+                let min_weight = min_weight.unwrap_or(0.0);
+                if !min_weight.is_finite() || min_weight < 0.0 {
+                    return Err(Failure {
+                        code: "bad_options",
+                        message: format!("--min-weight must be 0 or more, not {min_weight}"),
+                    });
+                }
+                let stances: Vec<String> = stances
+                    .into_iter()
+                    .map(|s| if s == "unknown" { String::new() } else { s })
+                    .collect();
+                request.options.network = Some(claimdesk_core::analysis::NetworkRequest {
+                    mode,
+                    tie: tie.unwrap_or_default(),
+                    normalisation: normalisation.unwrap_or_default(),
+                    filter: claimdesk_core::analysis::Filter {
+                        stances: Some(stances).filter(|s| !s.is_empty()),
+                        min_weight,
+                        ..Default::default()
+                    },
+                });
+            }
             export(&project, &request)
         }
     }
@@ -964,6 +1015,24 @@ fn parse_export_format(name: &str) -> Result<ExportFormat, String> {
             names.join(", ")
         )
     })
+}
+
+/// A choice among names, as clap parses a value: the names are the serde names with `-`.
+fn parse_choice<T: serde::de::DeserializeOwned>(value: &str, names: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(value.replace('-', "_")))
+        .map_err(|_| format!("{value:?} is not one of {names}"))
+}
+
+fn parse_network_mode(value: &str) -> Result<claimdesk_core::analysis::Mode, String> {
+    parse_choice(value, "actor-concept, actor-actor, concept-concept")
+}
+
+fn parse_tie(value: &str) -> Result<claimdesk_core::analysis::Tie, String> {
+    parse_choice(value, "congruence, conflict")
+}
+
+fn parse_normalisation(value: &str) -> Result<claimdesk_core::analysis::Normalisation, String> {
+    parse_choice(value, "none, average, jaccard, cosine")
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {

@@ -460,6 +460,7 @@ mod tests {
     ) -> Result<(MemoryOutput, ExportSummary), ExportError> {
         let options = ExportOptions {
             conll_label: label.map(str::to_string),
+            ..ExportOptions::default()
         };
         run(ExportFormat::Conll, &project(), &options, docs)
     }

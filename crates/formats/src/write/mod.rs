@@ -204,6 +204,9 @@ impl ExportFormat {
 pub struct ExportOptions {
     /// The label layer CoNLL IOB2 is written for; by default the first label of the schema.
     pub conll_label: Option<String>,
+    /// The network exporters write this one network (as an Analysis view shows it: one kind,
+    /// tie, normalisation and filter) instead of their two standard ones.
+    pub network: Option<claimdesk_core::analysis::NetworkRequest>,
 }
 
 /// What an export wrote.

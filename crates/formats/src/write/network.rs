@@ -18,13 +18,23 @@
 //! statements go in.
 //!
 //! Only node keys and counts are kept until the end, never the texts.
+//!
+//! **One network as a view shows it** ([`ExportOptions::network`]): the kind, tie,
+//! normalisation and filter of an Analysis view, computed by [`claimdesk_core::analysis`] and
+//! written as `network.graphml`, `network.gexf`, or `network-nodes.csv` and
+//! `network-edges.csv`. Nodes carry `key` (the readable id), `label`, `kind`, `entity_id`,
+//! `statements` and `degree`; edges `weight` (a double: normalised one-mode weights are
+//! fractions), `stances` (two-mode: `support:2|oppose:1`) and `through` (one-mode: the
+//! other-mode node keys that tie the two, `|`-separated). These keep the statements of the
+//! scope until the end (node keys, dates and stances; no texts).
 
 use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 
+use claimdesk_core::analysis::{self, Mode, NetworkRequest};
 use claimdesk_core::dataset::{DocumentRecord, ProjectInfo};
 use claimdesk_core::network::Networks;
-use claimdesk_core::statement::{statements, NodeKey};
+use claimdesk_core::statement::{statements, NodeKey, Statement};
 use claimdesk_core::Unit;
 
 use super::check::SpanCheck;
@@ -42,12 +52,15 @@ struct NetworkExport {
     project: ProjectInfo,
     out: Box<dyn Output>,
     networks: Networks,
+    /// One network as a view shows it, and the statements it is computed from.
+    shown: Option<(NetworkRequest, Vec<Statement>)>,
     summary: ExportSummary,
 }
 
 fn start(
     notation: Notation,
     project: &ProjectInfo,
+    options: &ExportOptions,
     out: Box<dyn Output>,
 ) -> Result<Box<dyn Exporter>, ExportError> {
     Ok(Box::new(NetworkExport {
@@ -55,32 +68,33 @@ fn start(
         project: project.clone(),
         out,
         networks: Networks::default(),
+        shown: options.network.clone().map(|r| (r, Vec::new())),
         summary: ExportSummary::default(),
     }))
 }
 
 pub(super) fn new_graphml(
     project: &ProjectInfo,
-    _options: &ExportOptions,
+    options: &ExportOptions,
     out: Box<dyn Output>,
 ) -> Result<Box<dyn Exporter>, ExportError> {
-    start(Notation::Graphml, project, out)
+    start(Notation::Graphml, project, options, out)
 }
 
 pub(super) fn new_gexf(
     project: &ProjectInfo,
-    _options: &ExportOptions,
+    options: &ExportOptions,
     out: Box<dyn Output>,
 ) -> Result<Box<dyn Exporter>, ExportError> {
-    start(Notation::Gexf, project, out)
+    start(Notation::Gexf, project, options, out)
 }
 
 pub(super) fn new_csv(
     project: &ProjectInfo,
-    _options: &ExportOptions,
+    options: &ExportOptions,
     out: Box<dyn Output>,
 ) -> Result<Box<dyn Exporter>, ExportError> {
-    start(Notation::Csv, project, out)
+    start(Notation::Csv, project, options, out)
 }
 
 impl Exporter for NetworkExport {
@@ -95,7 +109,10 @@ impl Exporter for NetworkExport {
                     self.summary.spans_checked += 1;
                 }
             }
-            self.networks.add(s);
+            match &mut self.shown {
+                Some((_, kept)) => kept.push(s.clone()),
+                None => self.networks.add(s),
+            }
         }
         self.summary.documents += 1;
         self.summary.annotations += doc.annotations.len();
@@ -105,6 +122,17 @@ impl Exporter for NetworkExport {
     }
 
     fn finish(mut self: Box<Self>) -> Result<ExportSummary, ExportError> {
+        if let Some((request, kept)) = self.shown.take() {
+            let network = analysis::network(&kept, &request);
+            match self.notation {
+                Notation::Graphml => {
+                    graphml_shown(&network, &request, self.out.create("network.graphml")?)?
+                }
+                Notation::Gexf => gexf_shown(&network, &request, self.out.create("network.gexf")?)?,
+                Notation::Csv => csv_shown(&network, self.out.as_mut())?,
+            }
+            return Ok(self.summary);
+        }
         match self.notation {
             Notation::Graphml => {
                 let ids = GraphmlIds::new(&self.networks);
@@ -359,6 +387,157 @@ fn gexf_one_mode(n: &Networks, file: Box<dyn Write + Send>) -> std::io::Result<(
     }
     writeln!(w, "    </edges>\n  </graph>\n</gexf>")?;
     w.flush()
+}
+
+/// A two-mode edge's statements per stance, `support:2|oppose:1` (`unknown` for none).
+fn stance_counts(e: &analysis::Edge) -> String {
+    e.stances
+        .iter()
+        .map(|(stance, n)| {
+            let stance = if stance.is_empty() { "unknown" } else { stance };
+            format!("{stance}:{n}")
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+const SHOWN_KEYS: [(&str, &str, &str, &str); 9] = [
+    ("key", "node", "key", "string"),
+    ("label", "node", "label", "string"),
+    ("kind", "node", "kind", "string"),
+    ("entity_id", "node", "entity_id", "string"),
+    ("statements", "node", "statements", "int"),
+    ("degree", "node", "degree", "int"),
+    ("weight", "edge", "weight", "double"),
+    ("stances", "edge", "stances", "string"),
+    ("through", "edge", "through", "string"),
+];
+
+fn graphml_shown(
+    n: &analysis::Network,
+    request: &NetworkRequest,
+    file: Box<dyn Write + Send>,
+) -> std::io::Result<()> {
+    let mut w = BufWriter::new(file);
+    graphml_header(&mut w, &SHOWN_KEYS)?;
+    let directed = request.mode == Mode::ActorConcept;
+    writeln!(
+        w,
+        r#"  <graph id="network" edgedefault="{}">"#,
+        if directed { "directed" } else { "undirected" }
+    )?;
+    let ids: HashMap<&str, String> = n
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| (node.key.id.as_str(), format!("n{i}")))
+        .collect();
+    for (node, i) in n.nodes.iter().zip(0..) {
+        writeln!(
+            w,
+            r#"    <node id="n{i}"><data key="key">{}</data><data key="label">{}</data><data key="kind">{}</data><data key="entity_id">{}</data><data key="statements">{}</data><data key="degree">{}</data></node>"#,
+            xml(&node.key.id),
+            xml(&node.key.label),
+            node.key.kind,
+            entity(&node.key),
+            node.statements,
+            node.degree
+        )?;
+    }
+    let id = |key: &str| {
+        ids.get(key)
+            .map(String::as_str)
+            .ok_or_else(|| std::io::Error::other(format!("network node {key:?} has no GraphML id")))
+    };
+    for (e, i) in n.edges.iter().zip(0..) {
+        writeln!(
+            w,
+            r#"    <edge id="e{i}" source="{}" target="{}"><data key="weight">{}</data><data key="stances">{}</data><data key="through">{}</data></edge>"#,
+            id(&e.source)?,
+            id(&e.target)?,
+            e.weight,
+            xml(&stance_counts(e)),
+            xml(&e.through.join("|"))
+        )?;
+    }
+    writeln!(w, "  </graph>\n</graphml>")?;
+    w.flush()
+}
+
+fn gexf_shown(
+    n: &analysis::Network,
+    request: &NetworkRequest,
+    file: Box<dyn Write + Send>,
+) -> std::io::Result<()> {
+    let mut w = BufWriter::new(file);
+    let directed = request.mode == Mode::ActorConcept;
+    gexf_open(
+        &mut w,
+        if directed { "directed" } else { "undirected" },
+        &[("stances", "string"), ("through", "string")],
+    )?;
+    writeln!(w, "    <nodes>")?;
+    for node in &n.nodes {
+        writeln!(
+            w,
+            r#"      <node id="{}" label="{}"><attvalues><attvalue for="kind" value="{}"/><attvalue for="entity_id" value="{}"/></attvalues></node>"#,
+            xml(&node.key.id),
+            xml(&node.key.label),
+            node.key.kind,
+            entity(&node.key)
+        )?;
+    }
+    writeln!(w, "    </nodes>\n    <edges>")?;
+    for (e, i) in n.edges.iter().zip(0..) {
+        writeln!(
+            w,
+            r#"      <edge id="{i}" source="{}" target="{}" weight="{}"><attvalues><attvalue for="stances" value="{}"/><attvalue for="through" value="{}"/></attvalues></edge>"#,
+            xml(&e.source),
+            xml(&e.target),
+            e.weight,
+            xml(&stance_counts(e)),
+            xml(&e.through.join("|"))
+        )?;
+    }
+    writeln!(w, "    </edges>\n  </graph>\n</gexf>")?;
+    w.flush()
+}
+
+fn csv_shown(n: &analysis::Network, out: &mut dyn Output) -> Result<(), ExportError> {
+    let mut nodes = csv_writer(out, "network-nodes.csv")?;
+    nodes
+        .write_record(["id", "label", "kind", "entity_id", "statements", "degree"])
+        .map_err(csv_error)?;
+    for node in &n.nodes {
+        nodes
+            .write_record([
+                node.key.id.as_str(),
+                &node.key.label,
+                node.key.kind,
+                &entity(&node.key),
+                &node.statements.to_string(),
+                &node.degree.to_string(),
+            ])
+            .map_err(csv_error)?;
+    }
+    nodes.flush()?;
+    let mut edges = csv_writer(out, "network-edges.csv")?;
+    edges
+        .write_record(["source", "target", "weight", "stances", "through"])
+        .map_err(csv_error)?;
+    for e in &n.edges {
+        edges
+            .write_record([
+                e.source.as_str(),
+                &e.target,
+                &e.weight.to_string(),
+                &stance_counts(e),
+                &e.through.join("|"),
+            ])
+            .map_err(csv_error)?;
+    }
+    edges.flush()?;
+    Ok(())
 }
 
 fn csv_writer(
