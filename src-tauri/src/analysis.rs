@@ -32,8 +32,9 @@ pub async fn analysis_timeline(
     request: Arg<Object<TimelineRequestDto>>,
 ) -> Answer<TimelineDto> {
     let Object(request) = request.get("request")?;
-    if request
-        .node
+    let (period, node) = (request.period, request.node);
+    let (mut scope, filter) = request.filter.unwrap_or_default().checked()?;
+    if node
         .as_ref()
         .is_some_and(|n| n.len() > crate::args::MAX_NAME_BYTES * 4)
     {
@@ -43,8 +44,6 @@ pub async fn analysis_timeline(
             "bytes",
         ));
     }
-    let (period, node) = (request.period, request.node);
-    let (mut scope, filter) = request.filter.unwrap_or_default().checked()?;
     let project = state.project()?;
     crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
     let statements = project.statements(&scope)?;

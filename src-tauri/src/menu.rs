@@ -25,7 +25,7 @@ pub const OPEN_EXPORT_EVENT: &str = "export-open";
 /// Tells the webview to show a view; the payload is the view's name.
 pub const OPEN_VIEW_EVENT: &str = "view-open";
 /// The views, as (menu id and view name, menu text, accelerator).
-const VIEWS: [(&str, &str, &str); 7] = [
+const VIEWS: [(&str, &str, &str); 8] = [
     ("reader", "Text", "CmdOrCtrl+1"),
     ("statements", "Statements", "CmdOrCtrl+2"),
     ("entities", "Entities", "CmdOrCtrl+3"),
@@ -33,6 +33,7 @@ const VIEWS: [(&str, &str, &str); 7] = [
     ("coders", "Coders", "CmdOrCtrl+5"),
     ("agreement", "Agreement", "CmdOrCtrl+6"),
     ("adjudication", "Adjudicate", "CmdOrCtrl+7"),
+    ("analysis", "Analysis", "CmdOrCtrl+8"),
 ];
 
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {

@@ -54,6 +54,7 @@ async function walk(app) {
     ['coders', '.coders table'],
     ['agreement', '.agreement .matrix'],
     ['adjudication', '.adjudication [data-disagreement]'],
+    ['analysis', '.analysis [data-testid=network-picture] [data-node]'],
   ]) {
     await app.execute(`document.querySelector('button[name=view-${view}]').click();`);
     await waitFor(app, view, css);

@@ -77,11 +77,17 @@ pub struct StatementDto {
     pub stance: Option<String>,
     pub claim_annotation_id: i64,
     pub actor_annotation_id: i64,
+    /// The network node ids of the actor and the concept, as the Analysis views name them.
+    pub actor_key: String,
+    pub concept_key: String,
 }
 
 impl From<claimdesk_core::statement::Statement> for StatementDto {
     fn from(s: claimdesk_core::statement::Statement) -> StatementDto {
+        let (actor_key, concept_key) = (s.actor_key().id, s.concept_key().id);
         StatementDto {
+            actor_key,
+            concept_key,
             document_id: s.document_id,
             title: s.title,
             date: s.date.map(|d| d.to_string()),

@@ -6,6 +6,13 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  AnalysisFilter,
+  Network,
+  NetworkMode,
+  NetworkTie,
+  Normalisation,
+  Period,
+  Timeline,
   Annotation,
   AnnotationEdit,
   ApiError,
@@ -303,3 +310,11 @@ export const exportCodebook = (destination: string) => call<CodebookWritten>('ex
 
 /** Adds the labels of a REFI-QDA codebook (.qdc) the project lacks, as one undoable step. */
 export const importCodebook = (path: string) => call<CodebookReport>('import_codebook', { path });
+
+/** The network an Analysis view draws. */
+export const analysisNetwork = (request: { mode: NetworkMode; tie: NetworkTie; normalisation: Normalisation; filter: AnalysisFilter }) =>
+  call<Network>('analysis_network', { request });
+
+/** Statements over time, of one actor or concept (`node`) or of all. */
+export const analysisTimeline = (request: { period: Period; node: string | null; filter: AnalysisFilter }) =>
+  call<Timeline>('analysis_timeline', { request });

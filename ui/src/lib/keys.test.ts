@@ -70,13 +70,13 @@ describe('actionFor', () => {
     expect(action(press('Escape', 'prevented'), { reading: false })).toBe('show-reader');
   });
 
-  it('switches views with Ctrl+1 to Ctrl+7, also from a field, and not with Shift or Alt', () => {
-    const views = ['reader', 'statements', 'entities', 'schema', 'coders', 'agreement', 'adjudication'];
+  it('switches views with Ctrl+1 to Ctrl+8, also from a field, and not with Shift or Alt', () => {
+    const views = ['reader', 'statements', 'entities', 'schema', 'coders', 'agreement', 'adjudication', 'analysis'];
     views.forEach((view, i) => {
       expect(actionFor(press(String(i + 1), 'ctrl'), READING)).toEqual({ action: 'view', preventDefault: true, view });
     });
     expect(actionFor(press('3', 'meta'), { ...READING, inField: true })?.view).toBe('entities');
-    expect(action(press('8', 'ctrl'))).toBeNull();
+    expect(action(press('9', 'ctrl'))).toBeNull();
     expect(action(press('2', 'ctrl', 'shift'))).toBeNull();
     expect(action(press('2', 'ctrl', 'alt'))).toBeNull();
   });

@@ -320,6 +320,62 @@ export interface Statement {
   stance: string | null;
   claimAnnotationId: number;
   actorAnnotationId: number;
+  /** The network node ids of the actor and the concept (`actor:4`, `concept:text:…`). */
+  actorKey: string;
+  conceptKey: string;
+}
+
+/** Which statements an Analysis view counts. `''` in `stances` stands for an unknown stance. */
+export interface AnalysisFilter {
+  documents?: number[] | null;
+  labels?: string[] | null;
+  coders?: string[] | null;
+  setId?: number | null;
+  dateFrom?: string | null;
+  dateTo?: string | null;
+  stances?: string[] | null;
+  minWeight?: number | null;
+}
+
+export type NetworkMode = 'actor_concept' | 'actor_actor' | 'concept_concept';
+export type NetworkTie = 'congruence' | 'conflict';
+export type Normalisation = 'none' | 'average' | 'jaccard' | 'cosine';
+export type Period = 'week' | 'month' | 'year';
+
+export interface NetworkNode {
+  id: string;
+  label: string;
+  kind: 'actor' | 'concept';
+  entityId: number | null;
+  statements: number;
+  degree: number;
+}
+
+export interface NetworkEdge {
+  source: string;
+  target: string;
+  weight: number;
+  /** Two-mode: statements per stance (`''` for unknown). */
+  stances: Record<string, number>;
+  /** One-mode: the other-mode nodes that tie the two. */
+  through: string[];
+}
+
+export interface Network {
+  nodes: NetworkNode[];
+  edges: NetworkEdge[];
+  statements: number;
+}
+
+export interface TimeBucket {
+  start: string;
+  end: string;
+  stances: Record<string, number>;
+}
+
+export interface Timeline {
+  buckets: TimeBucket[];
+  undated: number;
 }
 
 /** A label as the schema editor sends it. */

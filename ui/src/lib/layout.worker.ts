@@ -1,0 +1,73 @@
+// The network layout, off the main thread: ForceAtlas2 (graphology's) run in short batches,
+// the positions posted back after each, until it settles, is paused, or is replaced.
+import Graph from 'graphology';
+import forceAtlas2 from 'graphology-layout-forceatlas2';
+
+import type { LayoutIn, LayoutOut } from './layout';
+
+/** Iterations per batch: a batch is a frame's worth of work on a large network. */
+const BATCH = 20;
+/** Below this mean movement per node and iteration the picture is taken as settled. */
+const SETTLED = 0.05;
+/** A layout stops after this many iterations even if it still moves. */
+const MOST = 3000;
+
+let graph: Graph | null = null;
+let running = false;
+let done = 0;
+let generation = 0;
+
+function post(message: LayoutOut) {
+  (self as unknown as Worker).postMessage(message);
+}
+
+function positions(): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  graph?.forEachNode((id, a) => (out[id] = [a.x as number, a.y as number]));
+  return out;
+}
+
+function step(mine: number) {
+  if (!graph || !running || mine !== generation) return;
+  const before = positions();
+  forceAtlas2.assign(graph, {
+    iterations: BATCH,
+    getEdgeWeight: 'weight',
+    settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: graph.order > 500 },
+  });
+  done += BATCH;
+  let moved = 0;
+  graph.forEachNode((id, a) => {
+    const [x, y] = before[id] ?? [a.x as number, a.y as number];
+    moved += Math.hypot((a.x as number) - x, (a.y as number) - y);
+  });
+  const settled = graph.order === 0 || moved / graph.order / BATCH < SETTLED || done >= MOST;
+  post({ kind: 'positions', positions: positions(), iterations: done, settled });
+  if (settled) running = false;
+  else setTimeout(() => step(mine), 0);
+}
+
+self.onmessage = (event: MessageEvent<LayoutIn>) => {
+  const message = event.data;
+  if (message.kind === 'start') {
+    generation += 1;
+    graph = new Graph({ type: 'undirected', multi: false });
+    message.nodes.forEach((n, i) => {
+      const [x, y] = message.initial[n] ?? [Math.cos(i * 2.4) * (10 + i), Math.sin(i * 2.4) * (10 + i)];
+      graph!.addNode(n, { x, y });
+    });
+    for (const [a, b, weight] of message.edges) {
+      if (a !== b && graph.hasNode(a) && graph.hasNode(b) && !graph.hasEdge(a, b)) graph.addEdge(a, b, { weight });
+    }
+    done = 0;
+    running = true;
+    step(generation);
+  } else if (message.kind === 'pause') {
+    running = false;
+  } else if (message.kind === 'resume') {
+    if (!running && graph) {
+      running = true;
+      step(generation);
+    }
+  }
+};
