@@ -150,6 +150,31 @@ pub fn import_paths(paths: Vec<String>) -> Result<Vec<PathBuf>, ErrorDto> {
         .collect()
 }
 
+/// A range of days as a dialog sends it: each end empty (none) or YYYY-MM-DD, the first not
+/// after the second.
+pub fn date_range(
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ErrorDto> {
+    let date = |value: Option<String>, what: &str| -> Result<Option<NaiveDate>, ErrorDto> {
+        match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => iso_date(v).map(Some).ok_or_else(|| {
+                ErrorDto::bad_request(format!("the {what} date {} is not YYYY-MM-DD", shown(v)))
+            }),
+        }
+    };
+    let (from, to) = (date(from, "from")?, date(to, "to")?);
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return Err(ErrorDto::bad_request(format!(
+                "the from date {from} is after the to date {to}"
+            )));
+        }
+    }
+    Ok((from, to))
+}
+
 /// A date written YYYY-MM-DD exactly (`%Y` alone would read "25-01-01" as the year 25).
 pub fn iso_date(value: &str) -> Option<NaiveDate> {
     let shape = value.len() == 10

@@ -11,7 +11,7 @@ use claimdesk_core::analysis::{
 };
 use claimdesk_core::dataset::Scope;
 
-use crate::args::{iso_date, shown, MAX_NAME_BYTES, MAX_SCOPE_DOCUMENTS, MAX_SCOPE_LABELS};
+use crate::args::{date_range, MAX_NAME_BYTES, MAX_SCOPE_DOCUMENTS, MAX_SCOPE_LABELS};
 use crate::error::ErrorDto;
 
 /// The most stances a filter may name.
@@ -45,22 +45,7 @@ impl AnalysisFilterDto {
     /// The scope of the statements and the core's filter, or why these values cannot be one.
     pub fn checked(self) -> Result<(Scope, Filter), ErrorDto> {
         let bad = ErrorDto::bad_request;
-        let date = |value: Option<String>, what: &str| -> Result<Option<NaiveDate>, ErrorDto> {
-            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                None => Ok(None),
-                Some(v) => iso_date(v)
-                    .map(Some)
-                    .ok_or_else(|| bad(format!("the {what} date {} is not YYYY-MM-DD", shown(v)))),
-            }
-        };
-        let (date_from, date_to) = (date(self.date_from, "from")?, date(self.date_to, "to")?);
-        if let (Some(from), Some(to)) = (date_from, date_to) {
-            if from > to {
-                return Err(bad(format!(
-                    "the from date {from} is after the to date {to}"
-                )));
-            }
-        }
+        let (date_from, date_to) = date_range(self.date_from, self.date_to)?;
         let too_many = |n: Option<usize>, max: usize, what: &str| match n {
             Some(n) if n > max => Err(ErrorDto::too_large(&format!("the {what}"), max, what)),
             _ => Ok(()),

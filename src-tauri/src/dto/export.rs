@@ -1,14 +1,13 @@
 //! The export dialog: the formats offered, what it asks for, where an export is and how it
 //! ended.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use claimdesk_core::dataset::Scope;
 use claimdesk_formats::write::{ExportFormat, Layout};
 
 use crate::args::{
-    checked_path, iso_date, shown, MAX_NAME_BYTES, MAX_SCOPE_DOCUMENTS, MAX_SCOPE_LABELS,
+    checked_path, date_range, shown, MAX_NAME_BYTES, MAX_SCOPE_DOCUMENTS, MAX_SCOPE_LABELS,
     MAX_SEARCH_BYTES,
 };
 use crate::error::ErrorDto;
@@ -74,22 +73,7 @@ impl ExportRequestDto {
             return Err(bad("choose where to save the export".into()));
         }
         let destination = checked_path(destination, "the export destination")?;
-        let date = |value: Option<String>, what: &str| -> Result<Option<NaiveDate>, ErrorDto> {
-            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                None => Ok(None),
-                Some(v) => iso_date(v)
-                    .map(Some)
-                    .ok_or_else(|| bad(format!("the {what} date {} is not YYYY-MM-DD", shown(v)))),
-            }
-        };
-        let (date_from, date_to) = (date(self.date_from, "from")?, date(self.date_to, "to")?);
-        if let (Some(from), Some(to)) = (date_from, date_to) {
-            if from > to {
-                return Err(bad(format!(
-                    "the from date {from} is after the to date {to}"
-                )));
-            }
-        }
+        let (date_from, date_to) = date_range(self.date_from, self.date_to)?;
         at_most(&self.documents, MAX_SCOPE_DOCUMENTS, "documents")?;
         at_most(&self.annotators, MAX_SCOPE_LABELS, "annotators")?;
         at_most(&self.labels, MAX_SCOPE_LABELS, "labels")?;
