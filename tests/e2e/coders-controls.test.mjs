@@ -93,7 +93,10 @@ describe('the controls of several coders', () => {
       await app.waitFor(`document ${id} open`, async () =>
         app.execute(`return document.querySelector('.library-rows [aria-current=page]')?.dataset.documentId === arguments[0];`, String(id)),
       );
-      await app.execute(`document.querySelector('input[name=document-done]').focus();`);
+      // The document's controls are drawn once it is read: the keyboard lands on its box.
+      await app.waitFor('the Done box focused', () =>
+        app.execute(`const box = document.querySelector('input[name=document-done]'); box?.focus(); return document.activeElement === box && box.checked === false;`),
+      );
       await app.press(' ');
       done.push(id);
       await app.waitFor(`${done.length} done`, async () => progress().ana === `${done.length}/${done.length}`);
