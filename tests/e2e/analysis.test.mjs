@@ -88,6 +88,8 @@ describe('the Analysis view', () => {
     await choose(app, 'input[name=network-to]', '');
     await app.execute(`document.querySelector('button[name=draw-network]').click();`);
     await app.waitFor('everything again', async () => (await counts()) === all);
+    // The timeline is read again after the network: wait for its figures.
+    await app.waitFor('the figures of every period', async () => (await app.find('.time details .time-table button[data-period]')).length > 0);
     await app.execute(`document.querySelector('.time details').open = true;`);
     const period = await app.execute(`return document.querySelector('.time-table button[data-period]').dataset.period;`);
     await app.execute(`document.querySelector('.time-table button[data-period]').click();`);
