@@ -467,9 +467,17 @@ pub async fn entity_mentions(
     // Blind mode: other coders' mentions stay hidden until their document is adjudicated.
     if project.blind_mode()? {
         let me = state.annotator_id();
+        // Asked once per document, not once per mention (and blind mode is known to be on).
+        let mut adjudicated = std::collections::HashMap::new();
         let mut shown = Vec::with_capacity(mentions.len());
         for m in mentions {
-            if m.annotator_id == me || !crate::coders::blinded(&project, m.document_id)? {
+            let open = match adjudicated.get(&m.document_id) {
+                Some(&open) => open,
+                None => *adjudicated
+                    .entry(m.document_id)
+                    .or_insert(project.adjudicated(m.document_id)?),
+            };
+            if m.annotator_id == me || open {
                 shown.push(m);
             }
         }
