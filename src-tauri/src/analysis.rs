@@ -5,7 +5,10 @@
 use tauri::State;
 
 use crate::args::{Arg, Object};
-use crate::dto::{NetworkDto, NetworkRequestDto, TimelineDto, TimelineRequestDto};
+use crate::dto::{
+    AnalysisFilterDto, CountsDto, NetworkDto, NetworkRequestDto, NodeStatementsDto,
+    NodeStatementsRequestDto, TimelineDto, TimelineRequestDto,
+};
 use crate::error::ErrorDto;
 use crate::state::AppState;
 
@@ -18,8 +21,8 @@ pub async fn analysis_network(
     request: Arg<Object<NetworkRequestDto>>,
 ) -> Answer<NetworkDto> {
     let Object(request) = request.get("request")?;
-    let (mut scope, request) = request.checked()?;
     let project = state.project()?;
+    let (mut scope, request) = request.resolved(&project)?;
     crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
     let statements = project.statements(&scope)?;
     Ok(claimdesk_core::analysis::network(&statements, &request).into())
@@ -33,19 +36,141 @@ pub async fn analysis_timeline(
 ) -> Answer<TimelineDto> {
     let Object(request) = request.get("request")?;
     let (period, node) = (request.period, request.node);
-    let (mut scope, filter) = request.filter.unwrap_or_default().checked()?;
-    if node
-        .as_ref()
-        .is_some_and(|n| n.len() > crate::args::MAX_NAME_BYTES * 4)
-    {
-        return Err(ErrorDto::too_large(
-            "the node id",
-            crate::args::MAX_NAME_BYTES * 4,
-            "bytes",
-        ));
-    }
     let project = state.project()?;
+    let (mut scope, filter) = request.filter.unwrap_or_default().resolved(&project)?;
+    node.as_deref().map(checked_node).transpose()?;
     crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
     let statements = project.statements(&scope)?;
     Ok(claimdesk_core::analysis::timeline(&statements, period, &filter, node.as_deref()).into())
+}
+
+/// The statements of one node of the network (an actor or a concept), as the filter keeps
+/// them: the first [`NODE_STATEMENTS`] in document order, and how many there are.
+#[tauri::command]
+pub async fn analysis_statements(
+    state: State<'_, AppState>,
+    request: Arg<Object<NodeStatementsRequestDto>>,
+) -> Answer<NodeStatementsDto> {
+    let Object(request) = request.get("request")?;
+    let project = state.project()?;
+    let (mut scope, filter) = request.filter.unwrap_or_default().resolved(&project)?;
+    checked_node(&request.node)?;
+    crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
+    let statements = project.statements(&scope)?;
+    let of = claimdesk_core::analysis::statements_of(&statements, &filter, &request.node);
+    Ok(NodeStatementsDto {
+        total: of.len(),
+        statements: of
+            .into_iter()
+            .take(NODE_STATEMENTS)
+            .cloned()
+            .map(Into::into)
+            .collect(),
+    })
+}
+
+/// The most statements of a node one answer holds.
+const NODE_STATEMENTS: usize = 2000;
+
+/// The Counts view: annotations per label, coder and document, statements per actor and
+/// concept, and the documents not coded yet, of the documents and coding in view.
+#[tauri::command]
+pub async fn analysis_counts(
+    state: State<'_, AppState>,
+    filter: Arg<Option<Object<AnalysisFilterDto>>>,
+) -> Answer<CountsDto> {
+    let filter = filter.get("filter")?.map(|Object(f)| f).unwrap_or_default();
+    let project = state.project()?;
+    let (mut scope, filter) = filter.resolved(&project)?;
+    // Annotations count in the documents of the dates in view, as statements do.
+    scope.date_from = filter.date_from;
+    scope.date_to = filter.date_to;
+    crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
+    Ok(project.counts(&scope, &filter)?.into())
+}
+
+/// A node id is a kind and an entity id or a name: refused when longer than a name can make it.
+fn checked_node(node: &str) -> Result<(), ErrorDto> {
+    let most = crate::args::MAX_NAME_BYTES * 4;
+    if node.len() > most {
+        return Err(ErrorDto::too_large("the node id", most, "bytes"));
+    }
+    Ok(())
+}
+
+/// The largest picture the Analysis view saves.
+const MAX_PICTURE_BYTES: usize = 64 << 20;
+
+/// Opens the native save dialog for a picture of the network (`svg` or `png`); null if
+/// cancelled.
+#[tauri::command]
+pub async fn choose_picture_destination<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    format: Arg<String>,
+) -> Answer<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let format = picture_format(&format.get("format")?)?;
+    Ok(app
+        .dialog()
+        .file()
+        .set_title(format!(
+            "Save the picture as {}",
+            format.to_ascii_uppercase()
+        ))
+        .add_filter(format.to_ascii_uppercase(), &[format])
+        .set_file_name(format!("network.{format}"))
+        .blocking_save_file()
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
+}
+
+/// Saves the picture the view drew (an SVG document or a PNG image), written beside the
+/// destination and moved into place when complete. Answers the path written.
+#[tauri::command]
+pub async fn save_picture(
+    destination: Arg<String>,
+    format: Arg<String>,
+    bytes: Arg<Vec<u8>>,
+) -> Answer<String> {
+    let path = crate::args::checked_path(&destination.get("destination")?, "the destination")?;
+    let format = picture_format(&format.get("format")?)?;
+    let bytes = bytes.get("bytes")?;
+    if bytes.len() > MAX_PICTURE_BYTES {
+        return Err(ErrorDto::too_large(
+            "the picture",
+            MAX_PICTURE_BYTES,
+            "bytes",
+        ));
+    }
+    let looks_right = match format {
+        "png" => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+        _ => std::str::from_utf8(&bytes).is_ok_and(|text| {
+            let text = text.trim_start();
+            text.starts_with("<svg") || text.starts_with("<?xml")
+        }),
+    };
+    if !looks_right {
+        return Err(ErrorDto::bad_request(format!(
+            "this is not a {} picture",
+            format.to_ascii_uppercase()
+        )));
+    }
+    crate::args::write_whole(&path, &bytes).map_err(|e| {
+        ErrorDto::new(
+            crate::error::Code::IoError,
+            format!("cannot save the picture to {}: {e}", path.display()),
+        )
+    })?;
+    Ok(path.display().to_string())
+}
+
+fn picture_format(format: &str) -> Result<&'static str, ErrorDto> {
+    match format {
+        "svg" => Ok("svg"),
+        "png" => Ok("png"),
+        other => Err(ErrorDto::bad_request(format!(
+            "save the picture as svg or png, not {}",
+            crate::args::shown(other)
+        ))),
+    }
 }

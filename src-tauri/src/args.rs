@@ -186,3 +186,15 @@ pub fn iso_date(value: &str) -> Option<NaiveDate> {
         .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
         .flatten()
 }
+
+/// Writes a file whole: beside `path` first, moved into place when complete, so a failure
+/// leaves no half-written file behind.
+pub fn write_whole(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, bytes)
+        .and_then(|()| std::fs::rename(&partial, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&partial);
+        })
+}

@@ -147,14 +147,7 @@ pub async fn save_agreement_report(
         )
     };
     written.map_err(cannot)?;
-    let mut partial = path.clone().into_os_string();
-    partial.push(".partial");
-    std::fs::write(&partial, &bytes)
-        .and_then(|()| std::fs::rename(&partial, &path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&partial);
-            cannot(e)
-        })?;
+    crate::args::write_whole(&path, &bytes).map_err(cannot)?;
     Ok(path.display().to_string())
 }
 

@@ -190,16 +190,46 @@ pub async fn start_export<R: Runtime>(
     state: State<'_, AppState>,
     request: Arg<Object<ExportRequestDto>>,
 ) -> Answer<()> {
-    let Object(request) = request.get("request")?;
+    let Object(mut request) = request.get("request")?;
+    let network = request.network.take();
     let mut request = request.into_request()?;
     {
         let project = state.project()?;
+        if let Some(network) = network {
+            shown_network(&project, network, &mut request)?;
+        }
         // Blind mode: an export holds what the coder may see, as the reader does.
         crate::coders::seen_in_blind_mode(&project, &state, &mut request.scope)?;
         claimdesk_export::check_scope(&project, &request)
             .map_err(|e| ErrorDto::from_crate(e.code(), e.to_string()))?;
     }
     crate::export::start(&app, request)
+}
+
+/// An export of the network an Analysis view shows: the view's filter narrows the export's
+/// documents and coding, and the network exporters write that one network.
+fn shown_network(
+    project: &claimdesk_store::Project,
+    network: crate::dto::NetworkRequestDto,
+    request: &mut claimdesk_export::Request,
+) -> Answer<()> {
+    if !matches!(
+        request.format,
+        ExportFormat::Graphml | ExportFormat::Gexf | ExportFormat::NetworkCsv
+    ) {
+        return Err(ErrorDto::bad_request(format!(
+            "a network exports as GraphML, GEXF or network CSV, not as {}",
+            request.format.description()
+        )));
+    }
+    let (scope, network) = network.resolved(project)?;
+    let into = &mut request.scope;
+    into.documents = scope.documents.or(into.documents.take());
+    into.labels = scope.labels.or(into.labels.take());
+    into.annotators = scope.annotators.or(into.annotators.take());
+    into.set_id = scope.set_id.or(into.set_id);
+    request.options.network = Some(network);
+    Ok(())
 }
 
 /// Asks the running export to stop; nothing is left at the destination.

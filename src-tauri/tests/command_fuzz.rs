@@ -446,6 +446,10 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("list_statements", no_arguments),
     ("analysis_network", analysis_network),
     ("analysis_timeline", analysis_timeline),
+    ("analysis_statements", analysis_statements),
+    ("analysis_counts", analysis_counts),
+    ("choose_picture_destination", choose_picture_destination),
+    ("save_picture", save_picture),
     ("set_annotator", set_annotator),
     ("create_label", create_label),
     ("update_label", update_label),
@@ -482,6 +486,10 @@ const COMMANDS: &[(&str, Generator)] = &[
 const READ_ONLY: &[&str] = &[
     "analysis_network",
     "analysis_timeline",
+    "analysis_statements",
+    "analysis_counts",
+    "choose_picture_destination",
+    "save_picture",
     "set_import_new_versions",
     "save_agreement_report",
     "export_codebook",
@@ -514,7 +522,7 @@ const READ_ONLY: &[&str] = &[
 
 /// An Analysis filter: a valid one, or one refused for what it says.
 fn analysis_filter(rng: &mut Rng) -> (String, Value, Option<Expect>) {
-    match rng.below(8) {
+    match rng.below(10) {
         0..=2 => ("everything".into(), json!({}), None),
         3 => (
             "a date range and stances".into(),
@@ -535,6 +543,16 @@ fn analysis_filter(rng: &mut Rng) -> (String, Value, Option<Expect>) {
             "too many stances".into(),
             json!({ "stances": vec!["x"; 65] }),
             Some(Expect::Reject(vec![Code::TooLarge])),
+        ),
+        7 => (
+            "the library's filter".into(),
+            json!({ "library": { "unannotated": rng.chance(50), "sort": "title" }, "documents": [1, 2, 3] }),
+            None,
+        ),
+        8 => (
+            "a library order it does not know".into(),
+            json!({ "library": { "sort": "colour" } }),
+            Some(bad()),
         ),
         _ => {
             let v = junk(rng, 0);
@@ -601,6 +619,94 @@ fn analysis_timeline(cx: &mut Ctx<'_>) -> Case {
         json!({ "request": { "period": period, "node": node, "filter": filter } }),
         expect,
     )
+}
+
+fn analysis_statements(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let node = match rng.below(4) {
+        0 => "actor:1".to_string(),
+        1 => "concept:text:ceasefire".to_string(),
+        _ => junk_string(rng),
+    };
+    let (what, filter, expect) = analysis_filter(rng);
+    // As for the timeline: a filter refused for what it says is refused first.
+    let long = node.len() > 1024;
+    let expect = match expect {
+        Some(Expect::Reject(codes)) => Expect::Reject(codes),
+        Some(Expect::Either) => Expect::Either,
+        _ if long => Expect::Reject(vec![Code::TooLarge]),
+        other => other.unwrap_or(Expect::Accept),
+    };
+    Case::new(
+        format!("statements of {}, {what}", short(&json!(node))),
+        json!({ "request": { "node": node, "filter": filter } }),
+        expect,
+    )
+}
+
+fn analysis_counts(cx: &mut Ctx<'_>) -> Case {
+    let (what, filter, expect) = analysis_filter(cx.rng);
+    Case::new(
+        format!("counts, {what}"),
+        json!({ "filter": filter }),
+        expect.unwrap_or(Expect::Accept),
+    )
+}
+
+/// Never a format the dialog would open for: the fuzzer has nobody to answer it.
+fn choose_picture_destination(cx: &mut Ctx<'_>) -> Case {
+    let v = if cx.rng.chance(50) {
+        json!(junk_string(cx.rng))
+    } else {
+        not_a_string(cx.rng)
+    };
+    let v = if v == json!("svg") || v == json!("png") {
+        json!("bmp")
+    } else {
+        v
+    };
+    Case::new(
+        format!("format {}", short(&v)),
+        json!({ "format": v }),
+        bad(),
+    )
+}
+
+fn save_picture(cx: &mut Ctx<'_>) -> Case {
+    let n = cx.unique();
+    let path = cx.tmp.join(format!("exports/picture-{n}"));
+    let path = path.display().to_string();
+    let rng = &mut *cx.rng;
+    match rng.below(5) {
+        0 => Case::new(
+            format!("svg {n}"),
+            json!({ "destination": path, "format": "svg", "bytes": b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>".to_vec() }),
+            Expect::Accept,
+        ),
+        1 => Case::new(
+            format!("png {n}"),
+            json!({ "destination": path, "format": "png", "bytes": b"\x89PNG\r\n\x1a\n\0\0".to_vec() }),
+            Expect::Accept,
+        ),
+        2 => Case::new(
+            "text as a png",
+            json!({ "destination": path, "format": "png", "bytes": b"<svg/>".to_vec() }),
+            bad(),
+        ),
+        3 => Case::new(
+            "a relative destination",
+            json!({ "destination": "network.svg", "format": "svg", "bytes": b"<svg/>".to_vec() }),
+            bad(),
+        ),
+        _ => {
+            let v = junk(rng, 0);
+            Case::new(
+                format!("bytes {}", short(&v)),
+                json!({ "destination": path, "format": "svg", "bytes": v }),
+                Expect::Either,
+            )
+        }
+    }
 }
 
 fn bad() -> Expect {

@@ -413,6 +413,148 @@ pub fn timeline(
     Timeline { buckets, undated }
 }
 
+/// The statements that pass `filter` (its dates and stances) and that `node` (an actor's or a
+/// concept's id) is part of: what a node of the network stands for, in document order.
+pub fn statements_of<'s>(
+    statements: &'s [Statement],
+    filter: &Filter,
+    node: &str,
+) -> Vec<&'s Statement> {
+    statements
+        .iter()
+        .filter(|s| filter.keeps(s) && (s.actor_key().id == node || s.concept_key().id == node))
+        .collect()
+}
+
+/// How many of something there are, with its name and what it is keyed by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// The label or coder name, or the node id of an actor or a concept.
+    pub key: String,
+    pub name: String,
+    pub count: usize,
+}
+
+/// A document's coding, counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocumentCount {
+    pub document_id: i64,
+    pub title: String,
+    pub annotations: usize,
+    pub statements: usize,
+}
+
+/// The Counts view's figures: annotations per label, coder and document; statements per actor
+/// and concept; documents nobody has coded yet. Lists are sorted by count, largest first (then
+/// by name); `documents` holds coded documents only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub labels: Vec<Count>,
+    pub coders: Vec<Count>,
+    pub documents: Vec<DocumentCount>,
+    pub actors: Vec<Count>,
+    pub concepts: Vec<Count>,
+    /// Documents in view.
+    pub documents_in_view: usize,
+    /// Documents in view without an annotation (of the labels and coders in view).
+    pub not_coded: usize,
+    pub annotations: usize,
+    pub statements: usize,
+}
+
+/// Adds up counts as documents and statements come in.
+#[derive(Debug, Default)]
+pub struct Counter {
+    labels: BTreeMap<String, usize>,
+    coders: BTreeMap<String, usize>,
+    documents: Vec<DocumentCount>,
+    nodes: BTreeMap<String, (NodeKey, usize)>,
+    statements: usize,
+}
+
+impl Counter {
+    /// Counts one coded document's annotations, and the statements of it that `filter` keeps.
+    pub fn document(
+        &mut self,
+        doc: &crate::dataset::DocumentRecord,
+        statements: &[Statement],
+        filter: &Filter,
+    ) {
+        for a in &doc.annotations {
+            *self.labels.entry(a.label.clone()).or_default() += 1;
+            *self.coders.entry(a.annotator.clone()).or_default() += 1;
+        }
+        let kept: Vec<&Statement> = statements.iter().filter(|s| filter.keeps(s)).collect();
+        for s in &kept {
+            for key in [s.actor_key(), s.concept_key()] {
+                self.nodes
+                    .entry(key.id.clone())
+                    .or_insert_with(|| (key, 0))
+                    .1 += 1;
+            }
+        }
+        self.statements += kept.len();
+        if !doc.annotations.is_empty() {
+            self.documents.push(DocumentCount {
+                document_id: doc.id,
+                title: doc.title.clone(),
+                annotations: doc.annotations.len(),
+                statements: kept.len(),
+            });
+        }
+    }
+
+    /// The figures, for `in_view` documents in all.
+    pub fn finish(self, in_view: usize) -> Counts {
+        fn sorted(mut counts: Vec<Count>) -> Vec<Count> {
+            counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            counts
+        }
+        let named = |map: BTreeMap<String, usize>| {
+            sorted(
+                map.into_iter()
+                    .map(|(name, count)| Count {
+                        key: name.clone(),
+                        name,
+                        count,
+                    })
+                    .collect(),
+            )
+        };
+        let (mut actors, mut concepts) = (Vec::new(), Vec::new());
+        for (id, (key, count)) in self.nodes {
+            let count = Count {
+                key: id,
+                name: key.label,
+                count,
+            };
+            if key.kind == "actor" {
+                actors.push(count);
+            } else {
+                concepts.push(count);
+            }
+        }
+        let mut documents = self.documents;
+        documents.sort_by(|a, b| {
+            b.annotations
+                .cmp(&a.annotations)
+                .then(a.document_id.cmp(&b.document_id))
+        });
+        let annotations = documents.iter().map(|d| d.annotations).sum();
+        Counts {
+            labels: named(self.labels),
+            coders: named(self.coders),
+            not_coded: in_view.saturating_sub(documents.len()),
+            documents,
+            actors: sorted(actors),
+            concepts: sorted(concepts),
+            documents_in_view: in_view,
+            annotations,
+            statements: self.statements,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -629,5 +771,103 @@ mod tests {
         let years = timeline(&debate(), Period::Year, &Filter::default(), None);
         assert_eq!(years.buckets.len(), 1);
         assert_eq!(years.buckets[0].end.to_string(), "2026-01-01");
+    }
+
+    /// A document with annotations of these labels by these coders, from JSON.
+    fn coded(id: i64, annotations: &[(&str, &str)]) -> crate::dataset::DocumentRecord {
+        let annotations: Vec<serde_json::Value> = annotations
+            .iter()
+            .enumerate()
+            .map(|(i, (label, coder))| {
+                serde_json::json!({
+                    "id": i, "label": label, "start": 0, "end": 1, "quote": "x", "prefix": "",
+                    "suffix": "", "attributes": {}, "note": null, "entity_id": null,
+                    "annotator": coder, "created_at": "2025-02-18T00:00:00Z",
+                    "updated_at": "2025-02-18T00:00:00Z"
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "id": id, "title": format!("doc {id}"), "date": null, "source": null, "author": null,
+            "url": null, "language": null, "metadata": {}, "sha256": "", "text": "x",
+            "imported_at": "2025-02-18T00:00:00Z", "annotations": annotations, "relations": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_nodes_statements_are_those_the_filter_keeps_where_it_is_actor_or_concept() {
+        let all = debate();
+        let filter = Filter::default();
+        assert_eq!(statements_of(&all, &filter, "actor:text:A").len(), 3);
+        assert_eq!(statements_of(&all, &filter, "concept:text:talks").len(), 3);
+        let supporting = Filter {
+            stances: Some(vec!["support".into()]),
+            date_to: "2025-02-28".parse().ok(),
+            ..Filter::default()
+        };
+        // The truce before March, supported: A twice and B.
+        let kept = statements_of(&all, &supporting, "concept:text:truce");
+        assert_eq!(
+            kept.iter().map(|s| s.actor.as_str()).collect::<Vec<_>>(),
+            ["A", "A", "B"]
+        );
+        assert!(statements_of(&all, &filter, "actor:text:nobody").is_empty());
+    }
+
+    #[test]
+    fn counts_add_up_annotations_by_label_coder_and_document_and_statements_by_node() {
+        let mut counter = Counter::default();
+        let filter = Filter {
+            stances: Some(vec!["support".into()]),
+            ..Filter::default()
+        };
+        let statements = debate();
+        counter.document(
+            &coded(1, &[("Actor", "ana"), ("Claim", "ana"), ("Actor", "ben")]),
+            &statements[..3],
+            &filter,
+        );
+        counter.document(&coded(2, &[("Claim", "ben")]), &statements[3..], &filter);
+        // A document read without annotations (all filtered out) is not coded.
+        counter.document(&coded(3, &[]), &[], &filter);
+        let c = counter.finish(5);
+        let pairs = |list: &[Count]| {
+            list.iter()
+                .map(|c| (c.name.clone(), c.count))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pairs(&c.labels),
+            [("Actor".to_string(), 2), ("Claim".to_string(), 2)]
+        );
+        assert_eq!(
+            pairs(&c.coders),
+            [("ana".to_string(), 2), ("ben".to_string(), 2)]
+        );
+        assert_eq!(
+            c.documents
+                .iter()
+                .map(|d| (d.document_id, d.annotations, d.statements))
+                .collect::<Vec<_>>(),
+            [(1, 3, 3), (2, 1, 2)],
+            "most annotations first; statements as the filter keeps them"
+        );
+        // Supporting statements: A thrice (truce twice, talks), B once, C once (talks).
+        assert_eq!(
+            pairs(&c.actors),
+            [
+                ("A".to_string(), 3),
+                ("B".to_string(), 1),
+                ("C".to_string(), 1)
+            ]
+        );
+        assert_eq!(c.actors[0].key, "actor:text:A");
+        assert_eq!(
+            pairs(&c.concepts),
+            [("truce".to_string(), 3), ("talks".to_string(), 2)]
+        );
+        assert_eq!((c.documents_in_view, c.not_coded), (5, 3));
+        assert_eq!((c.annotations, c.statements), (4, 5));
     }
 }

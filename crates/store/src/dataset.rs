@@ -345,3 +345,30 @@ impl Project {
         Ok(out)
     }
 }
+
+impl Project {
+    /// The Counts view's figures for the documents and coding in `scope`, statements as
+    /// `filter` keeps them. Like [`Project::statements`], only coded documents are read.
+    pub fn counts(
+        &self,
+        scope: &Scope,
+        filter: &claimdesk_core::analysis::Filter,
+    ) -> Result<claimdesk_core::analysis::Counts> {
+        let info = self.project_info()?;
+        let mut counter = claimdesk_core::analysis::Counter::default();
+        self.conn.execute_batch("BEGIN DEFERRED")?;
+        let result = (|| {
+            let in_view = scope_documents(&self.conn, scope)?.len();
+            let reader = Reader::new(&self.conn, scope)?;
+            for id in coded_scope_documents(&self.conn, scope)? {
+                let doc = reader.document(id)?;
+                let statements = claimdesk_core::statement::statements(&doc, &info);
+                counter.document(&doc, &statements, filter);
+            }
+            Ok(in_view)
+        })();
+        let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
+        let in_view = result.and_then(|n| end.map(|()| n))?;
+        Ok(counter.finish(in_view))
+    }
+}

@@ -196,6 +196,25 @@ impl Project {
             .collect()
     }
 
+    /// The ids of every document `query` selects, in its order: a library filter as the scope
+    /// of an analysis or an export.
+    pub fn library_ids(&self, query: &LibraryQuery) -> Result<Vec<i64>> {
+        let source = library_source(query);
+        let (filter, params) = library_filter(query, source.id);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE 1 = 1{filter} ORDER BY {}",
+            source.id,
+            source.from,
+            library_order(query, source.id)
+        );
+        let ids = self
+            .conn
+            .prepare(&sql)?
+            .query_map(params_from_iter(params), |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
+    }
+
     /// Where document `id` stands in the order `query` gives, if it is among the documents the
     /// query selects: for showing the open document's row in a library read a page at a time.
     /// The place is a count of the documents before it in that order, on the order's index (a

@@ -14,6 +14,9 @@ use claimdesk_core::dataset::Scope;
 use crate::args::{date_range, MAX_NAME_BYTES, MAX_SCOPE_DOCUMENTS, MAX_SCOPE_LABELS};
 use crate::error::ErrorDto;
 
+use super::entities::StatementDto;
+use super::library::LibraryQueryDto;
+
 /// The most stances a filter may name.
 const MAX_STANCES: usize = 64;
 
@@ -39,9 +42,36 @@ pub struct AnalysisFilterDto {
     pub stances: Option<Vec<String>>,
     #[serde(default)]
     pub min_weight: Option<f64>,
+    /// Only the documents the library's filter selects.
+    #[serde(default)]
+    pub library: Option<LibraryQueryDto>,
 }
 
 impl AnalysisFilterDto {
+    /// The scope, with the library's filter resolved to its documents in `project`, and the
+    /// core's filter; or why these values cannot be one.
+    pub fn resolved(
+        mut self,
+        project: &claimdesk_store::Project,
+    ) -> Result<(Scope, Filter), ErrorDto> {
+        let library = self.library.take().map(LibraryQueryDto::into_query);
+        let (mut scope, filter) = self.checked()?;
+        if let Some(query) = library {
+            let selected = project.library_ids(&query?)?;
+            scope.documents = Some(match scope.documents.take() {
+                Some(chosen) => {
+                    let chosen: std::collections::HashSet<i64> = chosen.into_iter().collect();
+                    selected
+                        .into_iter()
+                        .filter(|id| chosen.contains(id))
+                        .collect()
+                }
+                None => selected,
+            });
+        }
+        Ok((scope, filter))
+    }
+
     /// The scope of the statements and the core's filter, or why these values cannot be one.
     pub fn checked(self) -> Result<(Scope, Filter), ErrorDto> {
         let bad = ErrorDto::bad_request;
@@ -113,8 +143,11 @@ pub struct NetworkRequestDto {
 }
 
 impl NetworkRequestDto {
-    pub fn checked(self) -> Result<(Scope, NetworkRequest), ErrorDto> {
-        let (scope, filter) = self.filter.unwrap_or_default().checked()?;
+    pub fn resolved(
+        self,
+        project: &claimdesk_store::Project,
+    ) -> Result<(Scope, NetworkRequest), ErrorDto> {
+        let (scope, filter) = self.filter.unwrap_or_default().resolved(project)?;
         Ok((
             scope,
             NetworkRequest {
@@ -139,6 +172,97 @@ pub struct TimelineRequestDto {
     /// None or null: every statement.
     #[serde(default)]
     pub filter: Option<AnalysisFilterDto>,
+}
+
+/// A node's statements an Analysis view asks for.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeStatementsRequestDto {
+    /// An actor's or concept's node id.
+    pub node: String,
+    #[serde(default)]
+    pub filter: Option<AnalysisFilterDto>,
+}
+
+/// The first of a node's statements, and how many it has.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeStatementsDto {
+    pub statements: Vec<StatementDto>,
+    pub total: usize,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountDto {
+    pub key: String,
+    pub name: String,
+    pub count: usize,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentCountDto {
+    pub document_id: i64,
+    pub title: String,
+    pub annotations: usize,
+    pub statements: usize,
+}
+
+/// The Counts view's figures; `documents` holds the most coded documents, at most
+/// [`COUNTED_DOCUMENTS`] of `documents_coded`.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CountsDto {
+    pub labels: Vec<CountDto>,
+    pub coders: Vec<CountDto>,
+    pub documents: Vec<DocumentCountDto>,
+    pub documents_coded: usize,
+    pub actors: Vec<CountDto>,
+    pub concepts: Vec<CountDto>,
+    pub documents_in_view: usize,
+    pub not_coded: usize,
+    pub annotations: usize,
+    pub statements: usize,
+}
+
+/// The most documents the Counts view lists.
+pub const COUNTED_DOCUMENTS: usize = 1000;
+
+impl From<claimdesk_core::analysis::Counts> for CountsDto {
+    fn from(c: claimdesk_core::analysis::Counts) -> CountsDto {
+        let counts = |list: Vec<claimdesk_core::analysis::Count>| {
+            list.into_iter()
+                .map(|c| CountDto {
+                    key: c.key,
+                    name: c.name,
+                    count: c.count,
+                })
+                .collect()
+        };
+        CountsDto {
+            labels: counts(c.labels),
+            coders: counts(c.coders),
+            documents_coded: c.documents.len(),
+            documents: c
+                .documents
+                .into_iter()
+                .take(COUNTED_DOCUMENTS)
+                .map(|d| DocumentCountDto {
+                    document_id: d.document_id,
+                    title: d.title,
+                    annotations: d.annotations,
+                    statements: d.statements,
+                })
+                .collect(),
+            actors: counts(c.actors),
+            concepts: counts(c.concepts),
+            documents_in_view: c.documents_in_view,
+            not_coded: c.not_coded,
+            annotations: c.annotations,
+            statements: c.statements,
+        }
+    }
 }
 
 #[derive(Clone, Serialize)]

@@ -60,6 +60,10 @@ pub struct ExportRequestDto {
     /// Only the documents of this sample.
     #[serde(default)]
     pub set_id: Option<i64>,
+    /// The network an Analysis view shows (network formats only): its kind, tie, weights and
+    /// filter, which also narrows the documents and coding exported.
+    #[serde(default)]
+    pub network: Option<super::NetworkRequestDto>,
 }
 
 impl ExportRequestDto {

@@ -8,6 +8,9 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AnalysisFilter,
   Network,
+  NetworkRequest,
+  NodeStatements,
+  Counts,
   NetworkMode,
   NetworkTie,
   Normalisation,
@@ -312,8 +315,22 @@ export const exportCodebook = (destination: string) => call<CodebookWritten>('ex
 export const importCodebook = (path: string) => call<CodebookReport>('import_codebook', { path });
 
 /** The network an Analysis view draws. */
-export const analysisNetwork = (request: { mode: NetworkMode; tie: NetworkTie; normalisation: Normalisation; filter: AnalysisFilter }) =>
-  call<Network>('analysis_network', { request });
+export const analysisNetwork = (request: NetworkRequest) => call<Network>('analysis_network', { request });
+
+/** One node's statements (an actor's or a concept's), as the filter keeps them. */
+export const analysisStatements = (node: string, filter: AnalysisFilter) =>
+  call<NodeStatements>('analysis_statements', { request: { node, filter } });
+
+/** The Counts view's figures for the documents and coding the filter keeps. */
+export const analysisCounts = (filter: AnalysisFilter) => call<Counts>('analysis_counts', { filter });
+
+/** Opens the native save dialog for a picture; null if cancelled. */
+export const choosePictureDestination = (format: 'svg' | 'png') =>
+  call<string | null>('choose_picture_destination', { format });
+
+/** Saves a picture the view drew; answers the path written. */
+export const savePicture = (destination: string, format: 'svg' | 'png', bytes: Uint8Array) =>
+  call<string>('save_picture', { destination, format, bytes: Array.from(bytes) });
 
 /** Statements over time, of one actor or concept (`node`) or of all. */
 export const analysisTimeline = (request: { period: Period; node: string | null; filter: AnalysisFilter }) =>

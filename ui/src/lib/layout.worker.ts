@@ -9,12 +9,15 @@ import type { LayoutIn, LayoutOut } from './layout';
 const BATCH = 20;
 /** Below this mean movement per node and iteration the picture is taken as settled. */
 const SETTLED = 0.05;
-/** A layout stops after this many iterations even if it still moves. */
+/** A layout stops after this many iterations, or this long, even if it still moves (it can be
+ * resumed). */
 const MOST = 3000;
+const LONGEST_MS = 10_000;
 
 let graph: Graph | null = null;
 let running = false;
 let done = 0;
+let began = 0;
 let generation = 0;
 
 function post(message: LayoutOut) {
@@ -41,7 +44,7 @@ function step(mine: number) {
     const [x, y] = before[id] ?? [a.x as number, a.y as number];
     moved += Math.hypot((a.x as number) - x, (a.y as number) - y);
   });
-  const settled = graph.order === 0 || moved / graph.order / BATCH < SETTLED || done >= MOST;
+  const settled = graph.order === 0 || moved / graph.order / BATCH < SETTLED || done >= MOST || performance.now() - began > LONGEST_MS;
   post({ kind: 'positions', positions: positions(), iterations: done, settled });
   if (settled) running = false;
   else setTimeout(() => step(mine), 0);
@@ -60,6 +63,7 @@ self.onmessage = (event: MessageEvent<LayoutIn>) => {
       if (a !== b && graph.hasNode(a) && graph.hasNode(b) && !graph.hasEdge(a, b)) graph.addEdge(a, b, { weight });
     }
     done = 0;
+    began = performance.now();
     running = true;
     step(generation);
   } else if (message.kind === 'pause') {
@@ -67,6 +71,8 @@ self.onmessage = (event: MessageEvent<LayoutIn>) => {
   } else if (message.kind === 'resume') {
     if (!running && graph) {
       running = true;
+      began = performance.now();
+      done = 0;
       step(generation);
     }
   }

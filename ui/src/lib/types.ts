@@ -202,6 +202,8 @@ export interface ExportRequest {
   conllLabel?: string | null;
   /** Only the documents of this sample. */
   setId?: number | null;
+  /** The network an Analysis view shows (network formats only). */
+  network?: NetworkRequest | null;
 }
 
 /** Where a running export is. */
@@ -335,6 +337,50 @@ export interface AnalysisFilter {
   dateTo?: string | null;
   stances?: string[] | null;
   minWeight?: number | null;
+  /** Only the documents the library's filter selects. */
+  library?: LibraryQuery | null;
+}
+
+/** A network as an Analysis view asks for it. */
+export interface NetworkRequest {
+  mode: NetworkMode;
+  tie: NetworkTie;
+  normalisation: Normalisation;
+  filter: AnalysisFilter;
+}
+
+/** The first of a node's statements (at most a few thousand), and how many it has. */
+export interface NodeStatements {
+  statements: Statement[];
+  total: number;
+}
+
+export interface Count {
+  /** The label or coder name, or an actor's or concept's node id. */
+  key: string;
+  name: string;
+  count: number;
+}
+
+export interface DocumentCount {
+  documentId: number;
+  title: string;
+  annotations: number;
+  statements: number;
+}
+
+/** The Counts view's figures; `documents` lists the most coded of `documentsCoded`. */
+export interface Counts {
+  labels: Count[];
+  coders: Count[];
+  documents: DocumentCount[];
+  documentsCoded: number;
+  actors: Count[];
+  concepts: Count[];
+  documentsInView: number;
+  notCoded: number;
+  annotations: number;
+  statements: number;
 }
 
 export type NetworkMode = 'actor_concept' | 'actor_actor' | 'concept_concept';
