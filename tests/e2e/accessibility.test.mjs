@@ -60,6 +60,15 @@ async function walk(app) {
     await waitFor(app, view, css);
     found.push(...(await violations(app, view)));
   }
+  // The Analysis view's other parts: the labels and coders to choose, the timeline's figures,
+  // and the Counts tab.
+  await app.execute(`document.querySelectorAll('.analysis details').forEach((d) => (d.open = true));`);
+  await waitFor(app, 'the timeline', '[data-testid=timeline] rect');
+  await app.execute(`document.querySelectorAll('.analysis details').forEach((d) => (d.open = true));`);
+  found.push(...(await violations(app, 'analysis choices')));
+  await app.execute(`document.querySelector('#analysis-tab-counts').click();`);
+  await waitFor(app, 'counts', '[data-testid=counts-labels] tbody tr');
+  found.push(...(await violations(app, 'counts')));
   await app.execute(`document.querySelector('button[name=view-reader]').click();`);
   await waitFor(app, 'the text', '[data-testid=document-text]');
   for (const [what, open, css] of [

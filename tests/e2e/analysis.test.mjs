@@ -48,13 +48,14 @@ function cliEdgeRows(...options) {
 const cliEdges = (...options) => cliEdgeRows(...options).length;
 
 /** The centre of a node of the picture, in the window. */
-const nodeCentre = (id) =>
+const nodeCentre = (id, scroll = true) =>
   app.execute(
     `const el = document.querySelector('[data-testid=network-picture] [data-node="' + CSS.escape(arguments[0]) + '"] circle');
-     el.scrollIntoView({ block: 'center' });
+     if (arguments[1]) el.scrollIntoView({ block: 'center' });
      const r = el.getBoundingClientRect();
      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };`,
     id,
+    scroll,
   );
 
 async function draw() {
@@ -74,7 +75,8 @@ describe('the Analysis view', () => {
     // Pointing at a line says what ties the two: the middle of an edge the CLI also exports.
     const [edge] = cliEdgeRows();
     const [source, target] = edge.split(',');
-    const [a, b] = [await nodeCentre(source), await nodeCentre(target)];
+    await app.execute(`document.querySelector('[data-testid=network-picture]').scrollIntoView({ block: 'center' });`);
+    const [a, b] = [await nodeCentre(source, false), await nodeCentre(target, false)];
     await app.execute(
       `document.querySelector('[data-testid=network-picture]').dispatchEvent(new PointerEvent('pointermove', { bubbles: true, clientX: arguments[0], clientY: arguments[1] }));`,
       (a.x + b.x) / 2,
@@ -85,10 +87,18 @@ describe('the Analysis view', () => {
     assert.ok(frames > 0, 'the edges were painted');
 
     // A node clicked in the picture shows its statements.
+    // (Putin's circle, or whichever node the layout put on top of it there.)
     const putin = await nodeCentre('actor:1');
+    const hit = await app.execute(
+      `const id = document.elementFromPoint(arguments[0], arguments[1])?.closest('[data-node]')?.dataset.node;
+       return document.querySelector('.node-list button[data-node-id="' + CSS.escape(id) + '"]')?.textContent;`,
+      putin.x,
+      putin.y,
+    );
+    assert.ok(hit, 'a node is drawn there');
     await app.click(putin);
-    await app.waitFor('Putin’s statements', async () =>
-      /^Vladimir Putin: 1 statement/.test(await app.execute(`return document.querySelector('.node-statements h2')?.textContent ?? '';`)),
+    await app.waitFor('its statements', async () =>
+      (await app.execute(`return document.querySelector('.node-statements h2')?.textContent ?? '';`)).startsWith(`${hit}: `),
     );
 
     // The node list is the keyboard's way in: the busiest node, then its first statement.
@@ -276,5 +286,30 @@ describe('the Analysis view', () => {
     await choose(app, 'select[name=analysis-documents]', 'library');
     await draw();
     await app.waitFor('no statements there', async () => /^0 nodes, 0 edges from 0 statements/.test(await summary()));
+  });
+
+  it('keeps the layout between sessions: the picture opens where it was left', async () => {
+    await app.press('8', [Keys.Control]);
+    await choose(app, 'select[name=analysis-documents]', 'all');
+    await draw();
+    await app.waitFor('the network', async () => /^\d+ nodes/.test(await counts()) && !/^0 nodes/.test(await counts()), 20_000);
+    await app.waitFor('settled', async () => !/laying out/.test(await summary()), 30_000);
+    const places = () =>
+      app.execute(
+        `return Object.fromEntries([...document.querySelectorAll('[data-testid=network-picture] [data-node]')].map((g) => [g.dataset.node, g.getAttribute('transform').match(/[-\\d.]+/g).map(Number)]));`,
+      );
+    const before = await places();
+    const nodes = Object.keys(before).length;
+    assert.ok(nodes > 2);
+    await app.end();
+    app = await launch(driver, ['--project', project]);
+    await app.press('8', [Keys.Control]);
+    // The first picture drawn, before the layout has had time to move anything far.
+    await app.waitFor('drawn again', async () => (await drawnNodes()) === nodes, 20_000);
+    const after = await places();
+    for (const [id, [x, y]] of Object.entries(before)) {
+      const [x2, y2] = after[id];
+      assert.ok(Math.hypot(x2 - x, y2 - y) < 20, `${id} was at ${x},${y} and opens at ${x2},${y2}`);
+    }
   });
 });

@@ -55,8 +55,11 @@ self.onmessage = (event: MessageEvent<LayoutIn>) => {
   if (message.kind === 'start') {
     generation += 1;
     graph = new Graph({ type: 'undirected', multi: false });
-    message.nodes.forEach((n, i) => {
-      const [x, y] = message.initial[n] ?? [Math.cos(i * 2.4) * (10 + i), Math.sin(i * 2.4) * (10 + i)];
+    // A node not laid out before starts at a random place (ForceAtlas2's usual start): so the
+    // picture an analyst has seen is kept only by keeping positions, never by chance.
+    const spread = 10 * Math.sqrt(message.nodes.length + 1);
+    message.nodes.forEach((n) => {
+      const [x, y] = message.initial[n] ?? [(Math.random() - 0.5) * spread, (Math.random() - 0.5) * spread];
       graph!.addNode(n, { x, y });
     });
     for (const [a, b, weight] of message.edges) {
