@@ -2,6 +2,11 @@
 //! numbers come from `claimdesk_core::analysis`; blind mode narrows the statements as it does
 //! the Statements view.
 
+use std::sync::{Arc, Mutex};
+
+use claimdesk_core::dataset::Scope;
+use claimdesk_core::statement::Statement;
+use claimdesk_store::Project;
 use tauri::State;
 
 use crate::args::{Arg, Object};
@@ -14,6 +19,43 @@ use crate::state::AppState;
 
 type Answer<T> = Result<T, ErrorDto>;
 
+/// The statements of the last scope the Analysis views read, with the project's change stamp
+/// then: a view that draws the network, its timeline and a node's statements, or plays a time
+/// window, reads the corpus once, not at every step.
+#[derive(Default)]
+pub struct StatementCache(Mutex<Option<Cached>>);
+
+struct Cached {
+    scope: Scope,
+    stamp: (u64, i64, i64),
+    statements: Arc<Vec<Statement>>,
+}
+
+impl StatementCache {
+    /// The statements of `scope` (blind mode already applied to it), read again only when the
+    /// project or the scope has changed since the last read.
+    fn get(&self, project: &Project, scope: &Scope) -> Result<Arc<Vec<Statement>>, ErrorDto> {
+        let stamp = project.change_stamp()?;
+        let mut cached = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(c) = cached
+            .as_ref()
+            .filter(|c| c.stamp == stamp && c.scope == *scope)
+        {
+            return Ok(Arc::clone(&c.statements));
+        }
+        let statements = Arc::new(project.statements(scope)?);
+        *cached = Some(Cached {
+            scope: scope.clone(),
+            stamp,
+            statements: Arc::clone(&statements),
+        });
+        Ok(statements)
+    }
+}
+
 /// The network of the statements the request's filter keeps.
 #[tauri::command]
 pub async fn analysis_network(
@@ -24,7 +66,7 @@ pub async fn analysis_network(
     let project = state.project()?;
     let (mut scope, request) = request.resolved(&project)?;
     crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
-    let statements = project.statements(&scope)?;
+    let statements = state.statements.get(&project, &scope)?;
     Ok(claimdesk_core::analysis::network(&statements, &request).into())
 }
 
@@ -40,7 +82,7 @@ pub async fn analysis_timeline(
     let (mut scope, filter) = request.filter.unwrap_or_default().resolved(&project)?;
     node.as_deref().map(checked_node).transpose()?;
     crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
-    let statements = project.statements(&scope)?;
+    let statements = state.statements.get(&project, &scope)?;
     Ok(claimdesk_core::analysis::timeline(&statements, period, &filter, node.as_deref()).into())
 }
 
@@ -56,7 +98,7 @@ pub async fn analysis_statements(
     let (mut scope, filter) = request.filter.unwrap_or_default().resolved(&project)?;
     checked_node(&request.node)?;
     crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
-    let statements = project.statements(&scope)?;
+    let statements = state.statements.get(&project, &scope)?;
     let of = claimdesk_core::analysis::statements_of(&statements, &filter, &request.node);
     Ok(NodeStatementsDto {
         total: of.len(),

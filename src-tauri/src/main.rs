@@ -75,6 +75,7 @@ fn main() -> ExitCode {
             annotator_confirmed: AtomicBool::new(confirmed),
             import: Default::default(),
             export: Default::default(),
+            statements: Default::default(),
         },
         Err(e) => {
             eprintln!("claimdesk: error[{}]: {e}", e.code());
@@ -87,6 +88,7 @@ fn main() -> ExitCode {
                 annotator_confirmed: AtomicBool::new(confirmed),
                 import: Default::default(),
                 export: Default::default(),
+                statements: Default::default(),
             }
         }
     };

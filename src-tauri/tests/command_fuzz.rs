@@ -3308,6 +3308,7 @@ fn fixture() -> (Fixture, AppState) {
         annotator_confirmed: std::sync::atomic::AtomicBool::new(true),
         import: Default::default(),
         export: Default::default(),
+        statements: Default::default(),
     };
     let fixture = Fixture {
         _tmp: tmp_dir,
@@ -3783,6 +3784,7 @@ fn damaged_project(
         annotator_confirmed: std::sync::atomic::AtomicBool::new(true),
         import: Default::default(),
         export: Default::default(),
+        statements: Default::default(),
     };
     let (app, webview) = build_app(state);
     let state = app.state::<AppState>();

@@ -288,6 +288,26 @@ describe('the Analysis view', () => {
     await app.waitFor('no statements there', async () => /^0 nodes, 0 edges from 0 statements/.test(await summary()));
   });
 
+  it('draws the network again after an edit (the statements read before are not kept)', async () => {
+    await app.press('8', [Keys.Control]);
+    await choose(app, 'select[name=analysis-documents]', 'all');
+    await draw();
+    await app.waitFor('the network', async () => /^\d+ nodes/.test(await counts()) && !/^0 nodes/.test(await counts()), 20_000);
+    const before = await counts();
+    // A statement's claim opened in the text and deleted there.
+    await app.execute(`document.querySelector('.node-list button[data-node-id]').click();`);
+    await app.waitFor('its statements', async () => (await app.find('.node-statements button[data-claim-id]')).length > 0);
+    await app.execute(`document.querySelector('.node-statements button[data-claim-id]').click();`);
+    await app.waitFor('the claim in the text', async () => app.execute(`return document.querySelector('.shell').dataset.view === 'reader' && !!document.querySelector('.selected-annotation');`));
+    await app.execute(`document.activeElement?.blur();`);
+    await app.press(Keys.Delete);
+    await app.waitFor('deleted', async () => !(await app.execute(`return !!document.querySelector('.selected-annotation');`)));
+    await app.press('8', [Keys.Control]);
+    // The claim's statement now stands on what is left of it (its position): another network.
+    await app.waitFor('another network', async () => /^\d+ nodes/.test(await counts()) && (await counts()) !== before);
+    await app.press('z', [Keys.Control]);
+  });
+
   it('keeps the layout between sessions: the picture opens where it was left', async () => {
     await app.press('8', [Keys.Control]);
     await choose(app, 'select[name=analysis-documents]', 'all');

@@ -15,7 +15,7 @@ use crate::open::Project;
 use crate::rows::{
     alias_from_row, document_from_row, entity_from_row, qualified, StoredAnnotation, StoredCoder,
     StoredRelation, ALIAS_COLUMNS, ANNOTATION_COLUMNS, CODER_COLUMNS, DOCUMENT_COLUMNS,
-    ENTITY_COLUMNS, RELATION_COLUMNS,
+    DOCUMENT_COLUMNS_WITHOUT_TEXT, ENTITY_COLUMNS, RELATION_COLUMNS,
 };
 
 impl Project {
@@ -193,6 +193,8 @@ struct Reader<'c> {
     label_filter: Option<Vec<String>>,
     annotator_filter: Option<Vec<String>>,
     seen_by: Option<String>,
+    /// Documents are read with an empty text (statements and counts need only the coding).
+    without_text: bool,
 }
 
 impl<'c> Reader<'c> {
@@ -213,6 +215,7 @@ impl<'c> Reader<'c> {
             label_filter: scope.labels.clone(),
             annotator_filter: scope.annotators.clone(),
             seen_by: scope.seen_by.clone(),
+            without_text: false,
         })
     }
 
@@ -226,7 +229,12 @@ impl<'c> Reader<'c> {
         let doc = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {DOCUMENT_COLUMNS} FROM documents WHERE id = ?1"
+                "SELECT {} FROM documents WHERE id = ?1",
+                if self.without_text {
+                    DOCUMENT_COLUMNS_WITHOUT_TEXT
+                } else {
+                    DOCUMENT_COLUMNS
+                }
             ))?
             .query_row([id], |r| Ok(document_from_row(r)))
             .optional()?
@@ -331,7 +339,10 @@ impl Project {
         let mut out = Vec::new();
         self.conn.execute_batch("BEGIN DEFERRED")?;
         let result = (|| {
-            let reader = Reader::new(&self.conn, scope)?;
+            let reader = Reader {
+                without_text: true,
+                ..Reader::new(&self.conn, scope)?
+            };
             for id in coded_scope_documents(&self.conn, scope)? {
                 out.extend(claimdesk_core::statement::statements(
                     &reader.document(id)?,
@@ -359,7 +370,10 @@ impl Project {
         self.conn.execute_batch("BEGIN DEFERRED")?;
         let result = (|| {
             let in_view = scope_documents(&self.conn, scope)?.len();
-            let reader = Reader::new(&self.conn, scope)?;
+            let reader = Reader {
+                without_text: true,
+                ..Reader::new(&self.conn, scope)?
+            };
             for id in coded_scope_documents(&self.conn, scope)? {
                 let doc = reader.document(id)?;
                 let statements = claimdesk_core::statement::statements(&doc, &info);

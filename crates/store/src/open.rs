@@ -63,9 +63,28 @@ pub struct Durability {
 pub struct Project {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Which opening of a project this is, in this process: a reopened file (a restored
+    /// backup) is a new opening, so what was read from the old one is not taken for its.
+    opening: u64,
 }
 
+/// Openings of projects so far, in this process.
+static OPENINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl Project {
+    /// A stamp that changes whenever the project does, by this connection or another process,
+    /// and differs between openings: what was computed from the project under one stamp holds
+    /// while the stamp is the same.
+    pub fn change_stamp(&self) -> Result<(u64, i64, i64)> {
+        let mine: i64 = self
+            .conn
+            .query_row("SELECT total_changes()", [], |r| r.get(0))?;
+        let others: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((self.opening, mine, others))
+    }
+
     /// Opens the project at `path`, creating it (with the default schema of labels) if the file
     /// does not exist, and upgrading an older schema. A file that is not a project, or that a
     /// newer build wrote, is refused and left untouched.
@@ -82,6 +101,7 @@ impl Project {
         let mut project = Project {
             conn,
             path: path.to_path_buf(),
+            opening: OPENINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         let fresh = project.check_identity().map_err(|e| project.explain(e))?;
         project.configure(fresh).map_err(|e| project.explain(e))?;

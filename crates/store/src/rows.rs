@@ -451,6 +451,11 @@ pub(crate) fn insert_document(conn: &Connection, d: &DocumentRow<'_>) -> Result<
 pub(crate) const DOCUMENT_COLUMNS: &str = "id, text, char_count, title, date, source, author, \
      url, language, metadata, sha256, imported_at";
 
+/// The document's columns with an empty text: for what reads the coding alone (statements,
+/// counts), where the texts would be most of what is read.
+pub(crate) const DOCUMENT_COLUMNS_WITHOUT_TEXT: &str = "id, '' AS text, char_count, title, date, \
+     source, author, url, language, metadata, sha256, imported_at";
+
 /// A document as read back, its date, metadata and time as stored.
 pub(crate) struct StoredDocument {
     pub id: i64,

@@ -2265,3 +2265,32 @@ fn a_blind_scope_shows_the_coders_own_work_until_the_document_is_adjudicated() {
     assert_eq!(quotes.len(), 3);
     assert_eq!(statements, 1);
 }
+
+#[test]
+fn the_change_stamp_moves_with_every_change_by_anyone_and_between_openings() {
+    let mut f = fresh();
+    let doc = import(&mut f, HOSTILE);
+    let first = f.project.change_stamp().unwrap();
+    // Reading changes nothing.
+    f.project.statements(&Scope::everything()).unwrap();
+    f.project.documents().unwrap();
+    assert_eq!(f.project.change_stamp().unwrap(), first);
+    // An edit here.
+    let actor = label(&f, "Actor");
+    let span = find_cp(HOSTILE, "Tammy Bruce");
+    let a = f
+        .project
+        .create_annotation(doc, actor, span, f.me, at(3))
+        .unwrap();
+    let edited = f.project.change_stamp().unwrap();
+    assert_ne!(edited, first);
+    // An edit by another process (here another connection).
+    let mut other = Project::open(&f.path).unwrap();
+    other.delete_annotation(a.id, f.me, at(4)).unwrap();
+    let theirs = f.project.change_stamp().unwrap();
+    assert_ne!(theirs, edited);
+    // Another opening of the same file, as after a restored backup, never shares a stamp.
+    drop(other);
+    let again = Project::open(&f.path).unwrap();
+    assert_ne!(again.change_stamp().unwrap().0, theirs.0);
+}
