@@ -17,11 +17,13 @@ bench: deps-run deps-test ui
 	cargo bench -p claimdesk-import --bench import
 	cargo bench -p claimdesk-export --bench export
 	cargo bench -p claimdesk-core --bench anchor
+	cargo bench -p claimdesk-core --bench analysis
 	cargo bench -p claimdesk-export --bench agreement
 	cargo bench -p claimdesk-store --bench merge
 	cargo build --release -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/reader.mjs
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/library.mjs
+	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/analysis.mjs
 
 deps-run:
 	@scripts/install-deps.sh run
