@@ -291,13 +291,42 @@ pub struct EdgeDto {
 #[serde(rename_all = "camelCase")]
 pub struct NetworkDto {
     pub nodes: Vec<NodeDto>,
+    /// The heaviest edges, at most [`MAX_SHOWN_EDGES`], by source and target.
     pub edges: Vec<EdgeDto>,
+    /// Edges of the whole network (more than `edges` holds when it was cut).
+    pub edges_in_all: usize,
     pub statements: usize,
 }
 
+/// The most edges a picture is sent: a dense one-mode network of a large corpus has millions,
+/// more than a picture can show or a window hold. Its heaviest edges are drawn, and the analyst
+/// told how many there are in all (exports carry them all).
+pub const MAX_SHOWN_EDGES: usize = 100_000;
+
 impl From<Network> for NetworkDto {
-    fn from(n: Network) -> NetworkDto {
+    fn from(mut n: Network) -> NetworkDto {
+        let edges_in_all = n.edges.len();
+        if edges_in_all > MAX_SHOWN_EDGES {
+            // The heaviest (ties broken by the network's order), back in the network's order.
+            let mut order: Vec<usize> = (0..edges_in_all).collect();
+            order.sort_by(|&a, &b| {
+                n.edges[b]
+                    .weight
+                    .total_cmp(&n.edges[a].weight)
+                    .then(a.cmp(&b))
+            });
+            let mut keep = vec![false; edges_in_all];
+            for &i in &order[..MAX_SHOWN_EDGES] {
+                keep[i] = true;
+            }
+            let mut at = 0;
+            n.edges.retain(|_| {
+                at += 1;
+                keep[at - 1]
+            });
+        }
         NetworkDto {
+            edges_in_all,
             nodes: n
                 .nodes
                 .into_iter()
@@ -361,6 +390,42 @@ impl From<Timeline> for TimelineDto {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_network_too_large_to_draw_sends_its_heaviest_edges_in_order_and_says_how_many_in_all() {
+        let extra = 10;
+        let edges = (0..MAX_SHOWN_EDGES + extra)
+            .map(|i| claimdesk_core::analysis::Edge {
+                source: format!("actor:{i:07}"),
+                target: "concept:1".into(),
+                // Light edges at the end and, one of them, in the middle.
+                weight: if i >= MAX_SHOWN_EDGES || i == 5 {
+                    1.0
+                } else {
+                    2.0
+                },
+                stances: BTreeMap::new(),
+                through: Vec::new(),
+            })
+            .collect();
+        let n = NetworkDto::from(Network {
+            nodes: Vec::new(),
+            edges,
+            statements: 0,
+        });
+        assert_eq!(n.edges_in_all, MAX_SHOWN_EDGES + extra);
+        assert_eq!(n.edges.len(), MAX_SHOWN_EDGES);
+        assert!(n
+            .edges
+            .iter()
+            .all(|e| e.weight == 2.0 || e.source == "actor:0000005"));
+        assert!(
+            n.edges.windows(2).all(|w| w[0].source < w[1].source),
+            "in order"
+        );
+        // Of the equally light ones, the first in the network's order is kept.
+        assert!(n.edges.iter().any(|e| e.source == "actor:0000005"));
+    }
 
     #[test]
     fn a_filter_checks_its_dates_lists_and_weight() {

@@ -7,8 +7,10 @@ import type { LayoutIn, LayoutOut } from './layout';
 
 /** Iterations per batch: a batch is a frame's worth of work on a large network. */
 const BATCH = 20;
-/** Below this mean movement per node and iteration the picture is taken as settled. */
-const SETTLED = 0.05;
+/** Below this mean movement per node and iteration, as a share of the picture's extent, the
+ * picture is taken as settled: a node then moves by less than a pixel of an 800-pixel picture
+ * per iteration, whatever the layout's own scale (which grows with the network). */
+const SETTLED = 0.001;
 /** A layout stops after this many iterations, or this long, even if it still moves (it can be
  * resumed). */
 const MOST = 3000;
@@ -40,11 +42,15 @@ function step(mine: number) {
   });
   done += BATCH;
   let moved = 0;
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   graph.forEachNode((id, a) => {
-    const [x, y] = before[id] ?? [a.x as number, a.y as number];
-    moved += Math.hypot((a.x as number) - x, (a.y as number) - y);
+    const [nx, ny] = [a.x as number, a.y as number];
+    const [x, y] = before[id] ?? [nx, ny];
+    moved += Math.hypot(nx - x, ny - y);
+    [minX, minY, maxX, maxY] = [Math.min(minX, nx), Math.min(minY, ny), Math.max(maxX, nx), Math.max(maxY, ny)];
   });
-  const settled = graph.order === 0 || moved / graph.order / BATCH < SETTLED || done >= MOST || performance.now() - began > LONGEST_MS;
+  const extent = Math.max(1, maxX - minX, maxY - minY);
+  const settled = graph.order === 0 || moved / graph.order / BATCH / extent < SETTLED || done >= MOST || performance.now() - began > LONGEST_MS;
   post({ kind: 'positions', positions: positions(), iterations: done, settled });
   if (settled) running = false;
   else setTimeout(() => step(mine), 0);

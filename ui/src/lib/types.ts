@@ -409,7 +409,10 @@ export interface NetworkEdge {
 
 export interface Network {
   nodes: NetworkNode[];
+  /** The heaviest edges, when there are more than a picture takes. */
   edges: NetworkEdge[];
+  /** Edges of the whole network. */
+  edgesInAll: number;
   statements: number;
 }
 
