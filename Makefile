@@ -65,9 +65,10 @@ package: deps-run ui
 package-test: deps-test build
 	tests/package/run.sh
 
-# Regenerates the README screenshots (docs/screenshot.png, docs/statements.png) from the real app.
+# Regenerates the README screenshots (docs/screenshot.png, docs/statements.png, docs/analysis.png,
+# docs/timeline.png) from the real app.
 screenshot: deps-test build
-	$(XVFB) node tests/e2e/screenshot.mjs docs/screenshot.png docs/statements.png
+	$(XVFB) node tests/e2e/screenshot.mjs docs/screenshot.png docs/statements.png docs/analysis.png docs/timeline.png
 
 # Every importer fed 100,000 arbitrary and mutated inputs (the short run is part of `make test`).
 fuzz-long:

@@ -80,19 +80,24 @@ function zipf(n, offset) {
  * 500) and a Position with its `stance` (support, oppose or neutral), the Position `held_by`
  * the Actor and `about` the Claim: one statement (crates/core/src/statement.rs). Actors and
  * concepts are drawn with Zipf-like weights; an actor keeps one stance on a concept 80 % of the
- * time. Answers what was written.
+ * time. Answers what was written. `actorNames`, `conceptNames` and `days` make a smaller,
+ * readable project (the README's picture).
  */
-export async function writeCodedProject(file, documents = 10_000) {
+export async function writeCodedProject(file, documents = 10_000, { actorNames = null, conceptNames = null, days = DAYS } = {}) {
   const next = random(SEED);
-  const actors = zipf(ACTORS, 10);
-  const concepts = zipf(CONCEPTS, 5);
+  const actorName = (i) => actorNames?.[i] ?? `Actor ${i + 1}`;
+  const conceptName = (i) => conceptNames?.[i] ?? `Concept ${i + 1}`;
+  const nActors = actorNames?.length ?? ACTORS;
+  const nConcepts = conceptNames?.length ?? CONCEPTS;
+  const actors = zipf(nActors, 10);
+  const concepts = zipf(nConcepts, 5);
   const out = createWriteStream(file);
   const write = async (record) => {
     if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
   };
   const entities = [
-    ...Array.from({ length: ACTORS }, (_, i) => ({ id: i + 1, kind: 'actor', name: `Actor ${i + 1}`, aliases: [] })),
-    ...Array.from({ length: CONCEPTS }, (_, i) => ({ id: ACTORS + i + 1, kind: 'concept', name: `Concept ${i + 1}`, aliases: [] })),
+    ...Array.from({ length: nActors }, (_, i) => ({ id: i + 1, kind: 'actor', name: actorName(i), aliases: [] })),
+    ...Array.from({ length: nConcepts }, (_, i) => ({ id: nActors + i + 1, kind: 'concept', name: conceptName(i), aliases: [] })),
   ];
   await write({
     type: 'project',
@@ -116,7 +121,7 @@ export async function writeCodedProject(file, documents = 10_000) {
   const seen = { actors: new Set(), concepts: new Set(), stances: { support: 0, oppose: 0, neutral: 0 } };
   let statement = 0;
   for (let d = 0; d < documents; d++) {
-    const date = new Date(first + Math.floor((d * DAYS) / documents) * 86_400_000).toISOString().slice(0, 10);
+    const date = new Date(first + Math.floor((d * days) / documents) * 86_400_000).toISOString().slice(0, 10);
     let text = `Debate ${d + 1}, ${date}.\n`;
     const annotations = [];
     const relations = [];
@@ -138,11 +143,11 @@ export async function writeCodedProject(file, documents = 10_000) {
       seen.concepts.add(concept);
       seen.stances[stance] += 1;
       const [a, c, p] = [3 * statement + 1, 3 * statement + 2, 3 * statement + 3];
-      span(a, 'Actor', `Actor ${actor + 1}`, {}, actor + 1);
+      span(a, 'Actor', actorName(actor), {}, actor + 1);
       text += ' ';
       span(p, 'Position', VERBS[stance], { stance }, null);
       text += ' ';
-      span(c, 'Claim', `the proposal on Concept ${concept + 1}`, {}, ACTORS + concept + 1);
+      span(c, 'Claim', `the proposal on ${conceptName(concept)}`, {}, nActors + concept + 1);
       text += '.\n';
       relations.push(
         { id: 2 * statement + 1, kind: 'held_by', from_id: p, to_id: a, annotator: 'bench', created_at: STAMP },

@@ -1,13 +1,19 @@
 // Makes the README screenshots from the real app: `make screenshot` writes docs/screenshot.png
-// (the reader, with nested and overlapping annotations and the panel of one) and
-// docs/statements.png (the statements table derived from the coding).
+// (the reader, with nested and overlapping annotations and the panel of one),
+// docs/statements.png (the statements table derived from the coding), and, from a generated
+// coded corpus of a debate, docs/analysis.png (the network, a node's statements) and
+// docs/timeline.png (statements over time, a range shown in the network).
 
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { SAMPLE, cli, highlights, launch, selectText, startDriver, tempDir, textRect } from './support.mjs';
+import { Keys } from './webdriver.mjs';
+import { writeCodedProject } from '../bench/analysis.mjs';
 
 const out = path.resolve(process.argv[2] ?? 'docs/screenshot.png');
 const statementsOut = path.resolve(process.argv[3] ?? 'docs/statements.png');
+const analysisOut = path.resolve(process.argv[4] ?? 'docs/analysis.png');
+const timelineOut = path.resolve(process.argv[5] ?? 'docs/timeline.png');
 const project = path.join(tempDir(), 'screenshot.claimdesk');
 cli('--project', project, 'import', SAMPLE);
 
@@ -89,5 +95,45 @@ try {
   console.log(`wrote ${statementsOut}`);
 } finally {
   await app.end();
+}
+
+// The Analysis view, on a coded corpus of a debate: 120 articles over two years, ten
+// statements each, by sixteen actors on eight concepts.
+const debate = path.join(tempDir(), 'debate.jsonl');
+await writeCodedProject(debate, 120, {
+  actorNames: [
+    'European Commission', 'Ministry of Energy', 'Greenpeace', 'Farmers’ Union', 'Chamber of Commerce', 'Green Party',
+    'Conservative Party', 'Social Democrats', 'Liberal Party', 'Trade Union Federation', 'Consumer Council', 'Central Bank',
+    'Automobile Club', 'Climate Scientists’ Panel', 'Utility Association', 'Regional Governors',
+  ],
+  conceptNames: ['Carbon tax', 'Coal phase-out', 'Nuclear extension', 'Wind power expansion', 'Fuel subsidies', 'Heat pump grants', 'Speed limit', 'Grid levy'],
+  days: 730,
+});
+const analysisProject = path.join(tempDir(), 'debate.claimdesk');
+cli('--project', analysisProject, 'import', debate);
+const analysisApp = await launch(driver, ['--project', analysisProject]);
+try {
+  const summary = () => analysisApp.execute(`return document.querySelector('[data-testid=network-summary]')?.textContent ?? '';`);
+  await analysisApp.press('8', [Keys.Control]);
+  await analysisApp.waitFor('the network', async () => /^\d+ nodes/.test(await summary()), 30_000);
+  await analysisApp.waitFor('laid out', async () => !/laying out/.test(await summary()), 60_000);
+  await analysisApp.execute(`document.querySelector('.node-list button[data-node-id]').click();`);
+  await analysisApp.waitFor('its statements', async () => (await analysisApp.find('.node-statements button[data-claim-id]')).length > 0);
+  await analysisApp.execute(`document.querySelector('main').scrollTop = 0;`);
+  writeFileSync(analysisOut, await analysisApp.screenshot());
+  console.log(`wrote ${analysisOut}`);
+  // Statements over time: the first half year dragged across, shown in the network.
+  await analysisApp.execute(`document.querySelector('section.time').scrollIntoView({ block: 'start' });`);
+  const box = await analysisApp.execute(
+    `const r = document.querySelector('[data-testid=timeline]').getBoundingClientRect(); return { left: r.left, width: r.width, y: r.top + r.height / 2 };`,
+  );
+  await analysisApp.drag({ x: box.left + box.width * 0.3, y: box.y }, { x: box.left + box.width * 0.55, y: box.y });
+  await analysisApp.waitFor('the range', async () => /^The network shows/.test(await analysisApp.execute(`return document.querySelector('[data-testid=time-window]').textContent;`)));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await analysisApp.execute(`document.querySelector('section.time').scrollIntoView({ block: 'start' });`);
+  writeFileSync(timelineOut, await analysisApp.screenshot());
+  console.log(`wrote ${timelineOut}`);
+} finally {
+  await analysisApp.end();
   await driver.stop();
 }
