@@ -1,12 +1,15 @@
 // The network layout, off the main thread: ForceAtlas2 (graphology's) run in short batches,
-// the positions posted back after each, until it settles, is paused, or is replaced.
+// the positions posted back after each, until it settles, is paused, or is replaced. The
+// starting positions are posted at once, so the picture is drawn before the first batch; a
+// batch is as many iterations as take about a tenth of a second on this network.
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 
 import type { LayoutIn, LayoutOut } from './layout';
 
-/** Iterations per batch: a batch is a frame's worth of work on a large network. */
-const BATCH = 20;
+/** About how long a batch takes, and the most iterations one has. */
+const BATCH_MS = 100;
+const BATCH_MOST = 20;
 /** Below this mean movement per node and iteration, as a share of the picture's extent, the
  * picture is taken as settled: a node then moves by less than a pixel of an 800-pixel picture
  * per iteration, whatever the layout's own scale (which grows with the network). */
@@ -20,6 +23,8 @@ let graph: Graph | null = null;
 let running = false;
 let done = 0;
 let began = 0;
+/** Milliseconds an iteration took in the last batch (0 before the first). */
+let perIteration = 0;
 let generation = 0;
 
 function post(message: LayoutOut) {
@@ -35,12 +40,15 @@ function positions(): Record<string, [number, number]> {
 function step(mine: number) {
   if (!graph || !running || mine !== generation) return;
   const before = positions();
+  const iterations = perIteration > 0 ? Math.max(1, Math.min(BATCH_MOST, Math.round(BATCH_MS / perIteration))) : 1;
+  const start = performance.now();
   forceAtlas2.assign(graph, {
-    iterations: BATCH,
+    iterations,
     getEdgeWeight: 'weight',
     settings: { ...forceAtlas2.inferSettings(graph), barnesHutOptimize: graph.order > 500 },
   });
-  done += BATCH;
+  perIteration = (performance.now() - start) / iterations;
+  done += iterations;
   let moved = 0;
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   graph.forEachNode((id, a) => {
@@ -50,7 +58,8 @@ function step(mine: number) {
     [minX, minY, maxX, maxY] = [Math.min(minX, nx), Math.min(minY, ny), Math.max(maxX, nx), Math.max(maxY, ny)];
   });
   const extent = Math.max(1, maxX - minX, maxY - minY);
-  const settled = graph.order === 0 || moved / graph.order / BATCH / extent < SETTLED || done >= MOST || performance.now() - began > LONGEST_MS;
+  const settled =
+    graph.order === 0 || moved / graph.order / iterations / extent < SETTLED || done >= MOST || performance.now() - began > LONGEST_MS;
   post({ kind: 'positions', positions: positions(), iterations: done, settled });
   if (settled) running = false;
   else setTimeout(() => step(mine), 0);
@@ -72,9 +81,13 @@ self.onmessage = (event: MessageEvent<LayoutIn>) => {
       if (a !== b && graph.hasNode(a) && graph.hasNode(b) && !graph.hasEdge(a, b)) graph.addEdge(a, b, { weight });
     }
     done = 0;
+    perIteration = 0;
     began = performance.now();
     running = true;
-    step(generation);
+    // Where every node starts: the picture can be drawn before the layout has run.
+    post({ kind: 'positions', positions: positions(), iterations: 0, settled: graph.order === 0 });
+    const mine = generation;
+    setTimeout(() => step(mine), 0);
   } else if (message.kind === 'pause') {
     running = false;
   } else if (message.kind === 'resume') {

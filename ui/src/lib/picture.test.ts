@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { edgeAt, pictureSvg, type Picture } from './picture';
+import { edgeAt, nodeAt, pictureSvg, type Picture } from './picture';
 
 const picture = (over: Partial<Picture> = {}): Picture => ({
   width: 800,
@@ -64,5 +64,20 @@ describe('the edge under the pointer', () => {
     // Zoomed twice about the origin: the first edge runs from (200, 200) to (600, 200).
     expect(edgeAt(edges, [400, 201], { zoom: 2, pan: [0, 0] })).toBe(0);
     expect(edgeAt(edges, [200, 101], { zoom: 2, pan: [0, 0] })).toBeNull();
+  });
+});
+
+describe('the node under the pointer', () => {
+  const { nodes } = picture();
+  it('is the topmost node whose circle holds the point, at its size on screen', () => {
+    expect(nodeAt(nodes, [104, 103], { zoom: 1, pan: [0, 0] })).toBe(0);
+    expect(nodeAt(nodes, [300, 105], { zoom: 1, pan: [0, 0] })).toBe(1);
+    expect(nodeAt(nodes, [200, 100], { zoom: 1, pan: [0, 0] })).toBeNull();
+    // Zoomed: the place moves, the radius stays.
+    expect(nodeAt(nodes, [600, 205], { zoom: 2, pan: [0, 0] })).toBe(1);
+    expect(nodeAt(nodes, [600, 210], { zoom: 2, pan: [0, 0] })).toBeNull();
+    // Overlapping circles: the one drawn last is on top.
+    const overlapping = [nodes[0]!, { ...nodes[1]!, at: [102, 100] as [number, number] }];
+    expect(nodeAt(overlapping, [101, 100], { zoom: 1, pan: [0, 0] })).toBe(1);
   });
 });

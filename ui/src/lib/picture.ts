@@ -19,6 +19,8 @@ export interface DrawnEdge {
 
 /** A node as the picture draws it. */
 export interface DrawnNode {
+  /** The network's node id. */
+  id?: string;
   at: [number, number];
   radius: number;
   colour: string;
@@ -69,6 +71,42 @@ export function paintEdges(ctx: CanvasRenderingContext2D, edges: DrawnEdge[], vi
   }
   ctx.globalAlpha = 1;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
+}
+
+/**
+ * Paints nodes on `ctx` (after the edges: `paintEdges` has set up the canvas), at their size on
+ * screen whatever the zoom, with the labelled ones' names beside them.
+ */
+export function paintNodes(ctx: CanvasRenderingContext2D, nodes: DrawnNode[], view: View, scale: number, foreground: string, font = 'sans-serif') {
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  ctx.font = `11px ${font}`;
+  ctx.strokeStyle = foreground;
+  for (const n of nodes) {
+    const [x, y] = place(n.at, view);
+    ctx.beginPath();
+    ctx.arc(x, y, n.radius, 0, 2 * Math.PI);
+    ctx.fillStyle = n.colour;
+    ctx.fill();
+    ctx.lineWidth = n.chosen ? 2.5 : 0.5;
+    ctx.stroke();
+  }
+  ctx.fillStyle = foreground;
+  for (const n of nodes) {
+    if (!n.labelled) continue;
+    const [x, y] = place(n.at, view);
+    ctx.fillText(n.name, x + n.radius + 2, y + 4);
+  }
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+}
+
+/** The index of the node under `point` (on screen, picture units), the topmost (last drawn). */
+export function nodeAt(nodes: DrawnNode[], point: [number, number], view: View): number | null {
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i]!;
+    const [x, y] = place(n.at, view);
+    if (Math.hypot(point[0] - x, point[1] - y) <= n.radius + 1) return i;
+  }
+  return null;
 }
 
 /** The index of the edge within `reach` picture units of `point` (on screen), nearest first. */
@@ -187,23 +225,8 @@ export async function picturePng(picture: Picture, scale = 2): Promise<Uint8Arra
   const f = frame.getContext('2d');
   if (!f) throw new Error('this window cannot draw a picture');
   paintEdges(f, picture.edges, view, scale);
-  f.setTransform(scale, 0, 0, scale, 0, 0);
   const font = picture.font ?? 'sans-serif';
-  f.font = `11px ${font}`;
-  for (const n of picture.nodes) {
-    const [x, y] = place(n.at, view);
-    f.beginPath();
-    f.arc(x, y, n.radius, 0, 2 * Math.PI);
-    f.fillStyle = n.colour;
-    f.fill();
-    f.lineWidth = n.chosen ? 2.5 : 0.5;
-    f.strokeStyle = picture.foreground;
-    f.stroke();
-    if (n.labelled) {
-      f.fillStyle = picture.foreground;
-      f.fillText(n.name, x + n.radius + 2, y + 4);
-    }
-  }
+  paintNodes(f, picture.nodes, view, scale, picture.foreground, font);
   ctx.drawImage(frame, 0, 0);
   // The legend.
   ctx.setTransform(scale, 0, 0, scale, 12, (height + 16) * scale);
