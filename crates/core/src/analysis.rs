@@ -28,7 +28,7 @@
 //! count per stance, from the first dated statement's bucket to the last one's, empty buckets
 //! included so a chart's axis is even; undated statements are counted apart.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -151,32 +151,24 @@ pub struct Network {
 
 /// The network of `statements` that `request` asks for.
 pub fn network(statements: &[Statement], request: &NetworkRequest) -> Network {
-    let kept: Vec<&Statement> = statements
-        .iter()
-        .filter(|s| request.filter.keeps(s))
-        .collect();
-    let mut keys: BTreeMap<String, NodeKey> = BTreeMap::new();
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut edges = match request.mode {
-        Mode::ActorConcept => two_mode(&kept, &mut keys, &mut counts),
-        Mode::ActorActor | Mode::ConceptConcept => one_mode(&kept, request, &mut keys, &mut counts),
+    let filter = &request.filter;
+    let kept = statements.iter().filter(|s| filter.keeps(s));
+    let built = match request.mode {
+        Mode::ActorConcept => two_mode(kept, filter.min_weight),
+        Mode::ActorActor | Mode::ConceptConcept => one_mode(kept, request),
     };
-    edges.retain(|e| e.weight >= request.filter.min_weight);
-
-    let mut degree: HashMap<&str, usize> = HashMap::new();
-    for e in &edges {
-        *degree.entry(&e.source).or_default() += 1;
-        *degree.entry(&e.target).or_default() += 1;
-    }
     // With a minimum weight, a node left without an edge goes too.
-    let keep_isolates = request.filter.min_weight <= 0.0;
-    let mut nodes: Vec<Node> = keys
-        .into_values()
-        .filter(|k| keep_isolates || degree.contains_key(k.id.as_str()))
-        .map(|key| Node {
-            statements: counts.get(&key.id).copied().unwrap_or(0),
-            degree: degree.get(key.id.as_str()).copied().unwrap_or(0),
+    let keep_isolates = filter.min_weight <= 0.0;
+    let mut nodes: Vec<Node> = built
+        .keys
+        .into_iter()
+        .zip(built.counts)
+        .zip(built.degree)
+        .filter(|&(_, degree)| keep_isolates || degree > 0)
+        .map(|((key, statements), degree)| Node {
             key,
+            statements,
+            degree,
         })
         .collect();
     nodes.sort_by(|a, b| {
@@ -184,144 +176,435 @@ pub fn network(statements: &[Statement], request: &NetworkRequest) -> Network {
     });
     Network {
         nodes,
-        edges,
-        statements: kept.len(),
+        edges: built.edges,
+        statements: built.statements,
     }
 }
 
-fn two_mode(
-    kept: &[&Statement],
-    keys: &mut BTreeMap<String, NodeKey>,
-    counts: &mut HashMap<String, usize>,
-) -> Vec<Edge> {
-    let mut edges: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
-    for s in kept {
-        let (actor, concept) = (s.actor_key(), s.concept_key());
-        *counts.entry(actor.id.clone()).or_default() += 1;
-        *counts.entry(concept.id.clone()).or_default() += 1;
-        let stance = s.stance.clone().unwrap_or_default();
-        *edges
-            .entry((actor.id.clone(), concept.id.clone()))
-            .or_default()
-            .entry(stance)
-            .or_default() += 1;
-        keys.entry(actor.id.clone()).or_insert(actor);
-        keys.entry(concept.id.clone()).or_insert(concept);
-    }
-    edges
-        .into_iter()
-        .map(|((source, target), stances)| Edge {
-            source,
-            target,
-            weight: stances.values().sum::<usize>() as f64,
-            stances,
-            through: Vec::new(),
-        })
-        .collect()
+/// A network before its nodes are filtered: every node of the statements, in id order, with
+/// its statements and degree; the edges kept, by source, target.
+struct Built {
+    keys: Vec<NodeKey>,
+    counts: Vec<usize>,
+    degree: Vec<usize>,
+    edges: Vec<Edge>,
+    /// Statements that passed the filter.
+    statements: usize,
 }
 
-fn one_mode(
-    kept: &[&Statement],
-    request: &NetworkRequest,
-    keys: &mut BTreeMap<String, NodeKey>,
-    counts: &mut HashMap<String, usize>,
-) -> Vec<Edge> {
-    // Each node's pairs of (other-mode node, stance), and who holds each pair.
-    let mut pairs: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
-    let mut holders: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
-    for s in kept {
-        let (node, other) = match request.mode {
-            Mode::ConceptConcept => (s.concept_key(), s.actor_key()),
-            _ => (s.actor_key(), s.concept_key()),
-        };
-        *counts.entry(node.id.clone()).or_default() += 1;
-        if let Some(stance) = s.stance.as_deref().filter(|st| !st.is_empty()) {
-            pairs
-                .entry(node.id.clone())
-                .or_default()
-                .insert((other.id.clone(), stance.to_string()));
-            holders
-                .entry(other.id.clone())
-                .or_default()
-                .entry(stance.to_string())
-                .or_default()
-                .insert(node.id.clone());
+/// The nodes of one mode, numbered as they first come; a node's key is that of the first
+/// statement it is in. A node is found by its mention (entity and text as written), so its id
+/// is made once per mention, not once per statement.
+#[derive(Default)]
+struct Nodes<'s> {
+    mentions: HashMap<(Option<i64>, &'s str), u32>,
+    ids: HashMap<String, u32>,
+    keys: Vec<NodeKey>,
+}
+
+impl<'s> Nodes<'s> {
+    /// The number of the node mentioned as `text` (and `entity`), whose key `key` makes.
+    fn node(&mut self, entity: Option<i64>, text: &'s str, key: impl FnOnce() -> NodeKey) -> u32 {
+        if let Some(&n) = self.mentions.get(&(entity, text)) {
+            return n;
         }
-        keys.entry(node.id.clone()).or_insert(node);
+        let key = key();
+        let next = u32::try_from(self.keys.len()).expect("fewer than 2^32 nodes");
+        let n = *self.ids.entry(key.id.clone()).or_insert(next);
+        if n == next {
+            self.keys.push(key);
+        }
+        self.mentions.insert((entity, text), n);
+        n
     }
 
-    // Raw ties of each pair of nodes, found through the other-mode nodes they share.
-    #[derive(Default)]
-    struct Raw {
-        congruence: usize,
-        conflict: usize,
-        agreed_through: BTreeSet<String>,
-        opposed_through: BTreeSet<String>,
+    /// The keys in id order, and each node's place in that order (by its number).
+    fn into_sorted(self) -> (Vec<NodeKey>, Vec<u32>) {
+        let mut keys: Vec<(NodeKey, u32)> = self.keys.into_iter().zip(0..).collect();
+        keys.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+        let mut place = vec![0; keys.len()];
+        for (i, (_, n)) in (0..).zip(&keys) {
+            place[*n as usize] = i;
+        }
+        (keys.into_iter().map(|(key, _)| key).collect(), place)
     }
-    let mut raw: BTreeMap<(String, String), Raw> = BTreeMap::new();
-    for (other, by_stance) in &holders {
-        for (stance, nodes) in by_stance {
-            let nodes: Vec<&String> = nodes.iter().collect();
-            for (i, a) in nodes.iter().enumerate() {
-                for b in &nodes[i + 1..] {
-                    let r = raw.entry(((*a).clone(), (*b).clone())).or_default();
-                    r.congruence += 1;
-                    r.agreed_through.insert(other.clone());
+}
+
+/// Stances, numbered as they first come.
+#[derive(Default)]
+struct Stances<'s> {
+    numbers: HashMap<&'s str, u32>,
+    names: Vec<&'s str>,
+}
+
+impl<'s> Stances<'s> {
+    fn stance(&mut self, name: &'s str) -> u32 {
+        *self.numbers.entry(name).or_insert_with(|| {
+            self.names.push(name);
+            u32::try_from(self.names.len() - 1).expect("fewer than 2^32 stances")
+        })
+    }
+
+    fn number(&self, name: &str) -> Option<u32> {
+        self.numbers.get(name).copied()
+    }
+}
+
+fn two_mode<'s>(kept: impl Iterator<Item = &'s Statement>, min_weight: f64) -> Built {
+    let (mut actors, mut concepts) = (Nodes::default(), Nodes::default());
+    let mut stances = Stances::default();
+    // (actor, concept, stance) of each statement.
+    let mut ties: Vec<(u32, u32, u32)> = Vec::new();
+    for s in kept {
+        let actor = actors.node(s.actor_entity_id, &s.actor, || s.actor_key());
+        let concept = concepts.node(s.concept_entity_id, &s.concept, || s.concept_key());
+        let stance = stances.stance(s.stance.as_deref().unwrap_or(""));
+        ties.push((actor, concept, stance));
+    }
+    let (mut keys, actor_place) = actors.into_sorted();
+    let (concept_keys, concept_place) = concepts.into_sorted();
+    let first_concept = keys.len();
+    keys.extend(concept_keys);
+    let mut counts = vec![0; keys.len()];
+    for t in &mut ties {
+        t.0 = actor_place[t.0 as usize];
+        t.1 = concept_place[t.1 as usize];
+        counts[t.0 as usize] += 1;
+        counts[first_concept + t.1 as usize] += 1;
+    }
+    // Places are in id order, so this is by source, target.
+    ties.sort_unstable();
+    let mut degree = vec![0; keys.len()];
+    let mut edges = Vec::new();
+    let heavy = ties
+        .chunk_by(|x, y| (x.0, x.1) == (y.0, y.1))
+        .map(|tie| (tie, tie.len() as f64))
+        .filter(|&(_, weight)| weight >= min_weight);
+    for (tie, weight) in heavy {
+        let (actor, concept) = (tie[0].0 as usize, first_concept + tie[0].1 as usize);
+        degree[actor] += 1;
+        degree[concept] += 1;
+        edges.push(Edge {
+            source: keys[actor].id.clone(),
+            target: keys[concept].id.clone(),
+            weight,
+            stances: tie
+                .chunk_by(|x, y| x.2 == y.2)
+                .map(|same| (stances.names[same[0].2 as usize].to_string(), same.len()))
+                .collect(),
+            through: Vec::new(),
+        });
+    }
+    Built {
+        keys,
+        counts,
+        degree,
+        edges,
+        statements: ties.len(),
+    }
+}
+
+/// Offsets into a list of lists: list `i` is `items[starts[i]..starts[i + 1]]`.
+struct Lists {
+    starts: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    fn get(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.items[self.starts[i]..self.starts[i + 1]]
+    }
+}
+
+/// The binary incidence of the nodes of one mode with (other-mode node, stance) pairs, all
+/// numbered in id order.
+struct Incidence<'s> {
+    /// The nodes, in id order, and their statements.
+    keys: Vec<NodeKey>,
+    counts: Vec<usize>,
+    /// The other-mode nodes, in id order.
+    other_keys: Vec<NodeKey>,
+    /// The pairs (other-mode node, stance) held, by other-mode node, then stance.
+    pairs: Vec<(u32, u32)>,
+    /// Each pair's holders, in order.
+    holders: Lists,
+    /// Each node's pairs, in order (so by other-mode node).
+    held: Lists,
+    stances: Stances<'s>,
+    /// Statements that passed the filter.
+    statements: usize,
+}
+
+fn incidence<'s>(kept: impl Iterator<Item = &'s Statement>, concepts_tied: bool) -> Incidence<'s> {
+    let (mut nodes, mut others) = (Nodes::default(), Nodes::default());
+    let mut stances = Stances::default();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut statements = 0;
+    // (other-mode node, stance, node) of each statement with a known stance.
+    let mut held: Vec<(u32, u32, u32)> = Vec::new();
+    for s in kept {
+        statements += 1;
+        let actor = (s.actor_entity_id, s.actor.as_str());
+        let concept = (s.concept_entity_id, s.concept.as_str());
+        let node = if concepts_tied {
+            nodes.node(concept.0, concept.1, || s.concept_key())
+        } else {
+            nodes.node(actor.0, actor.1, || s.actor_key())
+        };
+        if node as usize == counts.len() {
+            counts.push(0);
+        }
+        counts[node as usize] += 1;
+        if let Some(stance) = s.stance.as_deref().filter(|st| !st.is_empty()) {
+            let other = if concepts_tied {
+                others.node(actor.0, actor.1, || s.actor_key())
+            } else {
+                others.node(concept.0, concept.1, || s.concept_key())
+            };
+            held.push((other, stances.stance(stance), node));
+        }
+    }
+    let (keys, node_place) = nodes.into_sorted();
+    let (other_keys, other_place) = others.into_sorted();
+    let mut sorted_counts = vec![0; keys.len()];
+    for (node, count) in node_place.iter().zip(counts) {
+        sorted_counts[*node as usize] = count;
+    }
+    for h in &mut held {
+        h.0 = other_place[h.0 as usize];
+        h.2 = node_place[h.2 as usize];
+    }
+    // Binary: a statement repeated counts once.
+    held.sort_unstable();
+    held.dedup();
+
+    let mut pairs = Vec::new();
+    let mut holders = Lists {
+        starts: vec![0],
+        items: Vec::with_capacity(held.len()),
+    };
+    for pair in held.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
+        pairs.push((pair[0].0, pair[0].1));
+        holders.items.extend(pair.iter().map(|h| h.2));
+        holders.starts.push(holders.items.len());
+    }
+    let n = keys.len();
+    let mut held = Lists {
+        starts: vec![0; n + 1],
+        items: vec![0; holders.items.len()],
+    };
+    for &node in &holders.items {
+        held.starts[node as usize + 1] += 1;
+    }
+    for i in 0..n {
+        held.starts[i + 1] += held.starts[i];
+    }
+    let mut fill = held.starts.clone();
+    for p in 0..pairs.len() as u32 {
+        for &node in holders.get(p) {
+            held.items[fill[node as usize]] = p;
+            fill[node as usize] += 1;
+        }
+    }
+    Incidence {
+        keys,
+        counts: sorted_counts,
+        other_keys,
+        pairs,
+        holders,
+        held,
+        stances,
+        statements,
+    }
+}
+
+/// Congruence or conflict, row by row: each node's ties to the nodes after it (in id order)
+/// are counted through its pairs into dense arrays, then reset through the list of the nodes
+/// touched, so no pair of nodes is ever looked up.
+fn one_mode<'s>(kept: impl Iterator<Item = &'s Statement>, request: &NetworkRequest) -> Built {
+    let Incidence {
+        keys,
+        counts,
+        other_keys,
+        pairs,
+        holders,
+        held,
+        stances,
+        statements,
+    } = incidence(kept, request.mode == Mode::ConceptConcept);
+    let n = keys.len();
+
+    // The pairs through which a node's pair ties it to their holders: the same pair
+    // (congruence), or the same other-mode node with the opposite stance (conflict; for
+    // (x, y), x is tied to y and y to x).
+    let conflict = request.tie == Tie::Conflict;
+    let mut opposite: Vec<Vec<u32>> = vec![Vec::new(); stances.names.len()];
+    for (x, y) in OPPOSITES {
+        if let (Some(x), Some(y)) = (stances.number(x), stances.number(y)) {
+            opposite[x as usize].push(y);
+            opposite[y as usize].push(x);
+        }
+    }
+    let mut tied = Lists {
+        starts: vec![0],
+        items: Vec::new(),
+    };
+    for (p, &(other, stance)) in (0..).zip(&pairs) {
+        if conflict {
+            for &y in &opposite[stance as usize] {
+                if let Ok(q) = pairs.binary_search(&(other, y)) {
+                    tied.items.push(q as u32);
                 }
             }
-            for (x, y) in OPPOSITES {
-                if stance != x {
-                    continue;
+        } else {
+            tied.items.push(p);
+        }
+        tied.starts.push(tied.items.len());
+    }
+    // The holders of a pair after node `a`.
+    let after = |q: u32, a: u32| -> &[u32] {
+        let hs = holders.get(q);
+        &hs[hs.partition_point(|&b| b <= a)..]
+    };
+
+    let size = |node: usize| (held.starts[node + 1] - held.starts[node]) as f64;
+    let normalisation = request.normalisation;
+    let jaccard_of_conflict = conflict && normalisation == Normalisation::Jaccard;
+    let min_weight = request.filter.min_weight;
+
+    // Per node of the row: the tie's value, the pairs both hold (for the Jaccard index of a
+    // conflict), where its other-mode nodes go in `through` and how many are there so far,
+    // and the last one put there.
+    const NONE: usize = usize::MAX;
+    let mut value = vec![0u32; n];
+    let mut both = vec![0u32; n];
+    let mut slot = vec![NONE; n];
+    let mut filled = vec![0usize; n];
+    let mut last = vec![u32::MAX; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut row: Vec<(u32, f64)> = Vec::new();
+    let mut through: Vec<u32> = Vec::new();
+    let mut degree = vec![0; n];
+    // The edges kept as numbers (source, target, weight, and where their other-mode nodes end
+    // in `ties_through`), made edges at the end, all at once.
+    let mut ties: Vec<(u32, u32, f64, usize)> = Vec::new();
+    let mut ties_through: Vec<u32> = Vec::new();
+    for a in 0..n as u32 {
+        let mine = held.get(a);
+        for &p in mine {
+            for &q in tied.get(p) {
+                for &b in after(q, a) {
+                    let v = &mut value[b as usize];
+                    if *v == 0 {
+                        touched.push(b);
+                    }
+                    *v += 1;
                 }
-                let Some(opposed) = by_stance.get(y) else {
-                    continue;
-                };
-                for a in &nodes {
-                    for b in opposed.iter().filter(|b| b != a) {
-                        let key = if *a < b {
-                            ((*a).clone(), b.clone())
-                        } else {
-                            (b.clone(), (*a).clone())
-                        };
-                        let r = raw.entry(key).or_default();
-                        r.conflict += 1;
-                        r.opposed_through.insert(other.clone());
+            }
+        }
+        if touched.is_empty() {
+            continue;
+        }
+        if jaccard_of_conflict {
+            for &p in mine {
+                for &b in after(p, a) {
+                    if value[b as usize] > 0 {
+                        both[b as usize] += 1;
                     }
                 }
             }
         }
-    }
+        // In order: sorted if few, else read off the dense array.
+        if touched.len() * 16 < n - a as usize {
+            touched.sort_unstable();
+        } else {
+            touched.clear();
+            touched.extend((a + 1..n as u32).filter(|&b| value[b as usize] > 0));
+        }
 
-    let size = |id: &str| pairs.get(id).map_or(0, BTreeSet::len) as f64;
-    raw.into_iter()
-        .filter_map(|((a, b), r)| {
-            let (value, through) = match request.tie {
-                Tie::Congruence => (r.congruence, r.agreed_through),
-                Tie::Conflict => (r.conflict, r.opposed_through),
-            };
-            let value = value as f64;
-            if value == 0.0 {
-                return None;
-            }
-            let (na, nb) = (size(&a), size(&b));
-            let norm = match request.normalisation {
+        let na = size(a as usize);
+        let mut total = 0;
+        for &b in &touched {
+            let count = value[b as usize];
+            let nb = size(b as usize);
+            let norm = match normalisation {
                 Normalisation::None => 1.0,
                 Normalisation::Average => (na + nb) / 2.0,
                 Normalisation::Jaccard => {
-                    let both = pairs[&a].intersection(&pairs[&b]).count() as f64;
-                    na + nb - both
+                    // The pairs both hold are the congruence.
+                    let both = if conflict { both[b as usize] } else { count };
+                    na + nb - f64::from(both)
                 }
                 Normalisation::Cosine => (na * nb).sqrt(),
             };
-            Some(Edge {
-                source: a,
-                target: b,
-                weight: value / norm,
-                stances: BTreeMap::new(),
-                through: through.into_iter().collect(),
-            })
-        })
-        .collect()
+            let weight = f64::from(count) / norm;
+            if weight >= min_weight {
+                slot[b as usize] = total;
+                total += count as usize;
+                row.push((b, weight));
+            }
+        }
+
+        if !row.is_empty() {
+            // The other-mode nodes of the ties kept, once each and in id order, as `mine` is.
+            through.clear();
+            through.resize(total, 0);
+            for &p in mine {
+                let other = pairs[p as usize].0;
+                for &q in tied.get(p) {
+                    for &b in after(q, a) {
+                        let b = b as usize;
+                        if slot[b] != NONE && last[b] != other {
+                            through[slot[b] + filled[b]] = other;
+                            filled[b] += 1;
+                            last[b] = other;
+                        }
+                    }
+                }
+            }
+            degree[a as usize] += row.len();
+            for &(b, weight) in &row {
+                let (at, len) = (slot[b as usize], filled[b as usize]);
+                degree[b as usize] += 1;
+                ties_through.extend_from_slice(&through[at..at + len]);
+                ties.push((a, b, weight, ties_through.len()));
+            }
+            row.clear();
+        }
+        for &b in &touched {
+            let b = b as usize;
+            value[b] = 0;
+            both[b] = 0;
+            slot[b] = NONE;
+            filled[b] = 0;
+            last[b] = u32::MAX;
+        }
+        touched.clear();
+    }
+
+    let mut edges = Vec::with_capacity(ties.len());
+    let mut start = 0;
+    for (a, b, weight, end) in ties {
+        edges.push(Edge {
+            source: keys[a as usize].id.clone(),
+            target: keys[b as usize].id.clone(),
+            weight,
+            stances: BTreeMap::new(),
+            through: ties_through[start..end]
+                .iter()
+                .map(|&o| other_keys[o as usize].id.clone())
+                .collect(),
+        });
+        start = end;
+    }
+    Built {
+        keys,
+        counts,
+        degree,
+        edges,
+        statements,
+    }
 }
 
 /// The width of a time bucket.
@@ -602,6 +885,307 @@ mod tests {
             normalisation,
             filter: Filter::default(),
         }
+    }
+
+    /// The network as first written, straight from the definitions (string maps and sets,
+    /// every pair of holders): what `network` must give, to the bit.
+    mod reference {
+        use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+        use super::super::OPPOSITES;
+        use super::super::{Edge, Mode, Network, NetworkRequest, Node, Normalisation, Tie};
+        use crate::statement::{NodeKey, Statement};
+
+        pub fn network(statements: &[Statement], request: &NetworkRequest) -> Network {
+            let kept: Vec<&Statement> = statements
+                .iter()
+                .filter(|s| request.filter.keeps(s))
+                .collect();
+            let mut keys: BTreeMap<String, NodeKey> = BTreeMap::new();
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            let mut edges = match request.mode {
+                Mode::ActorConcept => two_mode(&kept, &mut keys, &mut counts),
+                Mode::ActorActor | Mode::ConceptConcept => {
+                    one_mode(&kept, request, &mut keys, &mut counts)
+                }
+            };
+            edges.retain(|e| e.weight >= request.filter.min_weight);
+            let mut degree: HashMap<&str, usize> = HashMap::new();
+            for e in &edges {
+                *degree.entry(&e.source).or_default() += 1;
+                *degree.entry(&e.target).or_default() += 1;
+            }
+            let keep_isolates = request.filter.min_weight <= 0.0;
+            let mut nodes: Vec<Node> = keys
+                .into_values()
+                .filter(|k| keep_isolates || degree.contains_key(k.id.as_str()))
+                .map(|key| Node {
+                    statements: counts.get(&key.id).copied().unwrap_or(0),
+                    degree: degree.get(key.id.as_str()).copied().unwrap_or(0),
+                    key,
+                })
+                .collect();
+            nodes.sort_by(|a, b| {
+                (a.key.kind != "actor", &a.key.id).cmp(&(b.key.kind != "actor", &b.key.id))
+            });
+            Network {
+                nodes,
+                edges,
+                statements: kept.len(),
+            }
+        }
+
+        fn two_mode(
+            kept: &[&Statement],
+            keys: &mut BTreeMap<String, NodeKey>,
+            counts: &mut HashMap<String, usize>,
+        ) -> Vec<Edge> {
+            let mut edges: BTreeMap<(String, String), BTreeMap<String, usize>> = BTreeMap::new();
+            for s in kept {
+                let (actor, concept) = (s.actor_key(), s.concept_key());
+                *counts.entry(actor.id.clone()).or_default() += 1;
+                *counts.entry(concept.id.clone()).or_default() += 1;
+                let stance = s.stance.clone().unwrap_or_default();
+                *edges
+                    .entry((actor.id.clone(), concept.id.clone()))
+                    .or_default()
+                    .entry(stance)
+                    .or_default() += 1;
+                keys.entry(actor.id.clone()).or_insert(actor);
+                keys.entry(concept.id.clone()).or_insert(concept);
+            }
+            edges
+                .into_iter()
+                .map(|((source, target), stances)| Edge {
+                    source,
+                    target,
+                    weight: stances.values().sum::<usize>() as f64,
+                    stances,
+                    through: Vec::new(),
+                })
+                .collect()
+        }
+
+        fn one_mode(
+            kept: &[&Statement],
+            request: &NetworkRequest,
+            keys: &mut BTreeMap<String, NodeKey>,
+            counts: &mut HashMap<String, usize>,
+        ) -> Vec<Edge> {
+            let mut pairs: BTreeMap<String, BTreeSet<(String, String)>> = BTreeMap::new();
+            let mut holders: BTreeMap<String, BTreeMap<String, BTreeSet<String>>> = BTreeMap::new();
+            for s in kept {
+                let (node, other) = match request.mode {
+                    Mode::ConceptConcept => (s.concept_key(), s.actor_key()),
+                    _ => (s.actor_key(), s.concept_key()),
+                };
+                *counts.entry(node.id.clone()).or_default() += 1;
+                if let Some(stance) = s.stance.as_deref().filter(|st| !st.is_empty()) {
+                    pairs
+                        .entry(node.id.clone())
+                        .or_default()
+                        .insert((other.id.clone(), stance.to_string()));
+                    holders
+                        .entry(other.id.clone())
+                        .or_default()
+                        .entry(stance.to_string())
+                        .or_default()
+                        .insert(node.id.clone());
+                }
+                keys.entry(node.id.clone()).or_insert(node);
+            }
+            #[derive(Default)]
+            struct Raw {
+                congruence: usize,
+                conflict: usize,
+                agreed_through: BTreeSet<String>,
+                opposed_through: BTreeSet<String>,
+            }
+            let mut raw: BTreeMap<(String, String), Raw> = BTreeMap::new();
+            for (other, by_stance) in &holders {
+                for (stance, nodes) in by_stance {
+                    let nodes: Vec<&String> = nodes.iter().collect();
+                    for (i, a) in nodes.iter().enumerate() {
+                        for b in &nodes[i + 1..] {
+                            let r = raw.entry(((*a).clone(), (*b).clone())).or_default();
+                            r.congruence += 1;
+                            r.agreed_through.insert(other.clone());
+                        }
+                    }
+                    for (x, y) in OPPOSITES {
+                        if stance != x {
+                            continue;
+                        }
+                        let Some(opposed) = by_stance.get(y) else {
+                            continue;
+                        };
+                        for a in &nodes {
+                            for b in opposed.iter().filter(|b| b != a) {
+                                let key = if *a < b {
+                                    ((*a).clone(), b.clone())
+                                } else {
+                                    (b.clone(), (*a).clone())
+                                };
+                                let r = raw.entry(key).or_default();
+                                r.conflict += 1;
+                                r.opposed_through.insert(other.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            let size = |id: &str| pairs.get(id).map_or(0, BTreeSet::len) as f64;
+            raw.into_iter()
+                .filter_map(|((a, b), r)| {
+                    let (value, through) = match request.tie {
+                        Tie::Congruence => (r.congruence, r.agreed_through),
+                        Tie::Conflict => (r.conflict, r.opposed_through),
+                    };
+                    let value = value as f64;
+                    if value == 0.0 {
+                        return None;
+                    }
+                    let (na, nb) = (size(&a), size(&b));
+                    let norm = match request.normalisation {
+                        Normalisation::None => 1.0,
+                        Normalisation::Average => (na + nb) / 2.0,
+                        Normalisation::Jaccard => {
+                            let both = pairs[&a].intersection(&pairs[&b]).count() as f64;
+                            na + nb - both
+                        }
+                        Normalisation::Cosine => (na * nb).sqrt(),
+                    };
+                    Some(Edge {
+                        source: a,
+                        target: b,
+                        weight: value / norm,
+                        stances: BTreeMap::new(),
+                        through: through.into_iter().collect(),
+                    })
+                })
+                .collect()
+        }
+    }
+
+    /// `count` statements drawn from `seed`: actors and concepts linked to entities or not (the
+    /// same entity under other texts; " A" and "A", "B " and "B" one node each), few of them or
+    /// many (`wide`), with every kind of stance, some repeated, some undated.
+    fn random_statements(seed: u64, count: usize, wide: bool) -> Vec<Statement> {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let texts = ["A", " A", "B ", "B", "Cé", "D", "E", "F", "G"];
+        let stances = [
+            Some("support"),
+            Some("oppose"),
+            Some("support"),
+            Some("oppose"),
+            Some("neutral"),
+            Some(""),
+            None,
+        ];
+        let (actors, concepts) = if wide {
+            (30 + next(50), 20 + next(30))
+        } else {
+            (6 + next(9), 4 + next(8))
+        };
+        // Numbers 0–2 are entities, named this way or that; the others plain text.
+        let text = |n: usize, next: &mut dyn FnMut(usize) -> usize| match n {
+            0..3 => texts[next(texts.len())].to_string(),
+            3..12 => texts[n - 3].to_string(),
+            _ => format!("T{n}"),
+        };
+        (0..count)
+            .map(|_| {
+                let (actor, concept) = (next(actors), next(concepts));
+                let mut s = st(
+                    &text(actor, &mut next),
+                    &text(concept, &mut next),
+                    stances[next(stances.len())],
+                    None,
+                );
+                s.actor_entity_id = (actor < 3).then_some(actor as i64 + 1);
+                s.concept_entity_id = (concept < 3).then_some(concept as i64 + 101);
+                s.date = (next(5) > 0).then(|| {
+                    NaiveDate::from_ymd_opt(2025, 1 + next(12) as u32, 1 + next(28) as u32).unwrap()
+                });
+                s
+            })
+            .collect()
+    }
+
+    #[test]
+    fn networks_are_those_of_the_definitions_on_random_statements() {
+        let filters = [
+            Filter::default(),
+            Filter {
+                min_weight: 0.3,
+                ..Filter::default()
+            },
+            Filter {
+                min_weight: 2.0,
+                ..Filter::default()
+            },
+            Filter {
+                min_weight: -1.0,
+                date_from: "2025-03-01".parse().ok(),
+                date_to: "2025-10-31".parse().ok(),
+                ..Filter::default()
+            },
+            Filter {
+                stances: Some(vec!["support".into(), "oppose".into(), "".into()]),
+                min_weight: 0.5,
+                ..Filter::default()
+            },
+            Filter {
+                stances: Some(vec!["support".into(), "neutral".into()]),
+                ..Filter::default()
+            },
+            Filter {
+                min_weight: f64::NAN,
+                ..Filter::default()
+            },
+        ];
+        let mut edges = 0;
+        for seed in 0..20 {
+            let statements = random_statements(seed, 50 + 20 * seed as usize, seed % 2 == 1);
+            for mode in [Mode::ActorConcept, Mode::ActorActor, Mode::ConceptConcept] {
+                for tie in [Tie::Congruence, Tie::Conflict] {
+                    if mode == Mode::ActorConcept && tie == Tie::Conflict {
+                        continue; // The same two-mode network.
+                    }
+                    for normalisation in [
+                        Normalisation::None,
+                        Normalisation::Average,
+                        Normalisation::Jaccard,
+                        Normalisation::Cosine,
+                    ] {
+                        for filter in &filters {
+                            let request = NetworkRequest {
+                                mode,
+                                tie,
+                                normalisation,
+                                filter: filter.clone(),
+                            };
+                            let expected = reference::network(&statements, &request);
+                            let got = network(&statements, &request);
+                            assert_eq!(got, expected, "seed {seed}, {request:?}");
+                            // To the bit, as JSON too.
+                            assert_eq!(
+                                serde_json::to_string(&got).unwrap(),
+                                serde_json::to_string(&expected).unwrap()
+                            );
+                            edges += got.edges.len();
+                        }
+                    }
+                }
+            }
+        }
+        assert!(edges > 10_000, "the statements tie enough: {edges} edges");
     }
 
     #[test]
