@@ -17,7 +17,8 @@
 // `input[name=network-from]`, `input[name=network-to]`, `select[name=network-mode]` and
 // `select[name=timeline-period]`; `[data-testid=network-summary]` reading "N nodes, M edges
 // from K statements", with "laying out" while the layout runs; `[data-testid=network-picture]`
-// (an <svg> or a <canvas>), and its `data-frames` count of frames drawn when it has one;
+// (an <svg> or a <canvas>), and its `data-frames` count of frames drawn when it has one (with
+// `data-drawn-nodes`, the nodes painted in the last frame, for a picture painted on a canvas);
 // `section.time` holding `[data-testid=timeline]`; the layout kept in localStorage under
 // `claimdesk.layout:<project>:<mode>` (removed to time a layout from scratch).
 
@@ -226,7 +227,7 @@ const FOLLOW = `
       // Nodes drawn as elements (an SVG picture) must be there: a frame painted before the
       // layout's first positions arrive is an empty picture.
       const svg = picture.tagName.toLowerCase() === 'svg';
-      const drawn = !svg || picture.querySelector('[data-node]') !== null;
+      const drawn = !svg || picture.querySelector('[data-node]') !== null || Number(picture.dataset.drawnNodes ?? 0) > 0;
       if (picture.dataset.frames !== undefined) {
         if (frames === null) frames = Number(picture.dataset.frames);
         else if (Number(picture.dataset.frames) > frames && drawn) {

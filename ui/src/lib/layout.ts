@@ -5,7 +5,9 @@
 export type LayoutIn =
   | { kind: 'start'; nodes: string[]; edges: [string, string, number][]; initial: Record<string, [number, number]> }
   | { kind: 'pause' }
-  | { kind: 'resume' };
+  | { kind: 'resume' }
+  /** The last positions are drawn: the next may come. */
+  | { kind: 'drawn' };
 
 export type LayoutOut = { kind: 'positions'; positions: Record<string, [number, number]>; iterations: number; settled: boolean };
 
@@ -27,6 +29,12 @@ export class Layout {
 
   resume() {
     this.post({ kind: 'resume' });
+  }
+
+  /** Says the last positions are drawn. The worker posts no more until then (it lays out on
+   * meanwhile), so a picture slower to draw than the layout runs never falls behind. */
+  drawn() {
+    this.post({ kind: 'drawn' });
   }
 
   stop() {

@@ -27,7 +27,18 @@ let began = 0;
 let perIteration = 0;
 let generation = 0;
 
+/** Positions posted and not yet drawn: later ones wait (only the latest is ever sent). */
+let awaiting = false;
+/** Positions (or the end) that wait for the picture. */
+let waiting: LayoutOut | null = null;
+
 function post(message: LayoutOut) {
+  if (awaiting) {
+    waiting = message;
+    return;
+  }
+  awaiting = true;
+  waiting = null;
   (self as unknown as Worker).postMessage(message);
 }
 
@@ -60,7 +71,9 @@ function step(mine: number) {
   const extent = Math.max(1, maxX - minX, maxY - minY);
   const settled =
     graph.order === 0 || moved / graph.order / iterations / extent < SETTLED || done >= MOST || performance.now() - began > LONGEST_MS;
-  post({ kind: 'positions', positions: positions(), iterations: done, settled });
+  // Positions are read only when they can be sent: the latest, once the picture is drawn.
+  if (settled || !awaiting) post({ kind: 'positions', positions: positions(), iterations: done, settled });
+  else waiting = { kind: 'positions', positions: {}, iterations: done, settled: false };
   if (settled) running = false;
   else setTimeout(() => step(mine), 0);
 }
@@ -82,12 +95,20 @@ self.onmessage = (event: MessageEvent<LayoutIn>) => {
     }
     done = 0;
     perIteration = 0;
+    // A new network: what waited for the old one's picture is moot.
+    awaiting = false;
+    waiting = null;
     began = performance.now();
     running = true;
     // Where every node starts: the picture can be drawn before the layout has run.
     post({ kind: 'positions', positions: positions(), iterations: 0, settled: graph.order === 0 });
     const mine = generation;
     setTimeout(() => step(mine), 0);
+  } else if (message.kind === 'drawn') {
+    awaiting = false;
+    const next = waiting;
+    // Positions that waited are sent as they are now (the latest); an end is sent as it was.
+    if (next) post(next.settled ? next : { ...next, positions: positions() });
   } else if (message.kind === 'pause') {
     running = false;
   } else if (message.kind === 'resume') {
