@@ -29,6 +29,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Keys } from '../e2e/webdriver.mjs';
 import { cli, launch, startDriver, tempDir } from '../e2e/support.mjs';
+import { idleFrames, quantile, random } from './measure.mjs';
 
 const TARGETS = { computed: 300, picture: 1000, settled: 5000, frame: 50, timeline: 200 };
 
@@ -43,18 +44,6 @@ const STANCES = ['support', 'oppose', 'neutral'];
 const VERBS = { support: 'supports', oppose: 'opposes', neutral: 'is undecided on' };
 const SOURCES = ['Wire', 'Herald', 'Gazette', 'Courier', 'Tribune', 'Post', 'Times', 'Observer'];
 const STAMP = '2025-02-18T12:00:00Z';
-
-/** Mulberry32, as crates/core/benches/analysis.rs has it. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Draws ranks 0..n-1 with weights 1 / (rank + offset). */
 function zipf(n, offset) {
@@ -175,14 +164,6 @@ const argument = (name, fallback) => {
   const at = process.argv.indexOf(name);
   return at > 0 ? process.argv[at + 1] : fallback;
 };
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
-};
 const ms = (v) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : 'n/a');
 const verdict = (v, target) => (Number.isFinite(v) && v < target ? 'PASS' : 'OVER');
 const beside = (v, target) => `target < ${target} ms: ${verdict(v, target)}`;
@@ -266,19 +247,6 @@ const SET = `
   control.value = value;
   control.dispatchEvent(new Event('input', { bubbles: true }));
   control.dispatchEvent(new Event('change', { bubbles: true }));
-  return true;`;
-
-/** Frame times while nothing changes: 120 frames. */
-const IDLE = `
-  const probe = (window.__idle = { frames: [], done: false });
-  let last = 0;
-  const frame = (now) => {
-    if (last) probe.frames.push(now - last);
-    last = now;
-    if (probe.frames.length >= 120) probe.done = true;
-    else requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
   return true;`;
 
 /**
@@ -411,7 +379,7 @@ async function drawAgain(app, name, limit, { cold = false } = {}) {
 }
 
 async function wheel(app, label) {
-  await app.execute(IDLE);
+  await app.execute(idleFrames('__idle', 120));
   const idle = await probed(app, '__idle', 'idle frames', 60_000);
   await app.execute(WHEEL, 60);
   const w = await probed(app, '__wheel', 'wheel zoom', 120_000);

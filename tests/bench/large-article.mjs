@@ -4,6 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { random } from './measure.mjs';
 
 const WORDS = (
   'the minister said talks would resume in riyadh next week while officials from both ' +
@@ -15,18 +16,6 @@ const WORDS = (
 ).split(' ');
 // Characters outside the Basic Multilingual Plane: two UTF-16 units, one code point each.
 const WIDE = ['🇺🇸', '👍🏽', '😀', '𝔘𝔫𝔦', '🤝'];
-
-/** A small deterministic random number generator (mulberry32). */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Builds the article: `{ text, annotations: [{label, start, end}] }`, offsets in code points.

@@ -14,6 +14,7 @@ import { createWriteStream, readFileSync, readdirSync, statSync } from 'node:fs'
 import { once } from 'node:events';
 import path from 'node:path';
 import { APP, SAMPLE, cli, launch, startDriver, tempDir } from '../e2e/support.mjs';
+import { idleFrames, quantile, random } from './measure.mjs';
 
 const argument = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -30,17 +31,6 @@ const WORDS = (
   'committed to a negotiated settlement markets rose farmers protested the court ruled'
 ).split(' ');
 const SOURCES = ['Wire', 'Herald', 'Gazette', 'Courier', 'Tribune', 'Post', 'Times', 'Observer'];
-
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes `n` articles of about 2 KB as JSON Lines (title, date, source, text). */
 async function writeCorpus(file, n) {
@@ -93,14 +83,6 @@ function appMemory(project) {
   return { ...parts, total: parts.app + parts.web + parts.network };
 }
 
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
-};
 const ms = (v) => `${v.toFixed(1)} ms`;
 const verdict = (v, target) => (v < target ? 'met' : 'NOT MET');
 const sleep = (t) => new Promise((resolve) => setTimeout(resolve, t));
@@ -116,19 +98,6 @@ async function openApp(driver, project) {
   await sleep(3000);
   return { app, usable, page, memory: appMemory(project) };
 }
-
-/** Frame times while nothing changes: 300 frames. */
-const IDLE_FRAMES = `
-  const probe = (window.__idleFrames = { frames: [], done: false });
-  let last = 0;
-  const frame = (now) => {
-    if (last) probe.frames.push(now - last);
-    last = now;
-    if (probe.frames.length >= 300) probe.done = true;
-    else requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
-  return true;`;
 
 /** Scrolls the library list to its end and back, one step per frame; frame times. */
 const SCROLL_LIBRARY = `
@@ -240,7 +209,7 @@ async function main() {
 
       // What a frame takes here when nothing moves: the floor under the scrolling figures
       // (the same app and machine, the webview drawing in software under a virtual display).
-      await app.execute(IDLE_FRAMES);
+      await app.execute(idleFrames('__idleFrames', 300));
       const idle = await app.waitFor('idle frames', async () => {
         const p = await app.execute('return window.__idleFrames;');
         return p.done ? p : null;

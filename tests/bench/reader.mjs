@@ -9,6 +9,7 @@ import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { SAMPLE, cli, launch, startDriver, tempDir } from '../e2e/support.mjs';
 import { largeArticle, writeBrat } from './large-article.mjs';
+import { quantile } from './measure.mjs';
 
 const TARGET_OPEN_MS = 1000;
 const TARGET_CREATE_MS = 50;
@@ -26,14 +27,6 @@ const CREATES = argument('--creates', 20);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function quantile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const at = (sorted.length - 1) * q;
-  const low = Math.floor(at);
-  const high = Math.ceil(at);
-  return sorted[low] + (sorted[high] - sorted[low]) * (at - low);
-}
 
 const ms = (value) => `${value.toFixed(1)} ms`;
 
