@@ -42,20 +42,51 @@ impl Project {
         scope: &Scope,
         mut each: impl FnMut(DocumentRecord) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        // A read transaction pins the snapshot; it is only ever read from, so ending it by
-        // commit or rollback is the same.
-        self.conn
-            .execute_batch("BEGIN DEFERRED")
-            .map_err(StoreError::from)?;
-        let result = (|| {
+        self.in_snapshot(|| {
             let reader = Reader::new(&self.conn, scope)?;
             for id in scope_documents(&self.conn, scope)? {
                 each(reader.document(id)?)?;
             }
             Ok(())
-        })();
+        })
+    }
+
+    /// Runs `read` in one read transaction, which pins a consistent snapshot of the project
+    /// (writes made meanwhile, by this or another process, are not seen). It is only ever read
+    /// from, so ending it by commit or rollback is the same.
+    fn in_snapshot<T, E: From<StoreError>>(
+        &self,
+        read: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(StoreError::from)?;
+        let result = read();
         let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
-        result.and(end.map_err(E::from))
+        let value = result?;
+        end?;
+        Ok(value)
+    }
+
+    /// Calls `each` with every coded document in `scope` (its coding, not its text) and the
+    /// statements derived from it: what statements and counts read. Only coded documents are
+    /// read: in a large corpus most documents have none.
+    fn each_coded(
+        &self,
+        scope: &Scope,
+        mut each: impl FnMut(&DocumentRecord, Vec<claimdesk_core::statement::Statement>),
+    ) -> Result<()> {
+        let info = self.project_info()?;
+        let reader = Reader {
+            without_text: true,
+            ..Reader::new(&self.conn, scope)?
+        };
+        for id in coded_scope_documents(&self.conn, scope)? {
+            let doc = reader.document(id)?;
+            let statements = claimdesk_core::statement::statements(&doc, &info);
+            each(&doc, statements);
+        }
+        Ok(())
     }
 }
 
@@ -331,58 +362,29 @@ fn keep(filter: &Option<Vec<String>>, name: &str) -> bool {
 }
 
 impl Project {
-    /// The statements of every document in `scope`, derived by the core's rule, by document.
-    /// Only coded documents are read: statements come from annotations, and in a large corpus
-    /// most documents have none (reading their text would cost the corpus, not the coding).
+    /// The statements of every document in `scope`, derived by the core's rule, by document,
+    /// from one consistent snapshot.
     pub fn statements(&self, scope: &Scope) -> Result<Vec<claimdesk_core::statement::Statement>> {
-        let info = self.project_info()?;
         let mut out = Vec::new();
-        self.conn.execute_batch("BEGIN DEFERRED")?;
-        let result = (|| {
-            let reader = Reader {
-                without_text: true,
-                ..Reader::new(&self.conn, scope)?
-            };
-            for id in coded_scope_documents(&self.conn, scope)? {
-                out.extend(claimdesk_core::statement::statements(
-                    &reader.document(id)?,
-                    &info,
-                ));
-            }
-            Ok(())
-        })();
-        let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
-        result.and(end)?;
+        self.in_snapshot(|| self.each_coded(scope, |_, statements| out.extend(statements)))?;
         Ok(out)
     }
-}
 
-impl Project {
     /// The Counts view's figures for the documents and coding in `scope`, statements as
-    /// `filter` keeps them. Like [`Project::statements`], only coded documents are read.
+    /// `filter` keeps them, from one consistent snapshot.
     pub fn counts(
         &self,
         scope: &Scope,
         filter: &claimdesk_core::analysis::Filter,
     ) -> Result<claimdesk_core::analysis::Counts> {
-        let info = self.project_info()?;
         let mut counter = claimdesk_core::analysis::Counter::default();
-        self.conn.execute_batch("BEGIN DEFERRED")?;
-        let result = (|| {
+        let in_view = self.in_snapshot(|| {
             let in_view = scope_documents(&self.conn, scope)?.len();
-            let reader = Reader {
-                without_text: true,
-                ..Reader::new(&self.conn, scope)?
-            };
-            for id in coded_scope_documents(&self.conn, scope)? {
-                let doc = reader.document(id)?;
-                let statements = claimdesk_core::statement::statements(&doc, &info);
-                counter.document(&doc, &statements, filter);
-            }
-            Ok(in_view)
-        })();
-        let end = self.conn.execute_batch("COMMIT").map_err(StoreError::from);
-        let in_view = result.and_then(|n| end.map(|()| n))?;
+            self.each_coded(scope, |doc, statements| {
+                counter.document(doc, &statements, filter)
+            })?;
+            Ok::<_, StoreError>(in_view)
+        })?;
         Ok(counter.finish(in_view))
     }
 }

@@ -11,6 +11,8 @@ export interface View {
 
 /** An edge as the picture draws it: its ends' positions, colour and width. */
 export interface DrawnEdge {
+  /** The network's edge index. */
+  index?: number;
   from: [number, number];
   to: [number, number];
   colour: string;
