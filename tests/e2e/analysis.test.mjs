@@ -62,6 +62,9 @@ async function draw() {
   await app.execute(`document.querySelector('button[name=draw-network]').click();`);
 }
 
+/** The network of every statement, as test 1 first draws it: later tests return to it. */
+let everything = '';
+
 describe('the Analysis view', () => {
   it('draws the network of the statements, shows a node’s statements and opens one in the text', async () => {
     await app.press('8', [Keys.Control]);
@@ -69,6 +72,7 @@ describe('the Analysis view', () => {
     const [, nodes, edges] = (await summary()).match(/^(\d+) nodes, (\d+) edges/).map(Number);
     assert.ok(nodes > 2 && edges > 1, await summary());
     assert.equal(edges, cliEdges(), 'the same edges as the exported network');
+    everything = await counts();
     await app.waitFor('laid out', async () => (await drawnNodes()) === nodes, 20_000);
     await app.waitFor('settled', async () => !/laying out/.test(await summary()), 30_000);
 
@@ -150,8 +154,10 @@ describe('the Analysis view', () => {
     await choose(app, 'input[name=network-from]', '');
     await choose(app, 'input[name=network-to]', '');
     await draw();
+    // The previous test left one period drawn: wait for the whole network to replace it.
+    await app.waitFor('everything', async () => (await counts()) === everything, 20_000);
     await app.waitFor('the timeline', async () => (await app.find('[data-testid=timeline] rect.bar')).length > 0);
-    const all = await counts();
+    const all = everything;
     // Dragged from the left edge of the chart to its right edge: every period, dated ones only.
     const box = await app.execute(
       `const el = document.querySelector('[data-testid=timeline]'); el.scrollIntoView({ block: 'center' });
