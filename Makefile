@@ -3,7 +3,7 @@
 CARGO_FEATURES := --features claimdesk/custom-protocol
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 
-.PHONY: run test bench build ui deps-run deps-test lint rust-test ui-test e2e interop package package-test screenshot fuzz-long crash-long
+.PHONY: run test bench eval build ui deps-run deps-test lint rust-test ui-test e2e interop package package-test screenshot fuzz-long crash-long
 
 run: deps-run build
 	./target/debug/claimdesk
@@ -24,6 +24,10 @@ bench: deps-run deps-test ui
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/reader.mjs
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/library.mjs
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/analysis.mjs
+
+# How good the suggestions are: precision, recall and F1 on PolNeAR's train and dev splits.
+eval:
+	scripts/eval.sh
 
 deps-run:
 	@scripts/install-deps.sh run

@@ -16,6 +16,7 @@ mod import;
 mod menu;
 pub mod settings;
 pub mod state;
+mod suggestions;
 mod versions;
 
 use state::AppState;
@@ -106,5 +107,12 @@ pub fn invoke_handler<R: tauri::Runtime>(
         versions::set_import_new_versions,
         codebook::export_codebook,
         codebook::import_codebook,
+        suggestions::suggest_document,
+        suggestions::accept_suggestion,
+        suggestions::reject_suggestion,
+        suggestions::accept_all_suggestions,
+        suggestions::suggestion_documents,
+        suggestions::start_suggest,
+        suggestions::cancel_suggest,
     ]
 }

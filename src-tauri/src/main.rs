@@ -75,6 +75,7 @@ fn main() -> ExitCode {
             annotator_confirmed: AtomicBool::new(confirmed),
             import: Default::default(),
             export: Default::default(),
+            suggest: Default::default(),
             statements: Default::default(),
         },
         Err(e) => {
@@ -88,6 +89,7 @@ fn main() -> ExitCode {
                 annotator_confirmed: AtomicBool::new(confirmed),
                 import: Default::default(),
                 export: Default::default(),
+                suggest: Default::default(),
                 statements: Default::default(),
             }
         }

@@ -22,6 +22,7 @@ pub struct AppState {
     pub annotator_confirmed: AtomicBool,
     pub import: ImportState,
     pub export: ExportState,
+    pub suggest: crate::suggestions::SuggestState,
     /// The statements the Analysis views last read, while the project is unchanged.
     pub statements: crate::analysis::StatementCache,
 }

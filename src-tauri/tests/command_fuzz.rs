@@ -183,6 +183,8 @@ struct Live {
     annotations: Vec<i64>,
     /// Annotations set aside by a replaced text.
     orphans: Vec<i64>,
+    /// Suggestions kept: their document and key.
+    suggestions: Vec<(i64, String)>,
     backups: Vec<String>,
     /// Documents whose disagreements blind mode keeps closed: not adjudicated, and a coder
     /// assigned to them has not marked them done.
@@ -218,6 +220,13 @@ impl Live {
             labels,
             annotations: ids("SELECT id FROM annotations ORDER BY id"),
             orphans: ids("SELECT id FROM orphans ORDER BY id"),
+            suggestions: {
+                let mut stmt = conn
+                    .prepare("SELECT document_id, key FROM suggestions ORDER BY id")
+                    .unwrap();
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+                rows.collect::<Result<_, _>>().unwrap()
+            },
             closed: ids("SELECT DISTINCT s.document_id FROM assignments s
                  WHERE s.done_at IS NULL
                    AND EXISTS (SELECT 1 FROM project_settings
@@ -480,10 +489,19 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("set_import_new_versions", set_import_new_versions),
     ("export_codebook", export_codebook),
     ("import_codebook", import_codebook),
+    ("suggest_document", suggest_document),
+    ("accept_suggestion", decide_suggestion),
+    ("reject_suggestion", decide_suggestion),
+    ("accept_all_suggestions", accept_all_suggestions),
+    ("suggestion_documents", no_arguments),
+    ("start_suggest", start_suggest),
+    ("cancel_suggest", no_arguments),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "suggestion_documents",
+    "cancel_suggest",
     "analysis_network",
     "analysis_timeline",
     "analysis_statements",
@@ -3308,6 +3326,7 @@ fn fixture() -> (Fixture, AppState) {
         annotator_confirmed: std::sync::atomic::AtomicBool::new(true),
         import: Default::default(),
         export: Default::default(),
+        suggest: Default::default(),
         statements: Default::default(),
     };
     let fixture = Fixture {
@@ -3784,6 +3803,7 @@ fn damaged_project(
         annotator_confirmed: std::sync::atomic::AtomicBool::new(true),
         import: Default::default(),
         export: Default::default(),
+        suggest: Default::default(),
         statements: Default::default(),
     };
     let (app, webview) = build_app(state);
@@ -3839,5 +3859,171 @@ fn damaged_project(
     left.sort();
     if left != ["damaged.claimdesk", "exports", "incoming"] {
         failures.add(format!("the damaged project's folder now holds {left:?}"));
+    }
+}
+
+fn suggest_document(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let id = cx.live.doc(rng).id;
+    match rng.below(8) {
+        0..=2 => Case::new(
+            format!("document {id}"),
+            json!({ "request": { "documentId": id } }),
+            Expect::Accept,
+        ),
+        3 => Case::new(
+            format!("document {id}, mentions folded"),
+            json!({ "request": { "documentId": id, "options": { "kinds": ["mention"], "fold": "diacritics" } } }),
+            Expect::Accept,
+        ),
+        4 => Case::new(
+            "a kind it does not know",
+            json!({ "request": { "documentId": id, "options": { "kinds": ["rumour"] } } }),
+            bad(),
+        ),
+        5 => Case::new(
+            "a fold it does not know",
+            json!({ "request": { "documentId": id, "options": { "fold": "sideways" } } }),
+            bad(),
+        ),
+        6 => {
+            let missing = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {missing}"),
+                json!({ "request": { "documentId": missing } }),
+                Expect::Reject(vec![Code::UnknownDocument]),
+            )
+        }
+        _ => {
+            let v = junk(rng, 0);
+            Case::new(
+                format!("request {}", short(&v)),
+                json!({ "request": v }),
+                bad(),
+            )
+        }
+    }
+}
+
+/// Accepting or rejecting: a kept suggestion (open or not, as the project has it), one never
+/// found, a missing document, or boundaries that do not fit the text.
+fn decide_suggestion(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let kept = (!cx.live.suggestions.is_empty()).then(|| rng.pick(&cx.live.suggestions).clone());
+    match rng.below(8) {
+        0..=2 if kept.is_some() => {
+            let (doc, key) = kept.unwrap();
+            Case::new(
+                format!("suggestion {key} of document {doc}"),
+                json!({ "request": { "documentId": doc, "key": key } }),
+                Expect::Either,
+            )
+        }
+        3 if kept.is_some() => {
+            let (doc, key) = kept.unwrap();
+            let (a, b) = (rng.below(100_000), rng.below(100_000));
+            Case::new(
+                format!("suggestion {key} edited to {a}..{b}"),
+                json!({ "request": { "documentId": doc, "key": key, "content16": [a, b] } }),
+                Expect::Either,
+            )
+        }
+        4 => {
+            let id = cx.live.doc(rng).id;
+            Case::new(
+                "a suggestion never found",
+                json!({ "request": { "documentId": id, "key": "a:0-1:-" } }),
+                Expect::Reject(vec![Code::UnknownSuggestion]),
+            )
+        }
+        5 => {
+            let missing = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {missing}"),
+                json!({ "request": { "documentId": missing, "key": "m:0-1:1" } }),
+                Expect::Reject(vec![Code::UnknownDocument]),
+            )
+        }
+        6 => Case::new(
+            "boundaries of the wrong shape",
+            json!({ "request": { "documentId": 1, "key": "k", "content16": "3..4" } }),
+            bad(),
+        ),
+        _ => {
+            let v = junk(rng, 0);
+            Case::new(
+                format!("request {}", short(&v)),
+                json!({ "request": v }),
+                bad(),
+            )
+        }
+    }
+}
+
+/// Accepting all of a document's: done, or refused as the project stands (the fuzz may have
+/// deleted the Actor or Claim label, or an entity a suggestion names).
+fn accept_all_suggestions(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(4) {
+        0 | 1 => {
+            let id = cx.live.doc(rng).id;
+            Case::new(
+                format!("document {id}"),
+                json!({ "documentId": id }),
+                Expect::Either,
+            )
+        }
+        2 => {
+            let id = cx.live.missing_document(rng);
+            Case::new(
+                format!("missing document {id}"),
+                json!({ "documentId": id }),
+                Expect::Reject(vec![Code::UnknownDocument]),
+            )
+        }
+        _ => {
+            let v = not_an_integer(rng);
+            Case::new(
+                format!("documentId {}", short(&v)),
+                json!({ "documentId": v }),
+                bad(),
+            )
+        }
+    }
+}
+
+/// A run over documents writes from its own thread after the call answers, so only runs that
+/// change nothing are started here: over no documents, or refused.
+fn start_suggest(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(4) {
+        0 => Case::new(
+            "no documents",
+            json!({ "documentIds": [], "library": null, "options": null }),
+            Expect::Either,
+        ),
+        1 => Case::new(
+            "a kind it does not know",
+            json!({ "documentIds": [], "library": null, "options": { "kinds": ["gossip"] } }),
+            bad(),
+        ),
+        2 => {
+            // Null (every document) or a list of ids would start a real run: only junk of
+            // another shape.
+            let v = match junk(rng, 0) {
+                Value::Null | Value::Array(_) => json!("all of them"),
+                v => v,
+            };
+            Case::new(
+                format!("documentIds {}", short(&v)),
+                json!({ "documentIds": v, "library": null, "options": null }),
+                bad(),
+            )
+        }
+        _ => Case::new(
+            "options of the wrong shape",
+            json!({ "documentIds": [], "library": { "sort": "colour" }, "options": [1, 2] }),
+            bad(),
+        ),
     }
 }

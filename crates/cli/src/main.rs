@@ -13,6 +13,8 @@
 //! claimdesk-cli --project study.claimdesk export --format qdpx --out study.qdpx
 //! claimdesk-cli --project study.claimdesk codebook export codes.qdc
 //! claimdesk-cli --project study.claimdesk codebook import codes.qdc
+//! claimdesk-cli --project study.claimdesk suggest --documents 1,2 --kinds attributions
+//! claimdesk-cli --project study.claimdesk suggest --apply --as finder
 //! claimdesk-cli --project study.claimdesk backups
 //! claimdesk-cli --project study.claimdesk restore-backup 20260102T030405.000Z.claimdesk
 //! ```
@@ -258,6 +260,31 @@ enum Command {
         #[arg(long)]
         match_similar: bool,
     },
+    /// Find statements (attributions: who said what, quoted or reported) and mentions of known
+    /// actors. Prints the suggestions open for the coder as JSON lines, spans in code points
+    /// (end exclusive) with their text. With --apply, stores them as the annotations of the
+    /// coder named by --as, so a suggestion layer compares with human coders like any coder.
+    Suggest {
+        /// Only these documents (ids, comma-separated); default: every document.
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        documents: Option<Vec<i64>>,
+        /// What to find: attributions, mentions (comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "KINDS", default_value = "attributions,mentions", value_parser = parse_suggestion_kind)]
+        kinds: Vec<claimdesk_core::suggestion::SuggestionKind>,
+        /// How names of known actors match: exact, case (any case) or diacritics (any case,
+        /// with or without accents).
+        #[arg(long, value_parser = ["exact", "case", "diacritics"], default_value = "case")]
+        fold: String,
+        /// json (one suggestion per line).
+        #[arg(long, value_parser = ["json"], default_value = "json")]
+        format: String,
+        /// Store the suggestions as annotations of the coder named by --as.
+        #[arg(long, requires = "as_coder")]
+        apply: bool,
+        /// The coder whose suggestions are listed, and who owns them with --apply.
+        #[arg(long = "as", value_name = "CODER")]
+        as_coder: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -301,6 +328,32 @@ impl From<std::io::Error> for Failure {
             message: format!("cannot write the output: {e}"),
         }
     }
+}
+
+fn parse_suggestion_kind(s: &str) -> Result<claimdesk_core::suggestion::SuggestionKind, String> {
+    claimdesk_core::suggestion::SuggestionKind::from_name(s)
+        .ok_or_else(|| format!("{s:?} is not attributions or mentions"))
+}
+
+/// One suggestion as a JSON line: each span with its offsets (code points) and text.
+fn suggestion_line(document: i64, s: &claimdesk_store::OpenSuggestion) -> serde_json::Value {
+    let span = |at: Option<claimdesk_core::suggestion::SuggestedSpan>, quote: &Option<String>| {
+        at.map(|at| serde_json::json!({ "start": at.start, "end": at.end, "quote": quote }))
+    };
+    let f = &s.suggestion;
+    serde_json::json!({
+        "document": document,
+        "kind": f.kind.name(),
+        "key": s.key,
+        "unit": "code_point",
+        "content": span(f.content, &s.content_quote),
+        "source": span(f.source, &s.source_quote),
+        "cue": span(f.cue, &s.cue_quote),
+        "resolved": span(f.resolved, &s.resolved_quote),
+        "quoted": f.quoted,
+        "entity_id": f.entity_id,
+        "entity": s.entity_name,
+    })
 }
 
 fn main() -> ExitCode {
@@ -452,6 +505,46 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     "created_at": a.created_at.to_rfc3339(),
                 });
                 writeln!(out, "{line}")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Suggest {
+            documents,
+            kinds,
+            fold,
+            format: _,
+            apply,
+            as_coder,
+        } => {
+            let coder = project.annotator(as_coder.as_deref().unwrap_or(&cli.annotator), now)?;
+            let options = claimdesk_store::SuggestOptions {
+                kinds,
+                fold: match fold.as_str() {
+                    "exact" => claimdesk_store::Fold::None,
+                    "diacritics" => claimdesk_store::Fold::CaseAndDiacritics,
+                    _ => claimdesk_store::Fold::Case,
+                },
+            };
+            let ids = match documents {
+                Some(ids) => ids,
+                None => project.document_ids()?,
+            };
+            let mut stored = 0;
+            for id in ids {
+                let open = project.suggest(id, &options, coder, now)?;
+                for s in &open {
+                    writeln!(out, "{}", suggestion_line(id, s))?;
+                }
+                if apply && !open.is_empty() {
+                    project.accept_all_suggestions(id, coder, now)?;
+                    stored += open.len();
+                }
+            }
+            if apply {
+                eprintln!(
+                    "stored {stored} suggestions as annotations of {}",
+                    project.annotator_name(coder)?
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::annotation::{Annotation, Relation};
 use crate::dataset::Entity;
 use crate::label::{Label, RelationType};
+use crate::suggestion::SuggestionDecision;
 
 /// How an adjudicator settled one disagreement of a document: the stretch of text it covers,
 /// and whose version went into the curated layer (`None`: rejected, nothing kept).
@@ -158,6 +159,18 @@ pub enum Change {
     /// Several changes made as one step (accepting a coder's version of a disagreement
     /// creates its annotations, their links and the decision): undone and redone together.
     Several { changes: Vec<Change> },
+    /// A coder decided suggestions of a document (`keys`): from `before` to `after` (`None`:
+    /// open). An acceptance carries the annotations and links it made, undone with it, so an
+    /// undone acceptance leaves the suggestion open again.
+    SuggestionsDecided {
+        document_id: i64,
+        coder: i64,
+        keys: Vec<String>,
+        before: Option<SuggestionDecision>,
+        after: Option<SuggestionDecision>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        changes: Vec<Change>,
+    },
 }
 
 impl Change {
@@ -331,6 +344,21 @@ impl Change {
             Change::Several { changes } => Change::Several {
                 changes: changes.iter().rev().map(Change::inverse).collect(),
             },
+            Change::SuggestionsDecided {
+                document_id,
+                coder,
+                keys,
+                before,
+                after,
+                changes,
+            } => Change::SuggestionsDecided {
+                document_id: *document_id,
+                coder: *coder,
+                keys: keys.clone(),
+                before: *after,
+                after: *before,
+                changes: changes.iter().rev().map(Change::inverse).collect(),
+            },
         }
     }
 
@@ -345,7 +373,8 @@ impl Change {
             | Change::OrphanRestored { annotation, .. }
             | Change::OrphanDeleted { annotation, .. }
             | Change::OrphanRecreated { annotation, .. } => annotation.document_id,
-            Change::TextReplaced { document_id, .. } => *document_id,
+            Change::TextReplaced { document_id, .. }
+            | Change::SuggestionsDecided { document_id, .. } => *document_id,
             Change::RelationCreated { document_id, .. }
             | Change::RelationDeleted { document_id, .. } => *document_id,
             Change::DecisionRecorded { decision } | Change::DecisionRemoved { decision } => {
@@ -406,6 +435,7 @@ impl Change {
             Change::OrphanDeleted { .. } => "orphan_deleted",
             Change::OrphanRecreated { .. } => "orphan_recreated",
             Change::Several { .. } => "several",
+            Change::SuggestionsDecided { .. } => "suggestions_decided",
         }
     }
 }

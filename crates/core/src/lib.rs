@@ -28,6 +28,7 @@ pub mod network;
 pub mod offsets;
 pub mod sample;
 pub mod statement;
+pub mod suggestion;
 
 pub use annotation::{Annotation, AnnotationEdit, Relation};
 pub use document::{Document, DocumentSummary, NewDocument};

@@ -69,6 +69,10 @@ pub enum StoreError {
     BadCoder(String),
     #[error("cannot merge the project: {0}")]
     BadMerge(String),
+    #[error("{0}")]
+    BadSuggestion(String),
+    #[error("there is no open suggestion {0:?} in this document; run the suggestions again")]
+    UnknownSuggestion(String),
     #[error("the project file is damaged: {0}")]
     Corrupt(String),
     #[error("the project file holds malformed data: {0}")]
@@ -120,6 +124,8 @@ impl StoreError {
             StoreError::UnknownCoder(_) => "unknown_coder",
             StoreError::BadCoder(_) => "bad_coder",
             StoreError::BadMerge(_) => "bad_merge",
+            StoreError::BadSuggestion(_) => "bad_suggestion",
+            StoreError::UnknownSuggestion(_) => "unknown_suggestion",
             StoreError::Corrupt(_) | StoreError::Json(_) => "project_corrupt",
             StoreError::Overtaken(_) => "overtaken",
             StoreError::Sqlite(_) => "database_error",

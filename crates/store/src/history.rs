@@ -220,6 +220,14 @@ fn still_applies(tx: &rusqlite::Connection, change: &Change) -> Result<bool> {
             }
             Ok(true)
         }
+        Change::SuggestionsDecided { changes, .. } => {
+            for c in changes {
+                if !still_applies(tx, c)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
         _ => Ok(true),
     }
 }
@@ -286,6 +294,12 @@ pub(crate) fn apply(tx: &rusqlite::Connection, change: &Change, now: DateTime<Ut
         | Change::OrphanRestored { .. }
         | Change::OrphanDeleted { .. }
         | Change::OrphanRecreated { .. } => crate::versions::apply(tx, change, now)?,
+        Change::SuggestionsDecided { changes, .. } => {
+            for c in changes {
+                apply(tx, c, now)?;
+            }
+            crate::suggestions::apply(tx, change, now)?;
+        }
         Change::Several { changes } => {
             for change in changes {
                 apply(tx, change, now)?;
@@ -427,7 +441,9 @@ fn touches(change: &Change, id: i64) -> bool {
         Change::RelationCreated { relation, .. } | Change::RelationDeleted { relation, .. } => {
             relation.from_id == id || relation.to_id == id
         }
-        Change::Several { changes } => changes.iter().any(|c| touches(c, id)),
+        Change::Several { changes } | Change::SuggestionsDecided { changes, .. } => {
+            changes.iter().any(|c| touches(c, id))
+        }
         _ => false,
     }
 }

@@ -39,6 +39,7 @@ mod restore;
 mod rows;
 mod schema;
 mod sets;
+mod suggestions;
 mod time;
 mod uid;
 mod versions;
@@ -48,6 +49,7 @@ pub use backup::{
     backup_dir, backups, find_backup, prune_backups, restore_backup_at, Backup,
     BACKUP_BUDGET_BYTES, KEEP_BACKUPS,
 };
+pub use claimdesk_suggest::Fold;
 pub use coders::{Coder, CURATED};
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use entities::Mention;
@@ -60,4 +62,5 @@ pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;
 pub use schema::new_label;
 pub use sets::{DocumentSet, DrawnSample, SampleSpec, Strata, MAX_SAMPLE};
+pub use suggestions::{OpenSuggestion, SuggestOptions, SuggestRun};
 pub use versions::{Orphan, OrphanSummary, ReplaceReport};

@@ -128,6 +128,15 @@ fn library_order(query: &LibraryQuery, id: &str) -> String {
 }
 
 impl Project {
+    /// Every document's id, in import order.
+    pub fn document_ids(&self) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM documents ORDER BY id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// All documents, without their text, in import order.
     pub fn documents(&self) -> Result<Vec<DocumentSummary>> {
         self.library_rows(&LibraryQuery::default(), 0, usize::MAX)

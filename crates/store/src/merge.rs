@@ -1523,6 +1523,26 @@ impl<'a> Merge<'a> {
                     .map(|c| self.remap_change(c))
                     .collect::<Option<_>>()?,
             },
+            // A decision on suggestions is history here; the decision rows stay with the
+            // project they were made in (a run of the finder here proposes afresh).
+            Change::SuggestionsDecided {
+                document_id,
+                coder,
+                keys,
+                before,
+                after,
+                changes,
+            } => Change::SuggestionsDecided {
+                document_id: mapped(&self.documents, document_id),
+                coder: mapped(&self.coders, coder),
+                keys,
+                before,
+                after,
+                changes: changes
+                    .into_iter()
+                    .map(|c| self.remap_change(c))
+                    .collect::<Option<_>>()?,
+            },
             // Changes of the schema and of entities concern no document and are not brought;
             // a kind added later is left out until it is mapped here.
             _ => return None,

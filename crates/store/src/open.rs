@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_library_at_scale.sql"),
     include_str!("migrations/0004_coders.sql"),
     include_str!("migrations/0005_text_versions.sql"),
+    include_str!("migrations/0006_suggestions.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -91,7 +91,7 @@ fn a_new_project_has_the_current_schema_wal_and_the_default_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 5);
+    assert_eq!(SCHEMA_VERSION, 6);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -990,6 +990,19 @@ fn every_shipped_schema_upgrades_with_its_data() {
         if version >= 3 {
             let sets = project.document_sets().unwrap();
             assert_eq!((sets[0].name.as_str(), sets[0].documents), ("pilot", 2));
+        }
+        // Suggestions kept, and a coder's rejection (schema version 6).
+        if version >= 6 {
+            let open = |coder: i64| -> Vec<String> {
+                project
+                    .open_suggestions(docs[2].id, coder)
+                    .unwrap()
+                    .into_iter()
+                    .map(|s| s.key)
+                    .collect()
+            };
+            assert_eq!(open(1), ["m:0-4:2"], "ana rejected the other");
+            assert_eq!(open(2), ["a:0-9:-", "m:0-4:2"]);
         }
         let info = project.project_info().unwrap();
         assert_eq!(info.entities.len(), 4);

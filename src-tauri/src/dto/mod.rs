@@ -16,6 +16,7 @@ mod import;
 mod library;
 mod project;
 mod schema;
+mod suggestions;
 mod versions;
 
 pub use analysis::*;
@@ -29,4 +30,5 @@ pub use import::*;
 pub use library::*;
 pub use project::*;
 pub use schema::*;
+pub use suggestions::*;
 pub use versions::*;

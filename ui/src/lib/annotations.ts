@@ -6,8 +6,19 @@ import type { Annotation, DocumentView, Relation } from './types';
 
 const before = (a: Annotation, b: Annotation) => outermostFirst(a, b) < 0;
 
-/** What the reader draws of an annotation: also a highlight not stored yet (negative id). */
+/** What the reader draws of an annotation: also a highlight not stored yet (negative id), or a
+ * suggestion's ghost highlight (an id at or below `SUGGESTED`). */
 export type Drawn = Pick<Annotation, 'id' | 'labelId' | 'start16' | 'end16'>;
+
+/** Ghost highlights of suggestions have ids from here down, far below those of highlights not
+ * stored yet: suggestion `i`'s parts are `SUGGESTED - 3i` (content), `- 1` (source), `- 2` (cue). */
+export const SUGGESTED = -1_000_000_000;
+export const isSuggested = (id: number) => id <= SUGGESTED;
+/** Which suggestion, and which of its parts, a ghost highlight's id stands for. */
+export const suggestedPart = (id: number): { index: number; part: 'content' | 'source' | 'cue' } => {
+  const n = SUGGESTED - id;
+  return { index: Math.floor(n / 3), part: (['content', 'source', 'cue'] as const)[n % 3]! };
+};
 
 /** The backend's reading order (start, longer first, id) in UTF-16 offsets, which keep the
  * order of code points; a highlight not stored yet has no code-point offsets. */

@@ -57,6 +57,10 @@ import type {
   Rule,
   MergeReport,
   ReplaceReport,
+  Suggestions,
+  SuggestOptions,
+  SuggestProgress,
+  SuggestResult,
   CodebookWritten,
   CodebookReport,
 } from './types';
@@ -335,3 +339,42 @@ export const savePicture = (destination: string, format: 'svg' | 'png', bytes: U
 /** Statements over time, of one actor or concept (`node`) or of all. */
 export const analysisTimeline = (request: { period: Period; node: string | null; filter: AnalysisFilter }) =>
   call<Timeline>('analysis_timeline', { request });
+
+// ---- Suggestions --------------------------------------------------------------------------
+
+/** The suggestions open for the coder in a document: found again (`run`), or as kept from
+ * the last run. */
+export const suggestDocument = (documentId: number, run = true, options: SuggestOptions | null = null) =>
+  call<Suggestions>('suggest_document', { request: { documentId, run, options } });
+
+/** Accepts a suggestion, with its content's and source's boundaries as edited (UTF-16). */
+export const acceptSuggestion = (
+  documentId: number,
+  key: string,
+  edited: { content16?: [number, number]; source16?: [number, number] } = {},
+) => call<Suggestions>('accept_suggestion', { request: { documentId, key, ...edited } });
+
+export const rejectSuggestion = (documentId: number, key: string) =>
+  call<Suggestions>('reject_suggestion', { request: { documentId, key } });
+
+/** Accepts every open suggestion of the document, as one undo step. */
+export const acceptAllSuggestions = (documentId: number) => call<Suggestions>('accept_all_suggestions', { documentId });
+
+/** The documents with suggestions open for the coder: `[id, count]`. */
+export const suggestionDocuments = () => call<[number, number][]>('suggestion_documents');
+
+/** Runs the finder in the background over the documents named, or else those the library's
+ * query selects, or else all; follow it with the `onSuggest…` listeners. */
+export const startSuggest = (
+  documentIds: number[] | null,
+  library: LibraryQuery | null = null,
+  options: SuggestOptions | null = null,
+) => call<null>('start_suggest', { documentIds, library, options });
+
+export const cancelSuggest = () => call<null>('cancel_suggest');
+
+export const onSuggestProgress = (handler: (progress: SuggestProgress) => void): Promise<UnlistenFn> =>
+  listen<SuggestProgress>('suggest-progress', (event) => handler(event.payload));
+
+export const onSuggestFinished = (handler: (result: SuggestResult) => void): Promise<UnlistenFn> =>
+  listen<SuggestResult>('suggest-finished', (event) => handler(event.payload));

@@ -9,6 +9,7 @@
 
 import type { Segment } from './segments';
 import { lineColour } from './paint';
+import { isSuggested } from './annotations';
 
 /** How a highlight looks: the label names of its annotations, the innermost one's colour and
  * line style (0–2), and the ids of the elements naming its labels. */
@@ -23,6 +24,11 @@ export interface Look {
   pending: boolean;
   /** When several coders are shown: the innermost annotation's coder, by their place (0…). */
   coder?: number;
+  /** A suggestion covers it (drawn dashed); `ghost` when only suggestions do (no fill). */
+  suggested?: boolean;
+  ghost?: boolean;
+  /** The suggestion being walked covers it. */
+  current?: boolean;
 }
 
 /** Replaces `block`'s children with the elements for `segments` of `text`. */
@@ -35,24 +41,34 @@ export function drawSegments(
 ): void {
   const fragment = document.createDocumentFragment();
   for (const seg of segments) {
-    const element = document.createElement(seg.ids.length === 0 ? 'span' : 'mark');
+    // Annotations are <mark>s; a stretch only suggestions cover is a plain <span>, outlined:
+    // a suggestion is not an annotation (see lib/annotations.ts's SUGGESTED).
+    const real = seg.ids.filter((id) => !isSuggested(id));
+    const ghosts = seg.ids.length === real.length ? [] : seg.ids.filter(isSuggested);
+    const element = document.createElement(real.length === 0 ? 'span' : 'mark');
     element.dataset.start = String(seg.start);
     element.dataset.end = String(seg.end);
     if (seg.ids.length > 0) {
-      const { labels, title, colour, style, describedBy, pending, coder } = look(seg.ids);
-      if (pending) element.classList.add('pending');
-      if (coder !== undefined && coder >= 0) element.dataset.coder = String(coder % 4);
-      element.dataset.annotationIds = seg.ids.join(' ');
-      element.dataset.labels = labels;
-      element.dataset.lineStyle = String(style);
+      const { labels, title, colour, style, describedBy, pending, coder, suggested, ghost, current } = look(seg.ids);
+      if (suggested) element.classList.add('suggested');
+      if (ghost) element.classList.add('ghost');
+      if (current) element.classList.add('current');
+      if (ghosts.length > 0) element.dataset.suggestionIds = ghosts.join(' ');
       element.title = title;
-      element.setAttribute('aria-describedby', describedBy);
-      if (seg.ids.length > 1) element.classList.add('stacked');
-      if (selectedId !== null && seg.ids.includes(selectedId)) element.classList.add('selected');
-      // Through the CSS object model: the CSP forbids style attributes, not this.
-      if (colour) {
-        element.style.setProperty('--label-colour', colour);
-        element.style.setProperty('--label-line', lineColour(colour));
+      if (real.length > 0) {
+        if (pending) element.classList.add('pending');
+        if (coder !== undefined && coder >= 0) element.dataset.coder = String(coder % 4);
+        element.dataset.annotationIds = real.join(' ');
+        element.dataset.labels = labels;
+        element.dataset.lineStyle = String(style);
+        element.setAttribute('aria-describedby', describedBy);
+        if (real.length > 1) element.classList.add('stacked');
+        if (selectedId !== null && real.includes(selectedId)) element.classList.add('selected');
+        // Through the CSS object model: the CSP forbids style attributes, not this.
+        if (colour) {
+          element.style.setProperty('--label-colour', colour);
+          element.style.setProperty('--label-line', lineColour(colour));
+        }
       }
     }
     element.textContent = text.slice(seg.start, seg.end);
@@ -89,5 +105,17 @@ export function annotationIds(element: Element): number[] {
 export function markSelected(root: ParentNode, selectedId: number | null): void {
   for (const mark of root.querySelectorAll('mark[data-annotation-ids]')) {
     mark.classList.toggle('selected', selectedId !== null && annotationIds(mark).includes(selectedId));
+  }
+}
+
+/** The suggestion ghost ids an element of the text stands for. */
+export function suggestionIds(element: Element): number[] {
+  return (element.getAttribute('data-suggestion-ids') ?? '').split(' ').filter(Boolean).map(Number);
+}
+
+/** Marks the outlines of the suggestion being walked (its ghost `ids`) as current. */
+export function markCurrent(root: ParentNode, ids: readonly number[]): void {
+  for (const element of root.querySelectorAll('[data-suggestion-ids]')) {
+    element.classList.toggle('current', ids.length > 0 && suggestionIds(element).some((id) => ids.includes(id)));
   }
 }

@@ -30,6 +30,8 @@ export type Action =
   | 'link'
   | 'next-annotation'
   | 'previous-annotation'
+  | 'next-suggestion'
+  | 'previous-suggestion'
   | 'label';
 
 /** The app's state as far as the keys depend on it. */
@@ -128,6 +130,9 @@ export const OUTSIDE_FIELDS: readonly Binding[] = [
   // J and K move to the next and previous annotation, in reading order.
   { keys: ['j'], ctrl: false, alt: false, when: (s) => s.reading && s.open, action: 'next-annotation', preventDefault: true },
   { keys: ['k'], ctrl: false, alt: false, when: (s) => s.reading && s.open, action: 'previous-annotation', preventDefault: true },
+  // N and P walk the suggestions: the list beside the text takes the keyboard.
+  { keys: ['n'], ctrl: false, alt: false, when: (s) => s.reading && s.open, action: 'next-suggestion', preventDefault: true },
+  { keys: ['p'], ctrl: false, alt: false, when: (s) => s.reading && s.open, action: 'previous-suggestion', preventDefault: true },
 ];
 
 /** A label's key labels the selected text; checked last, so no label key hides a shortcut. */

@@ -632,3 +632,48 @@ export interface CodebookReport {
   added: string[];
   present: string[];
 }
+
+/** A span of a suggestion: code points and UTF-16, with its text. */
+export interface SuggestedSpan {
+  start: number;
+  end: number;
+  start16: number;
+  end16: number;
+  quote: string;
+}
+
+/** A statement or mention the finder proposes; not an annotation until accepted. */
+export interface Suggestion {
+  key: string;
+  kind: 'attribution' | 'mention';
+  quoted: boolean;
+  content: SuggestedSpan | null;
+  source: SuggestedSpan | null;
+  cue: SuggestedSpan | null;
+  resolved: SuggestedSpan | null;
+  entityId: number | null;
+  entityName: string | null;
+}
+
+export interface Suggestions {
+  documentId: number;
+  items: Suggestion[];
+}
+
+export interface SuggestOptions {
+  kinds?: ('attribution' | 'mention')[];
+  fold?: 'exact' | 'case' | 'diacritics';
+}
+
+export interface SuggestProgress {
+  done: number;
+  total: number;
+}
+
+export interface SuggestResult {
+  documents: number;
+  found: number;
+  open: number;
+  cancelled: boolean;
+  error: ApiError | null;
+}

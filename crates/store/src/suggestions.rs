@@ -1,0 +1,653 @@
+//! Suggestions: the finder run over a project's documents, what it found kept per document,
+//! and each coder's decisions.
+//!
+//! Running the finder on a document replaces what was kept for it. A suggestion is open for a
+//! coder until the coder accepts or rejects it, or has already coded what it proposes.
+//! Deciding goes through the event log as one [`Change::SuggestionsDecided`], so undo takes
+//! back an acceptance together with the annotations it made, and a rejection stays rejected
+//! after a restart and any later run.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+
+use claimdesk_core::annotation::CONTEXT_CHARS;
+use claimdesk_core::dataset::{Entity, EntityKind};
+use claimdesk_core::suggestion::{SuggestedSpan, Suggestion, SuggestionDecision, SuggestionKind};
+use claimdesk_core::{Annotation, Change, Relation, Span, TextIndex};
+use claimdesk_suggest::{find_attributions, find_mentions, Fold, Rules};
+
+use crate::annotations::{insert_annotation, insert_relation, next_relation_id};
+use crate::error::{Result, StoreError};
+use crate::open::Project;
+use crate::time;
+
+/// What to look for.
+#[derive(Clone, Debug)]
+pub struct SuggestOptions {
+    pub kinds: Vec<SuggestionKind>,
+    /// How names of known actors are matched.
+    pub fold: Fold,
+}
+
+impl Default for SuggestOptions {
+    fn default() -> Self {
+        SuggestOptions {
+            kinds: vec![SuggestionKind::Attribution, SuggestionKind::Mention],
+            fold: Fold::Case,
+        }
+    }
+}
+
+/// A suggestion open for a coder, with the text it proposes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenSuggestion {
+    pub key: String,
+    pub suggestion: Suggestion,
+    pub content_quote: Option<String>,
+    pub source_quote: Option<String>,
+    pub cue_quote: Option<String>,
+    /// The name the source was resolved to (a pronoun's earlier speaker).
+    pub resolved_quote: Option<String>,
+    /// The entity's name, for a mention or a source that names a known actor.
+    pub entity_name: Option<String>,
+}
+
+/// What a run over several documents did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SuggestRun {
+    pub documents: usize,
+    /// Suggestions found, open or not.
+    pub found: usize,
+    /// Of them, open for the coder.
+    pub open: usize,
+    /// The run stopped early when asked to.
+    pub cancelled: bool,
+}
+
+/// The labels and link type suggestions become, by name in the project's schema.
+struct Targets {
+    actor: i64,
+    claim: i64,
+    cue: Option<i64>,
+    said_by: Option<String>,
+}
+
+/// Documents a run commits together.
+const DOCUMENTS_PER_COMMIT: usize = 64;
+
+impl Project {
+    /// Runs the finder on a document, keeps what it found (replacing the last run's findings),
+    /// and answers the suggestions open for `coder`, in text order.
+    pub fn suggest(
+        &mut self,
+        document_id: i64,
+        options: &SuggestOptions,
+        coder: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OpenSuggestion>> {
+        let tx = self.conn.transaction()?;
+        let actors = actor_entities(&tx)?;
+        let found = find_in(&tx, document_id, options, &actors)?;
+        keep(&tx, document_id, &found, now)?;
+        let open = open_in(&tx, document_id, coder)?;
+        tx.commit()?;
+        Ok(open)
+    }
+
+    /// Runs the finder on `documents` in turn, committing as it goes. `progress(done, total)`
+    /// is told after each document and stops the run by answering `false`; what was done by
+    /// then is kept.
+    pub fn suggest_documents(
+        &mut self,
+        documents: &[i64],
+        options: &SuggestOptions,
+        coder: i64,
+        now: DateTime<Utc>,
+        mut progress: impl FnMut(usize, usize) -> bool,
+    ) -> Result<SuggestRun> {
+        let mut run = SuggestRun::default();
+        let actors = actor_entities(&self.conn)?;
+        for chunk in documents.chunks(DOCUMENTS_PER_COMMIT) {
+            let tx = self.conn.transaction()?;
+            for &document_id in chunk {
+                let found = find_in(&tx, document_id, options, &actors)?;
+                keep(&tx, document_id, &found, now)?;
+                run.found += found.len();
+                run.open += open_in(&tx, document_id, coder)?.len();
+                run.documents += 1;
+                if !progress(run.documents, documents.len()) {
+                    run.cancelled = true;
+                    break;
+                }
+            }
+            tx.commit()?;
+            if run.cancelled {
+                break;
+            }
+        }
+        Ok(run)
+    }
+
+    /// The suggestions kept for a document that are open for `coder`, in text order.
+    pub fn open_suggestions(&self, document_id: i64, coder: i64) -> Result<Vec<OpenSuggestion>> {
+        open_in(&self.conn, document_id, coder)
+    }
+
+    /// How many suggestions are open for `coder` in each document that has any.
+    pub fn suggestion_counts(&self, coder: i64) -> Result<Vec<(i64, usize)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT document_id FROM suggestions ORDER BY document_id")?;
+        let ids: Vec<i64> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            let n = open_in(&self.conn, id, coder)?.len();
+            if n > 0 {
+                out.push((id, n));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Accepts the open suggestion `key`: its spans become `coder`'s annotations (an Actor, a
+    /// Claim, a Cue where the schema has one) linked by `said_by`, a mention's Actor linked to
+    /// its entity. `edited` carries the spans as the analyst corrected them; what was found
+    /// stays under its key. An annotation the coder already has on the same span and label is
+    /// used rather than doubled. One undo step.
+    pub fn accept_suggestion(
+        &mut self,
+        document_id: i64,
+        key: &str,
+        edited: Option<&Suggestion>,
+        coder: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Change> {
+        let tx = self.conn.transaction()?;
+        let open = open_in(&tx, document_id, coder)?;
+        let found = open
+            .iter()
+            .find(|s| s.key == key)
+            .ok_or_else(|| StoreError::UnknownSuggestion(key.to_string()))?;
+        let chosen = match edited {
+            Some(e) => {
+                if e.kind != found.suggestion.kind {
+                    return Err(StoreError::BadSuggestion(
+                        "an edited suggestion keeps its kind".into(),
+                    ));
+                }
+                Suggestion {
+                    entity_id: found.suggestion.entity_id,
+                    ..e.clone()
+                }
+            }
+            None => found.suggestion.clone(),
+        };
+        let changes = make_annotations(&tx, document_id, &[&chosen], coder, now)?;
+        let change = decide(
+            &tx,
+            document_id,
+            vec![key.to_string()],
+            SuggestionDecision::Accepted,
+            changes,
+            coder,
+            now,
+        )?;
+        tx.commit()?;
+        Ok(change)
+    }
+
+    /// Accepts every suggestion open for `coder` in the document, as one undo step. `None`
+    /// when none was open.
+    pub fn accept_all_suggestions(
+        &mut self,
+        document_id: i64,
+        coder: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Change>> {
+        let tx = self.conn.transaction()?;
+        let open = open_in(&tx, document_id, coder)?;
+        if open.is_empty() {
+            return Ok(None);
+        }
+        let chosen: Vec<&Suggestion> = open.iter().map(|s| &s.suggestion).collect();
+        let changes = make_annotations(&tx, document_id, &chosen, coder, now)?;
+        let keys = open.iter().map(|s| s.key.clone()).collect();
+        let change = decide(
+            &tx,
+            document_id,
+            keys,
+            SuggestionDecision::Accepted,
+            changes,
+            coder,
+            now,
+        )?;
+        tx.commit()?;
+        Ok(Some(change))
+    }
+
+    /// Rejects the open suggestion `key` for `coder`: no later run proposes it to them again.
+    /// Undo reopens it.
+    pub fn reject_suggestion(
+        &mut self,
+        document_id: i64,
+        key: &str,
+        coder: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Change> {
+        let tx = self.conn.transaction()?;
+        if !open_in(&tx, document_id, coder)?
+            .iter()
+            .any(|s| s.key == key)
+        {
+            return Err(StoreError::UnknownSuggestion(key.to_string()));
+        }
+        let change = decide(
+            &tx,
+            document_id,
+            vec![key.to_string()],
+            SuggestionDecision::Rejected,
+            Vec::new(),
+            coder,
+            now,
+        )?;
+        tx.commit()?;
+        Ok(change)
+    }
+}
+
+/// Records a decision made now (the annotations of `changes` are already in): applies the
+/// decision rows and logs the step.
+fn decide(
+    tx: &Connection,
+    document_id: i64,
+    keys: Vec<String>,
+    decision: SuggestionDecision,
+    changes: Vec<Change>,
+    coder: i64,
+    now: DateTime<Utc>,
+) -> Result<Change> {
+    let change = Change::SuggestionsDecided {
+        document_id,
+        coder,
+        keys,
+        before: None,
+        after: Some(decision),
+        changes,
+    };
+    apply(tx, &change, now)?;
+    crate::history::record(tx, &change, coder, now)?;
+    Ok(change)
+}
+
+/// Applies a decision's rows (its annotation changes are applied by the caller).
+pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Result<()> {
+    let Change::SuggestionsDecided {
+        document_id,
+        coder,
+        keys,
+        after,
+        ..
+    } = change
+    else {
+        return Ok(());
+    };
+    for key in keys {
+        match after {
+            Some(decision) => tx.execute(
+                "INSERT OR REPLACE INTO suggestion_decisions
+                 (document_id, key, annotator_id, decision, decided_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                (document_id, key, coder, decision.name(), time::to_sql(now)),
+            )?,
+            None => tx.execute(
+                "DELETE FROM suggestion_decisions
+                 WHERE document_id = ?1 AND key = ?2 AND annotator_id = ?3",
+                (document_id, key, coder),
+            )?,
+        };
+    }
+    Ok(())
+}
+
+fn actor_entities(conn: &Connection) -> Result<Vec<Entity>> {
+    Ok(crate::dataset::project_info(conn)?
+        .entities
+        .into_iter()
+        .filter(|e| e.kind == EntityKind::Actor)
+        .collect())
+}
+
+/// Runs the finder on one document's text.
+fn find_in(
+    conn: &Connection,
+    document_id: i64,
+    options: &SuggestOptions,
+    actors: &[Entity],
+) -> Result<Vec<Suggestion>> {
+    let text = crate::documents::read_text(conn, document_id)?;
+    let names: Vec<Vec<String>> = actors
+        .iter()
+        .map(|e| {
+            std::iter::once(e.name.clone())
+                .chain(e.aliases.iter().cloned())
+                .collect()
+        })
+        .collect();
+    let mentions = if names.is_empty() {
+        Vec::new()
+    } else {
+        find_mentions(&text, &names, options.fold)
+    };
+    let span = |s: claimdesk_suggest::Span| SuggestedSpan {
+        start: s.start,
+        end: s.end,
+    };
+    // The entity a span names: a mention covering exactly that span.
+    let named = |s: SuggestedSpan| {
+        mentions
+            .iter()
+            .find(|m| m.span.start == s.start && m.span.end == s.end)
+            .map(|m| actors[m.entity].id)
+    };
+    let mut out = Vec::new();
+    if options.kinds.contains(&SuggestionKind::Attribution) {
+        for a in find_attributions(&text, Rules::english()) {
+            let source = a.source.map(span);
+            let resolved = a.resolved.map(span);
+            out.push(Suggestion {
+                kind: SuggestionKind::Attribution,
+                content: Some(span(a.content)),
+                source,
+                cue: a.cue.map(span),
+                resolved,
+                entity_id: source.and_then(named).or_else(|| resolved.and_then(named)),
+                quoted: matches!(a.kind, claimdesk_suggest::AttributionKind::Direct),
+            });
+        }
+    }
+    if options.kinds.contains(&SuggestionKind::Mention) {
+        // A mention that is an attribution's source is proposed with the attribution.
+        let sources: HashSet<SuggestedSpan> = out.iter().filter_map(|s| s.source).collect();
+        for m in &mentions {
+            let at = span(m.span);
+            if sources.contains(&at) {
+                continue;
+            }
+            out.push(Suggestion {
+                kind: SuggestionKind::Mention,
+                content: None,
+                source: Some(at),
+                cue: None,
+                resolved: None,
+                entity_id: Some(actors[m.entity].id),
+                quoted: false,
+            });
+        }
+    }
+    out.sort_by_key(|s| (s.start(), s.key()));
+    out.dedup_by_key(|s| s.key());
+    Ok(out)
+}
+
+/// Replaces what is kept for a document with `found`. Writes nothing when that is what is
+/// kept already (a document opened again), so reading leaves the project as it was.
+fn keep(tx: &Connection, document_id: i64, found: &[Suggestion], now: DateTime<Utc>) -> Result<()> {
+    let mut fresh: Vec<(String, String)> = found
+        .iter()
+        .map(|s| Ok((s.key(), serde_json::to_string(s)?)))
+        .collect::<Result<_>>()?;
+    fresh.sort();
+    let mut stmt = tx
+        .prepare_cached("SELECT key, found FROM suggestions WHERE document_id = ?1 ORDER BY key")?;
+    let kept: Vec<(String, String)> = stmt
+        .query_map([document_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if kept == fresh {
+        return Ok(());
+    }
+    tx.execute(
+        "DELETE FROM suggestions WHERE document_id = ?1",
+        [document_id],
+    )?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO suggestions (document_id, key, found, found_at) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let at = time::to_sql(now);
+    for (key, json) in &fresh {
+        insert.execute((document_id, key, json, &at))?;
+    }
+    Ok(())
+}
+
+/// The kept suggestions of a document open for `coder`: not decided by them, and not already
+/// coded by them (each proposed span already their annotation of that label).
+fn open_in(conn: &Connection, document_id: i64, coder: i64) -> Result<Vec<OpenSuggestion>> {
+    crate::annotations::ensure_document(conn, document_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.key, s.found FROM suggestions s
+         WHERE s.document_id = ?1 AND NOT EXISTS (
+             SELECT 1 FROM suggestion_decisions d
+             WHERE d.document_id = s.document_id AND d.key = s.key AND d.annotator_id = ?2)",
+    )?;
+    let kept: Vec<(String, String)> = stmt
+        .query_map((document_id, coder), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if kept.is_empty() {
+        return Ok(Vec::new());
+    }
+    let targets = targets(conn).ok();
+    let mut coded: HashSet<(i64, usize, usize)> = HashSet::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT label_id, start, end FROM annotations WHERE document_id = ?1 AND annotator_id = ?2",
+    )?;
+    for row in stmt.query_map((document_id, coder), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })? {
+        let (label, start, end) = row?;
+        coded.insert((label, start as usize, end as usize));
+    }
+    let text = crate::documents::read_text(conn, document_id)?;
+    let index = TextIndex::new(&text);
+    let quote = |s: Option<SuggestedSpan>| -> Option<String> {
+        let s = s?;
+        let span = Span::new(s.start, s.end).ok()?;
+        index.slice(span).ok().map(str::to_string)
+    };
+    let names: HashMap<i64, String> = crate::dataset::project_info(conn)?
+        .entities
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    let mut out = Vec::new();
+    for (key, found) in kept {
+        let suggestion: Suggestion = serde_json::from_str(&found)?;
+        if let Some(t) = &targets {
+            let has = |label: i64, s: Option<SuggestedSpan>| {
+                s.is_none_or(|s| coded.contains(&(label, s.start, s.end)))
+            };
+            let done = match suggestion.kind {
+                SuggestionKind::Attribution => {
+                    has(t.claim, suggestion.content) && has(t.actor, suggestion.source)
+                }
+                SuggestionKind::Mention => has(t.actor, suggestion.source),
+            };
+            if done {
+                continue;
+            }
+        }
+        // A finding the text no longer holds (the text was replaced since) is not offered.
+        let (content_quote, source_quote) = (quote(suggestion.content), quote(suggestion.source));
+        if (suggestion.content.is_some() && content_quote.is_none())
+            || (suggestion.source.is_some() && source_quote.is_none())
+        {
+            continue;
+        }
+        out.push(OpenSuggestion {
+            key,
+            content_quote,
+            source_quote,
+            cue_quote: quote(suggestion.cue),
+            resolved_quote: quote(suggestion.resolved),
+            entity_name: suggestion.entity_id.and_then(|id| names.get(&id).cloned()),
+            suggestion,
+        });
+    }
+    out.sort_by_key(|s| (s.suggestion.start(), s.key.clone()));
+    Ok(out)
+}
+
+/// The schema's Actor, Claim and Cue labels and its `said_by` link type, by name (any case).
+fn targets(conn: &Connection) -> Result<Targets> {
+    let labels = crate::documents::read_labels(conn)?;
+    let label = |name: &str| {
+        labels
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(name))
+            .map(|l| l.id)
+    };
+    let missing = |name: &str| {
+        StoreError::BadSuggestion(format!(
+            "the schema has no {name} label; suggestions become Actor and Claim annotations"
+        ))
+    };
+    let actor = label("Actor").ok_or_else(|| missing("Actor"))?;
+    let claim = label("Claim").ok_or_else(|| missing("Claim"))?;
+    let said_by = crate::schema::read_relation_types(conn)?
+        .into_iter()
+        .find(|t| t.name.eq_ignore_ascii_case("said_by") && t.allows(claim, actor))
+        .map(|t| t.name);
+    Ok(Targets {
+        actor,
+        claim,
+        cue: label("Cue"),
+        said_by,
+    })
+}
+
+/// Makes the annotations and links of `chosen` for `coder`, reusing the coder's annotation
+/// already on a span with that label, and answers the changes made.
+fn make_annotations(
+    tx: &Connection,
+    document_id: i64,
+    chosen: &[&Suggestion],
+    coder: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Change>> {
+    let t = targets(tx)?;
+    let text = crate::documents::read_text(tx, document_id)?;
+    let index = TextIndex::new(&text);
+    let mut changes = Vec::new();
+    let mut made: HashMap<(i64, usize, usize), i64> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, label_id, start, end FROM annotations WHERE document_id = ?1 AND annotator_id = ?2",
+    )?;
+    for row in stmt.query_map((document_id, coder), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })? {
+        let (id, label, start, end) = row?;
+        made.entry((label, start as usize, end as usize))
+            .or_insert(id);
+    }
+    let mut linked: HashSet<(i64, i64)> = HashSet::new();
+    let mut place = |label: i64,
+                     at: SuggestedSpan,
+                     entity: Option<i64>,
+                     changes: &mut Vec<Change>|
+     -> Result<i64> {
+        if let Some(&id) = made.get(&(label, at.start, at.end)) {
+            return Ok(id);
+        }
+        let span = index.check(Span::new(at.start, at.end)?)?;
+        if span.is_empty() {
+            return Err(StoreError::EmptySpan);
+        }
+        let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
+        let mut annotation = Annotation {
+            id: 0,
+            uid: crate::uid::new(),
+            document_id,
+            label_id: label,
+            start: span.start(),
+            end: span.end(),
+            quote: index.slice(span)?.to_string(),
+            prefix: prefix.to_string(),
+            suffix: suffix.to_string(),
+            attributes: serde_json::Map::new(),
+            note: None,
+            entity_id: entity,
+            annotator_id: coder,
+            created_at: now,
+            updated_at: now,
+        };
+        annotation.id = insert_annotation(tx, &annotation, None)?;
+        made.insert((label, at.start, at.end), annotation.id);
+        let id = annotation.id;
+        changes.push(Change::AnnotationCreated {
+            annotation,
+            relations: Vec::new(),
+        });
+        Ok(id)
+    };
+    for s in chosen {
+        if let Some(entity) = s.entity_id {
+            let known = tx
+                .query_row("SELECT 1 FROM entities WHERE id = ?1", [entity], |_| Ok(()))
+                .optional()?;
+            if known.is_none() {
+                return Err(StoreError::BadSuggestion(
+                    "the suggestion's entity is gone; run the suggestions again".into(),
+                ));
+            }
+        }
+        let actor = match s.source {
+            Some(at) => Some(place(t.actor, at, s.entity_id, &mut changes)?),
+            None => None,
+        };
+        let claim = match s.content {
+            Some(at) => Some(place(t.claim, at, None, &mut changes)?),
+            None => None,
+        };
+        if let (Some(cue), Some(at)) = (t.cue, s.cue) {
+            place(cue, at, None, &mut changes)?;
+        }
+        if let (Some(kind), Some(claim), Some(actor)) = (&t.said_by, claim, actor) {
+            let exists = tx
+                .query_row(
+                    "SELECT 1 FROM relations WHERE kind = ?1 AND from_id = ?2 AND to_id = ?3",
+                    (kind, claim, actor),
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if !exists && linked.insert((claim, actor)) {
+                let relation = Relation {
+                    id: next_relation_id(tx)?,
+                    uid: crate::uid::new(),
+                    kind: kind.clone(),
+                    from_id: claim,
+                    to_id: actor,
+                    annotator_id: coder,
+                    created_at: now,
+                };
+                insert_relation(tx, &relation)?;
+                changes.push(Change::RelationCreated {
+                    relation,
+                    document_id,
+                });
+            }
+        }
+    }
+    Ok(changes)
+}
