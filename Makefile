@@ -20,6 +20,7 @@ bench: deps-run deps-test ui
 	cargo bench -p claimdesk-core --bench analysis
 	cargo bench -p claimdesk-export --bench agreement
 	cargo bench -p claimdesk-store --bench merge
+	cargo bench -p claimdesk-store --bench suggest
 	cargo build --release -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/reader.mjs
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/library.mjs

@@ -52,14 +52,16 @@ pub async fn suggest_document(
     if !request.run {
         return open_now(&project, &state, request.document_id);
     }
-    let open = project.suggest(
+    let found = project.suggest(
         request.document_id,
         &options,
         state.annotator_id(),
         Utc::now(),
     )?;
     let text = project.document(request.document_id)?.text;
-    SuggestionsDto::new(request.document_id, &text, open)
+    let mut dto = SuggestionsDto::new(request.document_id, &text, found.open)?;
+    dto.unread = found.unread;
+    Ok(dto)
 }
 
 /// Accepts a suggestion (with its boundaries as edited) as the coder's annotations; one undo

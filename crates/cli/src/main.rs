@@ -531,7 +531,11 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             };
             let mut stored = 0;
             for id in ids {
-                let open = project.suggest(id, &options, coder, now)?;
+                let found = project.suggest(id, &options, coder, now)?;
+                if let Some(why) = &found.unread {
+                    eprintln!("document {id}: no suggestions: {why}");
+                }
+                let open = found.open;
                 for s in &open {
                     writeln!(out, "{}", suggestion_line(id, s))?;
                 }

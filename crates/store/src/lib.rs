@@ -62,5 +62,5 @@ pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use restore::Restore;
 pub use schema::new_label;
 pub use sets::{DocumentSet, DrawnSample, SampleSpec, Strata, MAX_SAMPLE};
-pub use suggestions::{OpenSuggestion, SuggestOptions, SuggestRun};
+pub use suggestions::{OpenSuggestion, SuggestOptions, SuggestRun, Suggested};
 pub use versions::{Orphan, OrphanSummary, ReplaceReport};

@@ -16,7 +16,7 @@ use claimdesk_core::annotation::CONTEXT_CHARS;
 use claimdesk_core::dataset::{Entity, EntityKind};
 use claimdesk_core::suggestion::{SuggestedSpan, Suggestion, SuggestionDecision, SuggestionKind};
 use claimdesk_core::{Annotation, Change, Relation, Span, TextIndex};
-use claimdesk_suggest::{find_attributions, find_mentions, Fold, Rules};
+use claimdesk_suggest::{find_attributions, Fold, MentionFinder, Rules};
 
 use crate::annotations::{insert_annotation, insert_relation, next_relation_id};
 use crate::error::{Result, StoreError};
@@ -54,6 +54,14 @@ pub struct OpenSuggestion {
     pub entity_name: Option<String>,
 }
 
+/// What running the finder on a document gave: the suggestions open for the coder, or why the
+/// document could not be read (then there are none, and nothing is kept for it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suggested {
+    pub open: Vec<OpenSuggestion>,
+    pub unread: Option<String>,
+}
+
 /// What a run over several documents did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SuggestRun {
@@ -64,6 +72,8 @@ pub struct SuggestRun {
     pub open: usize,
     /// The run stopped early when asked to.
     pub cancelled: bool,
+    /// Documents the finder could not read (each got no suggestions).
+    pub unread: usize,
 }
 
 /// The labels and link type suggestions become, by name in the project's schema.
@@ -72,6 +82,54 @@ struct Targets {
     claim: i64,
     cue: Option<i64>,
     said_by: Option<String>,
+}
+
+/// What every document of a run shares: the known actors, their names, and the labels
+/// suggestions become (`None` when the schema lacks one; accepting then says why).
+struct Known {
+    actors: Actors,
+    names: HashMap<i64, String>,
+    targets: Option<Targets>,
+}
+
+/// The known actors as the mention finder takes them: each one's name and aliases, and ids.
+struct Actors {
+    ids: Vec<i64>,
+    /// The names prepared for the mention finder, folded as the run asks.
+    mentions: MentionFinder,
+}
+
+impl Known {
+    /// What a run needs, with known names folded as `fold` says (for reading only, any).
+    fn read(conn: &Connection) -> Result<Known> {
+        Known::for_run(conn, Fold::Case)
+    }
+
+    fn for_run(conn: &Connection, fold: Fold) -> Result<Known> {
+        let entities = crate::dataset::project_info(conn)?.entities;
+        Ok(Known {
+            names: entities.iter().map(|e| (e.id, e.name.clone())).collect(),
+            actors: {
+                let actors: Vec<&Entity> = entities
+                    .iter()
+                    .filter(|e| e.kind == EntityKind::Actor)
+                    .collect();
+                let names: Vec<Vec<String>> = actors
+                    .iter()
+                    .map(|e| {
+                        std::iter::once(e.name.clone())
+                            .chain(e.aliases.iter().cloned())
+                            .collect()
+                    })
+                    .collect();
+                Actors {
+                    ids: actors.iter().map(|e| e.id).collect(),
+                    mentions: MentionFinder::new(&names, fold),
+                }
+            },
+            targets: targets(conn).ok(),
+        })
+    }
 }
 
 /// Documents a run commits together.
@@ -86,14 +144,14 @@ impl Project {
         options: &SuggestOptions,
         coder: i64,
         now: DateTime<Utc>,
-    ) -> Result<Vec<OpenSuggestion>> {
+    ) -> Result<Suggested> {
         let tx = self.conn.transaction()?;
-        let actors = actor_entities(&tx)?;
-        let found = find_in(&tx, document_id, options, &actors)?;
+        let known = Known::for_run(&tx, options.fold)?;
+        let (found, unread) = find_in(&tx, document_id, options, &known.actors)?;
         keep(&tx, document_id, &found, now)?;
-        let open = open_in(&tx, document_id, coder)?;
+        let open = open_in(&tx, document_id, coder, &known)?;
         tx.commit()?;
-        Ok(open)
+        Ok(Suggested { open, unread })
     }
 
     /// Runs the finder on `documents` in turn, committing as it goes. `progress(done, total)`
@@ -108,31 +166,70 @@ impl Project {
         mut progress: impl FnMut(usize, usize) -> bool,
     ) -> Result<SuggestRun> {
         let mut run = SuggestRun::default();
-        let actors = actor_entities(&self.conn)?;
-        for chunk in documents.chunks(DOCUMENTS_PER_COMMIT) {
-            let tx = self.conn.transaction()?;
-            for &document_id in chunk {
-                let found = find_in(&tx, document_id, options, &actors)?;
-                keep(&tx, document_id, &found, now)?;
-                run.found += found.len();
-                run.open += open_in(&tx, document_id, coder)?.len();
-                run.documents += 1;
-                if !progress(run.documents, documents.len()) {
-                    run.cancelled = true;
+        let known = Known::for_run(&self.conn, options.fold)?;
+        let conn = &mut self.conn;
+        // Two stages on the two cores: this thread reads a chunk's texts and stores the
+        // findings of the one before, while a second runs the finder on the chunk read.
+        std::thread::scope(|scope| -> Result<()> {
+            let (texts, to_find) = std::sync::mpsc::sync_channel::<Vec<Text>>(1);
+            let (found_tx, found) = std::sync::mpsc::sync_channel::<Vec<Found>>(1);
+            let actors = &known.actors;
+            scope.spawn(move || {
+                for chunk in to_find {
+                    let out = chunk
+                        .into_iter()
+                        .map(|t| Found {
+                            document_id: t.document_id,
+                            findings: find_checked(&t.text, t.language.as_deref(), options, actors),
+                        })
+                        .collect();
+                    if found_tx.send(out).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut chunks = documents.chunks(DOCUMENTS_PER_COMMIT);
+            let mut in_flight = 0;
+            if let Some(first) = chunks.next() {
+                texts.send(read_texts(conn, first)?).ok();
+                in_flight += 1;
+            }
+            while in_flight > 0 {
+                // The next chunk is read while the finder works on this one.
+                if let Some(next) = chunks.next() {
+                    texts.send(read_texts(conn, next)?).ok();
+                    in_flight += 1;
+                }
+                let Ok(chunk) = found.recv() else { break };
+                in_flight -= 1;
+                let tx = conn.transaction()?;
+                for f in chunk {
+                    let (suggestions, unread) = f.findings;
+                    keep(&tx, f.document_id, &suggestions, now)?;
+                    run.found += suggestions.len();
+                    run.unread += usize::from(unread.is_some());
+                    run.open += still_open(&tx, f.document_id, coder, &known, suggestions)?.len();
+                    run.documents += 1;
+                    if !progress(run.documents, documents.len()) {
+                        run.cancelled = true;
+                        break;
+                    }
+                }
+                tx.commit()?;
+                if run.cancelled {
                     break;
                 }
             }
-            tx.commit()?;
-            if run.cancelled {
-                break;
-            }
-        }
+            // Dropping the sender ends the finder's stage.
+            drop(texts);
+            Ok(())
+        })?;
         Ok(run)
     }
 
     /// The suggestions kept for a document that are open for `coder`, in text order.
     pub fn open_suggestions(&self, document_id: i64, coder: i64) -> Result<Vec<OpenSuggestion>> {
-        open_in(&self.conn, document_id, coder)
+        open_in(&self.conn, document_id, coder, &Known::read(&self.conn)?)
     }
 
     /// How many suggestions are open for `coder` in each document that has any.
@@ -143,9 +240,10 @@ impl Project {
         let ids: Vec<i64> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let known = Known::read(&self.conn)?;
         let mut out = Vec::new();
         for id in ids {
-            let n = open_in(&self.conn, id, coder)?.len();
+            let n = open_in(&self.conn, id, coder, &known)?.len();
             if n > 0 {
                 out.push((id, n));
             }
@@ -167,7 +265,7 @@ impl Project {
         now: DateTime<Utc>,
     ) -> Result<Change> {
         let tx = self.conn.transaction()?;
-        let open = open_in(&tx, document_id, coder)?;
+        let open = open_in(&tx, document_id, coder, &Known::read(&tx)?)?;
         let found = open
             .iter()
             .find(|s| s.key == key)
@@ -209,7 +307,7 @@ impl Project {
         now: DateTime<Utc>,
     ) -> Result<Option<Change>> {
         let tx = self.conn.transaction()?;
-        let open = open_in(&tx, document_id, coder)?;
+        let open = open_in(&tx, document_id, coder, &Known::read(&tx)?)?;
         if open.is_empty() {
             return Ok(None);
         }
@@ -239,7 +337,7 @@ impl Project {
         now: DateTime<Utc>,
     ) -> Result<Change> {
         let tx = self.conn.transaction()?;
-        if !open_in(&tx, document_id, coder)?
+        if !open_in(&tx, document_id, coder, &Known::read(&tx)?)?
             .iter()
             .any(|s| s.key == key)
         {
@@ -312,12 +410,34 @@ pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Res
     Ok(())
 }
 
-fn actor_entities(conn: &Connection) -> Result<Vec<Entity>> {
-    Ok(crate::dataset::project_info(conn)?
-        .entities
-        .into_iter()
-        .filter(|e| e.kind == EntityKind::Actor)
-        .collect())
+/// A document's text as the finder takes it.
+struct Text {
+    document_id: i64,
+    text: String,
+    language: Option<String>,
+}
+
+/// What the finder made of a document: its findings, or why it could not read it.
+struct Found {
+    document_id: i64,
+    findings: (Vec<Suggestion>, Option<String>),
+}
+
+fn read_texts(conn: &Connection, ids: &[i64]) -> Result<Vec<Text>> {
+    let mut stmt = conn.prepare_cached("SELECT text, language FROM documents WHERE id = ?1")?;
+    ids.iter()
+        .map(|&document_id| {
+            let (text, language) = stmt
+                .query_row([document_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .ok_or(StoreError::UnknownDocument(document_id))?;
+            Ok(Text {
+                document_id,
+                text,
+                language,
+            })
+        })
+        .collect()
 }
 
 /// Runs the finder on one document's text.
@@ -325,22 +445,58 @@ fn find_in(
     conn: &Connection,
     document_id: i64,
     options: &SuggestOptions,
-    actors: &[Entity],
-) -> Result<Vec<Suggestion>> {
-    let text = crate::documents::read_text(conn, document_id)?;
-    let names: Vec<Vec<String>> = actors
-        .iter()
-        .map(|e| {
-            std::iter::once(e.name.clone())
-                .chain(e.aliases.iter().cloned())
-                .collect()
-        })
-        .collect();
-    let mentions = if names.is_empty() {
-        Vec::new()
-    } else {
-        find_mentions(&text, &names, options.fold)
-    };
+    actors: &Actors,
+) -> Result<(Vec<Suggestion>, Option<String>)> {
+    let text = read_texts(conn, &[document_id])?.remove(0);
+    Ok(find_checked(
+        &text.text,
+        text.language.as_deref(),
+        options,
+        actors,
+    ))
+}
+
+/// The findings in a text; or, with none, why it cannot be read (a language the finder has no
+/// rules for, or a text it failed on).
+fn find_checked(
+    text: &str,
+    language: Option<&str>,
+    options: &SuggestOptions,
+    actors: &Actors,
+) -> (Vec<Suggestion>, Option<String>) {
+    if let Some(language) = language.filter(|l| !readable_language(l)) {
+        return (
+            Vec::new(),
+            Some(format!(
+                "the finder has English rules only, and this document is in {language:?}"
+            )),
+        );
+    }
+    // The finder never panics on any text (its tests throw hostile text at it); should it
+    // fail all the same, the document gets no suggestions and a reason, and the run goes on.
+    match std::panic::catch_unwind(|| find_text(text, options, actors)) {
+        Ok(found) => (found, None),
+        Err(_) => (
+            Vec::new(),
+            Some("the finder could not read this text".to_string()),
+        ),
+    }
+}
+
+/// Languages the rules are for: English, and documents of no or several stated languages.
+fn readable_language(language: &str) -> bool {
+    let l = language.trim().to_ascii_lowercase();
+    l.is_empty()
+        || l == "en"
+        || l.starts_with("en-")
+        || l.starts_with("en_")
+        || l == "english"
+        || l == "mul"
+        || l == "und"
+}
+
+fn find_text(text: &str, options: &SuggestOptions, actors: &Actors) -> Vec<Suggestion> {
+    let mentions = actors.mentions.find(text);
     let span = |s: claimdesk_suggest::Span| SuggestedSpan {
         start: s.start,
         end: s.end,
@@ -350,11 +506,11 @@ fn find_in(
         mentions
             .iter()
             .find(|m| m.span.start == s.start && m.span.end == s.end)
-            .map(|m| actors[m.entity].id)
+            .map(|m| actors.ids[m.entity])
     };
     let mut out = Vec::new();
     if options.kinds.contains(&SuggestionKind::Attribution) {
-        for a in find_attributions(&text, Rules::english()) {
+        for a in find_attributions(text, Rules::english()) {
             let source = a.source.map(span);
             let resolved = a.resolved.map(span);
             out.push(Suggestion {
@@ -382,14 +538,14 @@ fn find_in(
                 source: Some(at),
                 cue: None,
                 resolved: None,
-                entity_id: Some(actors[m.entity].id),
+                entity_id: Some(actors.ids[m.entity]),
                 quoted: false,
             });
         }
     }
     out.sort_by_key(|s| (s.start(), s.key()));
     out.dedup_by_key(|s| s.key());
-    Ok(out)
+    out
 }
 
 /// Replaces what is kept for a document with `found`. Writes nothing when that is what is
@@ -422,23 +578,24 @@ fn keep(tx: &Connection, document_id: i64, found: &[Suggestion], now: DateTime<U
     Ok(())
 }
 
-/// The kept suggestions of a document open for `coder`: not decided by them, and not already
-/// coded by them (each proposed span already their annotation of that label).
-fn open_in(conn: &Connection, document_id: i64, coder: i64) -> Result<Vec<OpenSuggestion>> {
-    crate::annotations::ensure_document(conn, document_id)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.key, s.found FROM suggestions s
-         WHERE s.document_id = ?1 AND NOT EXISTS (
-             SELECT 1 FROM suggestion_decisions d
-             WHERE d.document_id = s.document_id AND d.key = s.key AND d.annotator_id = ?2)",
-    )?;
-    let kept: Vec<(String, String)> = stmt
-        .query_map((document_id, coder), |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    if kept.is_empty() {
-        return Ok(Vec::new());
+/// Of a document's `found` suggestions, those still open for `coder`: not decided by them, and
+/// not already coded by them (each proposed span already their annotation of that label).
+fn still_open(
+    conn: &Connection,
+    document_id: i64,
+    coder: i64,
+    known: &Known,
+    found: Vec<Suggestion>,
+) -> Result<Vec<Suggestion>> {
+    if found.is_empty() {
+        return Ok(found);
     }
-    let targets = targets(conn).ok();
+    let mut stmt = conn.prepare_cached(
+        "SELECT key FROM suggestion_decisions WHERE document_id = ?1 AND annotator_id = ?2",
+    )?;
+    let decided: HashSet<String> = stmt
+        .query_map((document_id, coder), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut coded: HashSet<(i64, usize, usize)> = HashSet::new();
     let mut stmt = conn.prepare_cached(
         "SELECT label_id, start, end FROM annotations WHERE document_id = ?1 AND annotator_id = ?2",
@@ -453,6 +610,47 @@ fn open_in(conn: &Connection, document_id: i64, coder: i64) -> Result<Vec<OpenSu
         let (label, start, end) = row?;
         coded.insert((label, start as usize, end as usize));
     }
+    Ok(found
+        .into_iter()
+        .filter(|s| !decided.contains(&s.key()))
+        .filter(|s| {
+            let Some(t) = &known.targets else { return true };
+            let has = |label: i64, at: Option<SuggestedSpan>| {
+                at.is_none_or(|at| coded.contains(&(label, at.start, at.end)))
+            };
+            !match s.kind {
+                SuggestionKind::Attribution => has(t.claim, s.content) && has(t.actor, s.source),
+                SuggestionKind::Mention => has(t.actor, s.source),
+            }
+        })
+        .collect())
+}
+
+/// The kept suggestions of a document open for `coder` (see [`still_open`]), with their text.
+fn open_in(
+    conn: &Connection,
+    document_id: i64,
+    coder: i64,
+    known: &Known,
+) -> Result<Vec<OpenSuggestion>> {
+    crate::annotations::ensure_document(conn, document_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.key, s.found FROM suggestions s
+         WHERE s.document_id = ?1 AND NOT EXISTS (
+             SELECT 1 FROM suggestion_decisions d
+             WHERE d.document_id = s.document_id AND d.key = s.key AND d.annotator_id = ?2)",
+    )?;
+    let kept: Vec<(String, String)> = stmt
+        .query_map((document_id, coder), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if kept.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kept = kept
+        .into_iter()
+        .map(|(_, found)| serde_json::from_str(&found))
+        .collect::<serde_json::Result<Vec<Suggestion>>>()?;
+    let open = still_open(conn, document_id, coder, known, kept)?;
     let text = crate::documents::read_text(conn, document_id)?;
     let index = TextIndex::new(&text);
     let quote = |s: Option<SuggestedSpan>| -> Option<String> {
@@ -460,28 +658,9 @@ fn open_in(conn: &Connection, document_id: i64, coder: i64) -> Result<Vec<OpenSu
         let span = Span::new(s.start, s.end).ok()?;
         index.slice(span).ok().map(str::to_string)
     };
-    let names: HashMap<i64, String> = crate::dataset::project_info(conn)?
-        .entities
-        .into_iter()
-        .map(|e| (e.id, e.name))
-        .collect();
     let mut out = Vec::new();
-    for (key, found) in kept {
-        let suggestion: Suggestion = serde_json::from_str(&found)?;
-        if let Some(t) = &targets {
-            let has = |label: i64, s: Option<SuggestedSpan>| {
-                s.is_none_or(|s| coded.contains(&(label, s.start, s.end)))
-            };
-            let done = match suggestion.kind {
-                SuggestionKind::Attribution => {
-                    has(t.claim, suggestion.content) && has(t.actor, suggestion.source)
-                }
-                SuggestionKind::Mention => has(t.actor, suggestion.source),
-            };
-            if done {
-                continue;
-            }
-        }
+    for suggestion in open {
+        let key = suggestion.key();
         // A finding the text no longer holds (the text was replaced since) is not offered.
         let (content_quote, source_quote) = (quote(suggestion.content), quote(suggestion.source));
         if (suggestion.content.is_some() && content_quote.is_none())
@@ -495,7 +674,9 @@ fn open_in(conn: &Connection, document_id: i64, coder: i64) -> Result<Vec<OpenSu
             source_quote,
             cue_quote: quote(suggestion.cue),
             resolved_quote: quote(suggestion.resolved),
-            entity_name: suggestion.entity_id.and_then(|id| names.get(&id).cloned()),
+            entity_name: suggestion
+                .entity_id
+                .and_then(|id| known.names.get(&id).cloned()),
             suggestion,
         });
     }

@@ -80,7 +80,8 @@ fn finds_a_quote_and_a_mention_with_their_entities() {
     let open = f
         .project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap();
+        .unwrap()
+        .open;
     let quote = bruce(&open);
     assert_eq!(quote.source_quote.as_deref(), Some("Tammy Bruce"));
     assert!(
@@ -116,7 +117,8 @@ fn accepting_makes_the_coders_annotations_and_link_in_one_undo_step() {
     let open = f
         .project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap();
+        .unwrap()
+        .open;
     let key = bruce(&open).key.clone();
     let change = f
         .project
@@ -179,7 +181,8 @@ fn a_rejection_lasts_through_runs_and_restarts_and_is_the_coders_own() {
     let open = f
         .project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap();
+        .unwrap()
+        .open;
     let key = bruce(&open).key.clone();
     f.project
         .reject_suggestion(f.doc, &key, f.me, at(4))
@@ -187,7 +190,8 @@ fn a_rejection_lasts_through_runs_and_restarts_and_is_the_coders_own() {
     let again = f
         .project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(5))
-        .unwrap();
+        .unwrap()
+        .open;
     assert!(!again.iter().any(|s| s.key == key));
     assert_eq!(again.len(), open.len() - 1);
     assert!(label_names(&f).is_empty(), "a rejection makes nothing");
@@ -222,7 +226,8 @@ fn accept_all_is_one_step_and_edited_boundaries_are_kept() {
     let open = f
         .project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap();
+        .unwrap()
+        .open;
     // The quote's content edited to its first word only.
     let first = bruce(&open);
     let mut edited = first.suggestion.clone();
@@ -270,7 +275,8 @@ fn what_the_coder_has_already_coded_is_not_proposed() {
     let open = f
         .project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap();
+        .unwrap()
+        .open;
     let lavrov = open
         .iter()
         .find(|s| s.suggestion.kind == SuggestionKind::Mention)
@@ -302,7 +308,8 @@ fn bad_requests_change_nothing() {
     let mut f = fresh();
     f.project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap();
+        .unwrap()
+        .open;
     let err = f
         .project
         .accept_suggestion(f.doc, "a:1-2:-", None, f.me, at(4))
@@ -390,10 +397,40 @@ fn running_again_on_an_unchanged_document_writes_nothing() {
     let mut f = fresh();
     f.project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap();
+        .unwrap()
+        .open;
     let stamp = f.project.change_stamp().unwrap();
     f.project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(4))
-        .unwrap();
+        .unwrap()
+        .open;
     assert_eq!(f.project.change_stamp().unwrap(), stamp);
+}
+
+#[test]
+fn a_document_in_another_language_gets_no_suggestions_and_a_reason() {
+    let mut f = fresh();
+    let mut doc = NewDocument::from_plain_text("„Wir bleiben hier“, sagte Müller.", "de.txt");
+    doc.language = Some("de".into());
+    let id = match f.project.import_document(&doc, f.me, at(1)).unwrap() {
+        ImportOutcome::Imported(id) => id,
+        other => panic!("{other:?}"),
+    };
+    let found = f
+        .project
+        .suggest(id, &SuggestOptions::default(), f.me, at(3))
+        .unwrap();
+    assert!(found.open.is_empty());
+    assert!(found.unread.unwrap().contains("\"de\""));
+    let run = f
+        .project
+        .suggest_documents(
+            &[f.doc, id],
+            &SuggestOptions::default(),
+            f.me,
+            at(4),
+            |_, _| true,
+        )
+        .unwrap();
+    assert_eq!((run.documents, run.unread), (2, 1));
 }

@@ -26,7 +26,7 @@ mod mentions;
 mod rules;
 mod text;
 
-pub use mentions::{find_mentions, Fold, Mention};
+pub use mentions::{find_mentions, Fold, Mention, MentionFinder};
 pub use rules::{Rules, RulesError};
 
 /// A half-open range `[start, end)` of Unicode code points.

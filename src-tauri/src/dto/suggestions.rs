@@ -43,6 +43,8 @@ pub struct SuggestionDto {
 pub struct SuggestionsDto {
     pub document_id: i64,
     pub items: Vec<SuggestionDto>,
+    /// Why the finder could not read the document (then there are no items).
+    pub unread: Option<String>,
 }
 
 impl SuggestionsDto {
@@ -83,7 +85,11 @@ impl SuggestionsDto {
                 })
             })
             .collect::<Result<_, ErrorDto>>()?;
-        Ok(SuggestionsDto { document_id, items })
+        Ok(SuggestionsDto {
+            document_id,
+            items,
+            unread: None,
+        })
     }
 }
 
@@ -205,6 +211,8 @@ pub struct SuggestProgressDto {
 #[serde(rename_all = "camelCase")]
 pub struct SuggestResultDto {
     pub documents: usize,
+    /// Documents the finder could not read.
+    pub unread: usize,
     pub found: usize,
     pub open: usize,
     pub cancelled: bool,
@@ -216,6 +224,7 @@ impl SuggestResultDto {
         match result {
             Ok(run) => SuggestResultDto {
                 documents: run.documents,
+                unread: run.unread,
                 found: run.found,
                 open: run.open,
                 cancelled: run.cancelled,
@@ -223,6 +232,7 @@ impl SuggestResultDto {
             },
             Err(error) => SuggestResultDto {
                 documents: 0,
+                unread: 0,
                 found: 0,
                 open: 0,
                 cancelled: false,

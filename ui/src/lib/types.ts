@@ -658,6 +658,8 @@ export interface Suggestion {
 export interface Suggestions {
   documentId: number;
   items: Suggestion[];
+  /** Why the finder could not read the document (then there are no items). */
+  unread: string | null;
 }
 
 export interface SuggestOptions {
@@ -672,6 +674,7 @@ export interface SuggestProgress {
 
 export interface SuggestResult {
   documents: number;
+  unread: number;
   found: number;
   open: number;
   cancelled: boolean;
