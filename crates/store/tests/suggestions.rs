@@ -308,8 +308,7 @@ fn bad_requests_change_nothing() {
     let mut f = fresh();
     f.project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap()
-        .open;
+        .unwrap();
     let err = f
         .project
         .accept_suggestion(f.doc, "a:1-2:-", None, f.me, at(4))
@@ -397,13 +396,11 @@ fn running_again_on_an_unchanged_document_writes_nothing() {
     let mut f = fresh();
     f.project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
-        .unwrap()
-        .open;
+        .unwrap();
     let stamp = f.project.change_stamp().unwrap();
     f.project
         .suggest(f.doc, &SuggestOptions::default(), f.me, at(4))
-        .unwrap()
-        .open;
+        .unwrap();
     assert_eq!(f.project.change_stamp().unwrap(), stamp);
 }
 
