@@ -48,7 +48,8 @@ lint: ui
 	cd ui && npm run check
 
 rust-test: ui
-	cargo test --workspace $(CARGO_FEATURES) -- --skip kills_at_random_moments
+	cargo test --workspace --exclude claimdesk-team $(CARGO_FEATURES) -- --skip kills_at_random_moments
+	scripts/team-test.sh
 	cargo test -p claimdesk-store --test crash -- --nocapture kills_at_random_moments
 
 ui-test:

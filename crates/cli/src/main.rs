@@ -15,6 +15,8 @@
 //! claimdesk-cli --project study.claimdesk codebook import codes.qdc
 //! claimdesk-cli --project study.claimdesk suggest --documents 1,2 --kinds attributions
 //! claimdesk-cli --project study.claimdesk suggest --apply --as finder
+//! claimdesk-cli --project study.claimdesk team publish postgres://owner@db.example.org/study --role ana=ana
+//! claimdesk-cli --project ana.claimdesk team join postgres://ana@db.example.org/study
 //! claimdesk-cli --project study.claimdesk backups
 //! claimdesk-cli --project study.claimdesk restore-backup 20260102T030405.000Z.claimdesk
 //! ```
@@ -260,6 +262,13 @@ enum Command {
         #[arg(long)]
         match_similar: bool,
     },
+    /// Team projects on a PostgreSQL server: publish this project, or join one as a new local
+    /// project. The connection is a libpq URL; its password comes from the URL, PGPASSWORD or
+    /// ~/.pgpass, and is never stored in the project.
+    Team {
+        #[command(subcommand)]
+        action: TeamAction,
+    },
     /// Find statements (attributions: who said what, quoted or reported) and mentions of known
     /// actors. Prints the suggestions open for the coder as JSON lines, spans in code points
     /// (end exclusive) with their text. With --apply, stores them as the annotations of the
@@ -288,6 +297,26 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum TeamAction {
+    /// Upload the project (documents, schema, entities, coders, their coding and history) into
+    /// an empty team database, all or nothing, and grant each coder's role what it may do.
+    Publish {
+        /// postgres://OWNER@HOST:PORT/DATABASE (the database exists and is empty).
+        url: String,
+        /// The PostgreSQL role a coder connects as, e.g. `--role ana=ana_smith` (repeatable;
+        /// the role must exist).
+        #[arg(long = "role", value_name = "CODER=ROLE")]
+        roles: Vec<String>,
+    },
+    /// Make a new local project (the --project file, which must not exist) from a team
+    /// database, with what your role may read there.
+    Join {
+        /// postgres://ROLE@HOST:PORT/DATABASE
+        url: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum CodebookAction {
     /// Write the labels (with colours, and attributes as sub-codes) as a codebook.
     Export {
@@ -306,6 +335,15 @@ enum CodebookAction {
 struct Failure {
     code: &'static str,
     message: String,
+}
+
+impl From<claimdesk_team::TeamError> for Failure {
+    fn from(e: claimdesk_team::TeamError) -> Failure {
+        Failure {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
 }
 
 impl From<StoreError> for Failure {
@@ -391,6 +429,22 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     b.bytes as f64 / 1e6
                 )?;
             }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Team {
+            action: TeamAction::Join { url },
+        } => {
+            let mut server = claimdesk_team::Server::connect(url)?;
+            let joined = claimdesk_team::join(&mut server, &project_path, now)?;
+            writeln!(
+                out,
+                "joined {} as {}: {} documents, {} annotations in {}",
+                server.shown(),
+                joined.coder.as_deref().unwrap_or("the owner"),
+                joined.documents,
+                joined.annotations,
+                project_path.display()
+            )?;
             return Ok(ExitCode::SUCCESS);
         }
         Command::RestoreBackup { name } => {
@@ -552,6 +606,33 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Team {
+            action: TeamAction::Publish { url, roles },
+        } => {
+            let mut map = std::collections::BTreeMap::new();
+            for pair in roles {
+                let Some((coder, role)) = pair.split_once('=') else {
+                    return Err(Failure {
+                        code: "bad_team_role",
+                        message: format!("--role takes CODER=ROLE, not {pair:?}"),
+                    });
+                };
+                map.insert(coder.trim().to_string(), role.trim().to_string());
+            }
+            let mut server = claimdesk_team::Server::connect(&url)?;
+            let published = claimdesk_team::publish(&project, &mut server, &map, now)?;
+            writeln!(
+                out,
+                "published to {}: {} documents, {} annotations, {} coders, {} changes of history",
+                server.shown(),
+                published.documents,
+                published.annotations,
+                published.coders,
+                published.changes
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Team { .. } => unreachable!("joining is handled before the project opens"),
         Command::Backup => {
             let b = project.backup(now)?;
             writeln!(

@@ -112,6 +112,29 @@ impl Project {
         Ok(())
     }
 
+    /// A setting that travels with the project file (a JSON value), if set.
+    pub fn setting(&self, key: &str) -> Result<Option<serde_json::Value>> {
+        let value: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM project_settings WHERE key = ?1",
+                [key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(value.map(|v| serde_json::from_str(&v)).transpose()?)
+    }
+
+    /// Sets a setting that travels with the project file.
+    pub fn set_setting(&mut self, key: &str, value: &serde_json::Value) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO project_settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value.to_string()),
+        )?;
+        Ok(())
+    }
+
     /// Assigns documents to a coder (again assigning one already assigned changes nothing).
     pub fn assign(&mut self, coder: i64, documents: &[i64], now: DateTime<Utc>) -> Result<usize> {
         let tx = self.conn.transaction()?;

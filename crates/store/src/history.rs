@@ -447,3 +447,55 @@ fn touches(change: &Change, id: i64) -> bool {
         _ => false,
     }
 }
+
+/// One entry of the event log, for replication: who, what, when, and the change as logged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoggedEvent {
+    pub id: i64,
+    /// The entry's global identity (a UUID).
+    pub uid: String,
+    pub coder: String,
+    /// `do`, `undo`, `redo` or `import`.
+    pub action: String,
+    pub kind: String,
+    /// The sha256 of the document's text, for an entry about one document.
+    pub document: Option<String>,
+    /// The change as logged (JSON).
+    pub payload: String,
+    pub at: DateTime<Utc>,
+}
+
+impl Project {
+    /// The event log from entry `after` on (exclusive), oldest first.
+    pub fn log_since(&self, after: i64) -> Result<Vec<LoggedEvent>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {}, a.name AS coder, d.sha256 AS sha256 FROM events e
+             JOIN annotators a ON a.id = e.annotator_id
+             LEFT JOIN documents d ON d.id = e.document_id
+             WHERE e.id > ?1 ORDER BY e.id",
+            qualified("e", EVENT_COLUMNS)
+        ))?;
+        let rows = stmt.query_map([after], |r| {
+            Ok((
+                StoredEvent::from_row(r)?,
+                r.get::<_, String>("coder")?,
+                r.get::<_, Option<String>>("sha256")?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (event, coder, document) = row?;
+            out.push(LoggedEvent {
+                id: event.id,
+                uid: event.uid.unwrap_or_default(),
+                coder,
+                action: event.action,
+                kind: event.kind,
+                document,
+                payload: event.payload,
+                at: time::from_sql(&event.at)?,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -54,7 +54,7 @@ pub use coders::{Coder, CURATED};
 pub use default_project::{default_project_path, SAMPLE_ARTICLE, SAMPLE_SOURCE};
 pub use entities::Mention;
 pub use error::{Result, StoreError};
-pub use history::{HistoryEntry, Step};
+pub use history::{HistoryEntry, LoggedEvent, Step};
 pub use import::{Batch, ImportOutcome, IndexProgress, Prepared};
 pub use library::LibraryPage;
 pub use merge::{MergeConflict, MergeOptions, MergeReport};

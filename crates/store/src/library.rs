@@ -4,8 +4,8 @@
 
 use std::time::{Duration, Instant};
 
-use rusqlite::params_from_iter;
 use rusqlite::types::Value;
+use rusqlite::{params_from_iter, OptionalExtension};
 
 use claimdesk_core::library::{
     find_ignoring_case, snippet_parts, LibraryQuery, SearchHit, SearchPage, SortKey,
@@ -128,6 +128,18 @@ fn library_order(query: &LibraryQuery, id: &str) -> String {
 }
 
 impl Project {
+    /// The document whose text has this sha256 digest, if the project has it.
+    pub fn document_by_sha256(&self, sha256: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM documents WHERE sha256 = ?1",
+                [sha256],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Every document's id, in import order.
     pub fn document_ids(&self) -> Result<Vec<i64>> {
         let mut stmt = self

@@ -1,0 +1,563 @@
+//! Team projects: a PostgreSQL database as the team's shared store, every coder keeping a local
+//! project file.
+//!
+//! `publish` uploads a project — its schema, entities and coders, its documents, each coder's
+//! coding, and its history — into an empty database, and grants each coder's PostgreSQL role
+//! what it may do there. `join` makes a local project from it with what the joining role may
+//! read. Row-level security on the server decides that, not this code: a coder's role writes
+//! changes only in its own name, and in blind mode reads no other coder's coding of a document
+//! before it is adjudicated. The server's own schema is in numbered migrations
+//! (`src/migrations/`), applied by the publisher.
+//!
+//! Connections follow libpq's conventions: a `postgres://` URL or `key=value` string, with what
+//! it leaves out from `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`, and the password from the URL,
+//! `PGPASSWORD` or the password file (`~/.pgpass`). No password is ever stored in a project.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use postgres::config::{Host, SslMode};
+use postgres::error::SqlState;
+use postgres::{Client, Config, NoTls};
+
+use claimdesk_core::dataset::{DocumentRecord, ProjectInfo, Scope};
+use claimdesk_store::{Project, StoreError};
+
+pub mod pgpass;
+
+/// The server schema migrations, in order; a database records how many it has.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_team.sql")];
+
+/// The team schema version this build writes and reads.
+pub const TEAM_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The project setting that links a local project to its team database.
+pub const TEAM_SETTING: &str = "team";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TeamError {
+    #[error("{0}")]
+    BadUrl(String),
+    #[error("cannot connect to the team server {server}: {reason}")]
+    Unreachable { server: String, reason: String },
+    #[error("the team server refused: {0}")]
+    Refused(String),
+    #[error("the team server failed: {0}")]
+    Server(String),
+    #[error("the team database already holds a project (published {at}); join it instead")]
+    AlreadyPublished { at: String },
+    #[error("the team database holds no project yet; publish one first")]
+    NotPublished,
+    #[error(
+        "the team database is of a newer Claimdesk (schema {found}; this one knows {known}); update Claimdesk"
+    )]
+    TooNew { found: i64, known: i64 },
+    #[error("{0} exists already; join into a new project file")]
+    Exists(String),
+    #[error("{0}")]
+    BadRole(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl TeamError {
+    /// A stable code, as the CLI and the app print them.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TeamError::BadUrl(_) => "bad_team_url",
+            TeamError::Unreachable { .. } => "team_unreachable",
+            TeamError::Refused(_) => "team_refused",
+            TeamError::Server(_) => "team_server_failed",
+            TeamError::AlreadyPublished { .. } => "team_published",
+            TeamError::NotPublished => "team_not_published",
+            TeamError::TooNew { .. } => "team_schema_too_new",
+            TeamError::Exists(_) => "project_exists",
+            TeamError::BadRole(_) => "bad_team_role",
+            TeamError::Store(e) => e.code(),
+        }
+    }
+}
+
+impl From<postgres::Error> for TeamError {
+    fn from(e: postgres::Error) -> TeamError {
+        match e.code() {
+            Some(code) if *code == SqlState::INSUFFICIENT_PRIVILEGE => {
+                TeamError::Refused(database_message(&e))
+            }
+            _ => TeamError::Server(database_message(&e)),
+        }
+    }
+}
+
+/// The server's own words for a failure (without the client's wrapping).
+fn database_message(e: &postgres::Error) -> String {
+    e.as_db_error()
+        .map(|db| db.message().to_string())
+        .unwrap_or_else(|| e.to_string())
+}
+
+pub type Result<T> = std::result::Result<T, TeamError>;
+
+/// An open connection to a team database.
+pub struct Server {
+    client: Client,
+    /// Where it is, without any password: what may be shown and stored.
+    shown: String,
+    /// The role connected as.
+    role: String,
+}
+
+impl Server {
+    /// Connects as libpq would with `url` (see the crate's documentation).
+    pub fn connect(url: &str) -> Result<Server> {
+        let config = resolve(url)?;
+        let shown = shown(&config);
+        if matches!(config.get_ssl_mode(), SslMode::Require) {
+            return Err(TeamError::BadUrl(format!(
+                "sslmode=require is not supported by this build yet (it connects without TLS); \
+                 reach {shown} over a local network or an SSH tunnel, or use sslmode=prefer"
+            )));
+        }
+        let role = config.get_user().unwrap_or_default().to_string();
+        let client = config.connect(NoTls).map_err(|e| TeamError::Unreachable {
+            server: shown.clone(),
+            reason: database_message(&e),
+        })?;
+        Ok(Server {
+            client,
+            shown,
+            role,
+        })
+    }
+
+    /// Where this connection goes, without a password.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// The team schema version of the database (0: none yet).
+    pub fn schema_version(&mut self) -> Result<i64> {
+        let exists: bool = self
+            .client
+            .query_one("SELECT to_regclass('team_schema') IS NOT NULL", &[])?
+            .get(0);
+        if !exists {
+            return Ok(0);
+        }
+        Ok(self
+            .client
+            .query_one(
+                "SELECT coalesce(max(version), 0)::bigint FROM team_schema",
+                &[],
+            )?
+            .get(0))
+    }
+
+    /// Brings the database's team schema up to this build's, each migration in one transaction.
+    pub fn migrate(&mut self) -> Result<i64> {
+        let found = self.schema_version()?;
+        if found > TEAM_SCHEMA_VERSION {
+            return Err(TeamError::TooNew {
+                found,
+                known: TEAM_SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            let mut tx = self.client.transaction()?;
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS team_schema (
+                     version     integer PRIMARY KEY,
+                     applied_at  timestamptz NOT NULL DEFAULT now())",
+            )?;
+            tx.batch_execute(sql)?;
+            tx.execute(
+                "INSERT INTO team_schema (version) VALUES ($1)",
+                &[&(i as i32 + 1)],
+            )?;
+            tx.commit()?;
+        }
+        Ok(TEAM_SCHEMA_VERSION)
+    }
+
+    fn check_version(&mut self) -> Result<()> {
+        match self.schema_version()? {
+            0 => Err(TeamError::NotPublished),
+            found if found > TEAM_SCHEMA_VERSION => Err(TeamError::TooNew {
+                found,
+                known: TEAM_SCHEMA_VERSION,
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The connection `url` names, completed from the environment as libpq completes it.
+fn resolve(url: &str) -> Result<Config> {
+    let mut config: Config = url.trim().parse().map_err(|e| {
+        TeamError::BadUrl(format!(
+            "{e}: give the team database as postgres://ROLE@HOST:PORT/DATABASE"
+        ))
+    })?;
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if config.get_hosts().is_empty() {
+        match env("PGHOST") {
+            Some(host) => config.host(&host),
+            None if Path::new("/var/run/postgresql").is_dir() => {
+                config.host_path("/var/run/postgresql")
+            }
+            None => config.host("localhost"),
+        };
+    }
+    if config.get_ports().is_empty() {
+        if let Some(port) = env("PGPORT").and_then(|p| p.parse().ok()) {
+            config.port(port);
+        }
+    }
+    if config.get_user().is_none() {
+        let user = env("PGUSER")
+            .or_else(|| env("USER"))
+            .ok_or_else(|| TeamError::BadUrl("say which role to connect as".into()))?;
+        config.user(&user);
+    }
+    if config.get_dbname().is_none() {
+        let db = env("PGDATABASE").unwrap_or_else(|| config.get_user().unwrap_or("").to_string());
+        config.dbname(&db);
+    }
+    if config.get_password().is_none() {
+        let host = match config.get_hosts().first() {
+            Some(Host::Tcp(h)) => h.clone(),
+            Some(Host::Unix(p)) => p.display().to_string(),
+            None => "localhost".into(),
+        };
+        let port = config.get_ports().first().copied().unwrap_or(5432);
+        let found = env("PGPASSWORD").or_else(|| {
+            pgpass::lookup(
+                &host,
+                port,
+                config.get_dbname().unwrap_or(""),
+                config.get_user().unwrap_or(""),
+            )
+        });
+        if let Some(password) = found {
+            config.password(password);
+        }
+    }
+    Ok(config)
+}
+
+/// A connection as it may be shown and stored: `postgres://ROLE@HOST:PORT/DATABASE`, never
+/// with a password.
+fn shown(config: &Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) if h.contains(':') => format!("[{h}]"),
+        Some(Host::Tcp(h)) => h.clone(),
+        Some(Host::Unix(p)) => p.display().to_string().replace('/', "%2F"),
+        None => String::new(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    format!(
+        "postgres://{}@{host}{port}/{}",
+        config.get_user().unwrap_or(""),
+        config.get_dbname().unwrap_or("")
+    )
+}
+
+/// What publishing uploaded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Published {
+    pub documents: usize,
+    pub annotations: usize,
+    pub coders: usize,
+    pub changes: usize,
+}
+
+/// Uploads `project` into the empty team database of `server`, all or nothing. `roles` names
+/// the PostgreSQL role each coder connects as (roles the database administrator created);
+/// each gets read access and the right to add changes in its own name. Coders without a role
+/// can be given one by publishing into a new database only, for now.
+pub fn publish(
+    project: &Project,
+    server: &mut Server,
+    roles: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+) -> Result<Published> {
+    server.migrate()?;
+    if let Some(row) = server
+        .client
+        .query_opt("SELECT published_at::text FROM snapshot", &[])?
+    {
+        return Err(TeamError::AlreadyPublished { at: row.get(0) });
+    }
+    let info = project.project_info()?;
+    let coders = project.coders()?;
+    for name in roles.keys() {
+        if !coders.iter().any(|c| &c.name == name) && !info.annotators.contains(name) {
+            return Err(TeamError::BadRole(format!(
+                "the project has no coder {name:?}; its coders are {}",
+                coders
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let mut published = Published::default();
+    let mut tx = server.client.transaction()?;
+    let mut names: Vec<(String, bool)> =
+        coders.iter().map(|c| (c.name.clone(), c.curated)).collect();
+    for name in &info.annotators {
+        if !names.iter().any(|(n, _)| n == name) {
+            names.push((name.clone(), false));
+        }
+    }
+    for (name, curated) in &names {
+        let role = roles.get(name);
+        tx.execute(
+            "INSERT INTO coders (name, role, curated) VALUES ($1, $2, $3)",
+            &[name, &role.map(String::as_str), curated],
+        )?;
+        if let Some(role) = role {
+            let exists: bool = tx
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+                    &[role],
+                )?
+                .get(0);
+            if !exists {
+                return Err(TeamError::BadRole(format!(
+                    "there is no role {role:?} on the server; create it first (CREATE ROLE {role} LOGIN)"
+                )));
+            }
+            let role = quoted(role);
+            tx.batch_execute(&format!(
+                "GRANT SELECT ON team_schema, team_settings, coders, snapshot, documents, coding, \
+                 adjudicated, changes TO {role};
+                 GRANT INSERT ON changes TO {role};
+                 GRANT USAGE ON SEQUENCE changes_seq_seq TO {role};"
+            ))?;
+        }
+    }
+    published.coders = names.len();
+    let blind = project.blind_mode()?;
+    tx.execute(
+        "INSERT INTO team_settings (key, value) VALUES ('blind_mode', $1::text::jsonb)",
+        &[&blind.to_string()],
+    )?;
+    tx.execute(
+        "INSERT INTO snapshot (id, info, published_at) VALUES (1, $1::text::jsonb, $2::text::timestamptz)",
+        &[&serde_json::to_string(&info).map_err(store_json)?, &now.to_rfc3339()],
+    )?;
+    let insert_document = tx.prepare(
+        "INSERT INTO documents (sha256, position, record) VALUES ($1, $2, $3::text::jsonb)",
+    )?;
+    let insert_coding = tx.prepare(
+        "INSERT INTO coding (sha256, coder, annotations, relations)
+         VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb)",
+    )?;
+    for (position, id) in project.document_ids()?.into_iter().enumerate() {
+        let mut record = project.document_record(id, &Scope::default())?;
+        let annotations = std::mem::take(&mut record.annotations);
+        let relations = std::mem::take(&mut record.relations);
+        published.annotations += annotations.len();
+        tx.execute(
+            &insert_document,
+            &[
+                &record.sha256,
+                &(position as i64),
+                &serde_json::to_string(&record).map_err(store_json)?,
+            ],
+        )?;
+        let mut by_coder: BTreeMap<&str, (Vec<_>, Vec<_>)> = BTreeMap::new();
+        for a in &annotations {
+            by_coder.entry(&a.annotator).or_default().0.push(a);
+        }
+        let coder_of: HashMap<i64, &str> = annotations
+            .iter()
+            .map(|a| (a.id, a.annotator.as_str()))
+            .collect();
+        for r in &relations {
+            // A link belongs with the coding of its source annotation's coder.
+            let coder = coder_of.get(&r.from_id).copied().unwrap_or(&r.annotator);
+            by_coder.entry(coder).or_default().1.push(r);
+        }
+        for (coder, (annotations, relations)) in by_coder {
+            tx.execute(
+                &insert_coding,
+                &[
+                    &record.sha256,
+                    &coder,
+                    &serde_json::to_string(&annotations).map_err(store_json)?,
+                    &serde_json::to_string(&relations).map_err(store_json)?,
+                ],
+            )?;
+        }
+        if project.adjudicated(id)? {
+            tx.execute(
+                "INSERT INTO adjudicated (sha256) VALUES ($1)",
+                &[&record.sha256],
+            )?;
+        }
+        published.documents += 1;
+    }
+    // The history, as the record of how the project came to be (its effect is in the snapshot).
+    let insert_change = tx.prepare(
+        "INSERT INTO changes (uid, coder, action, kind, document, payload, made_at)
+         VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::timestamptz)",
+    )?;
+    for event in project.log_since(0)? {
+        tx.execute(
+            &insert_change,
+            &[
+                &event.uid,
+                &event.coder,
+                &event.action,
+                &event.kind,
+                &event.document,
+                &event.payload,
+                &event.at.to_rfc3339(),
+            ],
+        )?;
+        published.changes += 1;
+    }
+    let upto: i64 = tx
+        .query_one("SELECT coalesce(max(seq), 0) FROM changes", &[])?
+        .get(0);
+    tx.execute(
+        "INSERT INTO team_settings (key, value) VALUES ('published_upto', $1::text::jsonb)",
+        &[&upto.to_string()],
+    )?;
+    tx.commit()?;
+    Ok(published)
+}
+
+fn store_json(e: serde_json::Error) -> TeamError {
+    TeamError::Store(StoreError::Json(e))
+}
+
+/// An identifier quoted for SQL.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// What joining brought.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Joined {
+    pub documents: usize,
+    pub annotations: usize,
+    /// The coder the joining role codes as (`None` for the owner or another role).
+    pub coder: Option<String>,
+}
+
+/// Makes a new local project at `path` from the team database, with what the connected role
+/// may read, linked to the database (without a password) for later syncs.
+pub fn join(server: &mut Server, path: &Path, now: DateTime<Utc>) -> Result<Joined> {
+    if path.exists() {
+        return Err(TeamError::Exists(path.display().to_string()));
+    }
+    server.check_version()?;
+    let Some(snapshot) = server
+        .client
+        .query_opt("SELECT info::text FROM snapshot", &[])?
+    else {
+        return Err(TeamError::NotPublished);
+    };
+    let info: ProjectInfo =
+        serde_json::from_str(&snapshot.get::<_, String>(0)).map_err(store_json)?;
+    let coder: Option<String> = server.client.query_one("SELECT team_coder()", &[])?.get(0);
+    let blind: bool = server
+        .client
+        .query_opt(
+            "SELECT value = 'true'::jsonb FROM team_settings WHERE key = 'blind_mode'",
+            &[],
+        )?
+        .map(|r| r.get(0))
+        .unwrap_or(false);
+    let upto: i64 = server
+        .client
+        .query_opt(
+            "SELECT (value::text)::bigint FROM team_settings WHERE key = 'published_upto'",
+            &[],
+        )?
+        .map(|r| r.get(0))
+        .unwrap_or(0);
+    // What this role may read of each document's coding: row-level security filters it.
+    let mut coding: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for row in server.client.query(
+        "SELECT sha256, annotations::text, relations::text FROM coding ORDER BY sha256, coder",
+        &[],
+    )? {
+        coding
+            .entry(row.get(0))
+            .or_default()
+            .push((row.get(1), row.get(2)));
+    }
+    let documents = server
+        .client
+        .query("SELECT record::text FROM documents ORDER BY position", &[])?;
+    let adjudicated: Vec<String> = server
+        .client
+        .query("SELECT sha256 FROM adjudicated", &[])?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+
+    let mut joined = Joined {
+        coder: coder.clone(),
+        ..Default::default()
+    };
+    let mut project = Project::open(path)?;
+    let me = project.annotator(coder.as_deref().unwrap_or(&server.role), now)?;
+    let mut restored = Vec::new();
+    {
+        let mut batch = project.begin_import(me, now)?;
+        let mut restore = batch.begin_restore(&info)?;
+        for row in documents {
+            let mut record: DocumentRecord =
+                serde_json::from_str(&row.get::<_, String>(0)).map_err(store_json)?;
+            for (annotations, relations) in coding.remove(&record.sha256).unwrap_or_default() {
+                record
+                    .annotations
+                    .extend(serde_json::from_str::<Vec<_>>(&annotations).map_err(store_json)?);
+                record
+                    .relations
+                    .extend(serde_json::from_str::<Vec<_>>(&relations).map_err(store_json)?);
+            }
+            record.annotations.sort_by_key(|a| (a.start, a.end, a.id));
+            // A link both of whose ends this role may read.
+            let ids: std::collections::HashSet<i64> =
+                record.annotations.iter().map(|a| a.id).collect();
+            record
+                .relations
+                .retain(|r| ids.contains(&r.from_id) && ids.contains(&r.to_id));
+            record.relations.sort_by_key(|r| r.id);
+            joined.annotations += record.annotations.len();
+            batch.restore(&mut restore, &record)?;
+            restored.push(record.sha256.clone());
+            joined.documents += 1;
+        }
+        batch.commit()?;
+    }
+    project.set_blind_mode(blind)?;
+    let curated = project.curated_coder(now)?;
+    for sha in &adjudicated {
+        if let Some(id) = project.document_by_sha256(sha)? {
+            project.finish_adjudication(id, true, curated, now)?;
+        }
+    }
+    project.set_setting(
+        TEAM_SETTING,
+        &serde_json::json!({
+            "server": server.shown,
+            "coder": coder,
+            "joined_at": now.to_rfc3339(),
+            "pulled_upto": upto,
+        }),
+    )?;
+    Ok(joined)
+}

@@ -1,0 +1,391 @@
+//! Team projects against a real PostgreSQL server: the test run starts a throwaway cluster
+//! (`make test` runs these through `pg_virtualenv`, which sets PGHOST, PGPORT, PGUSER and
+//! PGPASSWORD for a superuser). Each test makes its own database and roles.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::{TimeZone, Utc};
+use claimdesk_core::dataset::{EntityKind, Scope};
+use claimdesk_core::{NewDocument, Span};
+use claimdesk_store::{ImportOutcome, Project};
+use claimdesk_team::{join, publish, Server, TeamError};
+
+const TEXT_A: &str =
+    "Talks in Riyadh\n\n“We are ready to talk,” Tammy Bruce said. 🇺🇦 Lavrov agreed.\n";
+const TEXT_B: &str = "Second day\n\nSergei Lavrov said the talks were useful.\n";
+
+fn at(minute: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 6, 3, minute, 0).unwrap()
+}
+
+/// The server the run started, as its superuser.
+struct Pg {
+    host: String,
+    port: String,
+    user: String,
+    password: String,
+}
+
+fn pg() -> Pg {
+    let var = |k: &str| {
+        std::env::var(k).unwrap_or_else(|_| {
+            panic!("{k} is not set: these tests need a PostgreSQL server; run them with `make test` (or scripts/team-test.sh), which starts one")
+        })
+    };
+    Pg {
+        host: var("PGHOST"),
+        port: var("PGPORT"),
+        user: var("PGUSER"),
+        password: var("PGPASSWORD"),
+    }
+}
+
+static SERIAL: AtomicU32 = AtomicU32::new(0);
+
+/// A name no other test of this run (or an earlier run) uses.
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        SERIAL.fetch_add(1, Ordering::SeqCst),
+        Utc::now().timestamp_micros() % 1_000_000
+    )
+}
+
+impl Pg {
+    fn url(&self, role: &str, password: &str, db: &str) -> String {
+        format!(
+            "postgres://{role}:{password}@{}:{}/{db}",
+            self.host, self.port
+        )
+    }
+
+    fn admin(&self) -> postgres::Client {
+        postgres::Client::connect(
+            &self.url(&self.user, &self.password, "postgres"),
+            postgres::NoTls,
+        )
+        .expect("the test server")
+    }
+
+    /// A new empty database, and the owner's URL to it.
+    fn database(&self) -> (String, String) {
+        let name = unique("team");
+        self.admin()
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let url = self.url(&self.user, &self.password, &name);
+        (name, url)
+    }
+
+    /// A new login role; its name and password.
+    fn role(&self, who: &str) -> (String, String) {
+        let name = unique(who);
+        let password = unique("pw");
+        self.admin()
+            .batch_execute(&format!("CREATE ROLE {name} LOGIN PASSWORD '{password}'"))
+            .unwrap();
+        (name, password)
+    }
+}
+
+/// A project two coders coded: Ana and Ben on the first document, Ana on the second, which is
+/// adjudicated; an entity; links.
+fn coded_project(dir: &Path, blind: bool) -> Project {
+    let mut p = Project::open(&dir.join("local.claimdesk")).unwrap();
+    let ana = p.annotator("ana", at(0)).unwrap();
+    let ben = p.annotator("ben", at(0)).unwrap();
+    let mut docs = Vec::new();
+    for text in [TEXT_A, TEXT_B] {
+        match p
+            .import_document(&NewDocument::from_plain_text(text, "t.txt"), ana, at(1))
+            .unwrap()
+        {
+            ImportOutcome::Imported(id) => docs.push(id),
+            other => panic!("{other:?}"),
+        }
+    }
+    let label = |p: &Project, name: &str| {
+        p.labels()
+            .unwrap()
+            .into_iter()
+            .find(|l| l.name == name)
+            .unwrap()
+            .id
+    };
+    let (actor, claim) = (label(&p, "Actor"), label(&p, "Claim"));
+    let span = |text: &str, needle: &str| {
+        let b = text.find(needle).unwrap();
+        let s = text[..b].chars().count();
+        Span::new(s, s + needle.chars().count()).unwrap()
+    };
+    let bruce = p
+        .create_entity(EntityKind::Actor, "Tammy Bruce", ana, at(2))
+        .unwrap();
+    let a1 = p
+        .create_annotation(docs[0], actor, span(TEXT_A, "Tammy Bruce"), ana, at(3))
+        .unwrap();
+    let c1 = p
+        .create_annotation(
+            docs[0],
+            claim,
+            span(TEXT_A, "“We are ready to talk,”"),
+            ana,
+            at(3),
+        )
+        .unwrap();
+    p.create_relation("said_by", c1.id, a1.id, ana, at(4))
+        .unwrap();
+    p.update_annotation(
+        a1.id,
+        &claimdesk_core::AnnotationEdit {
+            entity_id: Some(Some(bruce.id)),
+            ..Default::default()
+        },
+        ana,
+        at(4),
+    )
+    .unwrap();
+    p.create_annotation(docs[0], actor, span(TEXT_A, "Lavrov"), ben, at(5))
+        .unwrap();
+    p.create_annotation(docs[1], actor, span(TEXT_B, "Sergei Lavrov"), ana, at(5))
+        .unwrap();
+    p.create_annotation(
+        docs[1],
+        claim,
+        span(TEXT_B, "the talks were useful"),
+        ben,
+        at(5),
+    )
+    .unwrap();
+    p.set_blind_mode(blind).unwrap();
+    let curated = p.curated_coder(at(6)).unwrap();
+    p.finish_adjudication(docs[1], true, curated, at(6))
+        .unwrap();
+    p
+}
+
+/// An annotation as it travels: uid, label, span, coder, entity name.
+type Coded = (String, String, usize, usize, String, Option<String>);
+/// A document's sha256, its annotations and its links (by the uids of their ends).
+type DocumentCoding = (String, Vec<Coded>, Vec<(String, String)>);
+
+/// Documents with their coding, compared by what travels: text, spans, labels, coders, uids.
+fn coding(p: &Project) -> Vec<DocumentCoding> {
+    let entities = p.project_info().unwrap().entities;
+    let entity_name = |id: Option<i64>| {
+        id.and_then(|id| entities.iter().find(|e| e.id == id))
+            .map(|e| e.name.clone())
+    };
+    p.document_ids()
+        .unwrap()
+        .into_iter()
+        .map(|id| {
+            let r = p.document_record(id, &Scope::default()).unwrap();
+            let uid_of = |aid: i64| r.annotation(aid).unwrap().uid.clone();
+            let mut annotations: Vec<_> = r
+                .annotations
+                .iter()
+                .map(|a| {
+                    (
+                        a.uid.clone(),
+                        a.label.clone(),
+                        a.start,
+                        a.end,
+                        a.annotator.clone(),
+                        entity_name(a.entity_id),
+                    )
+                })
+                .collect();
+            annotations.sort();
+            let mut relations: Vec<_> = r
+                .relations
+                .iter()
+                .map(|l| (uid_of(l.from_id), uid_of(l.to_id)))
+                .collect();
+            relations.sort();
+            (r.sha256, annotations, relations)
+        })
+        .collect()
+}
+
+#[test]
+fn joining_as_the_owner_gives_the_published_project() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let local = coded_project(dir.path(), false);
+    let (_, owner) = pg.database();
+    let mut server = Server::connect(&owner).unwrap();
+    let published = publish(&local, &mut server, &BTreeMap::new(), at(7)).unwrap();
+    assert_eq!((published.documents, published.annotations), (2, 5));
+    assert!(published.changes >= 8, "{published:?}");
+
+    let copy = dir.path().join("copy.claimdesk");
+    let joined = join(&mut Server::connect(&owner).unwrap(), &copy, at(8)).unwrap();
+    assert_eq!((joined.documents, joined.annotations), (2, 5));
+    let copy = Project::open_existing(&copy).unwrap();
+    assert_eq!(coding(&copy), coding(&local));
+    assert_eq!(copy.labels().unwrap(), local.labels().unwrap());
+    let second = copy.document_ids().unwrap()[1];
+    assert!(copy.adjudicated(second).unwrap());
+    // Linked to the server, without the password.
+    let link = copy.setting(claimdesk_team::TEAM_SETTING).unwrap().unwrap();
+    assert!(link["server"].as_str().unwrap().starts_with("postgres://"));
+    assert!(!link.to_string().contains(&pg.password));
+}
+
+#[test]
+fn in_blind_mode_a_coder_reads_only_their_own_coding_until_adjudicated() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let local = coded_project(dir.path(), true);
+    let (db, owner) = pg.database();
+    let (ana_role, ana_pw) = pg.role("ana");
+    let (ben_role, _) = pg.role("ben");
+    let roles = BTreeMap::from([
+        ("ana".to_string(), ana_role.clone()),
+        ("ben".to_string(), ben_role),
+    ]);
+    publish(&local, &mut Server::connect(&owner).unwrap(), &roles, at(7)).unwrap();
+
+    let ana_url = pg.url(&ana_role, &ana_pw, &db);
+    let path = dir.path().join("ana.claimdesk");
+    let joined = join(&mut Server::connect(&ana_url).unwrap(), &path, at(8)).unwrap();
+    assert_eq!(joined.coder.as_deref(), Some("ana"));
+    let mine = Project::open_existing(&path).unwrap();
+    assert!(mine.blind_mode().unwrap());
+    let coded = coding(&mine);
+    // The first document: Ana's two, not Ben's; the second (adjudicated): both coders'.
+    assert_eq!(coded[0].1.len(), 2, "{:?}", coded[0]);
+    assert!(coded[0].1.iter().all(|a| a.4 == "ana"));
+    assert_eq!(coded[0].2.len(), 1, "Ana's link");
+    assert_eq!(coded[1].1.len(), 2);
+
+    // The server itself refuses: Ana's role reads no row of Ben's coding of the first document.
+    let mut client = postgres::Client::connect(&ana_url, postgres::NoTls).unwrap();
+    let bens: i64 = client
+        .query_one(
+            "SELECT count(*) FROM coding c JOIN documents d USING (sha256) WHERE c.coder = 'ben' AND d.position = 0",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(bens, 0);
+    let seen: i64 = client
+        .query_one(
+            "SELECT count(*) FROM changes WHERE coder = 'ben' AND document IS NOT NULL",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let all: i64 = pg_count(
+        &owner,
+        "SELECT count(*) FROM changes WHERE coder = 'ben' AND document IS NOT NULL",
+    );
+    assert!(
+        seen < all,
+        "Ben's changes to the first document are hidden ({seen} of {all})"
+    );
+}
+
+fn pg_count(url: &str, sql: &str) -> i64 {
+    postgres::Client::connect(url, postgres::NoTls)
+        .unwrap()
+        .query_one(sql, &[])
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn a_coder_role_cannot_write_a_change_as_another_coder() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let local = coded_project(dir.path(), false);
+    let (db, owner) = pg.database();
+    let (ana_role, ana_pw) = pg.role("ana");
+    let roles = BTreeMap::from([("ana".to_string(), ana_role.clone())]);
+    publish(&local, &mut Server::connect(&owner).unwrap(), &roles, at(7)).unwrap();
+    let mut client =
+        postgres::Client::connect(&pg.url(&ana_role, &ana_pw, &db), postgres::NoTls).unwrap();
+    let insert = "INSERT INTO changes (uid, coder, action, kind, payload, made_at)
+                  VALUES ($1, $2, 'do', 'annotation_created', '{}'::jsonb, now())";
+    let err = client
+        .execute(insert, &[&"0193e0a0-0000-7000-8000-0000000000ff", &"ben"])
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{err}"
+    );
+    client
+        .execute(insert, &[&"0193e0a0-0000-7000-8000-0000000000fe", &"ana"])
+        .unwrap();
+    // Nor may it change the published project.
+    let err = client.execute("DELETE FROM documents", &[]).unwrap_err();
+    assert_eq!(
+        err.code(),
+        Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE),
+        "{err}"
+    );
+}
+
+#[test]
+fn what_cannot_be_done_is_refused_and_says_why() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let local = coded_project(dir.path(), false);
+    let (_, owner) = pg.database();
+    // Joining before anything is published; an unknown coder's role; publishing twice.
+    let err = join(
+        &mut Server::connect(&owner).unwrap(),
+        &dir.path().join("x.claimdesk"),
+        at(7),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, TeamError::NotPublished), "{err}");
+    assert!(!dir.path().join("x.claimdesk").exists(), "nothing made");
+    let roles = BTreeMap::from([("zoe".to_string(), "nobody".to_string())]);
+    let err = publish(&local, &mut Server::connect(&owner).unwrap(), &roles, at(7)).unwrap_err();
+    assert_eq!(err.code(), "bad_team_role", "{err}");
+    let roles = BTreeMap::from([("ana".to_string(), unique("missing"))]);
+    let err = publish(&local, &mut Server::connect(&owner).unwrap(), &roles, at(7)).unwrap_err();
+    assert!(err.to_string().contains("there is no role"), "{err}");
+    // A refused publication left nothing behind: it can be made now.
+    publish(
+        &local,
+        &mut Server::connect(&owner).unwrap(),
+        &BTreeMap::new(),
+        at(7),
+    )
+    .unwrap();
+    let err = publish(
+        &local,
+        &mut Server::connect(&owner).unwrap(),
+        &BTreeMap::new(),
+        at(8),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "team_published", "{err}");
+    // Joining into an existing file.
+    let existing = dir.path().join("local.claimdesk");
+    let err = join(&mut Server::connect(&owner).unwrap(), &existing, at(9))
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "project_exists");
+    // A wrong password, an unreachable port, a malformed URL.
+    let wrong = pg.url(&pg.user, "not-the-password", "postgres");
+    let err = Server::connect(&wrong).err().unwrap();
+    assert_eq!(err.code(), "team_unreachable", "{err}");
+    assert!(!err.to_string().contains("not-the-password"), "{err}");
+    let err = Server::connect("postgres://nobody@127.0.0.1:1/none")
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "team_unreachable");
+    let err = Server::connect("postgres://ana@host:notaport/db")
+        .err()
+        .unwrap();
+    assert_eq!(err.code(), "bad_team_url", "{err}");
+}
