@@ -88,7 +88,9 @@ pub async fn accept_suggestion(
         coder,
         Utc::now(),
     )?;
-    open_now(&project, &state, request.document_id)
+    let mut dto = open_now(&project, &state, request.document_id)?;
+    dto.unlinked = project.suggestion_link_missing()?;
+    Ok(dto)
 }
 
 /// Rejects a suggestion for the coder: not proposed to them again. Answers what is still open.
@@ -114,14 +116,24 @@ pub async fn accept_all_suggestions(
     let coder = state.coder()?;
     let mut project = state.project()?;
     project.accept_all_suggestions(document_id, coder, Utc::now())?;
-    open_now(&project, &state, document_id)
+    let mut dto = open_now(&project, &state, document_id)?;
+    dto.unlinked = project.suggestion_link_missing()?;
+    Ok(dto)
 }
 
-/// The documents with suggestions open for the coder, and how many each: `[id, count]`.
+/// The next document after `after` (coming round to the start) with suggestions open for the
+/// coder, and how many: `[[id, count]]`, or `[]` when there is none.
 #[tauri::command]
-pub async fn suggestion_documents(state: State<'_, AppState>) -> Answer<Vec<(i64, usize)>> {
+pub async fn suggestion_documents(
+    state: State<'_, AppState>,
+    after: Arg<Option<i64>>,
+) -> Answer<Vec<(i64, usize)>> {
+    let after = after.get("after")?.unwrap_or(0);
     let project = state.project()?;
-    Ok(project.suggestion_counts(state.annotator_id())?)
+    Ok(project
+        .next_with_suggestions(state.annotator_id(), after)?
+        .into_iter()
+        .collect())
 }
 
 /// Runs the finder over documents in the background, on its own connection: those named, or
@@ -169,6 +181,18 @@ pub async fn start_suggest<R: Runtime>(
     let cancel = Arc::clone(&state.suggest.cancel);
     let project_path = state.project_path.clone();
     std::thread::spawn(move || {
+        // However the run ends, the next one may start.
+        struct Running<R: Runtime>(AppHandle<R>);
+        impl<R: Runtime> Drop for Running<R> {
+            fn drop(&mut self) {
+                self.0
+                    .state::<AppState>()
+                    .suggest
+                    .running
+                    .store(false, Ordering::SeqCst);
+            }
+        }
+        let running = Running(app.clone());
         let mut last = Instant::now() - PROGRESS_EVERY;
         let result = Project::open_existing(&project_path)
             .and_then(|mut project| {
@@ -181,10 +205,7 @@ pub async fn start_suggest<R: Runtime>(
                 })
             })
             .map_err(ErrorDto::from);
-        app.state::<AppState>()
-            .suggest
-            .running
-            .store(false, Ordering::SeqCst);
+        drop(running);
         let _ = app.emit(FINISHED_EVENT, SuggestResultDto::new(result));
     });
     Ok(())

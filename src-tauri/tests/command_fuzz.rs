@@ -493,7 +493,7 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("accept_suggestion", decide_suggestion),
     ("reject_suggestion", decide_suggestion),
     ("accept_all_suggestions", accept_all_suggestions),
-    ("suggestion_documents", no_arguments),
+    ("suggestion_documents", suggestion_documents),
     ("start_suggest", start_suggest),
     ("cancel_suggest", no_arguments),
 ];
@@ -4025,5 +4025,29 @@ fn start_suggest(cx: &mut Ctx<'_>) -> Case {
             json!({ "documentIds": [], "library": { "sort": "colour" }, "options": [1, 2] }),
             bad(),
         ),
+    }
+}
+
+fn suggestion_documents(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    match rng.below(4) {
+        0 => Case::new("from the start", json!({ "after": null }), Expect::Accept),
+        1 | 2 => {
+            let id = cx.live.doc(rng).id;
+            Case::new(
+                format!("after {id}"),
+                json!({ "after": id }),
+                Expect::Accept,
+            )
+        }
+        _ => {
+            let v = not_an_integer(rng);
+            let expect = if v.is_null() { Expect::Accept } else { bad() };
+            Case::new(
+                format!("after {}", short(&v)),
+                json!({ "after": v }),
+                expect,
+            )
+        }
     }
 }

@@ -594,7 +594,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     writeln!(out, "{}", suggestion_line(id, s))?;
                 }
                 if apply && !open.is_empty() {
-                    project.accept_all_suggestions(id, coder, now)?;
+                    project.accept_suggestions_of(id, &options.kinds, coder, now)?;
                     stored += open.len();
                 }
             }

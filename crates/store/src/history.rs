@@ -228,8 +228,25 @@ fn still_applies(tx: &rusqlite::Connection, change: &Change) -> Result<bool> {
             }
             Ok(true)
         }
+        // An annotation (or an orphan) comes back with its old id only while nobody holds it:
+        // once deleted, a new annotation may have taken the id and been set aside as an orphan
+        // since, and two things with one id could never be placed again.
+        Change::AnnotationCreated { annotation, .. }
+        | Change::OrphanRecreated { annotation, .. } => Ok(!id_held(tx, annotation.id, true)?),
+        Change::OrphanRestored { annotation, .. } => Ok(!id_held(tx, annotation.id, false)?),
         _ => Ok(true),
     }
+}
+
+/// Whether an annotation (or, with `orphans`, an orphan too) has the id `id`.
+fn id_held(tx: &rusqlite::Connection, id: i64, orphans: bool) -> Result<bool> {
+    let sql = if orphans {
+        "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?1)
+             OR EXISTS (SELECT 1 FROM orphans WHERE id = ?1)"
+    } else {
+        "SELECT EXISTS (SELECT 1 FROM annotations WHERE id = ?1)"
+    };
+    Ok(tx.query_row(sql, [id], |r| r.get(0))?)
 }
 
 /// Applies a change to the data tables (not the log).

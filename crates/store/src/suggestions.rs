@@ -87,12 +87,11 @@ struct Targets {
 /// What every document of a run shares: the known actors, their names, and the labels
 /// suggestions become (`None` when the schema lacks one; accepting then says why).
 struct Known {
-    actors: Actors,
     names: HashMap<i64, String>,
     targets: Option<Targets>,
 }
 
-/// The known actors as the mention finder takes them: each one's name and aliases, and ids.
+/// The known actors as the mention finder takes them, for a run of the finder.
 struct Actors {
     ids: Vec<i64>,
     /// The names prepared for the mention finder, folded as the run asks.
@@ -100,34 +99,34 @@ struct Actors {
 }
 
 impl Known {
-    /// What a run needs, with known names folded as `fold` says (for reading only, any).
     fn read(conn: &Connection) -> Result<Known> {
-        Known::for_run(conn, Fold::Case)
-    }
-
-    fn for_run(conn: &Connection, fold: Fold) -> Result<Known> {
         let entities = crate::dataset::project_info(conn)?.entities;
         Ok(Known {
-            names: entities.iter().map(|e| (e.id, e.name.clone())).collect(),
-            actors: {
-                let actors: Vec<&Entity> = entities
-                    .iter()
-                    .filter(|e| e.kind == EntityKind::Actor)
-                    .collect();
-                let names: Vec<Vec<String>> = actors
-                    .iter()
-                    .map(|e| {
-                        std::iter::once(e.name.clone())
-                            .chain(e.aliases.iter().cloned())
-                            .collect()
-                    })
-                    .collect();
-                Actors {
-                    ids: actors.iter().map(|e| e.id).collect(),
-                    mentions: MentionFinder::new(&names, fold),
-                }
-            },
+            names: entities.into_iter().map(|e| (e.id, e.name)).collect(),
             targets: targets(conn).ok(),
+        })
+    }
+}
+
+impl Actors {
+    /// The project's actors, their names folded as `fold` says.
+    fn read(conn: &Connection, fold: Fold) -> Result<Actors> {
+        let actors: Vec<Entity> = crate::dataset::project_info(conn)?
+            .entities
+            .into_iter()
+            .filter(|e| e.kind == EntityKind::Actor)
+            .collect();
+        let names: Vec<Vec<String>> = actors
+            .iter()
+            .map(|e| {
+                std::iter::once(e.name.clone())
+                    .chain(e.aliases.iter().cloned())
+                    .collect()
+            })
+            .collect();
+        Ok(Actors {
+            ids: actors.iter().map(|e| e.id).collect(),
+            mentions: MentionFinder::new(&names, fold),
         })
     }
 }
@@ -146,10 +145,13 @@ impl Project {
         now: DateTime<Utc>,
     ) -> Result<Suggested> {
         let tx = self.conn.transaction()?;
-        let known = Known::for_run(&tx, options.fold)?;
-        let (found, unread) = find_in(&tx, document_id, options, &known.actors)?;
+        let actors = Actors::read(&tx, options.fold)?;
+        let (found, unread) = find_in(&tx, document_id, &actors)?;
         keep(&tx, document_id, &found, now)?;
-        let open = open_in(&tx, document_id, coder, &known)?;
+        let open = open_in(&tx, document_id, coder, &Known::read(&tx)?)?
+            .into_iter()
+            .filter(|s| options.kinds.contains(&s.suggestion.kind))
+            .collect();
         tx.commit()?;
         Ok(Suggested { open, unread })
     }
@@ -166,21 +168,23 @@ impl Project {
         mut progress: impl FnMut(usize, usize) -> bool,
     ) -> Result<SuggestRun> {
         let mut run = SuggestRun::default();
-        let known = Known::for_run(&self.conn, options.fold)?;
+        let known = Known::read(&self.conn)?;
+        let actors = Actors::read(&self.conn, options.fold)?;
         let conn = &mut self.conn;
         // Two stages on the two cores: this thread reads a chunk's texts and stores the
         // findings of the one before, while a second runs the finder on the chunk read.
         std::thread::scope(|scope| -> Result<()> {
             let (texts, to_find) = std::sync::mpsc::sync_channel::<Vec<Text>>(1);
             let (found_tx, found) = std::sync::mpsc::sync_channel::<Vec<Found>>(1);
-            let actors = &known.actors;
+            let actors = &actors;
             scope.spawn(move || {
                 for chunk in to_find {
                     let out = chunk
                         .into_iter()
                         .map(|t| Found {
                             document_id: t.document_id,
-                            findings: find_checked(&t.text, t.language.as_deref(), options, actors),
+                            findings: find_checked(&t.text, t.language.as_deref(), actors),
+                            sha256: t.sha256,
                         })
                         .collect();
                     if found_tx.send(out).is_err() {
@@ -205,7 +209,19 @@ impl Project {
                 let tx = conn.transaction()?;
                 for f in chunk {
                     let (suggestions, unread) = f.findings;
-                    keep(&tx, f.document_id, &suggestions, now)?;
+                    // The text was read before this transaction: a text replaced since keeps
+                    // nothing found on the old one (it is found again when opened).
+                    let current: Option<String> = tx
+                        .query_row(
+                            "SELECT sha256 FROM documents WHERE id = ?1",
+                            [f.document_id],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
+                    if current.as_deref() == Some(f.sha256.as_str()) {
+                        keep(&tx, f.document_id, &suggestions, now)?;
+                    }
+                    let suggestions = of_kinds(suggestions, &options.kinds);
                     run.found += suggestions.len();
                     run.unread += usize::from(unread.is_some());
                     run.open += still_open(&tx, f.document_id, coder, &known, suggestions)?.len();
@@ -232,23 +248,38 @@ impl Project {
         open_in(&self.conn, document_id, coder, &Known::read(&self.conn)?)
     }
 
-    /// How many suggestions are open for `coder` in each document that has any.
-    pub fn suggestion_counts(&self, coder: i64) -> Result<Vec<(i64, usize)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT document_id FROM suggestions ORDER BY document_id")?;
-        let ids: Vec<i64> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+    /// The first document after `after` (in import order, coming round to the start) with
+    /// suggestions open for `coder`, and how many. Reads candidates a few at a time, so a
+    /// project of a million documents answers as fast as one of ten.
+    pub fn next_with_suggestions(&self, coder: i64, after: i64) -> Result<Option<(i64, usize)>> {
         let known = Known::read(&self.conn)?;
-        let mut out = Vec::new();
-        for id in ids {
-            let n = open_in(&self.conn, id, coder, &known)?.len();
-            if n > 0 {
-                out.push((id, n));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT s.document_id FROM suggestions s
+             WHERE s.document_id > ?1 AND NOT EXISTS (
+                 SELECT 1 FROM suggestion_decisions d
+                 WHERE d.document_id = s.document_id AND d.key = s.key AND d.annotator_id = ?2)
+             ORDER BY s.document_id LIMIT 64",
+        )?;
+        for from in [after, 0] {
+            let mut at = from;
+            loop {
+                let ids: Vec<i64> = stmt
+                    .query_map((at, coder), |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let Some(&last) = ids.last() else { break };
+                for id in ids {
+                    if from == 0 && id >= after {
+                        return Ok(None);
+                    }
+                    let open = open_in(&self.conn, id, coder, &known)?.len();
+                    if open > 0 {
+                        return Ok(Some((id, open)));
+                    }
+                }
+                at = last;
             }
         }
-        Ok(out)
+        Ok(None)
     }
 
     /// Accepts the open suggestion `key`: its spans become `coder`'s annotations (an Actor, a
@@ -277,8 +308,13 @@ impl Project {
                         "an edited suggestion keeps its kind".into(),
                     ));
                 }
+                // The entity found names the source found: an edited source names whom the
+                // analyst made it name, and is linked to no entity until they say.
                 Suggestion {
-                    entity_id: found.suggestion.entity_id,
+                    entity_id: found
+                        .suggestion
+                        .entity_id
+                        .filter(|_| e.source == found.suggestion.source),
                     ..e.clone()
                 }
             }
@@ -306,8 +342,27 @@ impl Project {
         coder: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<Change>> {
+        self.accept_suggestions_of(
+            document_id,
+            &[SuggestionKind::Attribution, SuggestionKind::Mention],
+            coder,
+            now,
+        )
+    }
+
+    /// [`Project::accept_all_suggestions`] for the suggestions of `kinds` only.
+    pub fn accept_suggestions_of(
+        &mut self,
+        document_id: i64,
+        kinds: &[SuggestionKind],
+        coder: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Change>> {
         let tx = self.conn.transaction()?;
-        let open = open_in(&tx, document_id, coder, &Known::read(&tx)?)?;
+        let open: Vec<OpenSuggestion> = open_in(&tx, document_id, coder, &Known::read(&tx)?)?
+            .into_iter()
+            .filter(|s| kinds.contains(&s.suggestion.kind))
+            .collect();
         if open.is_empty() {
             return Ok(None);
         }
@@ -415,26 +470,31 @@ struct Text {
     document_id: i64,
     text: String,
     language: Option<String>,
+    /// The digest of `text`: findings are kept only while the document still has this text.
+    sha256: String,
 }
 
 /// What the finder made of a document: its findings, or why it could not read it.
 struct Found {
     document_id: i64,
+    sha256: String,
     findings: (Vec<Suggestion>, Option<String>),
 }
 
 fn read_texts(conn: &Connection, ids: &[i64]) -> Result<Vec<Text>> {
-    let mut stmt = conn.prepare_cached("SELECT text, language FROM documents WHERE id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT text, language, sha256 FROM documents WHERE id = ?1")?;
     ids.iter()
         .map(|&document_id| {
-            let (text, language) = stmt
-                .query_row([document_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            let (text, language, sha256) = stmt
+                .query_row([document_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?
                 .ok_or(StoreError::UnknownDocument(document_id))?;
             Ok(Text {
                 document_id,
                 text,
                 language,
+                sha256,
             })
         })
         .collect()
@@ -444,16 +504,19 @@ fn read_texts(conn: &Connection, ids: &[i64]) -> Result<Vec<Text>> {
 fn find_in(
     conn: &Connection,
     document_id: i64,
-    options: &SuggestOptions,
     actors: &Actors,
 ) -> Result<(Vec<Suggestion>, Option<String>)> {
     let text = read_texts(conn, &[document_id])?.remove(0);
-    Ok(find_checked(
-        &text.text,
-        text.language.as_deref(),
-        options,
-        actors,
-    ))
+    Ok(find_checked(&text.text, text.language.as_deref(), actors))
+}
+
+/// The suggestions of the kinds asked for. Every kind is found and kept whatever a run asks,
+/// so one coder's choice never takes away what another has open.
+fn of_kinds(found: Vec<Suggestion>, kinds: &[SuggestionKind]) -> Vec<Suggestion> {
+    found
+        .into_iter()
+        .filter(|s| kinds.contains(&s.kind))
+        .collect()
 }
 
 /// The findings in a text; or, with none, why it cannot be read (a language the finder has no
@@ -461,7 +524,6 @@ fn find_in(
 fn find_checked(
     text: &str,
     language: Option<&str>,
-    options: &SuggestOptions,
     actors: &Actors,
 ) -> (Vec<Suggestion>, Option<String>) {
     if let Some(language) = language.filter(|l| !readable_language(l)) {
@@ -474,7 +536,7 @@ fn find_checked(
     }
     // The finder never panics on any text (its tests throw hostile text at it); should it
     // fail all the same, the document gets no suggestions and a reason, and the run goes on.
-    match std::panic::catch_unwind(|| find_text(text, options, actors)) {
+    match std::panic::catch_unwind(|| find_text(text, actors)) {
         Ok(found) => (found, None),
         Err(_) => (
             Vec::new(),
@@ -495,7 +557,7 @@ fn readable_language(language: &str) -> bool {
         || l == "und"
 }
 
-fn find_text(text: &str, options: &SuggestOptions, actors: &Actors) -> Vec<Suggestion> {
+fn find_text(text: &str, actors: &Actors) -> Vec<Suggestion> {
     let mentions = actors.mentions.find(text);
     let span = |s: claimdesk_suggest::Span| SuggestedSpan {
         start: s.start,
@@ -509,7 +571,7 @@ fn find_text(text: &str, options: &SuggestOptions, actors: &Actors) -> Vec<Sugge
             .map(|m| actors.ids[m.entity])
     };
     let mut out = Vec::new();
-    if options.kinds.contains(&SuggestionKind::Attribution) {
+    {
         for a in find_attributions(text, Rules::english()) {
             let source = a.source.map(span);
             let resolved = a.resolved.map(span);
@@ -524,7 +586,7 @@ fn find_text(text: &str, options: &SuggestOptions, actors: &Actors) -> Vec<Sugge
             });
         }
     }
-    if options.kinds.contains(&SuggestionKind::Mention) {
+    {
         // A mention that is an attribution's source is proposed with the attribution.
         let sources: HashSet<SuggestedSpan> = out.iter().filter_map(|s| s.source).collect();
         for m in &mentions {
@@ -544,7 +606,9 @@ fn find_text(text: &str, options: &SuggestOptions, actors: &Actors) -> Vec<Sugge
         }
     }
     out.sort_by_key(|s| (s.start(), s.key()));
-    out.dedup_by_key(|s| s.key());
+    // One suggestion per key (two findings of the same spans with other cues are one).
+    let mut seen = HashSet::new();
+    out.retain(|s| seen.insert(s.key()));
     out
 }
 
@@ -682,6 +746,20 @@ fn open_in(
     }
     out.sort_by_key(|s| (s.suggestion.start(), s.key.clone()));
     Ok(out)
+}
+
+impl Project {
+    /// Why an accepted attribution's claim and source cannot be linked, if they cannot: the
+    /// schema has no `said_by` link type from Claim to Actor.
+    pub fn suggestion_link_missing(&self) -> Result<Option<String>> {
+        Ok(match targets(&self.conn) {
+            Ok(t) if t.said_by.is_none() => Some(
+                "the schema has no said_by link from Claim to Actor, so the claim and its source are not linked; add it in the Schema view"
+                    .to_string(),
+            ),
+            _ => None,
+        })
+    }
 }
 
 /// The schema's Actor, Claim and Cue labels and its `said_by` link type, by name (any case).

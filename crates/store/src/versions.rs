@@ -329,6 +329,11 @@ pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Res
                     after.chars().count() as i64,
                 ),
             )?;
+            // What the finder found was found on the other text: found again when asked.
+            tx.execute(
+                "DELETE FROM suggestions WHERE document_id = ?1",
+                [document_id],
+            )?;
             // The full-text index, if it already holds this document.
             if *document_id <= crate::import::index_watermark(tx)? {
                 tx.execute(

@@ -387,8 +387,22 @@ fn a_run_over_documents_reports_progress_and_stops_when_asked() {
     assert!(!run.cancelled);
     assert_eq!(run.documents, 4);
     assert!(run.open >= 5, "{run:?}");
-    let counts = f.project.suggestion_counts(f.me).unwrap();
-    assert_eq!(counts.len(), 4);
+    // The next document with open suggestions, coming round to the start.
+    let next = |p: &Project, after| {
+        p.next_with_suggestions(f.me, after)
+            .unwrap()
+            .map(|(id, _)| id)
+    };
+    assert_eq!(next(&f.project, ids[0]), Some(ids[1]));
+    assert_eq!(next(&f.project, ids[3]), Some(ids[0]));
+    f.project
+        .accept_all_suggestions(ids[1], f.me, at(5))
+        .unwrap();
+    assert_eq!(
+        next(&f.project, ids[0]),
+        Some(ids[2]),
+        "a document with none open is passed over"
+    );
 }
 
 #[test]
@@ -430,4 +444,76 @@ fn a_document_in_another_language_gets_no_suggestions_and_a_reason() {
         )
         .unwrap();
     assert_eq!((run.documents, run.unread), (2, 1));
+}
+
+#[test]
+fn a_replaced_text_keeps_no_findings_of_the_old_one() {
+    let mut f = fresh();
+    f.project
+        .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
+        .unwrap();
+    assert!(!f.project.open_suggestions(f.doc, f.me).unwrap().is_empty());
+    let new_text = format!("A correction.\n\n{TEXT}");
+    f.project
+        .replace_text(f.doc, &new_text, f.me, at(4))
+        .unwrap();
+    assert!(f.project.open_suggestions(f.doc, f.me).unwrap().is_empty());
+    // Found again on the new text, at its offsets.
+    let open = f
+        .project
+        .suggest(f.doc, &SuggestOptions::default(), f.me, at(5))
+        .unwrap()
+        .open;
+    let quote = bruce(&open);
+    let chars: Vec<char> = new_text.chars().collect();
+    let at_ = quote.suggestion.source.unwrap();
+    assert_eq!(
+        chars[at_.start..at_.end].iter().collect::<String>(),
+        "Tammy Bruce"
+    );
+}
+
+#[test]
+fn an_edited_source_is_not_linked_to_the_entity_found_for_the_other() {
+    let mut f = fresh();
+    let open = f
+        .project
+        .suggest(f.doc, &SuggestOptions::default(), f.me, at(3))
+        .unwrap()
+        .open;
+    let found = bruce(&open);
+    let mut edited = found.suggestion.clone();
+    let source = edited.source.unwrap();
+    edited.source = Some(SuggestedSpan {
+        start: source.start + 6,
+        end: source.end,
+    });
+    f.project
+        .accept_suggestion(f.doc, &found.key, Some(&edited), f.me, at(4))
+        .unwrap();
+    assert!(label_names(&f).contains(&("Actor".into(), "Bruce".into(), None)));
+}
+
+#[test]
+fn a_run_asking_for_one_kind_keeps_every_kind_for_the_others() {
+    let mut f = fresh();
+    let mentions_only = SuggestOptions {
+        kinds: vec![SuggestionKind::Mention],
+        ..Default::default()
+    };
+    let open = f
+        .project
+        .suggest(f.doc, &mentions_only, f.me, at(3))
+        .unwrap()
+        .open;
+    assert!(open
+        .iter()
+        .all(|s| s.suggestion.kind == SuggestionKind::Mention));
+    assert!(f
+        .project
+        .open_suggestions(f.doc, f.me)
+        .unwrap()
+        .iter()
+        .any(|s| s.suggestion.kind == SuggestionKind::Attribution));
+    assert!(f.project.suggestion_link_missing().unwrap().is_none());
 }

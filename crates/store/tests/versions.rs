@@ -460,3 +460,37 @@ fn an_annotation_deleted_before_a_replacement_does_not_come_back_off_its_text() 
         assert_eq!(quote, a.quote);
     }
 }
+
+#[test]
+fn an_undone_annotation_whose_id_an_orphan_holds_is_not_brought_back() {
+    let (_dir, mut project, ana, ben) = fresh();
+    let doc = import(
+        &mut project,
+        &NewDocument::from_plain_text(OLD, "riyadh.txt"),
+        ana,
+    );
+    let actor = project.labels().unwrap()[0].id;
+    // Ana's annotation, the newest, undone: its id is free again.
+    let anas = project
+        .create_annotation(doc, actor, span(OLD, "Tammy Bruce", 0), ana, at(2))
+        .unwrap();
+    project.undo(ana, at(3)).unwrap().unwrap();
+    // Ben's new annotation takes that id, and a new text sets it aside as an orphan.
+    let bens = project
+        .create_annotation(doc, actor, span(OLD, "Lavrov", 0), ben, at(4))
+        .unwrap();
+    assert_eq!(bens.id, anas.id);
+    // The sentence with Lavrov goes; Ana's words stay where they were.
+    let new = OLD.replace("Rubio met Lavrov. ", "");
+    project.replace_text(doc, &new, ben, at(5)).unwrap();
+    assert_eq!(project.orphans(doc).unwrap()[0].annotation.id, bens.id);
+    // Ana's redo would give the id to two things: it is passed over, and the orphan can be
+    // placed.
+    let step = project.redo_step(ana, at(6)).unwrap();
+    assert_eq!((step.change.is_none(), step.skipped), (true, 1));
+    let at_end = span(&new, "nothing", 0);
+    project
+        .place_orphan(bens.id, at_end.start(), at_end.end(), ben, at(7))
+        .unwrap();
+    assert_eq!(project.annotation(bens.id).unwrap().quote, "nothing");
+}

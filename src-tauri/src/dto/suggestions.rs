@@ -45,6 +45,8 @@ pub struct SuggestionsDto {
     pub items: Vec<SuggestionDto>,
     /// Why the finder could not read the document (then there are no items).
     pub unread: Option<String>,
+    /// After an acceptance: why the claim and its source were not linked, if they were not.
+    pub unlinked: Option<String>,
 }
 
 impl SuggestionsDto {
@@ -89,6 +91,7 @@ impl SuggestionsDto {
             document_id,
             items,
             unread: None,
+            unlinked: None,
         })
     }
 }

@@ -360,8 +360,9 @@ export const rejectSuggestion = (documentId: number, key: string) =>
 /** Accepts every open suggestion of the document, as one undo step. */
 export const acceptAllSuggestions = (documentId: number) => call<Suggestions>('accept_all_suggestions', { documentId });
 
-/** The documents with suggestions open for the coder: `[id, count]`. */
-export const suggestionDocuments = () => call<[number, number][]>('suggestion_documents');
+/** The next document after `after` (coming round to the start) with suggestions open for the
+ * coder, and how many: `[[id, count]]`, or `[]`. */
+export const suggestionDocuments = (after: number) => call<[number, number][]>('suggestion_documents', { after });
 
 /** Runs the finder in the background over the documents named, or else those the library's
  * query selects, or else all; follow it with the `onSuggest…` listeners. */

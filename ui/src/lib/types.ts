@@ -660,6 +660,8 @@ export interface Suggestions {
   items: Suggestion[];
   /** Why the finder could not read the document (then there are no items). */
   unread: string | null;
+  /** After an acceptance: why the claim and its source were not linked, if they were not. */
+  unlinked: string | null;
 }
 
 export interface SuggestOptions {
