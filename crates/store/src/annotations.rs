@@ -66,29 +66,15 @@ impl Project {
         if !label_exists {
             return Err(StoreError::UnknownLabel(label_id));
         }
-        let span = index.check(located)?;
-        if span.is_empty() {
-            return Err(StoreError::EmptySpan);
-        }
-        let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
-        let mut annotation = Annotation {
-            id: 0,
-            uid: crate::uid::new(),
-            document_id,
-            label_id,
-            start: span.start(),
-            end: span.end(),
-            quote: index.slice(span)?.to_string(),
-            prefix: prefix.to_string(),
-            suffix: suffix.to_string(),
-            attributes: serde_json::Map::new(),
-            note: None,
-            entity_id: None,
+        let annotation = insert_new_annotation(
+            &tx,
+            &index,
+            (document_id, label_id),
+            located,
+            None,
             annotator_id,
-            created_at: now,
-            updated_at: now,
-        };
-        annotation.id = insert_annotation(&tx, &annotation, None)?;
+            now,
+        )?;
         let change = Change::AnnotationCreated {
             annotation: annotation.clone(),
             relations: Vec::new(),
@@ -431,6 +417,44 @@ pub(crate) fn next_relation_id(conn: &rusqlite::Connection) -> Result<i64> {
 
 /// Inserts an annotation row; with `id` it keeps the given id (undo and redo bring an annotation
 /// back under its old id, so history and relations keep pointing at it).
+/// Stores a new annotation of `span` in a document with a label (checked against the text:
+/// within it, on character boundaries, not empty), with its quote and context, and answers it
+/// with its new id.
+pub(crate) fn insert_new_annotation(
+    tx: &rusqlite::Connection,
+    index: &TextIndex<'_>,
+    (document_id, label_id): (i64, i64),
+    span: Span,
+    entity_id: Option<i64>,
+    annotator_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Annotation> {
+    let span = index.check(span)?;
+    if span.is_empty() {
+        return Err(StoreError::EmptySpan);
+    }
+    let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
+    let mut annotation = Annotation {
+        id: 0,
+        uid: crate::uid::new(),
+        document_id,
+        label_id,
+        start: span.start(),
+        end: span.end(),
+        quote: index.slice(span)?.to_string(),
+        prefix: prefix.to_string(),
+        suffix: suffix.to_string(),
+        attributes: serde_json::Map::new(),
+        note: None,
+        entity_id,
+        annotator_id,
+        created_at: now,
+        updated_at: now,
+    };
+    annotation.id = insert_annotation(tx, &annotation, None)?;
+    Ok(annotation)
+}
+
 pub(crate) fn insert_annotation(
     tx: &rusqlite::Connection,
     a: &Annotation,

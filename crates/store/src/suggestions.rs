@@ -12,13 +12,12 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use claimdesk_core::annotation::CONTEXT_CHARS;
 use claimdesk_core::dataset::{Entity, EntityKind};
 use claimdesk_core::suggestion::{SuggestedSpan, Suggestion, SuggestionDecision, SuggestionKind};
-use claimdesk_core::{Annotation, Change, Relation, Span, TextIndex};
+use claimdesk_core::{Change, Relation, Span, TextIndex};
 use claimdesk_suggest::{find_attributions, Fold, MentionFinder, Rules};
 
-use crate::annotations::{insert_annotation, insert_relation, next_relation_id};
+use crate::annotations::{insert_new_annotation, insert_relation, next_relation_id};
 use crate::error::{Result, StoreError};
 use crate::open::Project;
 use crate::time;
@@ -660,27 +659,14 @@ fn still_open(
     let decided: HashSet<String> = stmt
         .query_map((document_id, coder), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut coded: HashSet<(i64, usize, usize)> = HashSet::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT label_id, start, end FROM annotations WHERE document_id = ?1 AND annotator_id = ?2",
-    )?;
-    for row in stmt.query_map((document_id, coder), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-        ))
-    })? {
-        let (label, start, end) = row?;
-        coded.insert((label, start as usize, end as usize));
-    }
+    let coded = coder_spans(conn, document_id, coder)?;
     Ok(found
         .into_iter()
         .filter(|s| !decided.contains(&s.key()))
         .filter(|s| {
             let Some(t) = &known.targets else { return true };
             let has = |label: i64, at: Option<SuggestedSpan>| {
-                at.is_none_or(|at| coded.contains(&(label, at.start, at.end)))
+                at.is_none_or(|at| coded.contains_key(&(label, at.start, at.end)))
             };
             !match s.kind {
                 SuggestionKind::Attribution => has(t.claim, s.content) && has(t.actor, s.source),
@@ -688,6 +674,32 @@ fn still_open(
             }
         })
         .collect())
+}
+
+/// The spans `coder` has annotated in a document, by label: the annotation's id.
+fn coder_spans(
+    conn: &Connection,
+    document_id: i64,
+    coder: i64,
+) -> Result<HashMap<(i64, usize, usize), i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, label_id, start, end FROM annotations
+         WHERE document_id = ?1 AND annotator_id = ?2 ORDER BY id",
+    )?;
+    let mut out = HashMap::new();
+    for row in stmt.query_map((document_id, coder), |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })? {
+        let (id, label, start, end) = row?;
+        out.entry((label, start as usize, end as usize))
+            .or_insert(id);
+    }
+    Ok(out)
 }
 
 /// The kept suggestions of a document open for `coder` (see [`still_open`]), with their text.
@@ -803,22 +815,7 @@ fn make_annotations(
     let text = crate::documents::read_text(tx, document_id)?;
     let index = TextIndex::new(&text);
     let mut changes = Vec::new();
-    let mut made: HashMap<(i64, usize, usize), i64> = HashMap::new();
-    let mut stmt = tx.prepare_cached(
-        "SELECT id, label_id, start, end FROM annotations WHERE document_id = ?1 AND annotator_id = ?2",
-    )?;
-    for row in stmt.query_map((document_id, coder), |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })? {
-        let (id, label, start, end) = row?;
-        made.entry((label, start as usize, end as usize))
-            .or_insert(id);
-    }
+    let mut made = coder_spans(tx, document_id, coder)?;
     let mut linked: HashSet<(i64, i64)> = HashSet::new();
     let mut place = |label: i64,
                      at: SuggestedSpan,
@@ -828,29 +825,15 @@ fn make_annotations(
         if let Some(&id) = made.get(&(label, at.start, at.end)) {
             return Ok(id);
         }
-        let span = index.check(Span::new(at.start, at.end)?)?;
-        if span.is_empty() {
-            return Err(StoreError::EmptySpan);
-        }
-        let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
-        let mut annotation = Annotation {
-            id: 0,
-            uid: crate::uid::new(),
-            document_id,
-            label_id: label,
-            start: span.start(),
-            end: span.end(),
-            quote: index.slice(span)?.to_string(),
-            prefix: prefix.to_string(),
-            suffix: suffix.to_string(),
-            attributes: serde_json::Map::new(),
-            note: None,
-            entity_id: entity,
-            annotator_id: coder,
-            created_at: now,
-            updated_at: now,
-        };
-        annotation.id = insert_annotation(tx, &annotation, None)?;
+        let annotation = insert_new_annotation(
+            tx,
+            &index,
+            (document_id, label),
+            Span::new(at.start, at.end)?,
+            entity,
+            coder,
+            now,
+        )?;
         made.insert((label, at.start, at.end), annotation.id);
         let id = annotation.id;
         changes.push(Change::AnnotationCreated {
