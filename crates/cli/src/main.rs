@@ -570,7 +570,14 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             apply,
             as_coder,
         } => {
-            let coder = project.annotator(as_coder.as_deref().unwrap_or(&cli.annotator), now)?;
+            // Listing is for a coder who exists (a typo is not a new coder); applying makes
+            // the coder the suggestions will belong to.
+            let name = as_coder.as_deref().unwrap_or(&cli.annotator);
+            let coder = if apply || as_coder.is_none() {
+                project.annotator(name, now)?
+            } else {
+                project.coder_id(name)?
+            };
             let options = claimdesk_store::SuggestOptions {
                 kinds,
                 fold: match fold.as_str() {
@@ -584,27 +591,34 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 None => project.document_ids()?,
             };
             let mut stored = 0;
-            for id in ids {
-                let found = project.suggest(id, &options, coder, now)?;
-                if let Some(why) = &found.unread {
-                    eprintln!("document {id}: no suggestions: {why}");
+            let result = (|| -> Result<(), Failure> {
+                for id in ids {
+                    let found = project.suggest(id, &options, coder, now)?;
+                    if let Some(why) = &found.unread {
+                        eprintln!("document {id}: no suggestions: {why}");
+                    }
+                    for s in &found.open {
+                        writeln!(out, "{}", suggestion_line(id, s))?;
+                    }
+                    if apply && !found.open.is_empty() {
+                        project.accept_suggestions_of(id, &options.kinds, coder, now)?;
+                        stored += found.open.len();
+                    }
                 }
-                let open = found.open;
-                for s in &open {
-                    writeln!(out, "{}", suggestion_line(id, s))?;
-                }
-                if apply && !open.is_empty() {
-                    project.accept_suggestions_of(id, &options.kinds, coder, now)?;
-                    stored += open.len();
-                }
-            }
+                Ok(())
+            })();
+            // Each document's are stored at once: what was stored before a failure stays.
             if apply {
                 eprintln!(
-                    "stored {stored} suggestions as annotations of {}",
-                    project.annotator_name(coder)?
+                    "stored {stored} suggestions as annotations of {name}{}",
+                    if result.is_err() {
+                        " before the failure below"
+                    } else {
+                        ""
+                    }
                 );
             }
-            Ok(ExitCode::SUCCESS)
+            result.map(|()| ExitCode::SUCCESS)
         }
         Command::Team {
             action: TeamAction::Publish { url, roles },
@@ -844,6 +858,10 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                     ("assignments", format!("{} added", r.assignments_added)),
                     ("adjudications", format!("{} added", r.adjudications_added)),
                     ("decisions", format!("{} added", r.decisions_added)),
+                    (
+                        "suggestions",
+                        format!("{} decisions added", r.suggestion_decisions_added),
+                    ),
                     ("samples", format!("{} added", r.samples_added)),
                 ];
                 for (what, counts) in lines {

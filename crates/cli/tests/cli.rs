@@ -1402,3 +1402,72 @@ fn export_curated_holds_only_the_adjudicated_layer() {
         "as --coder curated"
     );
 }
+
+#[test]
+fn suggest_prints_code_point_spans_and_applies_them_as_a_coder() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.claimdesk");
+    assert!(run(&project, &["import", SAMPLE, HOSTILE]).status.success());
+    let text = std::fs::read_to_string(HOSTILE).unwrap();
+    let out = run(
+        &project,
+        &["suggest", "--documents", "2", "--kinds", "attributions"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!lines.is_empty());
+    for l in &lines {
+        assert_eq!(l["kind"], "attribution");
+        assert_eq!(l["unit"], "code_point");
+        // Offsets slice the text by code points, after the flags, the family emoji and the
+        // combining mark before them.
+        let content = &l["content"];
+        let (start, end) = (
+            content["start"].as_u64().unwrap() as usize,
+            content["end"].as_u64().unwrap() as usize,
+        );
+        let sliced: String = text.chars().skip(start).take(end - start).collect();
+        assert_eq!(sliced, content["quote"].as_str().unwrap());
+    }
+    assert!(lines.iter().any(|l| l["source"]["quote"] == "Tammy Bruce"));
+
+    // Listing as a coder who does not exist is refused; applying makes the coder.
+    let out = run(&project, &["suggest", "--as", "finder"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error[unknown_coder]"));
+    let out = run(
+        &project,
+        &[
+            "suggest",
+            "--kinds",
+            "attributions",
+            "--apply",
+            "--as",
+            "finder",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("as annotations of finder"));
+    let stored = stdout(&run(&project, &["annotations", "2"]));
+    assert!(stored.contains("\"annotator\":\"finder\""), "{stored}");
+    assert!(stored.contains("\"quote\":\"Tammy Bruce\""), "{stored}");
+    // Applied suggestions are no longer open for that coder; a wrong kind is refused.
+    let again = run(
+        &project,
+        &[
+            "suggest",
+            "--documents",
+            "2",
+            "--kinds",
+            "attributions",
+            "--as",
+            "finder",
+        ],
+    );
+    assert_eq!(stdout(&again), "");
+    let out = run(&project, &["suggest", "--kinds", "rumours"]);
+    assert!(!out.status.success());
+}

@@ -81,6 +81,9 @@ pub struct MergeReport {
     pub adjudications_added: u64,
     /// Adjudication decisions (how a disagreement was settled) brought in.
     pub decisions_added: u64,
+    /// Coders' decisions on suggestions (accepted, rejected) brought in; where both projects
+    /// decided the same suggestion for the same coder, ours is kept.
+    pub suggestion_decisions_added: u64,
     pub samples_added: u64,
     /// Annotations of a slightly different copy of an article that could not be placed on
     /// this project's text: kept as orphans of our document (with `match_similar`).
@@ -547,6 +550,7 @@ impl<'a> Merge<'a> {
         self.merge_assignments()?;
         self.merge_adjudications()?;
         self.merge_decisions()?;
+        self.merge_suggestion_decisions()?;
         self.merge_samples()?;
         if self.index_current {
             index_new_documents(self.tx)?;
@@ -1668,6 +1672,53 @@ impl<'a> Merge<'a> {
 
     /// How each disagreement was settled, by document and stretch of text: a stretch both
     /// projects settled differently keeps our decision and is reported.
+    /// A coder's decisions on suggestions, so what they rejected there is not proposed to them
+    /// here. A mention's key names its entity, whose id changes with the merge.
+    fn merge_suggestion_decisions(&mut self) -> Result<()> {
+        let mut rows = self.other.prepare(
+            "SELECT document_id, key, annotator_id, decision, decided_at FROM suggestion_decisions",
+        )?;
+        let mut insert = self.tx.prepare(
+            "INSERT INTO suggestion_decisions (document_id, key, annotator_id, decision, decided_at)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+        )?;
+        let mut rows = rows.query([])?;
+        while let Some(r) = rows.next()? {
+            let (Some(document), Some(coder)) = (
+                self.documents.get(&r.get::<_, i64>(0)?).copied(),
+                self.coders.get(&r.get::<_, i64>(2)?).copied(),
+            ) else {
+                self.skipped(
+                    "suggestion decisions",
+                    "their document or coder is missing there",
+                );
+                continue;
+            };
+            let key: String = r.get(1)?;
+            let key = match key
+                .strip_prefix("m:")
+                .and_then(|rest| rest.rsplit_once(':'))
+            {
+                Some((span, entity)) => {
+                    match entity.parse().ok().and_then(|e| self.entities.get(&e)) {
+                        Some(mapped) => format!("m:{span}:{mapped}"),
+                        None => continue,
+                    }
+                }
+                None => key,
+            };
+            let added = insert.execute((
+                document,
+                &key,
+                coder,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))?;
+            self.report.suggestion_decisions_added += added as u64;
+        }
+        Ok(())
+    }
+
     fn merge_decisions(&mut self) -> Result<()> {
         let other = self.other;
         let mut rows = other

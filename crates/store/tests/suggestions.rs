@@ -517,3 +517,44 @@ fn a_run_asking_for_one_kind_keeps_every_kind_for_the_others() {
         .any(|s| s.suggestion.kind == SuggestionKind::Attribution));
     assert!(f.project.suggestion_link_missing().unwrap().is_none());
 }
+
+#[test]
+fn a_merged_project_brings_its_coders_decisions() {
+    // Ana rejects the quote and the mention in her own file.
+    let mut theirs = fresh();
+    let open = theirs
+        .project
+        .suggest(theirs.doc, &SuggestOptions::default(), theirs.me, at(3))
+        .unwrap()
+        .open;
+    for s in &open {
+        if s.suggestion.content.is_some() || s.suggestion.kind == SuggestionKind::Mention {
+            theirs
+                .project
+                .reject_suggestion(theirs.doc, &s.key, theirs.me, at(4))
+                .unwrap();
+        }
+    }
+    let Fixture { project, path, .. } = theirs;
+    drop(project);
+    // A team file with the same article and no entities yet: they come with the merge.
+    let dir = tempfile::tempdir().unwrap();
+    let mut ours = Project::open(&dir.path().join("team.claimdesk")).unwrap();
+    let lead = ours.annotator("Lead", at(0)).unwrap();
+    ours.import_document(&NewDocument::from_plain_text(TEXT, "t.txt"), lead, at(1))
+        .unwrap();
+    let report = ours.merge_project(&path, lead, at(5)).unwrap();
+    assert_eq!(report.suggestion_decisions_added, open.len() as u64);
+    let doc = ours.documents().unwrap()[0].id;
+    let ana = ours.coder_id("Ana").unwrap();
+    let here = ours
+        .suggest(doc, &SuggestOptions::default(), ana, at(6))
+        .unwrap()
+        .open;
+    assert!(here.is_empty(), "Ana rejected all of them: {here:#?}");
+    assert!(!ours
+        .suggest(doc, &SuggestOptions::default(), lead, at(6))
+        .unwrap()
+        .open
+        .is_empty());
+}
