@@ -314,6 +314,9 @@ enum TeamAction {
         /// postgres://ROLE@HOST:PORT/DATABASE
         url: String,
     },
+    /// Send this project's coding to its team server and bring in the others' (the server it
+    /// was joined from; the password from PGPASSWORD or ~/.pgpass).
+    Sync,
 }
 
 #[derive(Subcommand)]
@@ -634,7 +637,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 map.insert(coder.trim().to_string(), role.trim().to_string());
             }
             let mut server = claimdesk_team::Server::connect(&url)?;
-            let published = claimdesk_team::publish(&project, &mut server, &map, now)?;
+            let published = claimdesk_team::publish(&mut project, &mut server, &map, now)?;
             writeln!(
                 out,
                 "published to {}: {} documents, {} annotations, {} coders, {} changes of history",
@@ -644,6 +647,35 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 published.coders,
                 published.changes
             )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Team {
+            action: TeamAction::Sync,
+        } => {
+            let link =
+                claimdesk_team::Link::of(&project)?.ok_or(claimdesk_team::TeamError::NotLinked)?;
+            let mut server = claimdesk_team::Server::connect(&link.server)?;
+            let synced = claimdesk_team::sync(&mut project, &mut server, now)?;
+            writeln!(
+                out,
+                "synced with {}: {} changes sent, {} received",
+                server.shown(),
+                synced.pushed,
+                synced.pulled
+            )?;
+            if synced.not_sent > 0 {
+                writeln!(
+                    out,
+                    "{} edits of the schema, entities or texts are not sent: this version syncs coding only",
+                    synced.not_sent
+                )?;
+            }
+            for (seq, why) in &synced.not_applied {
+                writeln!(
+                    out,
+                    "change {seq} of the server not applied here yet: {why}"
+                )?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Team { .. } => unreachable!("joining is handled before the project opens"),

@@ -385,6 +385,7 @@ fn append_event(
     annotator_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let global = crate::replication::global(tx, change)?;
     crate::rows::append_event(
         tx,
         &crate::rows::EventRow {
@@ -396,6 +397,7 @@ fn append_event(
             kind: change.kind(),
             document_id: change.document(),
             payload: &serde_json::to_string(change)?,
+            global: global.as_deref(),
         },
     )
 }

@@ -821,6 +821,7 @@ impl Batch<'_> {
                 kind,
                 document_id,
                 payload: &payload.to_string(),
+                global: None,
             },
         )?;
         Ok(())

@@ -1431,6 +1431,7 @@ impl<'a> Merge<'a> {
                 kind: &e.kind,
                 document_id: Some(document),
                 payload: &payload,
+                global: None,
             },
         )?;
         self.events.insert(e.id, id);
@@ -1871,6 +1872,7 @@ fn log_merge(
             kind: "project_merged",
             document_id: None,
             payload: &payload.to_string(),
+            global: None,
         },
     )?;
     Ok(())

@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_coders.sql"),
     include_str!("migrations/0005_text_versions.sql"),
     include_str!("migrations/0006_suggestions.sql"),
+    include_str!("migrations/0007_replication.sql"),
 ];
 
 /// The schema version this build writes and reads.

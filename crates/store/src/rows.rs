@@ -348,13 +348,16 @@ pub(crate) struct EventRow<'a> {
     pub document_id: Option<i64>,
     /// JSON.
     pub payload: &'a str,
+    /// The change in the form every replica reads (JSON), if it has one.
+    pub global: Option<&'a str>,
 }
 
 /// Appends to the event log; answers the entry's id.
 pub(crate) fn append_event(conn: &Connection, e: &EventRow<'_>) -> Result<i64> {
     conn.prepare_cached(
-        "INSERT INTO events (uid, at, annotator_id, action, target_id, kind, document_id, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO events (uid, at, annotator_id, action, target_id, kind, document_id, payload,
+                             global)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(rusqlite::params![
         e.uid,
@@ -365,6 +368,7 @@ pub(crate) fn append_event(conn: &Connection, e: &EventRow<'_>) -> Result<i64> {
         e.kind,
         e.document_id,
         e.payload,
+        e.global,
     ])?;
     Ok(conn.last_insert_rowid())
 }

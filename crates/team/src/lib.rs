@@ -57,6 +57,10 @@ pub enum TeamError {
     Exists(String),
     #[error("{0}")]
     BadRole(String),
+    #[error(
+        "this project is not linked to a team server; join one (claimdesk-cli team join) first"
+    )]
+    NotLinked,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -74,6 +78,7 @@ impl TeamError {
             TeamError::TooNew { .. } => "team_schema_too_new",
             TeamError::Exists(_) => "project_exists",
             TeamError::BadRole(_) => "bad_team_role",
+            TeamError::NotLinked => "not_a_team_project",
             TeamError::Store(e) => e.code(),
         }
     }
@@ -281,7 +286,7 @@ pub struct Published {
 /// each gets read access and the right to add changes in its own name. Coders without a role
 /// can be given one by publishing into a new database only, for now.
 pub fn publish(
-    project: &Project,
+    project: &mut Project,
     server: &mut Server,
     roles: &BTreeMap<String, String>,
     now: DateTime<Utc>,
@@ -433,6 +438,18 @@ pub fn publish(
         &[&upto.to_string()],
     )?;
     tx.commit()?;
+    // The published project is a replica too: its owner's copy, syncing as no coder.
+    let pushed_upto = project.last_event()?;
+    project.set_setting(
+        TEAM_SETTING,
+        &serde_json::json!({
+            "server": server.shown,
+            "coder": null,
+            "joined_at": now.to_rfc3339(),
+            "pulled_upto": upto,
+            "pushed_upto": pushed_upto,
+        }),
+    )?;
     Ok(published)
 }
 
@@ -550,6 +567,7 @@ pub fn join(server: &mut Server, path: &Path, now: DateTime<Utc>) -> Result<Join
             project.finish_adjudication(id, true, curated, now)?;
         }
     }
+    let pushed_upto = project.last_event()?;
     project.set_setting(
         TEAM_SETTING,
         &serde_json::json!({
@@ -557,7 +575,143 @@ pub fn join(server: &mut Server, path: &Path, now: DateTime<Utc>) -> Result<Join
             "coder": coder,
             "joined_at": now.to_rfc3339(),
             "pulled_upto": upto,
+            "pushed_upto": pushed_upto,
         }),
     )?;
     Ok(joined)
+}
+
+/// What a local project knows of its team server (kept in its settings, never a password).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Link {
+    /// `postgres://ROLE@HOST:PORT/DATABASE`.
+    pub server: String,
+    /// The coder this copy syncs as (`None`: the owner's copy, which only pulls).
+    pub coder: Option<String>,
+    /// The last local log entry sent.
+    #[serde(default)]
+    pub pushed_upto: i64,
+    /// The last server change received.
+    #[serde(default)]
+    pub pulled_upto: i64,
+    /// Server changes that could not be applied here yet, tried again at each sync.
+    #[serde(default)]
+    pub pending: Vec<i64>,
+    /// Local edits of kinds not replicated yet (schema, entities, texts): not sent.
+    #[serde(default)]
+    pub not_sent: usize,
+    #[serde(flatten)]
+    pub rest: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Link {
+    pub fn of(project: &Project) -> Result<Option<Link>> {
+        project
+            .setting(TEAM_SETTING)?
+            .map(|v| serde_json::from_value(v).map_err(store_json))
+            .transpose()
+    }
+
+    fn save(&self, project: &mut Project) -> Result<()> {
+        project.set_setting(
+            TEAM_SETTING,
+            &serde_json::to_value(self).map_err(store_json)?,
+        )?;
+        Ok(())
+    }
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// Local changes sent (each stored once on the server, however often it is sent).
+    pub pushed: usize,
+    /// Local edits of kinds not replicated yet, left unsent (in all, so far).
+    pub not_sent: usize,
+    /// Other coders' changes applied here.
+    pub pulled: usize,
+    /// Server changes that cannot be applied here yet, with why; tried again next time.
+    pub not_applied: Vec<(i64, String)>,
+}
+
+/// Sends this copy's changes to the server, in one transaction and in order, then applies
+/// the others' changes it has not seen, each at most once. Safe to interrupt at any point:
+/// a change sent twice is stored once, and one applied twice is applied once.
+pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> Result<Synced> {
+    server.check_version()?;
+    let mut link = Link::of(project)?.ok_or(TeamError::NotLinked)?;
+    let mut synced = Synced::default();
+
+    // Push.
+    if let Some(coder) = link.coder.clone() {
+        let outgoing = project.outgoing(&coder, link.pushed_upto)?;
+        if let Some(last) = outgoing.last().map(|o| o.id) {
+            let mut tx = server.client.transaction()?;
+            let insert = tx.prepare(
+                "INSERT INTO changes (uid, coder, action, kind, document, payload, made_at)
+                 VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::timestamptz)
+                 ON CONFLICT (uid) DO NOTHING",
+            )?;
+            for o in &outgoing {
+                let Some(global) = &o.global else {
+                    link.not_sent += 1;
+                    continue;
+                };
+                tx.execute(
+                    &insert,
+                    &[
+                        &o.uid,
+                        &o.coder,
+                        &o.action,
+                        &o.kind,
+                        &o.document,
+                        global,
+                        &o.at.to_rfc3339(),
+                    ],
+                )?;
+                synced.pushed += 1;
+            }
+            tx.commit()?;
+            link.pushed_upto = last;
+            link.save(project)?;
+        }
+    }
+    synced.not_sent = link.not_sent;
+
+    // Pull: what could not be applied before first, then what is new.
+    let me = link.coder.clone().unwrap_or_default();
+    let mut pending = Vec::new();
+    let rows = server.client.query(
+        r#"SELECT seq, uid, coder, action, payload::text,
+                  to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+           FROM changes
+           WHERE (seq > $1 OR seq = ANY($2)) AND coder <> $3 ORDER BY seq"#,
+        &[&link.pulled_upto, &link.pending, &me],
+    )?;
+    for row in rows {
+        let seq: i64 = row.get(0);
+        let at: String = row.get(5);
+        let at = DateTime::parse_from_rfc3339(&at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now);
+        let applied = project.apply_global(
+            &row.get::<_, String>(1),
+            &row.get::<_, String>(2),
+            &row.get::<_, String>(3),
+            &row.get::<_, String>(4),
+            at,
+        )?;
+        match applied {
+            claimdesk_store::Applied::Applied => synced.pulled += 1,
+            claimdesk_store::Applied::AlreadyHere => {}
+            claimdesk_store::Applied::NotApplied(why) => {
+                pending.push(seq);
+                synced.not_applied.push((seq, why));
+            }
+        }
+        link.pulled_upto = link.pulled_upto.max(seq);
+    }
+    link.pending = pending;
+    link.save(project)?;
+    Ok(synced)
 }

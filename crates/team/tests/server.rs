@@ -10,7 +10,7 @@ use chrono::{TimeZone, Utc};
 use claimdesk_core::dataset::{EntityKind, Scope};
 use claimdesk_core::{NewDocument, Span};
 use claimdesk_store::{ImportOutcome, Project};
-use claimdesk_team::{join, publish, Server, TeamError};
+use claimdesk_team::{join, publish, sync, Server, TeamError};
 
 const TEXT_A: &str =
     "Talks in Riyadh\n\n“We are ready to talk,” Tammy Bruce said. 🇺🇦 Lavrov agreed.\n";
@@ -215,10 +215,10 @@ fn coding(p: &Project) -> Vec<DocumentCoding> {
 fn joining_as_the_owner_gives_the_published_project() {
     let pg = pg();
     let dir = tempfile::tempdir().unwrap();
-    let local = coded_project(dir.path(), false);
+    let mut local = coded_project(dir.path(), false);
     let (_, owner) = pg.database();
     let mut server = Server::connect(&owner).unwrap();
-    let published = publish(&local, &mut server, &BTreeMap::new(), at(7)).unwrap();
+    let published = publish(&mut local, &mut server, &BTreeMap::new(), at(7)).unwrap();
     assert_eq!((published.documents, published.annotations), (2, 5));
     assert!(published.changes >= 8, "{published:?}");
 
@@ -240,7 +240,7 @@ fn joining_as_the_owner_gives_the_published_project() {
 fn in_blind_mode_a_coder_reads_only_their_own_coding_until_adjudicated() {
     let pg = pg();
     let dir = tempfile::tempdir().unwrap();
-    let local = coded_project(dir.path(), true);
+    let mut local = coded_project(dir.path(), true);
     let (db, owner) = pg.database();
     let (ana_role, ana_pw) = pg.role("ana");
     let (ben_role, _) = pg.role("ben");
@@ -248,7 +248,13 @@ fn in_blind_mode_a_coder_reads_only_their_own_coding_until_adjudicated() {
         ("ana".to_string(), ana_role.clone()),
         ("ben".to_string(), ben_role),
     ]);
-    publish(&local, &mut Server::connect(&owner).unwrap(), &roles, at(7)).unwrap();
+    publish(
+        &mut local,
+        &mut Server::connect(&owner).unwrap(),
+        &roles,
+        at(7),
+    )
+    .unwrap();
 
     let ana_url = pg.url(&ana_role, &ana_pw, &db);
     let path = dir.path().join("ana.claimdesk");
@@ -302,11 +308,17 @@ fn pg_count(url: &str, sql: &str) -> i64 {
 fn a_coder_role_cannot_write_a_change_as_another_coder() {
     let pg = pg();
     let dir = tempfile::tempdir().unwrap();
-    let local = coded_project(dir.path(), false);
+    let mut local = coded_project(dir.path(), false);
     let (db, owner) = pg.database();
     let (ana_role, ana_pw) = pg.role("ana");
     let roles = BTreeMap::from([("ana".to_string(), ana_role.clone())]);
-    publish(&local, &mut Server::connect(&owner).unwrap(), &roles, at(7)).unwrap();
+    publish(
+        &mut local,
+        &mut Server::connect(&owner).unwrap(),
+        &roles,
+        at(7),
+    )
+    .unwrap();
     let mut client =
         postgres::Client::connect(&pg.url(&ana_role, &ana_pw, &db), postgres::NoTls).unwrap();
     let insert = "INSERT INTO changes (uid, coder, action, kind, payload, made_at)
@@ -335,7 +347,7 @@ fn a_coder_role_cannot_write_a_change_as_another_coder() {
 fn what_cannot_be_done_is_refused_and_says_why() {
     let pg = pg();
     let dir = tempfile::tempdir().unwrap();
-    let local = coded_project(dir.path(), false);
+    let mut local = coded_project(dir.path(), false);
     let (_, owner) = pg.database();
     // Joining before anything is published; an unknown coder's role; publishing twice.
     let err = join(
@@ -348,21 +360,33 @@ fn what_cannot_be_done_is_refused_and_says_why() {
     assert!(matches!(err, TeamError::NotPublished), "{err}");
     assert!(!dir.path().join("x.claimdesk").exists(), "nothing made");
     let roles = BTreeMap::from([("zoe".to_string(), "nobody".to_string())]);
-    let err = publish(&local, &mut Server::connect(&owner).unwrap(), &roles, at(7)).unwrap_err();
+    let err = publish(
+        &mut local,
+        &mut Server::connect(&owner).unwrap(),
+        &roles,
+        at(7),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "bad_team_role", "{err}");
     let roles = BTreeMap::from([("ana".to_string(), unique("missing"))]);
-    let err = publish(&local, &mut Server::connect(&owner).unwrap(), &roles, at(7)).unwrap_err();
+    let err = publish(
+        &mut local,
+        &mut Server::connect(&owner).unwrap(),
+        &roles,
+        at(7),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("there is no role"), "{err}");
     // A refused publication left nothing behind: it can be made now.
     publish(
-        &local,
+        &mut local,
         &mut Server::connect(&owner).unwrap(),
         &BTreeMap::new(),
         at(7),
     )
     .unwrap();
     let err = publish(
-        &local,
+        &mut local,
         &mut Server::connect(&owner).unwrap(),
         &BTreeMap::new(),
         at(8),
@@ -388,4 +412,122 @@ fn what_cannot_be_done_is_refused_and_says_why() {
         .err()
         .unwrap();
     assert_eq!(err.code(), "bad_team_url", "{err}");
+}
+
+#[test]
+fn two_coders_code_the_same_document_at_once_and_sync_to_the_same_project() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let mut local = coded_project(dir.path(), false);
+    let (db, owner) = pg.database();
+    let (ana_role, ana_pw) = pg.role("ana");
+    let (ben_role, ben_pw) = pg.role("ben");
+    let roles = BTreeMap::from([
+        ("ana".to_string(), ana_role.clone()),
+        ("ben".to_string(), ben_role.clone()),
+    ]);
+    publish(
+        &mut local,
+        &mut Server::connect(&owner).unwrap(),
+        &roles,
+        at(7),
+    )
+    .unwrap();
+    let ana_url = pg.url(&ana_role, &ana_pw, &db);
+    let ben_url = pg.url(&ben_role, &ben_pw, &db);
+    let (ana_path, ben_path) = (
+        dir.path().join("ana.claimdesk"),
+        dir.path().join("ben.claimdesk"),
+    );
+    join(&mut Server::connect(&ana_url).unwrap(), &ana_path, at(8)).unwrap();
+    join(&mut Server::connect(&ben_url).unwrap(), &ben_path, at(8)).unwrap();
+    let mut ana = Project::open_existing(&ana_path).unwrap();
+    let mut ben = Project::open_existing(&ben_path).unwrap();
+    let (ana_id, ben_id) = (ana.coder_id("ana").unwrap(), ben.coder_id("ben").unwrap());
+    let doc_a = ana.document_ids().unwrap()[0];
+    let doc_b = ben.document_ids().unwrap()[0];
+    let label = |p: &Project, name: &str| {
+        p.labels()
+            .unwrap()
+            .into_iter()
+            .find(|l| l.name == name)
+            .unwrap()
+            .id
+    };
+    let span = |needle: &str| {
+        let b = TEXT_A.find(needle).unwrap();
+        let s = TEXT_A[..b].chars().count();
+        Span::new(s, s + needle.chars().count()).unwrap()
+    };
+
+    // Offline, at once: Ana adds an actor and a claim with a link and relabels hers; Ben adds
+    // one, deletes his earlier one, and undoes and redoes.
+    let actor = ana
+        .create_annotation(
+            doc_a,
+            label(&ana, "Actor"),
+            span("Lavrov agreed"),
+            ana_id,
+            at(9),
+        )
+        .unwrap();
+    let claim = ana
+        .create_annotation(doc_a, label(&ana, "Claim"), span("agreed"), ana_id, at(9))
+        .unwrap();
+    ana.create_relation("said_by", claim.id, actor.id, ana_id, at(9))
+        .unwrap();
+    ben.create_annotation(
+        doc_b,
+        label(&ben, "Claim"),
+        span("ready to talk"),
+        ben_id,
+        at(9),
+    )
+    .unwrap();
+    let bens_old = ben
+        .annotations(doc_b)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.annotator_id == ben_id && a.quote == "Lavrov")
+        .unwrap();
+    ben.delete_annotation(bens_old.id, ben_id, at(10)).unwrap();
+    ben.undo(ben_id, at(10)).unwrap().unwrap();
+    ben.redo(ben_id, at(10)).unwrap().unwrap();
+
+    // Each syncs (Ana first, so Ben sees hers at once; Ana sees Ben's at her second sync).
+    let first = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(11)).unwrap();
+    assert_eq!(first.pushed, 3, "{first:?}");
+    let bens = sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(11)).unwrap();
+    assert_eq!((bens.pushed, bens.pulled), (4, 3), "{bens:?}");
+    assert!(bens.not_applied.is_empty(), "{bens:?}");
+    let second = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(12)).unwrap();
+    assert_eq!((second.pushed, second.pulled), (0, 4), "{second:?}");
+    assert_eq!(coding(&ana), coding(&ben), "both copies end the same");
+    assert!(coding(&ana)[0]
+        .1
+        .iter()
+        .any(|a| a.4 == "ben" && a.1 == "Claim"));
+    assert!(
+        !coding(&ana)[0]
+            .1
+            .iter()
+            .any(|a| a.4 == "ben" && a.1 == "Actor"),
+        "Ben's deletion arrived"
+    );
+
+    // Again: nothing new either way, and the server holds each change once.
+    let again = sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(13)).unwrap();
+    assert_eq!((again.pushed, again.pulled), (0, 0));
+    let count = pg_count(
+        &owner,
+        "SELECT count(*) FROM changes WHERE made_at > '2026-12-06 03:08:00+00'",
+    );
+    let distinct = pg_count(&owner, "SELECT count(DISTINCT uid) FROM changes");
+    let all = pg_count(&owner, "SELECT count(*) FROM changes");
+    assert_eq!(count, 7);
+    assert_eq!(distinct, all);
+    // The owner's copy pulls everyone's.
+    let owner_sync = sync(&mut local, &mut Server::connect(&owner).unwrap(), at(14)).unwrap();
+    assert_eq!(owner_sync.pulled, 7, "{owner_sync:?}");
+    assert_eq!(coding(&local), coding(&ana));
 }

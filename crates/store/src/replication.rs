@@ -1,0 +1,724 @@
+//! Changes as every replica of a team project reads them.
+//!
+//! A project's ids are its own: another coder's copy numbers its annotations, labels and
+//! documents otherwise. So each change is also logged in a *global form*, written with the
+//! event in the same transaction: annotations and links by their uids, documents by the
+//! digest of their text, labels by name, entities by uid, coders by name. A replica applies a
+//! change in that form through the same code as redo ([`crate::history::apply`]), giving new
+//! rows its own ids, and logs it under the change's own uid, so a change arriving twice is
+//! applied once.
+//!
+//! Replicated so far: annotations, links, and decisions on suggestions (with the annotations
+//! they made). Schema, entity and text edits have no global form yet: they are reported as not
+//! sent, never dropped silently.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use claimdesk_core::suggestion::SuggestionDecision;
+use claimdesk_core::{Annotation, Change, Relation};
+
+use crate::error::Result;
+use crate::open::Project;
+use crate::time;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Global {
+    AnnotationCreated {
+        annotation: GlobalAnnotation,
+        relations: Vec<GlobalRelation>,
+    },
+    AnnotationDeleted {
+        annotation: GlobalAnnotation,
+        relations: Vec<GlobalRelation>,
+    },
+    AnnotationUpdated {
+        before: Box<GlobalAnnotation>,
+        after: Box<GlobalAnnotation>,
+    },
+    RelationCreated {
+        relation: GlobalRelation,
+        document: String,
+    },
+    RelationDeleted {
+        relation: GlobalRelation,
+        document: String,
+    },
+    Several {
+        changes: Vec<Global>,
+    },
+    SuggestionsDecided {
+        document: String,
+        coder: String,
+        keys: Vec<String>,
+        before: Option<SuggestionDecision>,
+        after: Option<SuggestionDecision>,
+        changes: Vec<Global>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct GlobalAnnotation {
+    uid: String,
+    /// The sha256 of the document's text.
+    document: String,
+    label: String,
+    start: usize,
+    end: usize,
+    quote: String,
+    prefix: String,
+    suffix: String,
+    attributes: serde_json::Map<String, serde_json::Value>,
+    note: Option<String>,
+    /// The entity's uid.
+    entity: Option<String>,
+    coder: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct GlobalRelation {
+    uid: String,
+    kind: String,
+    from: String,
+    to: String,
+    coder: String,
+    created_at: DateTime<Utc>,
+}
+
+/// The global form of `change` as JSON, read in `conn` as the change leaves it; `None` for a
+/// kind not replicated (or a row made before identities, which has no uid).
+pub(crate) fn global(conn: &Connection, change: &Change) -> Result<Option<String>> {
+    let mut uids = HashMap::new();
+    collect_uids(change, &mut uids);
+    Ok(match to_global(conn, change, &uids)? {
+        Some(g) => Some(serde_json::to_string(&g)?),
+        None => None,
+    })
+}
+
+/// Annotation uids the change itself carries, by id: a deleted annotation is no longer in the
+/// table, but its links still name it.
+fn collect_uids(change: &Change, out: &mut HashMap<i64, String>) {
+    match change {
+        Change::AnnotationCreated { annotation, .. }
+        | Change::AnnotationDeleted { annotation, .. } => {
+            out.insert(annotation.id, annotation.uid.clone());
+        }
+        Change::AnnotationUpdated { after, .. } => {
+            out.insert(after.id, after.uid.clone());
+        }
+        Change::Several { changes } | Change::SuggestionsDecided { changes, .. } => {
+            changes.iter().for_each(|c| collect_uids(c, out))
+        }
+        _ => {}
+    }
+}
+
+fn to_global(
+    conn: &Connection,
+    change: &Change,
+    uids: &HashMap<i64, String>,
+) -> Result<Option<Global>> {
+    let annotation = |a: &Annotation| global_annotation(conn, a);
+    let relations = |rs: &[Relation]| -> Result<Option<Vec<GlobalRelation>>> {
+        rs.iter().map(|r| global_relation(conn, r, uids)).collect()
+    };
+    Ok(match change {
+        Change::AnnotationCreated {
+            annotation: a,
+            relations: rs,
+        } => match (annotation(a)?, relations(rs)?) {
+            (Some(annotation), Some(relations)) => Some(Global::AnnotationCreated {
+                annotation,
+                relations,
+            }),
+            _ => None,
+        },
+        Change::AnnotationDeleted {
+            annotation: a,
+            relations: rs,
+        } => match (annotation(a)?, relations(rs)?) {
+            (Some(annotation), Some(relations)) => Some(Global::AnnotationDeleted {
+                annotation,
+                relations,
+            }),
+            _ => None,
+        },
+        Change::AnnotationUpdated { before, after } => {
+            match (annotation(before)?, annotation(after)?) {
+                (Some(before), Some(after)) => Some(Global::AnnotationUpdated {
+                    before: Box::new(before),
+                    after: Box::new(after),
+                }),
+                _ => None,
+            }
+        }
+        Change::RelationCreated {
+            relation,
+            document_id,
+        } => {
+            match (
+                global_relation(conn, relation, uids)?,
+                document_key(conn, *document_id)?,
+            ) {
+                (Some(relation), Some(document)) => {
+                    Some(Global::RelationCreated { relation, document })
+                }
+                _ => None,
+            }
+        }
+        Change::RelationDeleted {
+            relation,
+            document_id,
+        } => {
+            match (
+                global_relation(conn, relation, uids)?,
+                document_key(conn, *document_id)?,
+            ) {
+                (Some(relation), Some(document)) => {
+                    Some(Global::RelationDeleted { relation, document })
+                }
+                _ => None,
+            }
+        }
+        Change::Several { changes } => {
+            let mut out = Vec::new();
+            for c in changes {
+                match to_global(conn, c, uids)? {
+                    Some(g) => out.push(g),
+                    None => return Ok(None),
+                }
+            }
+            Some(Global::Several { changes: out })
+        }
+        Change::SuggestionsDecided {
+            document_id,
+            coder,
+            keys,
+            before,
+            after,
+            changes,
+        } => {
+            let mut out = Vec::new();
+            for c in changes {
+                match to_global(conn, c, uids)? {
+                    Some(g) => out.push(g),
+                    None => return Ok(None),
+                }
+            }
+            let mut global_keys = Vec::new();
+            for key in keys {
+                match map_mention_key(key, |id| entity_uid(conn, id))? {
+                    Some(k) => global_keys.push(k),
+                    None => return Ok(None),
+                }
+            }
+            match document_key(conn, *document_id)? {
+                Some(document) => Some(Global::SuggestionsDecided {
+                    document,
+                    coder: crate::coders::name_of(conn, *coder)?,
+                    keys: global_keys,
+                    before: *before,
+                    after: *after,
+                    changes: out,
+                }),
+                None => None,
+            }
+        }
+        _ => None,
+    })
+}
+
+/// A mention's key names its entity (`m:START-END:ENTITY`): mapped by `f`; other keys as they
+/// are. `None` when the entity cannot be mapped.
+fn map_mention_key(
+    key: &str,
+    f: impl Fn(&str) -> Result<Option<String>>,
+) -> Result<Option<String>> {
+    match key
+        .strip_prefix("m:")
+        .and_then(|rest| rest.rsplit_once(':'))
+    {
+        Some((span, entity)) if entity != "-" => Ok(f(entity)?.map(|e| format!("m:{span}:{e}"))),
+        _ => Ok(Some(key.to_string())),
+    }
+}
+
+fn entity_uid(conn: &Connection, id: &str) -> Result<Option<String>> {
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    Ok(conn
+        .query_row("SELECT uid FROM entities WHERE id = ?1", [id], |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .optional()?
+        .flatten())
+}
+
+fn document_key(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT sha256 FROM documents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+fn global_annotation(conn: &Connection, a: &Annotation) -> Result<Option<GlobalAnnotation>> {
+    if a.uid.is_empty() {
+        return Ok(None);
+    }
+    let Some(document) = document_key(conn, a.document_id)? else {
+        return Ok(None);
+    };
+    let Some(label) = conn
+        .query_row("SELECT name FROM labels WHERE id = ?1", [a.label_id], |r| {
+            r.get::<_, String>(0)
+        })
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let entity = match a.entity_id {
+        Some(id) => match entity_uid(conn, &id.to_string())? {
+            Some(uid) => Some(uid),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    Ok(Some(GlobalAnnotation {
+        uid: a.uid.clone(),
+        document,
+        label,
+        start: a.start,
+        end: a.end,
+        quote: a.quote.clone(),
+        prefix: a.prefix.clone(),
+        suffix: a.suffix.clone(),
+        attributes: a.attributes.clone(),
+        note: a.note.clone(),
+        entity,
+        coder: crate::coders::name_of(conn, a.annotator_id)?,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    }))
+}
+
+fn global_relation(
+    conn: &Connection,
+    r: &Relation,
+    uids: &HashMap<i64, String>,
+) -> Result<Option<GlobalRelation>> {
+    let uid_of = |id: i64| -> Result<Option<String>> {
+        if let Some(uid) = uids.get(&id) {
+            return Ok(Some(uid.clone()));
+        }
+        Ok(conn
+            .query_row("SELECT uid FROM annotations WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten())
+    };
+    if r.uid.is_empty() {
+        return Ok(None);
+    }
+    let (Some(from), Some(to)) = (uid_of(r.from_id)?, uid_of(r.to_id)?) else {
+        return Ok(None);
+    };
+    Ok(Some(GlobalRelation {
+        uid: r.uid.clone(),
+        kind: r.kind.clone(),
+        from,
+        to,
+        coder: crate::coders::name_of(conn, r.annotator_id)?,
+        created_at: r.created_at,
+    }))
+}
+
+/// What became of a change from another replica.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Applied now.
+    Applied,
+    /// Applied before (its uid is in the log): nothing done.
+    AlreadyHere,
+    /// Cannot be applied here, with why (a document, label or entity this project lacks, or
+    /// what it changes is not as it expects): nothing done.
+    NotApplied(String),
+}
+
+/// An entry of this project's log to send to the other replicas.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    pub id: i64,
+    pub uid: String,
+    pub coder: String,
+    pub action: String,
+    pub kind: String,
+    pub document: Option<String>,
+    /// The change in global form (JSON); `None` for a kind not replicated yet.
+    pub global: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+impl Project {
+    /// `coder`'s entries of the log after entry `after` (imports left out), oldest first.
+    pub fn outgoing(&self, coder: &str, after: i64) -> Result<Vec<Outgoing>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, e.uid, a.name, e.action, e.kind, d.sha256, e.global, e.at
+             FROM events e JOIN annotators a ON a.id = e.annotator_id
+             LEFT JOIN documents d ON d.id = e.document_id
+             WHERE e.id > ?1 AND a.name = ?2 AND e.action <> 'import' ORDER BY e.id",
+        )?;
+        let rows = stmt.query_map((after, coder), |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, uid, coder, action, kind, document, global, at) = row?;
+            out.push(Outgoing {
+                id,
+                uid: uid.unwrap_or_default(),
+                coder,
+                action,
+                kind,
+                document,
+                global,
+                at: time::from_sql(&at)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The id of the log's last entry (0 when empty).
+    pub fn last_event(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))?)
+    }
+
+    /// Applies a change another replica made (`global`, as [`Outgoing::global`]), logged under
+    /// its own `uid` as `coder`'s: at most once, all or nothing.
+    pub fn apply_global(
+        &mut self,
+        uid: &str,
+        coder: &str,
+        action: &str,
+        global: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Applied> {
+        let tx = self.conn.transaction()?;
+        let known = tx
+            .query_row("SELECT 1 FROM events WHERE uid = ?1", [uid], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if known {
+            return Ok(Applied::AlreadyHere);
+        }
+        let g: Global = serde_json::from_str(global)?;
+        let mut ids = Ids::new(&tx)?;
+        let change = match localize(&tx, &g, &mut ids)? {
+            Ok(change) => change,
+            Err(why) => return Ok(Applied::NotApplied(why)),
+        };
+        let coder_id = annotator_in(&tx, coder, at)?;
+        tx.execute_batch("SAVEPOINT remote")?;
+        if let Err(e) = crate::history::apply(&tx, &change, at) {
+            tx.execute_batch("ROLLBACK TO remote; RELEASE remote")?;
+            return Ok(Applied::NotApplied(e.to_string()));
+        }
+        tx.execute_batch("RELEASE remote")?;
+        let action = if matches!(action, "do" | "undo" | "redo") {
+            action
+        } else {
+            "do"
+        };
+        crate::rows::append_event(
+            &tx,
+            &crate::rows::EventRow {
+                uid,
+                at: &time::to_sql(at),
+                annotator_id: coder_id,
+                action,
+                target_id: None,
+                kind: change.kind(),
+                document_id: change.document(),
+                payload: &serde_json::to_string(&change)?,
+                global: Some(global),
+            },
+        )?;
+        tx.commit()?;
+        Ok(Applied::Applied)
+    }
+}
+
+/// The id of coder `name`, added if this project has not met them yet.
+fn annotator_in(conn: &Connection, name: &str, at: DateTime<Utc>) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO annotators (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+        (name, time::to_sql(at)),
+    )?;
+    Ok(
+        conn.query_row("SELECT id FROM annotators WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// The ids new rows take here, handed out in order while a change is localized.
+struct Ids {
+    annotation: i64,
+    relation: i64,
+    /// Annotations by uid, as this change makes or finds them.
+    annotations: HashMap<String, i64>,
+}
+
+impl Ids {
+    fn new(conn: &Connection) -> Result<Ids> {
+        Ok(Ids {
+            annotation: crate::annotations::next_annotation_id(conn)?,
+            relation: crate::annotations::next_relation_id(conn)?,
+            annotations: HashMap::new(),
+        })
+    }
+
+    fn annotation(&mut self, conn: &Connection, uid: &str) -> Result<i64> {
+        if let Some(&id) = self.annotations.get(uid) {
+            return Ok(id);
+        }
+        let id = match conn
+            .query_row("SELECT id FROM annotations WHERE uid = ?1", [uid], |r| {
+                r.get(0)
+            })
+            .optional()?
+        {
+            Some(id) => id,
+            None => {
+                self.annotation += 1;
+                self.annotation - 1
+            }
+        };
+        self.annotations.insert(uid.to_string(), id);
+        Ok(id)
+    }
+
+    fn relation(&mut self, conn: &Connection, uid: &str) -> Result<i64> {
+        Ok(
+            match conn
+                .query_row("SELECT id FROM relations WHERE uid = ?1", [uid], |r| {
+                    r.get(0)
+                })
+                .optional()?
+            {
+                Some(id) => id,
+                None => {
+                    self.relation += 1;
+                    self.relation - 1
+                }
+            },
+        )
+    }
+}
+
+/// Why a change cannot be localized here, as the analyst reads it.
+type Localized<T> = std::result::Result<T, String>;
+
+fn localize(conn: &Connection, g: &Global, ids: &mut Ids) -> Result<Localized<Change>> {
+    macro_rules! tryl {
+        ($e:expr) => {
+            match $e? {
+                Ok(v) => v,
+                Err(why) => return Ok(Err(why)),
+            }
+        };
+    }
+    Ok(Ok(match g {
+        Global::AnnotationCreated {
+            annotation,
+            relations,
+        } => Change::AnnotationCreated {
+            annotation: tryl!(local_annotation(conn, annotation, ids)),
+            relations: tryl!(local_relations(conn, relations, ids)),
+        },
+        Global::AnnotationDeleted {
+            annotation,
+            relations,
+        } => Change::AnnotationDeleted {
+            annotation: tryl!(local_annotation(conn, annotation, ids)),
+            relations: tryl!(local_relations(conn, relations, ids)),
+        },
+        Global::AnnotationUpdated { before, after } => Change::AnnotationUpdated {
+            before: tryl!(local_annotation(conn, before, ids)),
+            after: tryl!(local_annotation(conn, after, ids)),
+        },
+        Global::RelationCreated { relation, document } => Change::RelationCreated {
+            relation: tryl!(local_relation(conn, relation, ids)),
+            document_id: tryl!(local_document(conn, document)),
+        },
+        Global::RelationDeleted { relation, document } => Change::RelationDeleted {
+            relation: tryl!(local_relation(conn, relation, ids)),
+            document_id: tryl!(local_document(conn, document)),
+        },
+        Global::Several { changes } => {
+            let mut out = Vec::new();
+            for c in changes {
+                out.push(tryl!(localize(conn, c, ids)));
+            }
+            Change::Several { changes: out }
+        }
+        Global::SuggestionsDecided {
+            document,
+            coder,
+            keys,
+            before,
+            after,
+            changes,
+        } => {
+            let mut out = Vec::new();
+            for c in changes {
+                out.push(tryl!(localize(conn, c, ids)));
+            }
+            let mut local_keys = Vec::new();
+            for key in keys {
+                match map_mention_key(key, |uid| {
+                    Ok(conn
+                        .query_row("SELECT id FROM entities WHERE uid = ?1", [uid], |r| {
+                            r.get::<_, i64>(0)
+                        })
+                        .optional()?
+                        .map(|id| id.to_string()))
+                })? {
+                    Some(k) => local_keys.push(k),
+                    None => {
+                        return Ok(Err("a suggestion names an entity this project lacks".into()))
+                    }
+                }
+            }
+            let coder = match conn
+                .query_row("SELECT id FROM annotators WHERE name = ?1", [coder], |r| {
+                    r.get(0)
+                })
+                .optional()?
+            {
+                Some(id) => id,
+                None => annotator_in(conn, coder, Utc::now())?,
+            };
+            Change::SuggestionsDecided {
+                document_id: tryl!(local_document(conn, document)),
+                coder,
+                keys: local_keys,
+                before: *before,
+                after: *after,
+                changes: out,
+            }
+        }
+    }))
+}
+
+fn local_document(conn: &Connection, sha256: &str) -> Result<Localized<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM documents WHERE sha256 = ?1",
+            [sha256],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| {
+            "its document is not in this project (or has another text here)".to_string()
+        }))
+}
+
+fn local_annotation(
+    conn: &Connection,
+    a: &GlobalAnnotation,
+    ids: &mut Ids,
+) -> Result<Localized<Annotation>> {
+    let document_id = match local_document(conn, &a.document)? {
+        Ok(id) => id,
+        Err(why) => return Ok(Err(why)),
+    };
+    let Some(label_id) = conn
+        .query_row("SELECT id FROM labels WHERE name = ?1", [&a.label], |r| {
+            r.get(0)
+        })
+        .optional()?
+    else {
+        return Ok(Err(format!("this project has no label {:?}", a.label)));
+    };
+    let entity_id = match &a.entity {
+        Some(uid) => match conn
+            .query_row("SELECT id FROM entities WHERE uid = ?1", [uid], |r| {
+                r.get(0)
+            })
+            .optional()?
+        {
+            Some(id) => Some(id),
+            None => return Ok(Err("it links to an entity this project lacks".into())),
+        },
+        None => None,
+    };
+    Ok(Ok(Annotation {
+        id: ids.annotation(conn, &a.uid)?,
+        uid: a.uid.clone(),
+        document_id,
+        label_id,
+        start: a.start,
+        end: a.end,
+        quote: a.quote.clone(),
+        prefix: a.prefix.clone(),
+        suffix: a.suffix.clone(),
+        attributes: a.attributes.clone(),
+        note: a.note.clone(),
+        entity_id,
+        annotator_id: annotator_in(conn, &a.coder, a.created_at)?,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    }))
+}
+
+fn local_relation(
+    conn: &Connection,
+    r: &GlobalRelation,
+    ids: &mut Ids,
+) -> Result<Localized<Relation>> {
+    Ok(Ok(Relation {
+        id: ids.relation(conn, &r.uid)?,
+        uid: r.uid.clone(),
+        kind: r.kind.clone(),
+        from_id: ids.annotation(conn, &r.from)?,
+        to_id: ids.annotation(conn, &r.to)?,
+        annotator_id: annotator_in(conn, &r.coder, r.created_at)?,
+        created_at: r.created_at,
+    }))
+}
+
+fn local_relations(
+    conn: &Connection,
+    rs: &[GlobalRelation],
+    ids: &mut Ids,
+) -> Result<Localized<Vec<Relation>>> {
+    let mut out = Vec::new();
+    for r in rs {
+        match local_relation(conn, r, ids)? {
+            Ok(r) => out.push(r),
+            Err(why) => return Ok(Err(why)),
+        }
+    }
+    Ok(Ok(out))
+}
