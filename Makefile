@@ -21,6 +21,7 @@ bench: deps-run deps-test ui
 	cargo bench -p claimdesk-export --bench agreement
 	cargo bench -p claimdesk-store --bench merge
 	cargo bench -p claimdesk-store --bench suggest
+	pg_virtualenv cargo bench -p claimdesk-team --bench sync
 	cargo build --release -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/reader.mjs
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/library.mjs

@@ -423,49 +423,89 @@ impl Project {
         global: &str,
         at: DateTime<Utc>,
     ) -> Result<Applied> {
-        let tx = self.conn.transaction()?;
-        let known = tx
-            .query_row("SELECT 1 FROM events WHERE uid = ?1", [uid], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if known {
-            return Ok(Applied::AlreadyHere);
-        }
-        let g: Global = serde_json::from_str(global)?;
-        let mut ids = Ids::new(&tx)?;
-        let change = match localize(&tx, &g, &mut ids)? {
-            Ok(change) => change,
-            Err(why) => return Ok(Applied::NotApplied(why)),
+        let incoming = Incoming {
+            uid: uid.to_string(),
+            coder: coder.to_string(),
+            action: action.to_string(),
+            global: global.to_string(),
+            at,
         };
-        let coder_id = annotator_in(&tx, coder, at)?;
-        tx.execute_batch("SAVEPOINT remote")?;
-        if let Err(e) = crate::history::apply(&tx, &change, at) {
-            tx.execute_batch("ROLLBACK TO remote; RELEASE remote")?;
-            return Ok(Applied::NotApplied(e.to_string()));
-        }
-        tx.execute_batch("RELEASE remote")?;
-        let action = if matches!(action, "do" | "undo" | "redo") {
-            action
-        } else {
-            "do"
-        };
-        crate::rows::append_event(
-            &tx,
-            &crate::rows::EventRow {
-                uid,
-                at: &time::to_sql(at),
-                annotator_id: coder_id,
-                action,
-                target_id: None,
-                kind: change.kind(),
-                document_id: change.document(),
-                payload: &serde_json::to_string(&change)?,
-                global: Some(global),
-            },
-        )?;
-        tx.commit()?;
-        Ok(Applied::Applied)
+        Ok(self
+            .apply_globals(std::slice::from_ref(&incoming))?
+            .remove(0))
     }
+
+    /// [`Project::apply_global`] for many changes in order, in one transaction (one durable
+    /// commit for all), each applied or not on its own.
+    pub fn apply_globals(&mut self, changes: &[Incoming]) -> Result<Vec<Applied>> {
+        let tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(changes.len());
+        for c in changes {
+            out.push(apply_one(&tx, c)?);
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// A change from another replica, as the server holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incoming {
+    pub uid: String,
+    pub coder: String,
+    pub action: String,
+    /// The change in global form (JSON).
+    pub global: String,
+    pub at: DateTime<Utc>,
+}
+
+fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
+    let known = tx
+        .prepare_cached("SELECT 1 FROM events WHERE uid = ?1")?
+        .exists([&c.uid])?;
+    if known {
+        return Ok(Applied::AlreadyHere);
+    }
+    let g: Global = match serde_json::from_str(&c.global) {
+        Ok(g) => g,
+        Err(e) => {
+            return Ok(Applied::NotApplied(format!(
+                "a change this version cannot read: {e}"
+            )))
+        }
+    };
+    let mut ids = Ids::new(tx)?;
+    let change = match localize(tx, &g, &mut ids)? {
+        Ok(change) => change,
+        Err(why) => return Ok(Applied::NotApplied(why)),
+    };
+    let coder_id = annotator_in(tx, &c.coder, c.at)?;
+    tx.execute_batch("SAVEPOINT remote")?;
+    if let Err(e) = crate::history::apply(tx, &change, c.at) {
+        tx.execute_batch("ROLLBACK TO remote; RELEASE remote")?;
+        return Ok(Applied::NotApplied(e.to_string()));
+    }
+    let action = if matches!(c.action.as_str(), "do" | "undo" | "redo") {
+        c.action.as_str()
+    } else {
+        "do"
+    };
+    crate::rows::append_event(
+        tx,
+        &crate::rows::EventRow {
+            uid: &c.uid,
+            at: &time::to_sql(c.at),
+            annotator_id: coder_id,
+            action,
+            target_id: None,
+            kind: change.kind(),
+            document_id: change.document(),
+            payload: &serde_json::to_string(&change)?,
+            global: Some(&c.global),
+        },
+    )?;
+    tx.execute_batch("RELEASE remote")?;
+    Ok(Applied::Applied)
 }
 
 /// The id of coder `name`, added if this project has not met them yet.

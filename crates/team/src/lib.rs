@@ -647,29 +647,34 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         let outgoing = project.outgoing(&coder, link.pushed_upto)?;
         if let Some(last) = outgoing.last().map(|o| o.id) {
             let mut tx = server.client.transaction()?;
+            // A thousand rows a statement: one round trip each, not one per change.
             let insert = tx.prepare(
                 "INSERT INTO changes (uid, coder, action, kind, document, payload, made_at)
-                 VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::timestamptz)
+                 SELECT u, c, a, k, d, p::jsonb, m::timestamptz
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                             $6::text[], $7::text[]) AS t (u, c, a, k, d, p, m)
                  ON CONFLICT (uid) DO NOTHING",
             )?;
-            for o in &outgoing {
-                let Some(global) = &o.global else {
-                    link.not_sent += 1;
-                    continue;
+            let sent: Vec<&claimdesk_store::Outgoing> =
+                outgoing.iter().filter(|o| o.global.is_some()).collect();
+            link.not_sent += outgoing.len() - sent.len();
+            for chunk in sent.chunks(1000) {
+                let column = |f: &dyn Fn(&claimdesk_store::Outgoing) -> Option<String>| {
+                    chunk.iter().map(|o| f(o)).collect::<Vec<Option<String>>>()
                 };
                 tx.execute(
                     &insert,
                     &[
-                        &o.uid,
-                        &o.coder,
-                        &o.action,
-                        &o.kind,
-                        &o.document,
-                        global,
-                        &o.at.to_rfc3339(),
+                        &column(&|o| Some(o.uid.clone())),
+                        &column(&|o| Some(o.coder.clone())),
+                        &column(&|o| Some(o.action.clone())),
+                        &column(&|o| Some(o.kind.clone())),
+                        &column(&|o| o.document.clone()),
+                        &column(&|o| o.global.clone()),
+                        &column(&|o| Some(o.at.to_rfc3339())),
                     ],
                 )?;
-                synced.pushed += 1;
+                synced.pushed += chunk.len();
             }
             tx.commit()?;
             link.pushed_upto = last;
@@ -688,28 +693,34 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
            WHERE (seq > $1 OR seq = ANY($2)) AND coder <> $3 ORDER BY seq"#,
         &[&link.pulled_upto, &link.pending, &me],
     )?;
+    let mut incoming = Vec::with_capacity(rows.len());
+    let mut seqs = Vec::with_capacity(rows.len());
     for row in rows {
-        let seq: i64 = row.get(0);
         let at: String = row.get(5);
-        let at = DateTime::parse_from_rfc3339(&at)
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now);
-        let applied = project.apply_global(
-            &row.get::<_, String>(1),
-            &row.get::<_, String>(2),
-            &row.get::<_, String>(3),
-            &row.get::<_, String>(4),
-            at,
-        )?;
-        match applied {
-            claimdesk_store::Applied::Applied => synced.pulled += 1,
-            claimdesk_store::Applied::AlreadyHere => {}
-            claimdesk_store::Applied::NotApplied(why) => {
-                pending.push(seq);
-                synced.not_applied.push((seq, why));
+        seqs.push(row.get::<_, i64>(0));
+        incoming.push(claimdesk_store::Incoming {
+            uid: row.get(1),
+            coder: row.get(2),
+            action: row.get(3),
+            global: row.get(4),
+            at: DateTime::parse_from_rfc3339(&at)
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or(now),
+        });
+    }
+    // Applied in order, a thousand to a local commit.
+    for (chunk, seqs) in incoming.chunks(1000).zip(seqs.chunks(1000)) {
+        for (applied, &seq) in project.apply_globals(chunk)?.into_iter().zip(seqs) {
+            match applied {
+                claimdesk_store::Applied::Applied => synced.pulled += 1,
+                claimdesk_store::Applied::AlreadyHere => {}
+                claimdesk_store::Applied::NotApplied(why) => {
+                    pending.push(seq);
+                    synced.not_applied.push((seq, why));
+                }
             }
+            link.pulled_upto = link.pulled_upto.max(seq);
         }
-        link.pulled_upto = link.pulled_upto.max(seq);
     }
     link.pending = pending;
     link.save(project)?;

@@ -531,3 +531,153 @@ fn two_coders_code_the_same_document_at_once_and_sync_to_the_same_project() {
     assert_eq!(owner_sync.pulled, 7, "{owner_sync:?}");
     assert_eq!(coding(&local), coding(&ana));
 }
+
+/// A small deterministic generator, so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+/// One random edit of `coder`'s own coding: an annotation made, relabelled, noted or deleted, a
+/// link drawn or removed, an undo or a redo.
+fn random_edit(p: &mut Project, coder: i64, rng: &mut Rng, minute: u32) {
+    let now = at(minute % 60);
+    let docs = p.document_ids().unwrap();
+    let doc = docs[rng.below(docs.len())];
+    let labels = p.labels().unwrap();
+    let len = p.document_text(doc).unwrap().chars().count();
+    let mine: Vec<_> = p
+        .annotations(doc)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.annotator_id == coder)
+        .collect();
+    match rng.below(10) {
+        0..=3 => {
+            let start = rng.below(len - 1);
+            let end = (start + 1 + rng.below(20)).min(len);
+            let label = labels[rng.below(labels.len())].id;
+            p.create_annotation(doc, label, Span::new(start, end).unwrap(), coder, now)
+                .unwrap();
+        }
+        4 if !mine.is_empty() => {
+            let a = &mine[rng.below(mine.len())];
+            p.delete_annotation(a.id, coder, now).unwrap();
+        }
+        5 if !mine.is_empty() => {
+            let a = &mine[rng.below(mine.len())];
+            let edit = claimdesk_core::AnnotationEdit {
+                note: Some(Some(format!("note {minute}"))),
+                ..Default::default()
+            };
+            p.update_annotation(a.id, &edit, coder, now).unwrap();
+        }
+        6 => {
+            let by = |name: &str| labels.iter().find(|l| l.name == name).unwrap().id;
+            let claims: Vec<_> = mine.iter().filter(|a| a.label_id == by("Claim")).collect();
+            let actors: Vec<_> = mine.iter().filter(|a| a.label_id == by("Actor")).collect();
+            if !claims.is_empty() && !actors.is_empty() {
+                let (c, a) = (
+                    claims[rng.below(claims.len())],
+                    actors[rng.below(actors.len())],
+                );
+                p.create_relation("said_by", c.id, a.id, coder, now)
+                    .unwrap();
+            }
+        }
+        7 => {
+            let links: Vec<_> = p
+                .relations(doc)
+                .unwrap()
+                .into_iter()
+                .filter(|r| r.annotator_id == coder)
+                .collect();
+            if !links.is_empty() {
+                p.delete_relation(links[rng.below(links.len())].id, coder, now)
+                    .unwrap();
+            }
+        }
+        8 => {
+            p.undo_step(coder, now).unwrap();
+        }
+        _ => {
+            p.redo_step(coder, now).unwrap();
+        }
+    }
+}
+
+#[test]
+fn three_coders_making_a_thousand_random_edits_each_with_syncs_at_random_moments_converge() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let mut local = coded_project(dir.path(), false);
+    // A third coder, known to the project before it is published.
+    local.annotator("cam", at(0)).unwrap();
+    let (db, owner) = pg.database();
+    let mut roles = BTreeMap::new();
+    let mut urls = Vec::new();
+    for coder in ["ana", "ben", "cam"] {
+        let (role, pw) = pg.role(coder);
+        urls.push(pg.url(&role, &pw, &db));
+        roles.insert(coder.to_string(), role);
+    }
+    publish(
+        &mut local,
+        &mut Server::connect(&owner).unwrap(),
+        &roles,
+        at(7),
+    )
+    .unwrap();
+    let mut copies = Vec::new();
+    for (i, coder) in ["ana", "ben", "cam"].into_iter().enumerate() {
+        let path = dir.path().join(format!("{coder}.claimdesk"));
+        join(&mut Server::connect(&urls[i]).unwrap(), &path, at(8)).unwrap();
+        let p = Project::open_existing(&path).unwrap();
+        let id = p.coder_id(coder).unwrap();
+        copies.push((p, id, Server::connect(&urls[i]).unwrap()));
+    }
+    let seed = std::env::var("CLAIMDESK_TEAM_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| Utc::now().timestamp_micros() as u64);
+    println!("random edits: seed {seed} (replay with CLAIMDESK_TEAM_SEED={seed})");
+    let mut rng = Rng(seed);
+    let edits = 1_000;
+    for step in 0..edits * 3 {
+        let who = rng.below(3);
+        let (p, coder, _) = &mut copies[who];
+        random_edit(p, *coder, &mut rng, step as u32);
+        if rng.below(40) == 0 {
+            let (p, _, server) = &mut copies[rng.below(3)];
+            let synced = sync(p, server, at(30)).unwrap();
+            assert!(synced.not_applied.is_empty(), "seed {seed}: {synced:?}");
+        }
+    }
+    // Everyone syncs until nothing is left to send or receive.
+    for _ in 0..2 {
+        for (p, _, server) in &mut copies {
+            let synced = sync(p, server, at(40)).unwrap();
+            assert!(synced.not_applied.is_empty(), "seed {seed}: {synced:?}");
+        }
+    }
+    let first = coding(&copies[0].0);
+    for (p, _, _) in &copies[1..] {
+        assert_eq!(coding(p), first, "seed {seed}: the copies differ");
+    }
+    sync(&mut local, &mut Server::connect(&owner).unwrap(), at(41)).unwrap();
+    assert_eq!(
+        coding(&local),
+        first,
+        "seed {seed}: the owner's copy differs"
+    );
+    let all = pg_count(&owner, "SELECT count(*) FROM changes");
+    let distinct = pg_count(&owner, "SELECT count(DISTINCT uid) FROM changes");
+    assert_eq!(all, distinct, "every change once");
+}
