@@ -27,14 +27,11 @@ fn main() {
     admin
         .batch_execute(&format!("CREATE DATABASE {db}"))
         .unwrap();
-    for role in ["bench_ana", "bench_ben"] {
+    let (ana_role, ben_role) = (format!("ana_{db}"), format!("ben_{db}"));
+    for role in [&ana_role, &ben_role] {
         admin
-            .batch_execute(&format!(
-                "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN PASSWORD 'pw'"
-            ))
-            .unwrap_or_else(|_| {
-                // Left over from an earlier run and owning objects elsewhere: reuse it.
-            });
+            .batch_execute(&format!("CREATE ROLE {role} LOGIN PASSWORD 'pw'"))
+            .unwrap();
     }
 
     let dir = tempfile::tempdir().unwrap();
@@ -50,8 +47,8 @@ fn main() {
         )
         .unwrap();
     let roles = BTreeMap::from([
-        ("ana".to_string(), "bench_ana".to_string()),
-        ("ben".to_string(), "bench_ben".to_string()),
+        ("ana".to_string(), ana_role.clone()),
+        ("ben".to_string(), ben_role.clone()),
     ]);
     publish(
         &mut local,
@@ -64,8 +61,8 @@ fn main() {
         dir.path().join("ana.claimdesk"),
         dir.path().join("ben.claimdesk"),
     );
-    let ana_url = url("bench_ana", "pw", &db);
-    let ben_url = url("bench_ben", "pw", &db);
+    let ana_url = url(&ana_role, "pw", &db);
+    let ben_url = url(&ben_role, "pw", &db);
     join(
         &mut Server::connect(&ana_url).unwrap(),
         &ana_path,
