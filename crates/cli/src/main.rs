@@ -573,13 +573,23 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             apply,
             as_coder,
         } => {
-            // Listing is for a coder who exists (a typo is not a new coder); applying makes
-            // the coder the suggestions will belong to.
+            // Applying makes the coder the suggestions will belong to; listing for a name the
+            // project has no coder of lists what a new coder would see, and makes no coder (a
+            // typo is not a new coder).
             let name = as_coder.as_deref().unwrap_or(&cli.annotator);
             let coder = if apply || as_coder.is_none() {
                 project.annotator(name, now)?
             } else {
-                project.coder_id(name)?
+                match project.coder_id(name) {
+                    Ok(id) => id,
+                    Err(StoreError::UnknownCoder(_)) => {
+                        eprintln!(
+                            "no coder called {name:?} in this project: listing what is open to a new coder"
+                        );
+                        0
+                    }
+                    Err(e) => return Err(e.into()),
+                }
             };
             let options = claimdesk_store::SuggestOptions {
                 kinds,

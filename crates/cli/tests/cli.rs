@@ -1434,10 +1434,13 @@ fn suggest_prints_code_point_spans_and_applies_them_as_a_coder() {
     }
     assert!(lines.iter().any(|l| l["source"]["quote"] == "Tammy Bruce"));
 
-    // Listing as a coder who does not exist is refused; applying makes the coder.
+    // Listing as a coder the project does not have lists what a new coder would see and makes
+    // no coder; applying makes the coder.
     let out = run(&project, &["suggest", "--as", "finder"]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("error[unknown_coder]"));
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no coder called \"finder\""));
+    assert!(!stdout(&out).is_empty());
+    assert!(!stdout(&run(&project, &["coders"])).contains("finder"));
     let out = run(
         &project,
         &[
