@@ -188,14 +188,7 @@ fn to_global(
             }
         }
         Change::Several { changes } => {
-            let mut out = Vec::new();
-            for c in changes {
-                match to_global(conn, c, uids)? {
-                    Some(g) => out.push(g),
-                    None => return Ok(None),
-                }
-            }
-            Some(Global::Several { changes: out })
+            all_global(conn, changes, uids)?.map(|changes| Global::Several { changes })
         }
         Change::SuggestionsDecided {
             document_id,
@@ -205,13 +198,9 @@ fn to_global(
             after,
             changes,
         } => {
-            let mut out = Vec::new();
-            for c in changes {
-                match to_global(conn, c, uids)? {
-                    Some(g) => out.push(g),
-                    None => return Ok(None),
-                }
-            }
+            let Some(out) = all_global(conn, changes, uids)? else {
+                return Ok(None);
+            };
             let mut global_keys = Vec::new();
             for key in keys {
                 match map_mention_key(key, |id| entity_uid(conn, id))? {
@@ -233,6 +222,22 @@ fn to_global(
         }
         _ => None,
     })
+}
+
+/// The global forms of all of `changes`, or `None` if one has none.
+fn all_global(
+    conn: &Connection,
+    changes: &[Change],
+    uids: &HashMap<i64, String>,
+) -> Result<Option<Vec<Global>>> {
+    let mut out = Vec::new();
+    for c in changes {
+        match to_global(conn, c, uids)? {
+            Some(g) => out.push(g),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(out))
 }
 
 /// A mention's key names its entity (`m:START-END:ENTITY`): mapped by `f`; other keys as they
