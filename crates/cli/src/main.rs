@@ -676,9 +676,13 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if synced.not_sent > 0 {
                 writeln!(
                     out,
-                    "{} edits of the schema, entities or texts are not sent: this version syncs coding only",
+                    "{} edits are not sent: text replacements, deletions of labels in use, relation-type edits, \
+                     undone merges and adjudication decisions are not synced by this version",
                     synced.not_sent
                 )?;
+            }
+            for (seq, why) in &synced.declined {
+                writeln!(out, "change {seq} of the server declined: {why}")?;
             }
             for (seq, why) in &synced.not_applied {
                 writeln!(

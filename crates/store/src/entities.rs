@@ -74,7 +74,7 @@ impl Project {
             name: name.trim().to_string(),
             aliases: Vec::new(),
         };
-        check(&tx, &entity)?;
+        check(&tx, &entity, true)?;
         let change = Change::EntityCreated {
             entity: entity.clone(),
         };
@@ -108,7 +108,8 @@ impl Project {
             name: entity.name.trim().to_string(),
             aliases,
         };
-        check(&tx, &after)?;
+        // A name kept as it was is not taken again (a team copy may hold two of one name).
+        check(&tx, &after, after.name != before.name)?;
         if after == before {
             return Ok(before);
         }
@@ -194,7 +195,7 @@ impl Project {
     }
 }
 
-fn check(conn: &Connection, entity: &Entity) -> Result<()> {
+fn check(conn: &Connection, entity: &Entity, new_name: bool) -> Result<()> {
     let name = entity.name.as_str();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(StoreError::BadEntity(format!(
@@ -210,6 +211,9 @@ fn check(conn: &Connection, entity: &Entity) -> Result<()> {
         return Err(StoreError::BadEntity(format!(
             "an entity has at most {MAX_ALIASES} aliases of at most {MAX_NAME_CHARS} characters"
         )));
+    }
+    if !new_name {
+        return Ok(());
     }
     let taken: Option<i64> = conn
         .query_row(

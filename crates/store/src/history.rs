@@ -185,6 +185,22 @@ fn still_applies(tx: &rusqlite::Connection, change: &Change) -> Result<bool> {
                 && now.entity_id == before.entity_id
                 && (now.start, now.end) == (before.start, before.end))
         }
+        // A label or an entity is taken away (the undoing of its making) only while no
+        // annotation another coder made since uses it.
+        Change::LabelDeleted {
+            label, annotations, ..
+        } => {
+            let used: Vec<i64> = tx
+                .prepare_cached("SELECT id FROM annotations WHERE label_id = ?1")?
+                .query_map([label.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(used
+                .iter()
+                .all(|id| annotations.iter().any(|a| a.id == *id)))
+        }
+        Change::EntityDeleted { entity } => Ok(!tx
+            .prepare_cached("SELECT 1 FROM annotations WHERE entity_id = ?1")?
+            .exists([entity.id])?),
         // A text is replaced back only while it is the text this change left.
         Change::TextReplaced {
             document_id,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use rusqlite::types::Value;
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use claimdesk_core::label::default_schema;
 
@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_text_versions.sql"),
     include_str!("migrations/0006_suggestions.sql"),
     include_str!("migrations/0007_replication.sql"),
+    include_str!("migrations/0008_replica_aliases.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -244,6 +245,15 @@ impl Project {
     /// Applies every missing migration, each in its own transaction with its version bump, and
     /// seeds the default labels when the project is new.
     fn migrate(&mut self) -> Result<()> {
+        // A migration that rebuilds a table does so with foreign keys off (they cannot be
+        // switched inside a transaction), and checks them before it commits.
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let migrated = self.migrate_each();
+        self.conn.execute_batch("PRAGMA foreign_keys = ON")?;
+        migrated
+    }
+
+    fn migrate_each(&mut self) -> Result<()> {
         loop {
             let tx = self
                 .conn
@@ -256,6 +266,15 @@ impl Project {
             if version == 0 {
                 tx.execute_batch(&format!("PRAGMA application_id = {APPLICATION_ID}"))?;
                 seed_labels(&tx)?;
+            }
+            let broken: Option<String> = tx
+                .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+                .optional()?;
+            if let Some(table) = broken {
+                return Err(StoreError::Corrupt(format!(
+                    "upgrading the project to schema {} left a broken reference in {table}",
+                    version + 1
+                )));
             }
             tx.execute_batch(&format!("PRAGMA user_version = {}", version + 1))?;
             tx.commit()?;

@@ -8,9 +8,17 @@
 //! rows its own ids, and logs it under the change's own uid, so a change arriving twice is
 //! applied once.
 //!
-//! Replicated so far: annotations, links, and decisions on suggestions (with the annotations
-//! they made). Schema, entity and text edits have no global form yet: they are reported as not
-//! sent, never dropped silently.
+//! Annotations and links belong to their coder, so they never conflict. Shared edits — labels
+//! and entities — are states: a label or an entity as it now is, found by its uid. The server orders them, and a copy that pulls
+//! another coder's edit of something it has itself edited later in that order passes it over
+//! ([`Incoming::superseded`]): every copy ends with the state of the last edit in the server's
+//! order. Two entities two coders made under one name are both in every copy, for the analyst
+//! to merge (so for labels); a merged entity is found by the merged one's uid (the table
+//! `replica_aliases`). What cannot be applied (an entity others have coded since it was
+//! deleted) is reported, never dropped.
+//!
+//! Not replicated yet, reported as not sent: text replacements, label and relation-type
+//! deletions, relation-type edits, splits of merged entities, adjudication decisions.
 
 use std::collections::HashMap;
 
@@ -18,8 +26,10 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use claimdesk_core::dataset::{Entity, EntityKind};
+use claimdesk_core::label::AttributeDef;
 use claimdesk_core::suggestion::SuggestionDecision;
-use claimdesk_core::{Annotation, Change, Relation};
+use claimdesk_core::{Annotation, Change, Label, Relation};
 
 use crate::error::Result;
 use crate::open::Project;
@@ -59,6 +69,111 @@ enum Global {
         after: Option<SuggestionDecision>,
         changes: Vec<Global>,
     },
+    /// The label `uid` is now as `label` says (made, renamed, recoloured…).
+    LabelSet {
+        uid: String,
+        label: GlobalLabel,
+    },
+    /// The label `uid`, used by no annotation, went.
+    LabelDeleted {
+        uid: String,
+        name: String,
+    },
+    /// An entity is now as `after` says (made, renamed or given other aliases).
+    EntitySet {
+        after: GlobalEntity,
+    },
+    /// An entity with no mentions went.
+    EntityDeleted {
+        entity: GlobalEntity,
+    },
+    /// `merged` went into `kept` (as it now is), with every mention.
+    EntitiesMerged {
+        kept: GlobalEntity,
+        merged: GlobalEntity,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct GlobalLabel {
+    name: String,
+    colour: String,
+    hotkey: Option<String>,
+    attributes: Vec<AttributeDef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct GlobalEntity {
+    uid: String,
+    kind: EntityKind,
+    name: String,
+    aliases: Vec<String>,
+}
+
+fn global_label(l: &Label) -> GlobalLabel {
+    GlobalLabel {
+        name: l.name.clone(),
+        colour: l.colour.clone(),
+        hotkey: l.hotkey.clone(),
+        attributes: l.attributes.clone(),
+    }
+}
+
+fn global_entity(e: &Entity) -> Option<GlobalEntity> {
+    (!e.uid.is_empty()).then(|| GlobalEntity {
+        uid: e.uid.clone(),
+        kind: e.kind,
+        name: e.name.clone(),
+        aliases: e.aliases.clone(),
+    })
+}
+
+impl Global {
+    /// The uids of the labels the annotations of this change have.
+    fn label_uids(&self, out: &mut Vec<String>) {
+        match self {
+            Global::AnnotationCreated { annotation: a, .. }
+            | Global::AnnotationDeleted { annotation: a, .. } => {
+                out.extend(a.label_uid.iter().cloned())
+            }
+            Global::AnnotationUpdated { after, .. } => out.extend(after.label_uid.iter().cloned()),
+            Global::Several { changes } | Global::SuggestionsDecided { changes, .. } => {
+                changes.iter().for_each(|c| c.label_uids(out))
+            }
+            _ => {}
+        }
+    }
+
+    /// The shared things this change sets (`label:UID`, `entity:UID`).
+    fn touches(&self, out: &mut Vec<String>) {
+        match self {
+            Global::LabelSet { uid, .. } | Global::LabelDeleted { uid, .. } => {
+                out.push(format!("label:{uid}"))
+            }
+            Global::EntitySet { after: e } | Global::EntityDeleted { entity: e } => {
+                out.push(format!("entity:{}", e.uid))
+            }
+            Global::EntitiesMerged { kept, merged } => {
+                out.push(format!("entity:{}", kept.uid));
+                out.push(format!("entity:{}", merged.uid));
+            }
+            Global::Several { changes } | Global::SuggestionsDecided { changes, .. } => {
+                changes.iter().for_each(|c| c.touches(out))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The shared things (labels, entities) a change in global form sets, as keys to compare two
+/// changes by: `label:UID`, `entity:UID`. Empty for a coder's own coding, which no one else
+/// changes.
+pub fn touches(global: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(g) = serde_json::from_str::<Global>(global) {
+        g.touches(&mut out);
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,6 +182,9 @@ struct GlobalAnnotation {
     /// The sha256 of the document's text.
     document: String,
     label: String,
+    /// The label's uid (absent in changes of the first team builds: found by name then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    label_uid: Option<String>,
     start: usize,
     end: usize,
     quote: String,
@@ -220,6 +338,50 @@ fn to_global(
                 None => None,
             }
         }
+        Change::LabelCreated {
+            label,
+            annotations,
+            relations,
+            ..
+        } if annotations.is_empty() && relations.is_empty() => {
+            label_uid(conn, label.id)?.map(|uid| Global::LabelSet {
+                uid,
+                label: global_label(label),
+            })
+        }
+        Change::LabelDeleted {
+            label,
+            annotations,
+            relations,
+            ..
+        } if annotations.is_empty() && relations.is_empty() => conn
+            .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
+            .query_row([format!("deleted-label:{}", label.id)], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .map(|uid| Global::LabelDeleted {
+                uid,
+                name: label.name.clone(),
+            }),
+        Change::LabelUpdated { after, .. } => {
+            label_uid(conn, after.id)?.map(|uid| Global::LabelSet {
+                uid,
+                label: global_label(after),
+            })
+        }
+        Change::EntityCreated { entity } | Change::EntityUpdated { after: entity, .. } => {
+            global_entity(entity).map(|after| Global::EntitySet { after })
+        }
+        Change::EntityDeleted { entity } => {
+            global_entity(entity).map(|entity| Global::EntityDeleted { entity })
+        }
+        Change::EntitiesMerged {
+            kept_after, merged, ..
+        } => match (global_entity(kept_after), global_entity(merged)) {
+            (Some(kept), Some(merged)) => Some(Global::EntitiesMerged { kept, merged }),
+            _ => None,
+        },
         _ => None,
     })
 }
@@ -267,6 +429,14 @@ fn entity_uid(conn: &Connection, id: &str) -> Result<Option<String>> {
         .flatten())
 }
 
+fn label_uid(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT uid FROM labels WHERE id = ?1")?
+        .query_row([id], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
 fn document_key(conn: &Connection, id: i64) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT sha256 FROM documents WHERE id = ?1", [id], |r| {
@@ -282,9 +452,10 @@ fn global_annotation(conn: &Connection, a: &Annotation) -> Result<Option<GlobalA
     let Some(document) = document_key(conn, a.document_id)? else {
         return Ok(None);
     };
-    let Some(label) = conn
-        .query_row("SELECT name FROM labels WHERE id = ?1", [a.label_id], |r| {
-            r.get::<_, String>(0)
+    let Some((label, label_uid)) = conn
+        .prepare_cached("SELECT name, uid FROM labels WHERE id = ?1")?
+        .query_row([a.label_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
         })
         .optional()?
     else {
@@ -301,6 +472,7 @@ fn global_annotation(conn: &Connection, a: &Annotation) -> Result<Option<GlobalA
         uid: a.uid.clone(),
         document,
         label,
+        label_uid,
         start: a.start,
         end: a.end,
         quote: a.quote.clone(),
@@ -354,9 +526,15 @@ pub enum Applied {
     Applied,
     /// Applied before (its uid is in the log): nothing done.
     AlreadyHere,
+    /// Passed over: this copy has itself set what it sets, later in the server's order.
+    Superseded,
     /// Cannot be applied here, with why (a document, label or entity this project lacks, or
-    /// what it changes is not as it expects): nothing done.
+    /// what it changes is not as it expects): nothing done, tried again later.
     NotApplied(String),
+    /// Declined for good, with why: a deletion of a label or an entity that annotations here
+    /// use (made meanwhile by coders who had not seen the deletion). Where it was deleted,
+    /// those annotations bring it back, so every copy keeps it.
+    Declined(String),
 }
 
 /// An entry of this project's log to send to the other replicas.
@@ -411,6 +589,26 @@ impl Project {
         Ok(out)
     }
 
+    /// Each label's name and uid (the same in every copy of a team project).
+    pub fn label_uids(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name, uid FROM labels WHERE uid IS NOT NULL ORDER BY position")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Gives the labels named so the uids another copy knows them by (a copy made of a team
+    /// project), in one transaction.
+    pub fn set_label_uids(&mut self, uids: &[(String, String)]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (name, uid) in uids {
+            tx.execute("UPDATE labels SET uid = ?2 WHERE name = ?1", (name, uid))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The id of the log's last entry (0 when empty).
     pub fn last_event(&self) -> Result<i64> {
         Ok(self
@@ -434,6 +632,7 @@ impl Project {
             action: action.to_string(),
             global: global.to_string(),
             at,
+            superseded: false,
         };
         Ok(self
             .apply_globals(std::slice::from_ref(&incoming))?
@@ -462,6 +661,9 @@ pub struct Incoming {
     /// The change in global form (JSON).
     pub global: String,
     pub at: DateTime<Utc>,
+    /// This copy has itself set a label or entity the change sets, later in the server's
+    /// order (see [`touches`]): the change is passed over.
+    pub superseded: bool,
 }
 
 fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
@@ -479,17 +681,60 @@ fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
             )))
         }
     };
+    if c.superseded {
+        return Ok(Applied::Superseded);
+    }
     let mut ids = Ids::new(tx)?;
+    tx.execute_batch("SAVEPOINT remote")?;
+    // A label deleted here that the change's annotations use comes back first.
+    let mut revived = Vec::new();
+    let mut uids = Vec::new();
+    g.label_uids(&mut uids);
+    for uid in uids {
+        if label_by_uid(tx, &uid)?.is_some() {
+            continue;
+        }
+        let Some(state) = tx
+            .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
+            .query_row([format!("deleted-label-state:{uid}")], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+        else {
+            continue;
+        };
+        let label: GlobalLabel = serde_json::from_str(&state)?;
+        let Ok(change) = local_label_set(tx, &uid, &label, &mut ids)? else {
+            continue;
+        };
+        crate::history::apply(tx, &change, c.at)?;
+        if let Change::LabelCreated { label, .. } = &change {
+            tx.execute("UPDATE labels SET uid = ?2 WHERE id = ?1", (label.id, &uid))?;
+        }
+        revived.push(change);
+    }
     let change = match localize(tx, &g, &mut ids)? {
         Ok(change) => change,
-        Err(why) => return Ok(Applied::NotApplied(why)),
+        Err(why) => {
+            tx.execute_batch("ROLLBACK TO remote; RELEASE remote")?;
+            return Ok(if why.starts_with(KEPT) {
+                Applied::Declined(why)
+            } else {
+                Applied::NotApplied(why)
+            });
+        }
     };
     let coder_id = annotator_in(tx, &c.coder, c.at)?;
-    tx.execute_batch("SAVEPOINT remote")?;
     if let Err(e) = crate::history::apply(tx, &change, c.at) {
         tx.execute_batch("ROLLBACK TO remote; RELEASE remote")?;
         return Ok(Applied::NotApplied(e.to_string()));
     }
+    let change = if revived.is_empty() {
+        change
+    } else {
+        revived.push(change);
+        Change::Several { changes: revived }
+    };
     let action = if matches!(c.action.as_str(), "do" | "undo" | "redo") {
         c.action.as_str()
     } else {
@@ -509,6 +754,12 @@ fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
             global: Some(&c.global),
         },
     )?;
+    for (key, target) in &ids.aliases {
+        alias(tx, key, target)?;
+    }
+    for (id, uid) in &ids.label_uids {
+        tx.execute("UPDATE labels SET uid = ?2 WHERE id = ?1", (id, uid))?;
+    }
     tx.execute_batch("RELEASE remote")?;
     Ok(Applied::Applied)
 }
@@ -532,6 +783,10 @@ struct Ids {
     relation: i64,
     /// Annotations by uid, as this change makes or finds them.
     annotations: HashMap<String, i64>,
+    /// Names to remember once the change is applied (the table `replica_aliases`).
+    aliases: Vec<(String, String)>,
+    /// Labels made, with the uid they have in every copy.
+    label_uids: Vec<(i64, String)>,
 }
 
 impl Ids {
@@ -540,6 +795,8 @@ impl Ids {
             annotation: crate::annotations::next_annotation_id(conn)?,
             relation: crate::annotations::next_relation_id(conn)?,
             annotations: HashMap::new(),
+            aliases: Vec::new(),
+            label_uids: Vec::new(),
         })
     }
 
@@ -580,6 +837,9 @@ impl Ids {
         )
     }
 }
+
+/// How the reason of a declined deletion begins.
+const KEPT: &str = "kept: ";
 
 /// Why a change cannot be localized here, as the analyst reads it.
 type Localized<T> = std::result::Result<T, String>;
@@ -673,6 +933,13 @@ fn localize(conn: &Connection, g: &Global, ids: &mut Ids) -> Result<Localized<Ch
                 changes: out,
             }
         }
+        Global::LabelSet { uid, label } => tryl!(local_label_set(conn, uid, label, ids)),
+        Global::LabelDeleted { uid, name } => tryl!(local_label_deleted(conn, uid, name)),
+        Global::EntitySet { after } => tryl!(local_entity_set(conn, after)),
+        Global::EntityDeleted { entity } => tryl!(local_entity_deleted(conn, entity)),
+        Global::EntitiesMerged { kept, merged } => {
+            tryl!(local_entities_merged(conn, kept, merged, ids))
+        }
     }))
 }
 
@@ -698,22 +965,24 @@ fn local_annotation(
         Ok(id) => id,
         Err(why) => return Ok(Err(why)),
     };
-    let Some(label_id) = conn
-        .query_row("SELECT id FROM labels WHERE name = ?1", [&a.label], |r| {
-            r.get(0)
-        })
-        .optional()?
-    else {
-        return Ok(Err(format!("this project has no label {:?}", a.label)));
+    let by_uid = match &a.label_uid {
+        Some(uid) => label_by_uid(conn, uid)?,
+        None => None,
     };
-    let entity_id = match &a.entity {
-        Some(uid) => match conn
-            .query_row("SELECT id FROM entities WHERE uid = ?1", [uid], |r| {
-                r.get(0)
-            })
+    let label_id = match by_uid {
+        Some(id) => id,
+        None => match conn
+            .prepare_cached("SELECT id FROM labels WHERE name = ?1")?
+            .query_row([&a.label], |r| r.get(0))
             .optional()?
         {
-            Some(id) => Some(id),
+            Some(id) if a.label_uid.is_none() => id,
+            _ => return Ok(Err(format!("this project has no label {:?}", a.label))),
+        },
+    };
+    let entity_id = match &a.entity {
+        Some(uid) => match entity_by_uid(conn, uid)? {
+            Some(e) => Some(e.id),
             None => return Ok(Err("it links to an entity this project lacks".into())),
         },
         None => None,
@@ -766,4 +1035,233 @@ fn local_relations(
         }
     }
     Ok(Ok(out))
+}
+
+/// Remembers that another replica's `key` is `target` here (the table `replica_aliases`).
+fn alias(conn: &Connection, key: &str, target: &str) -> Result<()> {
+    if key.strip_prefix("label:") == Some(target) || key.strip_prefix("entity:") == Some(target) {
+        return Ok(());
+    }
+    conn.execute(
+        "INSERT INTO replica_aliases (key, target) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET target = excluded.target",
+        (key, target),
+    )?;
+    Ok(())
+}
+
+/// What `key` names here, following remembered names (a few steps at most).
+fn resolve(conn: &Connection, kind: &str, name: &str) -> Result<String> {
+    let mut name = name.to_string();
+    for _ in 0..8 {
+        match conn
+            .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
+            .query_row([format!("{kind}:{name}")], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            Some(target) if target != name => name = target,
+            _ => break,
+        }
+    }
+    Ok(name)
+}
+
+fn label_by_uid(conn: &Connection, uid: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM labels WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?)
+}
+
+/// The entity with `uid` here, or the one it became one with.
+fn entity_by_uid(conn: &Connection, uid: &str) -> Result<Option<Entity>> {
+    let find = |uid: &str| -> Result<Option<i64>> {
+        Ok(conn
+            .prepare_cached("SELECT id FROM entities WHERE uid = ?1")?
+            .query_row([uid], |r| r.get(0))
+            .optional()?)
+    };
+    let id = match find(uid)? {
+        Some(id) => Some(id),
+        None => find(&resolve(conn, "entity", uid)?)?,
+    };
+    id.map(|id| crate::entities::read_entity(conn, id))
+        .transpose()
+}
+
+/// A change that changes nothing (what another copy set is already so here).
+fn nothing() -> Change {
+    Change::Several {
+        changes: Vec::new(),
+    }
+}
+
+/// A label as another copy set it, as a change here: the state of the last edit in the
+/// server's order. A name or key another label has here is kept as it is (two coders may each
+/// have made "Topic"): every copy holds the same labels.
+fn local_label_set(
+    conn: &Connection,
+    uid: &str,
+    label: &GlobalLabel,
+    ids: &mut Ids,
+) -> Result<Localized<Change>> {
+    let state = |id: i64| Label {
+        id,
+        name: label.name.clone(),
+        colour: label.colour.clone(),
+        hotkey: label.hotkey.clone(),
+        attributes: label.attributes.clone(),
+    };
+    Ok(Ok(match label_by_uid(conn, uid)? {
+        Some(id) => {
+            let local = crate::schema::read_label(conn, id)?;
+            let after = state(id);
+            if after == local {
+                return Ok(Ok(nothing()));
+            }
+            Change::LabelUpdated {
+                before: local,
+                after,
+            }
+        }
+        None => {
+            let (id, position): (i64, i64) = conn.query_row(
+                "SELECT coalesce(max(id), 0) + 1, coalesce(max(position), -1) + 1 FROM labels",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            ids.label_uids.push((id, uid.to_string()));
+            Change::LabelCreated {
+                label: state(id),
+                position,
+                annotations: Vec::new(),
+                relations: Vec::new(),
+            }
+        }
+    }))
+}
+
+fn local_label_deleted(conn: &Connection, uid: &str, name: &str) -> Result<Localized<Change>> {
+    let Some(id) = label_by_uid(conn, uid)? else {
+        return Ok(Ok(nothing()));
+    };
+    let (used, position): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM annotations WHERE label_id = ?1),
+                (SELECT position FROM labels WHERE id = ?1)",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if used > 0 {
+        return Ok(Err(format!(
+            "{KEPT}label {name:?} was deleted by another coder, but {used} annotation(s) here \
+             use it"
+        )));
+    }
+    Ok(Ok(Change::LabelDeleted {
+        label: crate::schema::read_label(conn, id)?,
+        position,
+        annotations: Vec::new(),
+        relations: Vec::new(),
+    }))
+}
+
+/// An entity as another copy set it, as a change here: the state of the last edit in the
+/// server's order. A name another entity of its kind has here is kept as it is (two coders may
+/// each have made "Putin"): every copy holds the same entities, for the analyst to merge.
+fn local_entity_set(conn: &Connection, after: &GlobalEntity) -> Result<Localized<Change>> {
+    let mut aliases = after.aliases.clone();
+    aliases.retain(|a| *a != after.name);
+    aliases.sort();
+    aliases.dedup();
+    Ok(Ok(match entity_by_uid(conn, &after.uid)? {
+        Some(local) => {
+            let next = Entity {
+                name: after.name.clone(),
+                aliases,
+                ..local.clone()
+            };
+            if next == local {
+                return Ok(Ok(nothing()));
+            }
+            Change::EntityUpdated {
+                before: local,
+                after: next,
+            }
+        }
+        None => {
+            let id: i64 =
+                conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM entities", [], |r| {
+                    r.get(0)
+                })?;
+            Change::EntityCreated {
+                entity: Entity {
+                    id,
+                    uid: after.uid.clone(),
+                    kind: after.kind,
+                    name: after.name.clone(),
+                    aliases,
+                },
+            }
+        }
+    }))
+}
+
+fn local_entity_deleted(conn: &Connection, entity: &GlobalEntity) -> Result<Localized<Change>> {
+    let Some(local) = entity_by_uid(conn, &entity.uid)? else {
+        return Ok(Ok(nothing()));
+    };
+    let mentions: i64 = conn.query_row(
+        "SELECT count(*) FROM annotations WHERE entity_id = ?1",
+        [local.id],
+        |r| r.get(0),
+    )?;
+    if mentions > 0 {
+        return Ok(Err(format!(
+            "{KEPT}{:?} was deleted by another coder, but it has {mentions} mention(s) here",
+            local.name
+        )));
+    }
+    Ok(Ok(Change::EntityDeleted { entity: local }))
+}
+
+fn local_entities_merged(
+    conn: &Connection,
+    kept: &GlobalEntity,
+    merged: &GlobalEntity,
+    ids: &mut Ids,
+) -> Result<Localized<Change>> {
+    let Some(kept_here) = entity_by_uid(conn, &kept.uid)? else {
+        return Ok(Err(format!(
+            "{:?} was merged into {:?}, which this project lacks",
+            merged.name, kept.name
+        )));
+    };
+    let Some(merged_here) = entity_by_uid(conn, &merged.uid)? else {
+        // Merged here already (or never here): the kept entity as the other copy has it.
+        return local_entity_set(conn, kept);
+    };
+    if merged_here.id == kept_here.id {
+        return local_entity_set(conn, kept);
+    }
+    let mentions: Vec<i64> = conn
+        .prepare("SELECT id FROM annotations WHERE entity_id = ?1 ORDER BY id")?
+        .query_map([merged_here.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut aliases = kept.aliases.clone();
+    aliases.retain(|a| *a != kept.name);
+    aliases.sort();
+    aliases.dedup();
+    let kept_after = Entity {
+        name: kept.name.clone(),
+        aliases,
+        ..kept_here.clone()
+    };
+    ids.aliases
+        .push((format!("entity:{}", merged.uid), kept_here.uid.clone()));
+    Ok(Ok(Change::EntitiesMerged {
+        kept_before: kept_here,
+        kept_after,
+        merged: merged_here,
+        mentions,
+    }))
 }

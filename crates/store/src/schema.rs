@@ -45,7 +45,7 @@ impl Project {
             hotkey: new.hotkey.clone(),
             attributes: new.attributes.clone(),
         };
-        check_label(&tx, &label)?;
+        check_label(&tx, &label, None)?;
         let change = Change::LabelCreated {
             label: label.clone(),
             position,
@@ -87,7 +87,7 @@ impl Project {
                 hotkey: new.hotkey.clone(),
                 attributes: new.attributes.clone(),
             };
-            check_label(&tx, &label)?;
+            check_label(&tx, &label, None)?;
             let change = Change::LabelCreated {
                 label: label.clone(),
                 position,
@@ -119,7 +119,7 @@ impl Project {
             name: label.name.trim().to_string(),
             ..label.clone()
         };
-        check_label(&tx, &after)?;
+        check_label(&tx, &after, Some(&before))?;
         if after == before {
             return Ok(before);
         }
@@ -265,7 +265,9 @@ fn bad(message: impl Into<String>) -> StoreError {
     StoreError::BadSchema(message.into())
 }
 
-fn check_label(conn: &Connection, label: &Label) -> Result<()> {
+/// Checks a label made (`before` is `None`) or changed. A name or key kept as it was is not
+/// taken again: a team copy may hold two labels of one name that coders made at once.
+fn check_label(conn: &Connection, label: &Label, before: Option<&Label>) -> Result<()> {
     let name = label.name.as_str();
     if name.is_empty() || name.chars().count() > 64 {
         return Err(bad("a label name needs 1 to 64 characters"));
@@ -277,7 +279,7 @@ fn check_label(conn: &Connection, label: &Label) -> Result<()> {
             |r| r.get(0),
         )
         .optional()?;
-    if taken.is_some() {
+    if taken.is_some() && before.is_none_or(|b| b.name != label.name) {
         return Err(bad(format!("there is already a label called {name:?}")));
     }
     let colour = label.colour.as_bytes();
@@ -301,7 +303,10 @@ fn check_label(conn: &Connection, label: &Label) -> Result<()> {
                 |r| r.get(0),
             )
             .optional()?;
-        if let Some(holder) = holder {
+        let kept = before.is_some_and(|b| {
+            b.hotkey.as_ref().map(|k| k.to_lowercase()) == Some(key.to_lowercase())
+        });
+        if let (Some(holder), false) = (holder, kept) {
             return Err(bad(format!("the key {key:?} already applies {holder}")));
         }
     }

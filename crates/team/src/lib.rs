@@ -349,6 +349,12 @@ pub fn publish(
         }
     }
     published.coders = names.len();
+    // Labels are known by uid in changes: every copy takes the publisher's.
+    let label_uids: BTreeMap<String, String> = project.label_uids()?.into_iter().collect();
+    tx.execute(
+        "INSERT INTO team_settings (key, value) VALUES ('label_uids', $1::text::jsonb)",
+        &[&serde_json::to_string(&label_uids).map_err(store_json)?],
+    )?;
     let blind = project.blind_mode()?;
     tx.execute(
         "INSERT INTO team_settings (key, value) VALUES ('blind_mode', $1::text::jsonb)",
@@ -495,6 +501,18 @@ pub fn join(server: &mut Server, path: &Path, now: DateTime<Utc>) -> Result<Join
         )?
         .map(|r| r.get(0))
         .unwrap_or(false);
+    let label_uids: Vec<(String, String)> = server
+        .client
+        .query_opt(
+            "SELECT value::text FROM team_settings WHERE key = 'label_uids'",
+            &[],
+        )?
+        .map(|r| serde_json::from_str::<BTreeMap<String, String>>(&r.get::<_, String>(0)))
+        .transpose()
+        .map_err(store_json)?
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     let upto: i64 = server
         .client
         .query_opt(
@@ -561,6 +579,7 @@ pub fn join(server: &mut Server, path: &Path, now: DateTime<Utc>) -> Result<Join
         batch.commit()?;
     }
     project.set_blind_mode(blind)?;
+    project.set_label_uids(&label_uids)?;
     let curated = project.curated_coder(now)?;
     for sha in &adjudicated {
         if let Some(id) = project.document_by_sha256(sha)? {
@@ -632,6 +651,9 @@ pub struct Synced {
     pub pulled: usize,
     /// Server changes that cannot be applied here yet, with why; tried again next time.
     pub not_applied: Vec<(i64, String)>,
+    /// Deletions declined for good, with why (what they delete is in use here, and is kept in
+    /// every copy).
+    pub declined: Vec<(i64, String)>,
 }
 
 /// Sends this copy's changes to the server, in one transaction and in order, then applies
@@ -685,6 +707,39 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
 
     // Pull: what could not be applied before first, then what is new.
     let me = link.coder.clone().unwrap_or_default();
+    // What this copy has itself set of labels and entities, by the server's order: another
+    // coder's edit of the same thing earlier in that order is passed over, so every copy
+    // ends with the last edit's state. (Edits not sent yet come last of all.)
+    let mut mine: HashMap<String, i64> = HashMap::new();
+    for row in server.client.query(
+        "SELECT seq, payload::text FROM changes
+         WHERE coder = $1 AND seq > $2 AND document IS NULL",
+        &[
+            &me,
+            &link
+                .pulled_upto
+                .min(link.pending.iter().copied().min().unwrap_or(i64::MAX)),
+        ],
+    )? {
+        for key in claimdesk_store::touches(&row.get::<_, String>(1)) {
+            let seq: i64 = row.get(0);
+            mine.entry(key)
+                .and_modify(|s| *s = (*s).max(seq))
+                .or_insert(seq);
+        }
+    }
+    if let Some(coder) = &link.coder {
+        for o in project.outgoing(coder, link.pushed_upto)? {
+            for key in o
+                .global
+                .as_deref()
+                .map(claimdesk_store::touches)
+                .unwrap_or_default()
+            {
+                mine.insert(key, i64::MAX);
+            }
+        }
+    }
     let mut pending = Vec::new();
     let rows = server.client.query(
         r#"SELECT seq, uid, coder, action, payload::text,
@@ -697,12 +752,19 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     let mut seqs = Vec::with_capacity(rows.len());
     for row in rows {
         let at: String = row.get(5);
-        seqs.push(row.get::<_, i64>(0));
+        let seq: i64 = row.get(0);
+        seqs.push(seq);
+        let global: String = row.get(4);
+        let superseded = !mine.is_empty()
+            && claimdesk_store::touches(&global)
+                .iter()
+                .any(|k| mine.get(k).is_some_and(|&s| s > seq));
         incoming.push(claimdesk_store::Incoming {
+            superseded,
             uid: row.get(1),
             coder: row.get(2),
             action: row.get(3),
-            global: row.get(4),
+            global,
             at: DateTime::parse_from_rfc3339(&at)
                 .map(|t| t.with_timezone(&Utc))
                 .unwrap_or(now),
@@ -713,7 +775,8 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         for (applied, &seq) in project.apply_globals(chunk)?.into_iter().zip(seqs) {
             match applied {
                 claimdesk_store::Applied::Applied => synced.pulled += 1,
-                claimdesk_store::Applied::AlreadyHere => {}
+                claimdesk_store::Applied::AlreadyHere | claimdesk_store::Applied::Superseded => {}
+                claimdesk_store::Applied::Declined(why) => synced.declined.push((seq, why)),
                 claimdesk_store::Applied::NotApplied(why) => {
                     pending.push(seq);
                     synced.not_applied.push((seq, why));
