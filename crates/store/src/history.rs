@@ -179,12 +179,27 @@ fn still_applies(tx: &rusqlite::Connection, change: &Change) -> Result<bool> {
                 Err(crate::error::StoreError::UnknownAnnotation(_)) => return Ok(false),
                 Err(e) => return Err(e),
             };
-            Ok(now.label_id == before.label_id
-                && now.attributes == before.attributes
-                && now.note == before.note
-                && now.entity_id == before.entity_id
-                && (now.start, now.end) == (before.start, before.end))
+            Ok(
+                (before.uid.is_empty() || now.uid.is_empty() || now.uid == before.uid)
+                    && now.label_id == before.label_id
+                    && now.attributes == before.attributes
+                    && now.note == before.note
+                    && now.entity_id == before.entity_id
+                    && (now.start, now.end) == (before.start, before.end),
+            )
         }
+        // Ids are handed out again once free, so an edit undone after another coder's row took
+        // the id of the row it removed, or made, touches only its own row: known by uid.
+        Change::RelationDeleted { relation, .. } => Ok(tx
+            .prepare_cached(
+                "SELECT 1 FROM relations WHERE id = ?1 AND (?2 = '' OR uid IS NULL OR uid = ?2)",
+            )?
+            .exists((relation.id, &relation.uid))?),
+        Change::AnnotationDeleted { annotation, .. } => Ok(tx
+            .prepare_cached(
+                "SELECT 1 FROM annotations WHERE id = ?1 AND (?2 = '' OR uid IS NULL OR uid = ?2)",
+            )?
+            .exists((annotation.id, &annotation.uid))?),
         // A label or an entity is taken away (the undoing of its making) only while no
         // annotation another coder made since uses it.
         Change::LabelDeleted {

@@ -2176,6 +2176,48 @@ fn an_undo_another_coder_overtook_is_passed_over_and_counted() {
     assert!(f.project.annotations(doc).unwrap().is_empty());
 }
 
+/// Ids are handed out again once free: undoing my link's making after Ben's new link took
+/// its id removes nothing of his.
+#[test]
+fn an_undo_never_removes_another_coders_row_that_took_the_same_id() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let (actor, claim) = (label(&f, "Actor"), label(&f, "Claim"));
+    let ben = f.project.annotator("ben", at(1)).unwrap();
+    let mut make = |who: i64, minute: u32| {
+        let a = f
+            .project
+            .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), who, at(minute))
+            .unwrap();
+        let c = f
+            .project
+            .create_annotation(doc, claim, find_cp(SAMPLE, "Marco Rubio"), who, at(minute))
+            .unwrap();
+        (a, c)
+    };
+    let (my_actor, my_claim) = make(f.me, 2);
+    let (his_actor, his_claim) = make(ben, 3);
+    let mine = f
+        .project
+        .create_relation("said_by", my_claim.id, my_actor.id, f.me, at(4))
+        .unwrap();
+    f.project.delete_relation(mine.id, f.me, at(5)).unwrap();
+    let his = f
+        .project
+        .create_relation("said_by", his_claim.id, his_actor.id, ben, at(6))
+        .unwrap();
+    assert_eq!(his.id, mine.id, "the id is handed out again");
+    // Undoing my deletion cannot bring mine back on his id; undoing my making must not take
+    // his away.
+    f.project.undo_step(f.me, at(7)).unwrap();
+    f.project.undo_step(f.me, at(8)).unwrap();
+    let left = f.project.relations(doc).unwrap();
+    assert!(
+        left.iter().any(|r| r.uid == his.uid),
+        "Ben's link is kept: {left:?}"
+    );
+}
+
 #[test]
 fn labels_created_together_are_one_undoable_step_and_all_or_nothing() {
     use claimdesk_core::label::NewLabel;
