@@ -277,16 +277,17 @@ fn read_orphan(tx: &Connection, annotation_id: i64) -> Result<Orphan> {
 /// Checks that annotations about to come back lie on their quotes in their documents' texts
 /// as they are now (a text replaced since they went may no longer have them there).
 pub(crate) fn check_quotes(tx: &Connection, annotations: &[Annotation]) -> Result<()> {
-    // A document's text is read and indexed once, however many of its annotations come back.
+    // A document's text is read and indexed once, however many of its annotations come back,
+    // and kept for the next call by the digest of the text: a run of changes on one document
+    // (another coder's coding, pulled) reads it once.
     let mut by_document: Vec<&Annotation> = annotations.iter().collect();
     by_document.sort_by_key(|a| a.document_id);
     for group in by_document.chunk_by(|a, b| a.document_id == b.document_id) {
-        let text = read_text(tx, group[0].document_id)?;
-        let index = TextIndex::new(&text);
+        let text = indexed_text(tx, group[0].document_id)?;
         for a in group {
-            let fits = Span::new(a.start, a.end)
-                .and_then(|span| index.slice(span))
-                .is_ok_and(|quote| quote == a.quote);
+            let fits = text
+                .slice(a.start, a.end)
+                .is_some_and(|quote| quote == a.quote);
             if !fits {
                 return Err(StoreError::Overtaken(format!(
                     "annotation {} no longer fits the text of document {}",
@@ -296,6 +297,49 @@ pub(crate) fn check_quotes(tx: &Connection, annotations: &[Annotation]) -> Resul
         }
     }
     Ok(())
+}
+
+/// A text with the byte offset of each code point (one more for the end).
+struct IndexedText {
+    sha256: String,
+    text: String,
+    byte: Vec<u32>,
+}
+
+impl IndexedText {
+    fn slice(&self, start: usize, end: usize) -> Option<&str> {
+        let (from, to) = (*self.byte.get(start)?, *self.byte.get(end)?);
+        (start <= end).then(|| &self.text[from as usize..to as usize])
+    }
+}
+
+thread_local! {
+    /// The text last checked against, on this thread.
+    static LAST_TEXT: std::cell::RefCell<Option<std::rc::Rc<IndexedText>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn indexed_text(tx: &Connection, document_id: i64) -> Result<std::rc::Rc<IndexedText>> {
+    let sha256: String = tx
+        .prepare_cached("SELECT sha256 FROM documents WHERE id = ?1")?
+        .query_row([document_id], |r| r.get(0))
+        .optional()?
+        .ok_or(StoreError::UnknownDocument(document_id))?;
+    if let Some(last) = LAST_TEXT.with(|l| l.borrow().clone()) {
+        if last.sha256 == sha256 {
+            return Ok(last);
+        }
+    }
+    let text = read_text(tx, document_id)?;
+    let mut byte: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
+    byte.push(text.len() as u32);
+    let indexed = std::rc::Rc::new(IndexedText {
+        sha256,
+        text,
+        byte,
+    });
+    LAST_TEXT.with(|l| *l.borrow_mut() = Some(indexed.clone()));
+    Ok(indexed)
 }
 
 /// Checks that every annotation of a document lies on its quote in the document's text.
