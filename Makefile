@@ -22,6 +22,7 @@ bench: deps-run deps-test ui
 	cargo bench -p claimdesk-store --bench merge
 	cargo bench -p claimdesk-store --bench suggest
 	pg_virtualenv cargo bench -p claimdesk-team --bench sync
+	pg_virtualenv cargo bench -p claimdesk-team --bench converge
 	cargo build --release -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/reader.mjs
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/library.mjs

@@ -333,11 +333,7 @@ fn indexed_text(tx: &Connection, document_id: i64) -> Result<std::rc::Rc<Indexed
     let text = read_text(tx, document_id)?;
     let mut byte: Vec<u32> = text.char_indices().map(|(b, _)| b as u32).collect();
     byte.push(text.len() as u32);
-    let indexed = std::rc::Rc::new(IndexedText {
-        sha256,
-        text,
-        byte,
-    });
+    let indexed = std::rc::Rc::new(IndexedText { sha256, text, byte });
     LAST_TEXT.with(|l| *l.borrow_mut() = Some(indexed.clone()));
     Ok(indexed)
 }

@@ -32,6 +32,9 @@ const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_team.sql")];
 /// The team schema version this build writes and reads.
 pub const TEAM_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The advisory lock that orders pushes ("claimdsk" in ASCII).
+const PUSH_LOCK: i64 = 0x636c_6169_6d64_736b;
+
 /// The project setting that links a local project to its team database.
 pub const TEAM_SETTING: &str = "team";
 
@@ -669,6 +672,10 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         let outgoing = project.outgoing(&coder, link.pushed_upto)?;
         if let Some(last) = outgoing.last().map(|o| o.id) {
             let mut tx = server.client.transaction()?;
+            // One push at a time, so changes are numbered in the order they become visible: a
+            // push numbered before another but committed after it would otherwise be passed by
+            // a pull that has already read past its numbers.
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])?;
             // A thousand rows a statement: one round trip each, not one per change.
             let insert = tx.prepare(
                 "INSERT INTO changes (uid, coder, action, kind, document, payload, made_at)

@@ -442,11 +442,18 @@ fn what_cannot_be_done_is_refused_and_says_why() {
     assert_eq!(err.code(), "bad_team_url", "{err}");
 }
 
-#[test]
-fn two_coders_code_the_same_document_at_once_and_sync_to_the_same_project() {
-    let pg = pg();
-    let dir = tempfile::tempdir().unwrap();
-    let mut local = coded_project(dir.path(), false);
+/// The coded project published, and Ana's and Ben's copies of it.
+struct Pair {
+    local: Project,
+    owner: String,
+    ana_url: String,
+    ben_url: String,
+    ana: Project,
+    ben: Project,
+}
+
+fn pair(pg: &Pg, dir: &Path) -> Pair {
+    let mut local = coded_project(dir, false);
     let (db, owner) = pg.database();
     let (ana_role, ana_pw) = pg.role("ana");
     let (ben_role, ben_pw) = pg.role("ben");
@@ -463,14 +470,75 @@ fn two_coders_code_the_same_document_at_once_and_sync_to_the_same_project() {
     .unwrap();
     let ana_url = pg.url(&ana_role, &ana_pw, &db);
     let ben_url = pg.url(&ben_role, &ben_pw, &db);
-    let (ana_path, ben_path) = (
-        dir.path().join("ana.claimdesk"),
-        dir.path().join("ben.claimdesk"),
-    );
+    let (ana_path, ben_path) = (dir.join("ana.claimdesk"), dir.join("ben.claimdesk"));
     join(&mut Server::connect(&ana_url).unwrap(), &ana_path, at(8)).unwrap();
     join(&mut Server::connect(&ben_url).unwrap(), &ben_path, at(8)).unwrap();
-    let mut ana = Project::open_existing(&ana_path).unwrap();
-    let mut ben = Project::open_existing(&ben_path).unwrap();
+    Pair {
+        local,
+        owner,
+        ana_url,
+        ben_url,
+        ana: Project::open_existing(&ana_path).unwrap(),
+        ben: Project::open_existing(&ben_path).unwrap(),
+    }
+}
+
+/// A push numbered before another but committed after it would be passed over by a pull that
+/// read past its numbers in between: pushes take their numbers one at a time, in the order they
+/// become visible. While another push holds that order, a sync waits for it.
+#[test]
+fn pushes_are_numbered_in_the_order_they_become_visible() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        owner,
+        ana_url,
+        mut ana,
+        ..
+    } = pair(&pg, dir.path());
+    let doc = ana.document_ids().unwrap()[0];
+    let label = ana.labels().unwrap()[0].id;
+    let me = ana.coder_id("ana").unwrap();
+    ana.create_annotation(doc, label, Span::new(0, 3).unwrap(), me, at(9))
+        .unwrap();
+    let mut holder = postgres::Client::connect(&owner, postgres::NoTls).unwrap();
+    let mut other_push = holder.transaction().unwrap();
+    other_push
+        .execute(
+            "SELECT pg_advisory_xact_lock($1)",
+            &[&0x636c_6169_6d64_736b_i64],
+        )
+        .unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let syncing = std::thread::spawn(move || {
+        let synced = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(10)).unwrap();
+        tx.send(synced.pushed).unwrap();
+    });
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(
+        rx.try_recv().is_err(),
+        "the sync pushed while another push held the order"
+    );
+    other_push.commit().unwrap();
+    assert_eq!(
+        rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap(),
+        1
+    );
+    syncing.join().unwrap();
+}
+
+#[test]
+fn two_coders_code_the_same_document_at_once_and_sync_to_the_same_project() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        mut local,
+        owner,
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+    } = pair(&pg, dir.path());
     let (ana_id, ben_id) = (ana.coder_id("ana").unwrap(), ben.coder_id("ben").unwrap());
     let doc_a = ana.document_ids().unwrap()[0];
     let doc_b = ben.document_ids().unwrap()[0];
