@@ -847,3 +847,361 @@ fn three_coders_making_a_thousand_random_edits_each_with_syncs_at_random_moments
     let distinct = pg_count(&owner, "SELECT count(DISTINCT uid) FROM changes");
     assert_eq!(all, distinct, "every change once");
 }
+
+/// Not a test on its own: the process the crash tests start and kill. It syncs the project
+/// `CLAIMDESK_CHILD_PROJECT` with `CLAIMDESK_CHILD_URL` (and does nothing when they are unset).
+#[test]
+fn child_sync() {
+    let (Ok(path), Ok(url)) = (
+        std::env::var("CLAIMDESK_CHILD_PROJECT"),
+        std::env::var("CLAIMDESK_CHILD_URL"),
+    ) else {
+        return;
+    };
+    let mut p = Project::open_existing(Path::new(&path)).unwrap();
+    sync(&mut p, &mut Server::connect(&url).unwrap(), Utc::now()).unwrap();
+}
+
+/// Starts a sync of `path` in a process of its own and kills it (SIGKILL) after `after`.
+fn sync_killed(path: &Path, url: &str, after: std::time::Duration) {
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_sync", "--test-threads=1", "--quiet"])
+        .env("CLAIMDESK_CHILD_PROJECT", path)
+        .env("CLAIMDESK_CHILD_URL", url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    child.kill().ok();
+    child.wait().unwrap();
+}
+
+/// `n` annotations made by `coder` on the first document, one change each.
+fn many_edits(p: &mut Project, coder: &str, n: usize) {
+    let me = p.coder_id(coder).unwrap();
+    let doc = p.document_ids().unwrap()[0];
+    let label = p.labels().unwrap()[0].id;
+    let len = p.document_text(doc).unwrap().chars().count();
+    for i in 0..n {
+        let start = (i * 7) % (len - 4);
+        p.create_annotation(doc, label, Span::new(start, start + 3).unwrap(), me, at(20))
+            .unwrap();
+    }
+}
+
+/// A client killed while it pushes, and while it pulls, at several moments: its project is
+/// intact each time, the next sync completes, and nothing is duplicated or lost.
+#[test]
+fn a_client_killed_during_push_or_pull_loses_and_duplicates_nothing() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        owner,
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+        ..
+    } = pair(&pg, dir.path());
+    many_edits(&mut ana, "ana", 6_000);
+    let ana_path = dir.path().join("ana.claimdesk");
+    let ben_path = dir.path().join("ben.claimdesk");
+    let published = pg_count(&owner, "SELECT count(*) FROM changes WHERE coder = 'ana'");
+    let before = coding(&ana);
+    drop(ana);
+    drop(ben);
+    let moments = [200, 300, 400, 500, 600, 800, 1_200, 2_000];
+    for ms in moments {
+        sync_killed(&ana_path, &ana_url, std::time::Duration::from_millis(ms));
+        let ana = Project::open_existing(&ana_path).expect("intact after kill -9 during push");
+        println!(
+            "killed after {ms} ms: {} changes on the server, {} recorded as sent",
+            pg_count(&owner, "SELECT count(*) FROM changes WHERE coder = 'ana'") - published,
+            claimdesk_team::Link::of(&ana).unwrap().unwrap().pushed_upto
+        );
+        assert_eq!(
+            coding(&ana),
+            before,
+            "local work unchanged by a killed push"
+        );
+    }
+    let mut ana = Project::open_existing(&ana_path).unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(30)).unwrap();
+    let sent = pg_count(&owner, "SELECT count(*) FROM changes WHERE coder = 'ana'");
+    assert_eq!(
+        sent,
+        pg_count(
+            &owner,
+            "SELECT count(DISTINCT uid) FROM changes WHERE coder = 'ana'"
+        ),
+        "every change once"
+    );
+    assert_eq!(
+        sent - published,
+        6_000,
+        "every change of Ana's on the server"
+    );
+
+    for ms in moments {
+        sync_killed(&ben_path, &ben_url, std::time::Duration::from_millis(ms));
+        let ben = Project::open_existing(&ben_path).expect("intact after kill -9 during pull");
+        println!(
+            "killed after {ms} ms: {} of Ana's changes applied",
+            ben.log_since(0)
+                .unwrap()
+                .iter()
+                .filter(|e| e.coder == "ana")
+                .count()
+        );
+    }
+    ben = Project::open_existing(&ben_path).unwrap();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(31)).unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(31)).unwrap();
+    assert_eq!(
+        coding(&ben),
+        coding(&ana),
+        "Ben's copy is Ana's after the pulls"
+    );
+    let events_per_uid: i64 = ben
+        .log_since(0)
+        .unwrap()
+        .iter()
+        .filter(|e| e.coder == "ana")
+        .fold(std::collections::HashMap::new(), |mut m, e| {
+            *m.entry(e.uid.clone()).or_insert(0) += 1;
+            m
+        })
+        .into_values()
+        .max()
+        .unwrap_or(0);
+    assert_eq!(events_per_uid, 1, "each of Ana's changes applied once");
+}
+
+/// A throwaway PostgreSQL cluster of this test's own (initdb + pg_ctl), to stop mid-sync. The
+/// server refuses to run as root: then it runs as the `postgres` user the packages make.
+#[derive(Clone)]
+struct OwnCluster {
+    bin: std::path::PathBuf,
+    data: std::path::PathBuf,
+    socket: std::path::PathBuf,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl OwnCluster {
+    fn new(dir: &Path) -> OwnCluster {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .expect("PostgreSQL's server programs (scripts/install-deps.sh installs them)")
+            .filter_map(|e| e.ok())
+            .map(|e| e.path().join("bin"))
+            .find(|b| b.join("initdb").exists())
+            .expect("initdb");
+        let root = std::process::Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| o.stdout.trim_ascii() == b"0")
+            .unwrap_or(false);
+        let home = dir.join("cluster");
+        std::fs::create_dir_all(home.join("sock")).unwrap();
+        if root {
+            let ok = std::process::Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&home)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "chown to postgres");
+            // The directories above must be passable for the postgres user.
+            let mut up = home.parent();
+            while let Some(d) = up {
+                std::process::Command::new("chmod")
+                    .arg("o+x")
+                    .arg(d)
+                    .status()
+                    .ok();
+                up = d.parent();
+            }
+        }
+        let c = OwnCluster {
+            bin,
+            data: home.join("data"),
+            socket: home.join("sock"),
+            port: 20_000 + (std::process::id() % 20_000) as u16,
+            as_postgres: root,
+        };
+        let ok = c
+            .pg("initdb")
+            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"])
+            .arg(&c.data)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "initdb");
+        c.start();
+        c
+    }
+
+    /// A command of the server's programs, run as the user that may run them.
+    fn pg(&self, program: &str) -> std::process::Command {
+        if self.as_postgres {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(self.bin.join(program));
+            c
+        } else {
+            std::process::Command::new(self.bin.join(program))
+        }
+    }
+
+    fn start(&self) {
+        let ok = self
+            .pg("pg_ctl")
+            .args(["-w", "-s", "-D"])
+            .arg(&self.data)
+            .arg("-o")
+            .arg(format!(
+                "-p {} -k {} -c listen_addresses='' -c fsync=off",
+                self.port,
+                self.socket.display()
+            ))
+            .args(["-l"])
+            .arg(self.data.join("log"))
+            .arg("start")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "pg_ctl start");
+    }
+
+    /// Stops the server at once, as a crash or a pulled cable would.
+    fn stop(&self) {
+        self.pg("pg_ctl")
+            .args(["-w", "-s", "-m", "immediate", "-D"])
+            .arg(&self.data)
+            .arg("stop")
+            .status()
+            .unwrap();
+    }
+
+    /// Stops the server after `after`, from another thread.
+    fn stop_after(&self, after: std::time::Duration) -> std::thread::JoinHandle<()> {
+        let c = self.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(after);
+            c.stop();
+        })
+    }
+
+    fn url(&self, role: &str, db: &str) -> String {
+        format!(
+            "host={} port={} user={role} dbname={db}",
+            self.socket.display(),
+            self.port
+        )
+    }
+}
+
+/// The server stopped while a coder pushes and while another pulls: the sync fails with a
+/// clear error, the local projects are intact, and once the server is back the next sync
+/// completes with nothing duplicated or lost.
+#[test]
+fn the_server_stopped_mid_sync_leaves_everything_for_the_next_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = OwnCluster::new(dir.path());
+    struct Stop(OwnCluster);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.stop();
+        }
+    }
+    let _stop = Stop(cluster.clone());
+    let mut admin =
+        postgres::Client::connect(&cluster.url("postgres", "postgres"), postgres::NoTls).unwrap();
+    for sql in [
+        "CREATE DATABASE team",
+        "CREATE ROLE ana LOGIN",
+        "CREATE ROLE ben LOGIN",
+    ] {
+        admin.batch_execute(sql).unwrap();
+    }
+    drop(admin);
+    let mut local = coded_project(dir.path(), false);
+    let roles = BTreeMap::from([
+        ("ana".to_string(), "ana".to_string()),
+        ("ben".to_string(), "ben".to_string()),
+    ]);
+    let owner = cluster.url("postgres", "team");
+    publish(
+        &mut local,
+        &mut Server::connect(&owner).unwrap(),
+        &roles,
+        at(7),
+    )
+    .unwrap();
+    let (ana_url, ben_url) = (cluster.url("ana", "team"), cluster.url("ben", "team"));
+    let (ana_path, ben_path) = (
+        dir.path().join("ana.claimdesk"),
+        dir.path().join("ben.claimdesk"),
+    );
+    join(&mut Server::connect(&ana_url).unwrap(), &ana_path, at(8)).unwrap();
+    join(&mut Server::connect(&ben_url).unwrap(), &ben_path, at(8)).unwrap();
+    let mut ana = Project::open_existing(&ana_path).unwrap();
+    many_edits(&mut ana, "ana", 6_000);
+    let before = coding(&ana);
+    let published: i64 = postgres::Client::connect(&owner, postgres::NoTls)
+        .unwrap()
+        .query_one("SELECT count(*) FROM changes WHERE coder = 'ana'", &[])
+        .unwrap()
+        .get(0);
+
+    // Stopped while Ana pushes.
+    let stopping = cluster.stop_after(std::time::Duration::from_millis(300));
+    let mut server = Server::connect(&ana_url).unwrap();
+    let pushed = sync(&mut ana, &mut server, at(9));
+    stopping.join().unwrap();
+    if let Err(e) = &pushed {
+        assert!(
+            matches!(e.code(), "team_server_failed" | "team_unreachable"),
+            "{e}"
+        );
+    }
+    assert_eq!(coding(&ana), before, "Ana's work is intact");
+    let err = sync(&mut ana, &mut server, at(9))
+        .err()
+        .expect("the server is down");
+    assert!(!err.to_string().is_empty());
+    let down = Server::connect(&ana_url).err().expect("the server is down");
+    assert_eq!(down.code(), "team_unreachable", "{down}");
+    cluster.start();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(10)).unwrap();
+    let count = |sql: &str| -> i64 {
+        postgres::Client::connect(&owner, postgres::NoTls)
+            .unwrap()
+            .query_one(sql, &[])
+            .unwrap()
+            .get(0)
+    };
+    let sent = count("SELECT count(*) FROM changes WHERE coder = 'ana'");
+    assert_eq!(
+        sent,
+        count("SELECT count(DISTINCT uid) FROM changes WHERE coder = 'ana'")
+    );
+    assert_eq!(sent - published, 6_000, "every change of Ana's, once");
+
+    // Stopped while Ben pulls.
+    let mut ben = Project::open_existing(&ben_path).unwrap();
+    let stopping = cluster.stop_after(std::time::Duration::from_millis(200));
+    let mut server = Server::connect(&ben_url).unwrap();
+    let _ = sync(&mut ben, &mut server, at(11));
+    stopping.join().unwrap();
+    drop(ben);
+    let mut ben = Project::open_existing(&ben_path).expect("Ben's project is intact");
+    cluster.start();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(12)).unwrap();
+    assert_eq!(
+        coding(&ben),
+        coding(&ana),
+        "Ben has all of Ana's work, once"
+    );
+}
