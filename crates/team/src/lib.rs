@@ -44,6 +44,10 @@ pub enum TeamError {
     BadUrl(String),
     #[error("cannot connect to the team server {server}: {reason}")]
     Unreachable { server: String, reason: String },
+    #[error(
+        "the connection to the team server was lost ({0}); nothing is lost: sync again once it is back"
+    )]
+    Lost(String),
     #[error("the team server refused: {0}")]
     Refused(String),
     #[error("the team server failed: {0}")]
@@ -73,7 +77,7 @@ impl TeamError {
     pub fn code(&self) -> &'static str {
         match self {
             TeamError::BadUrl(_) => "bad_team_url",
-            TeamError::Unreachable { .. } => "team_unreachable",
+            TeamError::Unreachable { .. } | TeamError::Lost(_) => "team_unreachable",
             TeamError::Refused(_) => "team_refused",
             TeamError::Server(_) => "team_server_failed",
             TeamError::AlreadyPublished { .. } => "team_published",
@@ -93,6 +97,16 @@ impl From<postgres::Error> for TeamError {
             Some(code) if *code == SqlState::INSUFFICIENT_PRIVILEGE => {
                 TeamError::Refused(database_message(&e))
             }
+            // The server went away mid-sync (stopped, restarted, the network cut): what was
+            // not committed is sent or received again at the next sync.
+            Some(code)
+                if *code == SqlState::ADMIN_SHUTDOWN
+                    || *code == SqlState::CRASH_SHUTDOWN
+                    || *code == SqlState::CANNOT_CONNECT_NOW =>
+            {
+                TeamError::Lost(database_message(&e))
+            }
+            None if e.is_closed() || e.as_db_error().is_none() => TeamError::Lost(e.to_string()),
             _ => TeamError::Server(database_message(&e)),
         }
     }
