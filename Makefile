@@ -63,6 +63,8 @@ interop: build
 
 e2e: build
 	$(XVFB) node --test --test-concurrency=1 tests/e2e/
+	# The team project in the app, against a throwaway PostgreSQL server.
+	pg_virtualenv $(XVFB) node --test tests/e2e/team.test.mjs
 
 # The .deb and .rpm to install Claimdesk from (optimised build), in target/package/release/bundle/.
 package: deps-run ui

@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "suggestion_documents",
     "start_suggest",
     "cancel_suggest",
+    "team_status",
+    "sync_now",
     "list_backups",
     "index_status",
     "restore_backup",

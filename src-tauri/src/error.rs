@@ -113,6 +113,17 @@ codes! {
         ExportSelfCheck => "export_self_check",
         ExportInvalid => "export_invalid",
         Cancelled => "cancelled",
+        // A team project's server (team).
+        BadTeamUrl => "bad_team_url",
+        TeamUnreachable => "team_unreachable",
+        TeamRefused => "team_refused",
+        TeamServerFailed => "team_server_failed",
+        TeamPublished => "team_published",
+        TeamNotPublished => "team_not_published",
+        TeamSchemaTooNew => "team_schema_too_new",
+        ProjectExists => "project_exists",
+        BadTeamRole => "bad_team_role",
+        NotATeamProject => "not_a_team_project",
     }
 }
 
@@ -176,6 +187,12 @@ impl ErrorDto {
 
 impl From<StoreError> for ErrorDto {
     fn from(e: StoreError) -> ErrorDto {
+        ErrorDto::from_crate(e.code(), e.to_string())
+    }
+}
+
+impl From<claimdesk_team::TeamError> for ErrorDto {
+    fn from(e: claimdesk_team::TeamError) -> ErrorDto {
         ErrorDto::from_crate(e.code(), e.to_string())
     }
 }
@@ -262,6 +279,22 @@ mod tests {
                 "cancelled",
                 "unknown_label",
                 "unknown_annotator",
+            ],
+        ),
+        (
+            "crates/team/src/lib.rs",
+            include_str!("../../crates/team/src/lib.rs"),
+            &[
+                "bad_team_url",
+                "team_unreachable",
+                "team_refused",
+                "team_server_failed",
+                "team_published",
+                "team_not_published",
+                "team_schema_too_new",
+                "project_exists",
+                "bad_team_role",
+                "not_a_team_project",
             ],
         ),
         (

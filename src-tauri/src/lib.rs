@@ -17,6 +17,7 @@ mod menu;
 pub mod settings;
 pub mod state;
 mod suggestions;
+mod team;
 mod versions;
 
 use state::AppState;
@@ -31,6 +32,7 @@ pub fn run(state: AppState) -> tauri::Result<()> {
             menu::install(app.handle())?;
             backup::start_on_open(app.handle());
             import::index_on_open(app.handle());
+            team::start_on_open(app.handle());
             Ok(())
         })
         .on_menu_event(menu::handle)
@@ -114,5 +116,7 @@ pub fn invoke_handler<R: tauri::Runtime>(
         suggestions::suggestion_documents,
         suggestions::start_suggest,
         suggestions::cancel_suggest,
+        team::team_status,
+        team::sync_now,
     ]
 }

@@ -77,6 +77,7 @@ fn main() -> ExitCode {
             export: Default::default(),
             suggest: Default::default(),
             statements: Default::default(),
+            team: Default::default(),
         },
         Err(e) => {
             eprintln!("claimdesk: error[{}]: {e}", e.code());
@@ -91,6 +92,7 @@ fn main() -> ExitCode {
                 export: Default::default(),
                 suggest: Default::default(),
                 statements: Default::default(),
+                team: Default::default(),
             }
         }
     };

@@ -25,6 +25,8 @@ pub struct AppState {
     pub suggest: crate::suggestions::SuggestState,
     /// The statements the Analysis views last read, while the project is unchanged.
     pub statements: crate::analysis::StatementCache,
+    /// A team project's sync.
+    pub team: crate::team::TeamState,
 }
 
 impl AppState {

@@ -496,10 +496,14 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("suggestion_documents", suggestion_documents),
     ("start_suggest", start_suggest),
     ("cancel_suggest", no_arguments),
+    ("team_status", no_arguments),
+    ("sync_now", no_arguments),
 ];
 
 /// Commands that never change the project, even when they succeed.
 const READ_ONLY: &[&str] = &[
+    "team_status",
+    "sync_now",
     "suggestion_documents",
     "cancel_suggest",
     "analysis_network",
@@ -3328,6 +3332,7 @@ fn fixture() -> (Fixture, AppState) {
         export: Default::default(),
         suggest: Default::default(),
         statements: Default::default(),
+        team: Default::default(),
     };
     let fixture = Fixture {
         _tmp: tmp_dir,
@@ -3805,6 +3810,7 @@ fn damaged_project(
         export: Default::default(),
         suggest: Default::default(),
         statements: Default::default(),
+        team: Default::default(),
     };
     let (app, webview) = build_app(state);
     let state = app.state::<AppState>();

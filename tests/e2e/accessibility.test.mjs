@@ -3,32 +3,15 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
-import { ROOT, choose, cli, launch, startDriver, tempDir } from './support.mjs';
+import { ROOT, axeViolations as violations, choose, cli, launch, startDriver, tempDir } from './support.mjs';
 
-const AXE = readFileSync(path.join(ROOT, 'ui', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 const FIXTURE = path.join(ROOT, 'tests', 'interop', 'fixture.jsonl');
 // Imported from the window, to look at the import dialog: a file that fails, so it opens.
 const EXTRA = path.join(tempDir(), 'broken.pdf');
 writeFileSync(EXTRA, '%PDF-1.4 truncated');
-
-/** Runs axe-core on the page as it is; answers its violations, shortly described. */
-async function violations(app, where) {
-  // axe's source goes in with the script: the CSP forbids the page to evaluate strings itself.
-  const found = await app.command('POST', '/execute/async', {
-    script: `const done = arguments[arguments.length - 1];
-             if (!window.axe) { ${AXE}\n }
-             window.axe.run(document, { resultTypes: ['violations'] })
-               .then((r) => done(r.violations.map((v) => ({
-                  id: v.id, impact: v.impact,
-                  nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\\s+/g, ' ').slice(0, 300)),
-               }))), (e) => done([{ id: 'axe-error', nodes: [String(e)] }]));`,
-    args: [],
-  });
-  return found.map((v) => `${where}: ${v.id} (${v.impact})\n    ${v.nodes.join('\n    ')}`);
-}
 
 async function waitFor(app, what, css) {
   await app.waitFor(what, async () => (await app.find(css)).length > 0);

@@ -280,3 +280,21 @@ export async function textRect(session, needle) {
     needle,
   );
 }
+
+const AXE = readFileSync(path.join(ROOT, 'ui', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page as it is; answers its violations, shortly described. */
+export async function axeViolations(app, where) {
+  // axe's source goes in with the script: the CSP forbids the page to evaluate strings itself.
+  const found = await app.command('POST', '/execute/async', {
+    script: `const done = arguments[arguments.length - 1];
+             if (!window.axe) { ${AXE}\n }
+             window.axe.run(document, { resultTypes: ['violations'] })
+               .then((r) => done(r.violations.map((v) => ({
+                  id: v.id, impact: v.impact,
+                  nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ') + ' — ' + n.failureSummary.replace(/\\s+/g, ' ').slice(0, 300)),
+               }))), (e) => done([{ id: 'axe-error', nodes: [String(e)] }]));`,
+    args: [],
+  });
+  return found.map((v) => `${where}: ${v.id} (${v.impact})\n    ${v.nodes.join('\n    ')}`);
+}

@@ -50,3 +50,28 @@ pub struct PlaceDto {
     pub document_id: i64,
     pub at16: usize,
 }
+
+/// A team project's sync, for the status bar: where, as whom, and how the last sync went.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamStatusDto {
+    /// `postgres://ROLE@HOST:PORT/DATABASE`, never with a password.
+    pub server: String,
+    pub coder: Option<String>,
+    /// `syncing`, `synced`, `offline` (the server cannot be reached: work goes on and is sent
+    /// later) or `failed` (the server answered with an error).
+    pub state: &'static str,
+    /// Why it is offline or failed, as the analyst reads it.
+    pub message: Option<String>,
+    pub last_synced_at: Option<String>,
+    /// What the last sync sent and received.
+    pub pushed: usize,
+    pub pulled: usize,
+    /// Local changes not sent yet.
+    pub unsent: usize,
+    /// Local edits of kinds this version does not sync.
+    pub not_sent: usize,
+    /// Others' changes that cannot be applied here yet, and deletions declined, with why.
+    pub not_applied: Vec<String>,
+    pub declined: Vec<String>,
+}

@@ -63,6 +63,7 @@ import type {
   SuggestResult,
   CodebookWritten,
   CodebookReport,
+  TeamStatus,
 } from './types';
 import { isView, type View } from './views';
 
@@ -181,6 +182,14 @@ export const onExportRequested = (handler: () => void): Promise<UnlistenFn> =>
   listen<null>('export-open', () => handler());
 
 export const listBackups = () => call<Backup[]>('list_backups');
+
+/** How a team project's sync stands; `null` for a project of one's own. */
+export const teamStatus = () => call<TeamStatus | null>('team_status');
+/** Syncs the team project now: sends this copy's changes and brings the others'. */
+export const syncNow = () => call<TeamStatus>('sync_now');
+/** Each change of the sync's state (the background sync runs every few seconds). */
+export const onTeamStatus = (handler: (status: TeamStatus) => void): Promise<UnlistenFn> =>
+  listen<TeamStatus>('team-status', (event) => handler(event.payload));
 
 /** Replaces the project with a backup; answers the backup that keeps the state from before. */
 export const restoreBackup = (name: string) => call<Backup>('restore_backup', { name });

@@ -67,7 +67,18 @@ export type ErrorCode =
   // An export (formats, export).
   | 'export_self_check'
   | 'export_invalid'
-  | 'cancelled';
+  | 'cancelled'
+  // A team project's server.
+  | 'bad_team_url'
+  | 'team_unreachable'
+  | 'team_refused'
+  | 'team_server_failed'
+  | 'team_published'
+  | 'team_not_published'
+  | 'team_schema_too_new'
+  | 'project_exists'
+  | 'bad_team_role'
+  | 'not_a_team_project';
 
 /**
  * Codes the webview gives failures that never got an answer from the backend: a command the app

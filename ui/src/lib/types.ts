@@ -230,6 +230,22 @@ export interface ExportResult {
 }
 
 /** A backup of the project; `name` is what restoring asks for. */
+/** A team project's sync, as the status bar shows it. */
+export interface TeamStatus {
+  /** `postgres://ROLE@HOST:PORT/DATABASE`, never with a password. */
+  server: string;
+  coder: string | null;
+  state: 'syncing' | 'synced' | 'offline' | 'failed';
+  message: string | null;
+  lastSyncedAt: string | null;
+  pushed: number;
+  pulled: number;
+  unsent: number;
+  notSent: number;
+  notApplied: string[];
+  declined: string[];
+}
+
 export interface Backup {
   name: string;
   madeAt: string;
