@@ -80,6 +80,8 @@ codes! {
         WriteFailed => "write_failed",
         // Blind mode: another coder's work stays closed until everyone assigned is done.
         Blinded => "blinded",
+        // A team project's command on a project that is not one.
+        NotATeamProject => "not_a_team_project",
     }
     failures {
         // The app's state: something else is running, or the app itself failed.
@@ -123,7 +125,6 @@ codes! {
         TeamSchemaTooNew => "team_schema_too_new",
         ProjectExists => "project_exists",
         BadTeamRole => "bad_team_role",
-        NotATeamProject => "not_a_team_project",
     }
 }
 

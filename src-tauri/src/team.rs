@@ -175,15 +175,12 @@ pub fn team_status(state: State<'_, AppState>) -> Result<Option<TeamStatusDto>, 
     }))
 }
 
-/// Syncs now and answers how it went.
+/// Syncs now and answers how it went (`None`: not a team project, nothing to sync).
 #[tauri::command]
-pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Result<TeamStatusDto, ErrorDto> {
+pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Result<Option<TeamStatusDto>, ErrorDto> {
     let state = app.state::<AppState>();
-    if state.project.is_err() {
-        return Err(state
-            .project()
-            .err()
-            .unwrap_or_else(|| ErrorDto::new(Code::Internal, "the project is not open")));
+    if Link::of(&*state.project()?)?.is_none() {
+        return Ok(None);
     }
     // The PostgreSQL client runs a runtime of its own, which cannot be entered from the one
     // async commands run on: the sync runs on a thread of its own, waited for off the runtime.
@@ -195,4 +192,5 @@ pub async fn sync_now<R: Runtime>(app: AppHandle<R>) -> Result<TeamStatusDto, Er
         .await
         .map_err(|e| ErrorDto::new(Code::Internal, format!("the sync stopped: {e}")))?
         .map_err(|_| ErrorDto::new(Code::Internal, "the sync stopped before it answered"))?
+        .map(Some)
 }

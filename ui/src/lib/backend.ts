@@ -185,8 +185,8 @@ export const listBackups = () => call<Backup[]>('list_backups');
 
 /** How a team project's sync stands; `null` for a project of one's own. */
 export const teamStatus = () => call<TeamStatus | null>('team_status');
-/** Syncs the team project now: sends this copy's changes and brings the others'. */
-export const syncNow = () => call<TeamStatus>('sync_now');
+/** Syncs the team project now: sends this copy's changes and brings the others' (`null`: not a team project). */
+export const syncNow = () => call<TeamStatus | null>('sync_now');
 /** Each change of the sync's state (the background sync runs every few seconds). */
 export const onTeamStatus = (handler: (status: TeamStatus) => void): Promise<UnlistenFn> =>
   listen<TeamStatus>('team-status', (event) => handler(event.payload));

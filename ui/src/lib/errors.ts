@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'bad_destination'
   | 'write_failed'
   | 'blinded'
+  | 'not_a_team_project'
   // The app's state: something else is running, or the app itself failed.
   | 'busy'
   | 'import_running'
@@ -77,8 +78,7 @@ export type ErrorCode =
   | 'team_not_published'
   | 'team_schema_too_new'
   | 'project_exists'
-  | 'bad_team_role'
-  | 'not_a_team_project';
+  | 'bad_team_role';
 
 /**
  * Codes the webview gives failures that never got an answer from the backend: a command the app
