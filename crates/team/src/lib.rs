@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use postgres::config::{Host, SslMode};
+use postgres::config::Host;
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
@@ -25,6 +25,7 @@ use claimdesk_core::dataset::{DocumentRecord, ProjectInfo, Scope};
 use claimdesk_store::{Project, StoreError};
 
 pub mod pgpass;
+pub mod tls;
 
 /// The server schema migrations, in order; a database records how many it has.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_team.sql")];
@@ -119,6 +120,20 @@ fn database_message(e: &postgres::Error) -> String {
         .unwrap_or_else(|| e.to_string())
 }
 
+/// Why a connection failed, with the TLS layer's own words when it was TLS.
+fn connect_failure(e: &postgres::Error) -> String {
+    let mut reason = database_message(e);
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let said = s.to_string();
+        if !reason.contains(&said) {
+            reason = format!("{reason}: {said}");
+        }
+        source = s.source();
+    }
+    reason
+}
+
 pub type Result<T> = std::result::Result<T, TeamError>;
 
 /// An open connection to a team database.
@@ -133,24 +148,38 @@ pub struct Server {
 impl Server {
     /// Connects as libpq would with `url` (see the crate's documentation).
     pub fn connect(url: &str) -> Result<Server> {
-        let config = resolve(url)?;
-        let shown = shown(&config);
-        if matches!(config.get_ssl_mode(), SslMode::Require) {
-            return Err(TeamError::BadUrl(format!(
-                "sslmode=require is not supported by this build yet (it connects without TLS); \
-                 reach {shown} over a local network or an SSH tunnel, or use sslmode=prefer"
-            )));
-        }
+        let (rest, tls) = tls::split(url).map_err(TeamError::BadUrl)?;
+        let mut config = resolve(&rest)?;
+        config.ssl_mode(tls.ssl_mode());
+        let shown = format!("{}{}", shown(&config), tls.query());
         let role = config.get_user().unwrap_or_default().to_string();
-        let client = config.connect(NoTls).map_err(|e| TeamError::Unreachable {
+        let unreachable = |e: postgres::Error| TeamError::Unreachable {
             server: shown.clone(),
-            reason: database_message(&e),
-        })?;
+            reason: connect_failure(&e),
+        };
+        let client = if tls.mode == tls::Mode::Disable {
+            config.connect(NoTls).map_err(unreachable)?
+        } else {
+            let connector = tls.connector().map_err(TeamError::BadUrl)?;
+            config.connect(connector).map_err(unreachable)?
+        };
         Ok(Server {
             client,
             shown,
             role,
         })
+    }
+
+    /// Whether the connection is encrypted (TLS), as the server sees it.
+    pub fn encrypted(&mut self) -> Result<bool> {
+        Ok(self
+            .client
+            .query_opt(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )?
+            .map(|r| r.get(0))
+            .unwrap_or(false))
     }
 
     /// Where this connection goes, without a password.

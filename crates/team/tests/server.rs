@@ -987,10 +987,17 @@ struct OwnCluster {
     socket: std::path::PathBuf,
     port: u16,
     as_postgres: bool,
+    /// Served over TCP on 127.0.0.1 with TLS, its certificate signed by `ca.crt` in the
+    /// cluster's directory and issued to `localhost` only.
+    tls: bool,
 }
 
 impl OwnCluster {
     fn new(dir: &Path) -> OwnCluster {
+        OwnCluster::with(dir, false)
+    }
+
+    fn with(dir: &Path, tls: bool) -> OwnCluster {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
             .expect("PostgreSQL's server programs (scripts/install-deps.sh installs them)")
             .filter_map(|e| e.ok())
@@ -1004,6 +1011,9 @@ impl OwnCluster {
             .unwrap_or(false);
         let home = dir.join("cluster");
         std::fs::create_dir_all(home.join("sock")).unwrap();
+        if tls {
+            make_certificates(&home);
+        }
         if root {
             let ok = std::process::Command::new("chown")
                 .args(["-R", "postgres:postgres"])
@@ -1027,8 +1037,9 @@ impl OwnCluster {
             bin,
             data: home.join("data"),
             socket: home.join("sock"),
-            port: 20_000 + (std::process::id() % 20_000) as u16,
+            port: 20_000 + (std::process::id() % 20_000) as u16 + u16::from(tls),
             as_postgres: root,
+            tls,
         };
         let ok = c
             .pg("initdb")
@@ -1060,11 +1071,23 @@ impl OwnCluster {
             .args(["-w", "-s", "-D"])
             .arg(&self.data)
             .arg("-o")
-            .arg(format!(
-                "-p {} -k {} -c listen_addresses='' -c fsync=off",
-                self.port,
-                self.socket.display()
-            ))
+            .arg(if self.tls {
+                let home = self.data.parent().unwrap();
+                format!(
+                    "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on \
+                     -c ssl_cert_file={} -c ssl_key_file={}",
+                    self.port,
+                    self.socket.display(),
+                    home.join("server.crt").display(),
+                    home.join("server.key").display()
+                )
+            } else {
+                format!(
+                    "-p {} -k {} -c listen_addresses='' -c fsync=off",
+                    self.port,
+                    self.socket.display()
+                )
+            })
             .args(["-l"])
             .arg(self.data.join("log"))
             .arg("start")
@@ -1156,8 +1179,8 @@ fn the_server_stopped_mid_sync_leaves_everything_for_the_next_sync() {
         .get(0);
 
     // Stopped while Ana pushes.
-    let stopping = cluster.stop_after(std::time::Duration::from_millis(300));
     let mut server = Server::connect(&ana_url).unwrap();
+    let stopping = cluster.stop_after(std::time::Duration::from_millis(300));
     let pushed = sync(&mut ana, &mut server, at(9));
     stopping.join().unwrap();
     match &pushed {
@@ -1194,8 +1217,8 @@ fn the_server_stopped_mid_sync_leaves_everything_for_the_next_sync() {
 
     // Stopped while Ben pulls.
     let mut ben = Project::open_existing(&ben_path).unwrap();
-    let stopping = cluster.stop_after(std::time::Duration::from_millis(20));
     let mut server = Server::connect(&ben_url).unwrap();
+    let stopping = cluster.stop_after(std::time::Duration::from_millis(20));
     match sync(&mut ben, &mut server, at(11)) {
         Err(e) => {
             println!("the pull was cut: {e}");
@@ -1213,4 +1236,158 @@ fn the_server_stopped_mid_sync_leaves_everything_for_the_next_sync() {
         coding(&ana),
         "Ben has all of Ana's work, once"
     );
+}
+
+/// A certificate authority (`ca.crt`), a server certificate it signed for `localhost` only
+/// (`server.crt`, `server.key`), and another authority that signed nothing here (`other.crt`).
+fn make_certificates(home: &Path) {
+    let openssl = |args: &[&str]| {
+        let ok = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(home)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("openssl")
+            .success();
+        assert!(ok, "openssl {args:?}");
+    };
+    std::fs::write(home.join("san.ext"), "subjectAltName=DNS:localhost\n").unwrap();
+    for (name, subject) in [("ca", "/CN=Test team CA"), ("other", "/CN=Another CA")] {
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            subject,
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.crt"),
+        ]);
+    }
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-out",
+        "server.crt",
+        "-extfile",
+        "san.ext",
+    ]);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        home.join("server.key"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+}
+
+/// TLS as sslmode decides, against a server of the test's own that offers it: encrypted when
+/// asked or offered, the server's certificate checked against the given authority and (with
+/// verify-full) the host name, and a connection refused, saying why, when the check fails.
+#[test]
+fn tls_follows_sslmode() {
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = OwnCluster::with(dir.path(), true);
+    struct Stop(OwnCluster);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.stop();
+        }
+    }
+    let _stop = Stop(cluster.clone());
+    let home = dir.path().join("cluster");
+    let ca = home.join("ca.crt").display().to_string();
+    let other = home.join("other.crt").display().to_string();
+    let url = |host: &str, query: &str| {
+        format!(
+            "postgres://postgres@{host}:{}/postgres{query}",
+            cluster.port
+        )
+    };
+    let encrypted = |u: String| -> bool {
+        let mut server = Server::connect(&u).unwrap_or_else(|e| panic!("{u}: {e}"));
+        server.encrypted().unwrap()
+    };
+    assert!(encrypted(url("127.0.0.1", "?sslmode=require")), "require");
+    assert!(
+        encrypted(url("127.0.0.1", "")),
+        "prefer, the default, when the server offers TLS"
+    );
+    assert!(!encrypted(url("127.0.0.1", "?sslmode=disable")), "disable");
+    assert!(
+        encrypted(url(
+            "localhost",
+            &format!("?sslmode=verify-full&sslrootcert={ca}")
+        )),
+        "verify-full: signed by the authority, issued to the host"
+    );
+    assert!(
+        encrypted(url(
+            "127.0.0.1",
+            &format!("?sslmode=verify-ca&sslrootcert={ca}")
+        )),
+        "verify-ca does not check the host name"
+    );
+    // Issued to localhost, not to 127.0.0.1: verify-full refuses.
+    let Err(e) = Server::connect(&url(
+        "127.0.0.1",
+        &format!("?sslmode=verify-full&sslrootcert={ca}"),
+    )) else {
+        panic!("verify-full accepted a certificate issued to another host");
+    };
+    assert_eq!(e.code(), "team_unreachable", "{e}");
+    // Signed by an authority not the one trusted.
+    let Err(e) = Server::connect(&url(
+        "localhost",
+        &format!("?sslmode=verify-full&sslrootcert={other}"),
+    )) else {
+        panic!("verify-full accepted a certificate of another authority");
+    };
+    assert_eq!(e.code(), "team_unreachable", "{e}");
+    assert!(e.to_string().to_lowercase().contains("certificate"), "{e}");
+    // The mode and the root certificate are kept in what is stored, never a password.
+    let server = Server::connect(&url(
+        "localhost",
+        &format!("?sslmode=verify-full&sslrootcert={ca}"),
+    ))
+    .unwrap();
+    assert!(
+        server
+            .shown()
+            .ends_with(&format!("?sslmode=verify-full&sslrootcert={ca}")),
+        "{}",
+        server.shown()
+    );
+    let mut again = Server::connect(server.shown()).unwrap();
+    assert!(again.encrypted().unwrap());
+    let Err(e) = Server::connect(&url("localhost", "?sslmode=sometimes")) else {
+        panic!("an unknown sslmode was taken");
+    };
+    assert_eq!(e.code(), "bad_team_url", "{e}");
 }
