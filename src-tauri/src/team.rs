@@ -138,13 +138,10 @@ fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Result<TeamStatusDto, ErrorDto> 
 
 /// Local changes the server has not had yet.
 fn unsent(project: &Project, link: &Link) -> usize {
-    match &link.coder {
-        Some(coder) => project
-            .outgoing(coder, link.pushed_upto)
-            .map(|o| o.iter().filter(|o| o.global.is_some()).count())
-            .unwrap_or(0),
-        None => 0,
-    }
+    project
+        .outgoing(link.coder.as_deref(), link.pushed_upto)
+        .map(|o| o.iter().filter(|o| o.global.is_some()).count())
+        .unwrap_or(0)
 }
 
 /// How the team project's sync stands (`None`: not a team project).

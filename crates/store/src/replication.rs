@@ -553,12 +553,16 @@ pub struct Outgoing {
 
 impl Project {
     /// `coder`'s entries of the log after entry `after` (imports left out), oldest first.
-    pub fn outgoing(&self, coder: &str, after: i64) -> Result<Vec<Outgoing>> {
+    ///
+    /// `None` for every coder's: the owner's copy, which sends whatever it has (what came from
+    /// the server is there already, and is stored once).
+    pub fn outgoing(&self, coder: Option<&str>, after: i64) -> Result<Vec<Outgoing>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.id, e.uid, a.name, e.action, e.kind, d.sha256, e.global, e.at
              FROM events e JOIN annotators a ON a.id = e.annotator_id
              LEFT JOIN documents d ON d.id = e.document_id
-             WHERE e.id > ?1 AND a.name = ?2 AND e.action <> 'import' ORDER BY e.id",
+             WHERE e.id > ?1 AND (?2 IS NULL OR a.name = ?2) AND e.action <> 'import'
+             ORDER BY e.id",
         )?;
         let rows = stmt.query_map((after, coder), |r| {
             Ok((
@@ -609,6 +613,103 @@ impl Project {
         Ok(())
     }
 
+    /// The documents imported into this project after log entry `after`: the id of the last
+    /// such entry, and the documents (ids), oldest first.
+    pub fn imported_since(&self, after: i64) -> Result<(i64, Vec<i64>)> {
+        // An import logs one entry per transaction, naming the range of ids it gave.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.id, json_extract(e.payload, '$.first_id'), json_extract(e.payload, '$.last_id')
+             FROM events e
+             WHERE e.id > ?1 AND e.action = 'import' AND e.kind = 'documents_imported'
+             ORDER BY e.id",
+        )?;
+        let mut last = after;
+        let mut ranges = Vec::new();
+        for row in stmt.query_map([after], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })? {
+            let (event, first, last_id) = row?;
+            last = event;
+            if let (Some(first), Some(last_id)) = (first, last_id) {
+                ranges.push((first, last_id));
+            }
+        }
+        let mut ids = Vec::new();
+        let mut documents = self
+            .conn
+            .prepare_cached("SELECT id FROM documents WHERE id BETWEEN ?1 AND ?2 ORDER BY id")?;
+        for (first, last_id) in ranges {
+            for id in documents.query_map([first, last_id], |r| r.get::<_, i64>(0))? {
+                let id = id?;
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        Ok((last, ids))
+    }
+
+    /// Every assignment: the document's sha256, the coder's name, when assigned and when done.
+    pub fn assignment_rows(&self) -> Result<Vec<AssignmentRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.sha256, a.name, s.assigned_at, s.done_at
+             FROM assignments s JOIN documents d ON d.id = s.document_id
+             JOIN annotators a ON a.id = s.annotator_id ORDER BY d.sha256, a.name",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (document, coder, assigned_at, done_at) = row?;
+            out.push(AssignmentRow {
+                document,
+                coder,
+                assigned_at: time::from_sql(&assigned_at)?,
+                done_at: done_at.as_deref().map(time::from_sql).transpose()?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Takes the assignments another copy holds, in one transaction: new ones are added (the
+    /// coder too, if new here), and the done mark is as given. Those of a document this
+    /// project lacks are left out. Answers how many changed.
+    pub fn take_assignments(&mut self, rows: &[AssignmentRow]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut changed = 0;
+        for row in rows {
+            let Some(document) = tx
+                .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")?
+                .query_row([&row.document], |r| r.get::<_, i64>(0))
+                .optional()?
+            else {
+                continue;
+            };
+            let coder = annotator_in(&tx, &row.coder, row.assigned_at)?;
+            let done = row.done_at.map(time::to_sql);
+            changed += tx
+                .prepare_cached(
+                    "INSERT INTO assignments (annotator_id, document_id, assigned_at, done_at)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (annotator_id, document_id) DO UPDATE SET done_at = excluded.done_at
+                     WHERE done_at IS NOT excluded.done_at",
+                )?
+                .execute((coder, document, time::to_sql(row.assigned_at), done))?;
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
     /// The id of the log's last entry (0 when empty).
     pub fn last_event(&self) -> Result<i64> {
         Ok(self
@@ -650,6 +751,15 @@ impl Project {
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// An assignment as every copy reads it: by the document's sha256 and the coder's name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignmentRow {
+    pub document: String,
+    pub coder: String,
+    pub assigned_at: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
 }
 
 /// A change from another replica, as the server holds it.

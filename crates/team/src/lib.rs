@@ -28,7 +28,10 @@ pub mod pgpass;
 pub mod tls;
 
 /// The server schema migrations, in order; a database records how many it has.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_team.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_team.sql"),
+    include_str!("migrations/0002_shared.sql"),
+];
 
 /// The team schema version this build writes and reads.
 pub const TEAM_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -390,7 +393,9 @@ pub fn publish(
                 "GRANT SELECT ON team_schema, team_settings, coders, snapshot, documents, coding, \
                  adjudicated, changes TO {role};
                  GRANT INSERT ON changes TO {role};
-                 GRANT USAGE ON SEQUENCE changes_seq_seq TO {role};"
+                 GRANT USAGE ON SEQUENCE changes_seq_seq TO {role};
+                 GRANT INSERT ON documents TO {role};
+                 GRANT SELECT, UPDATE (done_at) ON assignments TO {role};"
             ))?;
         }
     }
@@ -492,6 +497,7 @@ pub fn publish(
     tx.commit()?;
     // The published project is a replica too: its owner's copy, syncing as no coder.
     let pushed_upto = project.last_event()?;
+    let positions_seen = max_position(server)?;
     project.set_setting(
         TEAM_SETTING,
         &serde_json::json!({
@@ -500,9 +506,21 @@ pub fn publish(
             "joined_at": now.to_rfc3339(),
             "pulled_upto": upto,
             "pushed_upto": pushed_upto,
+            "documents_upto": pushed_upto,
+            "positions_seen": positions_seen,
         }),
     )?;
+    let link = Link::of(project)?.ok_or(TeamError::NotLinked)?;
+    push_assignments(project, server, &link)?;
     Ok(published)
+}
+
+/// The position of the server's last document (-1 when none).
+fn max_position(server: &mut Server) -> Result<i64> {
+    Ok(server
+        .client
+        .query_one("SELECT coalesce(max(position), -1) FROM documents", &[])?
+        .get(0))
 }
 
 fn store_json(e: serde_json::Error) -> TeamError {
@@ -633,6 +651,7 @@ pub fn join(server: &mut Server, path: &Path, now: DateTime<Utc>) -> Result<Join
         }
     }
     let pushed_upto = project.last_event()?;
+    let positions_seen = max_position(server)?;
     project.set_setting(
         TEAM_SETTING,
         &serde_json::json!({
@@ -641,8 +660,11 @@ pub fn join(server: &mut Server, path: &Path, now: DateTime<Utc>) -> Result<Join
             "joined_at": now.to_rfc3339(),
             "pulled_upto": upto,
             "pushed_upto": pushed_upto,
+            "documents_upto": pushed_upto,
+            "positions_seen": positions_seen,
         }),
     )?;
+    pull_assignments(&mut project, server, &mut Synced::default())?;
     Ok(joined)
 }
 
@@ -665,6 +687,12 @@ pub struct Link {
     /// Local edits of kinds not replicated yet (schema, entities, texts): not sent.
     #[serde(default)]
     pub not_sent: usize,
+    /// The last local log entry of an import whose documents were sent.
+    #[serde(default)]
+    pub documents_upto: i64,
+    /// The last server document (by position) brought here.
+    #[serde(default)]
+    pub positions_seen: i64,
     #[serde(flatten)]
     pub rest: serde_json::Map<String, serde_json::Value>,
 }
@@ -700,6 +728,11 @@ pub struct Synced {
     /// Deletions declined for good, with why (what they delete is in use here, and is kept in
     /// every copy).
     pub declined: Vec<(i64, String)>,
+    /// Documents imported here and sent, and documents added elsewhere and brought.
+    pub documents_sent: usize,
+    pub documents_received: usize,
+    /// Assignments (or done marks) taken from the server.
+    pub assignments_changed: usize,
 }
 
 /// Sends this copy's changes to the server, in one transaction and in order, then applies
@@ -707,18 +740,39 @@ pub struct Synced {
 /// a change sent twice is stored once, and one applied twice is applied once.
 pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> Result<Synced> {
     server.check_version()?;
+    if server.schema_version()? < TEAM_SCHEMA_VERSION {
+        // A database published by an earlier Claimdesk: its owner's sync brings it up to date.
+        server.migrate().map_err(|e| match e {
+            TeamError::Refused(_) | TeamError::Server(_) => TeamError::Refused(
+                "the team database is of an earlier Claimdesk; its owner syncs once to bring it up to date"
+                    .into(),
+            ),
+            e => e,
+        })?;
+    }
     let mut link = Link::of(project)?.ok_or(TeamError::NotLinked)?;
     let mut synced = Synced::default();
 
-    // Push.
-    if let Some(coder) = link.coder.clone() {
-        let outgoing = project.outgoing(&coder, link.pushed_upto)?;
+    // Push: documents imported here first (changes may be made on them), then the changes.
+    push_documents(project, server, &mut link, &mut synced)?;
+    {
+        let owner = link.coder.is_none();
+        let outgoing = project.outgoing(link.coder.as_deref(), link.pushed_upto)?;
         if let Some(last) = outgoing.last().map(|o| o.id) {
             let mut tx = server.client.transaction()?;
             // One push at a time, so changes are numbered in the order they become visible: a
             // push numbered before another but committed after it would otherwise be passed by
             // a pull that has already read past its numbers.
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])?;
+            if owner {
+                // The owner codes under names of its own, which the server must know.
+                let names: Vec<String> = outgoing.iter().map(|o| o.coder.clone()).collect();
+                tx.execute(
+                    "INSERT INTO coders (name) SELECT DISTINCT unnest($1::text[])
+                     ON CONFLICT (name) DO NOTHING",
+                    &[&names],
+                )?;
+            }
             // A thousand rows a statement: one round trip each, not one per change.
             let insert = tx.prepare(
                 "INSERT INTO changes (uid, coder, action, kind, document, payload, made_at)
@@ -754,22 +808,20 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         }
     }
     synced.not_sent = link.not_sent;
+    push_assignments(project, server, &link)?;
+    pull_documents(project, server, &mut link, &mut synced, now)?;
 
     // Pull: what could not be applied before first, then what is new.
-    let me = link.coder.clone().unwrap_or_default();
     // What this copy has itself set of labels and entities, by the server's order: another
     // coder's edit of the same thing earlier in that order is passed over, so every copy
     // ends with the last edit's state. (Edits not sent yet come last of all.)
     let mut mine: HashMap<String, i64> = HashMap::new();
     for row in server.client.query(
         "SELECT seq, payload::text FROM changes
-         WHERE coder = $1 AND seq > $2 AND document IS NULL",
-        &[
-            &me,
-            &link
-                .pulled_upto
-                .min(link.pending.iter().copied().min().unwrap_or(i64::MAX)),
-        ],
+         WHERE pushed_by = current_user AND seq > $1 AND document IS NULL",
+        &[&link
+            .pulled_upto
+            .min(link.pending.iter().copied().min().unwrap_or(i64::MAX))],
     )? {
         for key in claimdesk_store::touches(&row.get::<_, String>(1)) {
             let seq: i64 = row.get(0);
@@ -778,16 +830,14 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
                 .or_insert(seq);
         }
     }
-    if let Some(coder) = &link.coder {
-        for o in project.outgoing(coder, link.pushed_upto)? {
-            for key in o
-                .global
-                .as_deref()
-                .map(claimdesk_store::touches)
-                .unwrap_or_default()
-            {
-                mine.insert(key, i64::MAX);
-            }
+    for o in project.outgoing(link.coder.as_deref(), link.pushed_upto)? {
+        for key in o
+            .global
+            .as_deref()
+            .map(claimdesk_store::touches)
+            .unwrap_or_default()
+        {
+            mine.insert(key, i64::MAX);
         }
     }
     let mut pending = Vec::new();
@@ -795,8 +845,8 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         r#"SELECT seq, uid, coder, action, payload::text,
                   to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
            FROM changes
-           WHERE (seq > $1 OR seq = ANY($2)) AND coder <> $3 ORDER BY seq"#,
-        &[&link.pulled_upto, &link.pending, &me],
+           WHERE (seq > $1 OR seq = ANY($2)) AND pushed_by <> current_user ORDER BY seq"#,
+        &[&link.pulled_upto, &link.pending],
     )?;
     let mut incoming = Vec::with_capacity(rows.len());
     let mut seqs = Vec::with_capacity(rows.len());
@@ -837,5 +887,175 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     }
     link.pending = pending;
     link.save(project)?;
+    pull_assignments(project, server, &mut synced)?;
     Ok(synced)
+}
+
+/// Sends the documents imported here since the last push that the server lacks.
+fn push_documents(
+    project: &mut Project,
+    server: &mut Server,
+    link: &mut Link,
+    synced: &mut Synced,
+) -> Result<()> {
+    let (last, ids) = project.imported_since(link.documents_upto)?;
+    if last == link.documents_upto {
+        return Ok(());
+    }
+    let mut records = Vec::new();
+    for id in ids {
+        let mut record = project.document_record(id, &Scope::default())?;
+        record.annotations.clear();
+        record.relations.clear();
+        records.push(record);
+    }
+    let shas: Vec<String> = records.iter().map(|r| r.sha256.clone()).collect();
+    let known: std::collections::HashSet<String> = server
+        .client
+        .query(
+            "SELECT sha256 FROM documents WHERE sha256 = ANY($1)",
+            &[&shas],
+        )?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut tx = server.client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])?;
+    let insert = tx.prepare(
+        "INSERT INTO documents (sha256, position, record)
+         SELECT $1, coalesce(max(position), -1) + 1, $2::text::jsonb FROM documents
+         ON CONFLICT (sha256) DO NOTHING",
+    )?;
+    for record in records.iter().filter(|r| !known.contains(&r.sha256)) {
+        tx.execute(
+            &insert,
+            &[
+                &record.sha256,
+                &serde_json::to_string(record).map_err(store_json)?,
+            ],
+        )?;
+        synced.documents_sent += 1;
+    }
+    tx.commit()?;
+    link.documents_upto = last;
+    link.save(project)?;
+    Ok(())
+}
+
+/// Brings the documents added on the server since the last pull.
+fn pull_documents(
+    project: &mut Project,
+    server: &mut Server,
+    link: &mut Link,
+    synced: &mut Synced,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let rows = server.client.query(
+        "SELECT position, record::text FROM documents WHERE position > $1 ORDER BY position",
+        &[&link.positions_seen],
+    )?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let me = project.annotator(link.coder.as_deref().unwrap_or(&server.role), now)?;
+    let mut seen = link.positions_seen;
+    {
+        let mut batch = project.begin_import(me, now)?;
+        for row in &rows {
+            let record: DocumentRecord =
+                serde_json::from_str(&row.get::<_, String>(1)).map_err(store_json)?;
+            let document = claimdesk_core::NewDocument {
+                text: record.text,
+                title: record.title,
+                date: record.date,
+                source: record.source,
+                author: record.author,
+                url: record.url,
+                language: record.language,
+                metadata: record.metadata,
+            };
+            let imported = claimdesk_core::imported::ImportedDocument::plain(document);
+            if let claimdesk_store::ImportOutcome::Imported(_) = batch.add(&imported)? {
+                synced.documents_received += 1;
+            }
+            seen = seen.max(row.get::<_, i64>(0));
+        }
+        batch.commit()?;
+    }
+    link.positions_seen = seen;
+    link.save(project)?;
+    Ok(())
+}
+
+/// Sends the assignments: the owner's copy all it has (the owner assigns), a coder's copy
+/// the done marks of its own (row-level security lets it mark no one else's).
+fn push_assignments(project: &Project, server: &mut Server, link: &Link) -> Result<()> {
+    let rows = project.assignment_rows()?;
+    let mut tx = server.client.transaction()?;
+    match &link.coder {
+        None => {
+            let insert = tx.prepare(
+                "INSERT INTO assignments (sha256, coder, assigned_at, done_at)
+                 SELECT $1, $2, $3::text::timestamptz, $4::text::timestamptz
+                 WHERE EXISTS (SELECT 1 FROM documents WHERE sha256 = $1)
+                   AND EXISTS (SELECT 1 FROM coders WHERE name = $2)
+                 ON CONFLICT (sha256, coder) DO NOTHING",
+            )?;
+            for r in &rows {
+                tx.execute(
+                    &insert,
+                    &[
+                        &r.document,
+                        &r.coder,
+                        &r.assigned_at.to_rfc3339(),
+                        &r.done_at.map(|d| d.to_rfc3339()),
+                    ],
+                )?;
+            }
+        }
+        Some(me) => {
+            let mark = tx.prepare(
+                "UPDATE assignments SET done_at = $3::text::timestamptz
+                 WHERE sha256 = $1 AND coder = $2
+                   AND done_at IS DISTINCT FROM $3::text::timestamptz",
+            )?;
+            for r in rows.iter().filter(|r| &r.coder == me) {
+                tx.execute(
+                    &mark,
+                    &[&r.document, &r.coder, &r.done_at.map(|d| d.to_rfc3339())],
+                )?;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Takes the server's assignments (and done marks) here.
+fn pull_assignments(project: &mut Project, server: &mut Server, synced: &mut Synced) -> Result<()> {
+    let rows: Vec<claimdesk_store::AssignmentRow> = server
+        .client
+        .query(
+            r#"SELECT sha256, coder,
+                      to_char(assigned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                      to_char(done_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+               FROM assignments"#,
+            &[],
+        )?
+        .into_iter()
+        .filter_map(|r| {
+            let at = |s: Option<String>| {
+                s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+                    .map(|t| t.with_timezone(&Utc))
+            };
+            Some(claimdesk_store::AssignmentRow {
+                document: r.get(0),
+                coder: r.get(1),
+                assigned_at: at(r.get(2))?,
+                done_at: at(r.get(3)),
+            })
+        })
+        .collect();
+    synced.assignments_changed = project.take_assignments(&rows)?;
+    Ok(())
 }

@@ -1391,3 +1391,104 @@ fn tls_follows_sslmode() {
     };
     assert_eq!(e.code(), "bad_team_url", "{e}");
 }
+
+/// What the owner shares besides coding: a label, a document imported after publication and
+/// an assignment; the coder's done mark comes back; a document a coder imports reaches the
+/// others; a coder's role cannot assign.
+#[test]
+fn the_owner_shares_labels_documents_and_assignments_and_coders_share_documents() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        mut local,
+        owner,
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+    } = pair(&pg, dir.path());
+    let me = local.annotator("ana", at(9)).unwrap();
+    local
+        .create_label(&new_label("Topic", "#123456", None), me, at(9))
+        .unwrap();
+    let text = "A new article, imported after the project was published.";
+    let ImportOutcome::Imported(doc) = local
+        .import_document(&NewDocument::from_plain_text(text, "new.txt"), me, at(10))
+        .unwrap()
+    else {
+        panic!("imported");
+    };
+    local.assign(me, &[doc], at(10)).unwrap();
+    let synced = sync(&mut local, &mut Server::connect(&owner).unwrap(), at(11)).unwrap();
+    assert_eq!(synced.documents_sent, 1, "{synced:?}");
+
+    let synced = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(12)).unwrap();
+    assert_eq!(synced.documents_received, 1, "{synced:?}");
+    let sha = claimdesk_core::document::sha256_hex(text);
+    let ana_doc = ana
+        .document_by_sha256(&sha)
+        .unwrap()
+        .expect("the new document");
+    assert!(ana.labels().unwrap().iter().any(|l| l.name == "Topic"));
+    let mine = ana.assignment_rows().unwrap();
+    assert!(
+        mine.iter()
+            .any(|r| r.document == sha && r.coder == "ana" && r.done_at.is_none()),
+        "{mine:?}"
+    );
+    // Ana codes it and says she is done; the owner sees it.
+    let ana_id = ana.coder_id("ana").unwrap();
+    let label = ana.labels().unwrap()[0].id;
+    ana.create_annotation(ana_doc, label, Span::new(2, 5).unwrap(), ana_id, at(13))
+        .unwrap();
+    ana.mark_done(ana_id, ana_doc, true, at(14)).unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(15)).unwrap();
+    sync(&mut local, &mut Server::connect(&owner).unwrap(), at(16)).unwrap();
+    let rows = local.assignment_rows().unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.document == sha && r.coder == "ana" && r.done_at.is_some()),
+        "{rows:?}"
+    );
+    assert_eq!(coding(&local), coding(&ana));
+
+    // Ben imports an article; Ana gets it.
+    let ben_id = ben.coder_id("ben").unwrap();
+    let text_b = "Ben's own find, a second new article.";
+    ben.import_document(
+        &NewDocument::from_plain_text(text_b, "ben.txt"),
+        ben_id,
+        at(17),
+    )
+    .unwrap();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(18)).unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(19)).unwrap();
+    assert!(ana
+        .document_by_sha256(&claimdesk_core::document::sha256_hex(text_b))
+        .unwrap()
+        .is_some());
+    // Ben's copy has everything too.
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(20)).unwrap();
+    // The same documents and coding (each copy lists documents in the order it got them).
+    let sorted = |p: &Project| {
+        let mut c = coding(p);
+        c.sort();
+        c
+    };
+    assert_eq!(sorted(&ben), sorted(&ana));
+
+    // A coder's role cannot assign, nor mark another coder's assignment done.
+    let mut client = postgres::Client::connect(&ben_url, postgres::NoTls).unwrap();
+    let refused = client.execute(
+        "INSERT INTO assignments (sha256, coder, assigned_at) VALUES ($1, 'ben', now())",
+        &[&sha],
+    );
+    assert!(refused.is_err(), "a coder assigned");
+    let marked = client
+        .execute(
+            "UPDATE assignments SET done_at = NULL WHERE coder = 'ana'",
+            &[],
+        )
+        .unwrap();
+    assert_eq!(marked, 0, "a coder changed another coder's assignment");
+}
