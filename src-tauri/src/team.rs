@@ -91,19 +91,8 @@ fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Result<TeamStatusDto, ErrorDto> 
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    let mut status = TeamStatusDto {
-        server: link.server.clone(),
-        coder: link.coder.clone(),
-        state: "syncing",
-        message: None,
-        last_synced_at: previous.as_ref().and_then(|p| p.last_synced_at.clone()),
-        pushed: 0,
-        pulled: 0,
-        unsent: unsent(&project, &link),
-        not_sent: link.not_sent,
-        not_applied: Vec::new(),
-        declined: Vec::new(),
-    };
+    let mut status = syncing(&project, &link);
+    status.last_synced_at = previous.and_then(|p| p.last_synced_at);
     publish(app, status.clone());
     let synced = Server::connect(&link.server)
         .and_then(|mut server| claimdesk_team::sync(&mut project, &mut server, Utc::now()));
@@ -136,6 +125,23 @@ fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Result<TeamStatusDto, ErrorDto> 
     Ok(publish(app, status))
 }
 
+/// The status of a sync about to run.
+fn syncing(project: &Project, link: &Link) -> TeamStatusDto {
+    TeamStatusDto {
+        server: link.server.clone(),
+        coder: link.coder.clone(),
+        state: "syncing",
+        message: None,
+        last_synced_at: None,
+        pushed: 0,
+        pulled: 0,
+        unsent: unsent(project, link),
+        not_sent: link.not_sent,
+        not_applied: Vec::new(),
+        declined: Vec::new(),
+    }
+}
+
 /// Local changes the server has not had yet.
 fn unsent(project: &Project, link: &Link) -> usize {
     project
@@ -157,19 +163,7 @@ pub fn team_status(state: State<'_, AppState>) -> Result<Option<TeamStatusDto>, 
         return Ok(Some(status));
     }
     let project = state.project()?;
-    Ok(Link::of(&project)?.map(|link| TeamStatusDto {
-        server: link.server.clone(),
-        coder: link.coder.clone(),
-        state: "syncing",
-        message: None,
-        last_synced_at: None,
-        pushed: 0,
-        pulled: 0,
-        unsent: unsent(&project, &link),
-        not_sent: link.not_sent,
-        not_applied: Vec::new(),
-        declined: Vec::new(),
-    }))
+    Ok(Link::of(&project)?.map(|link| syncing(&project, &link)))
 }
 
 /// Syncs now and answers how it went (`None`: not a team project, nothing to sync).

@@ -1132,13 +1132,7 @@ impl OwnCluster {
 fn the_server_stopped_mid_sync_leaves_everything_for_the_next_sync() {
     let dir = tempfile::tempdir().unwrap();
     let cluster = OwnCluster::new(dir.path());
-    struct Stop(OwnCluster);
-    impl Drop for Stop {
-        fn drop(&mut self) {
-            self.0.stop();
-        }
-    }
-    let _stop = Stop(cluster.clone());
+    let _stop = StopOnDrop(cluster.clone());
     let mut admin =
         postgres::Client::connect(&cluster.url("postgres", "postgres"), postgres::NoTls).unwrap();
     for sql in [
@@ -1238,6 +1232,15 @@ fn the_server_stopped_mid_sync_leaves_everything_for_the_next_sync() {
     );
 }
 
+/// Stops its cluster when the test ends, passed or failed.
+struct StopOnDrop(OwnCluster);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
 /// A certificate authority (`ca.crt`), a server certificate it signed for `localhost` only
 /// (`server.crt`, `server.key`), and another authority that signed nothing here (`other.crt`).
 fn make_certificates(home: &Path) {
@@ -1314,13 +1317,7 @@ fn make_certificates(home: &Path) {
 fn tls_follows_sslmode() {
     let dir = tempfile::tempdir().unwrap();
     let cluster = OwnCluster::with(dir.path(), true);
-    struct Stop(OwnCluster);
-    impl Drop for Stop {
-        fn drop(&mut self) {
-            self.0.stop();
-        }
-    }
-    let _stop = Stop(cluster.clone());
+    let _stop = StopOnDrop(cluster.clone());
     let home = dir.path().join("cluster");
     let ca = home.join("ca.crt").display().to_string();
     let other = home.join("other.crt").display().to_string();
