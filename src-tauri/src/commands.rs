@@ -548,6 +548,7 @@ pub async fn set_annotator(state: State<'_, AppState>, name: Arg<String>) -> Ans
     }
     {
         let mut project = state.project()?;
+        crate::team::check_coder(&project, name)?;
         let id = project.annotator(name, Utc::now())?;
         state.annotator.store(id, Ordering::SeqCst);
     }

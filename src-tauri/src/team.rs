@@ -36,16 +36,30 @@ pub struct TeamState {
     wake: (Mutex<bool>, Condvar),
 }
 
-/// Starts the background sync if the open project is a team project.
+/// Starts the background sync if the open project is a team project. A coder's copy codes
+/// as that coder, whatever name the app was given: the server takes its edits in that name
+/// only, so edits under another would never be sent.
 pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
-    let linked = state
+    let Some(link) = state
         .project()
         .ok()
         .and_then(|p| Link::of(&p).ok().flatten())
-        .is_some();
-    if !linked {
+    else {
         return;
+    };
+    if let Some(coder) = &link.coder {
+        if let Ok(id) = state
+            .project()
+            .and_then(|mut p| Ok(p.annotator(coder, Utc::now())?))
+        {
+            state
+                .annotator
+                .store(id, std::sync::atomic::Ordering::SeqCst);
+            state
+                .annotator_confirmed
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }
     let app = app.clone();
     std::thread::spawn(move || loop {
@@ -123,6 +137,21 @@ fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Result<TeamStatusDto, ErrorDto> 
     let link = Link::of(&project)?.unwrap_or(link);
     status.unsent = unsent(&project, &link);
     Ok(publish(app, status))
+}
+
+/// Refuses to code as `name` in a coder's copy of a team project made for another coder.
+pub fn check_coder(project: &Project, name: &str) -> Result<(), ErrorDto> {
+    match Link::of(project)?.and_then(|l| l.coder) {
+        Some(coder) if coder != name => Err(ErrorDto::new(
+            Code::BadCoder,
+            format!(
+                "this is {coder}'s copy of a team project: the team server takes its edits as \
+                 {coder}'s only; to code as {name}, join the project as {name} into a copy of \
+                 your own"
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The status of a sync about to run.

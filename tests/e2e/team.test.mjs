@@ -49,8 +49,9 @@ before(async () => {
   for (const coder of ['ana', 'ben']) {
     cli('--project', path.join(dir, `${coder}.claimdesk`), 'team', 'join', url(roles[coder]));
   }
+  // The app is told another name: a coder's copy codes as its coder all the same.
   driver = await startDriver({
-    CLAIMDESK_ANNOTATOR: 'ana',
+    CLAIMDESK_ANNOTATOR: 'someone-else',
     CLAIMDESK_SYNC_SECONDS: '1',
     XDG_CONFIG_HOME: path.join(dir, 'config'),
   });

@@ -676,7 +676,7 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if synced.not_sent > 0 {
                 writeln!(
                     out,
-                    "{} edits are not sent: text replacements, deletions of labels in use, relation-type edits, \
+                    "{} edits are not sent: text replacements, deletions of labels or relation types in use, \
                      undone merges and adjudication decisions are not synced by this version",
                     synced.not_sent
                 )?;

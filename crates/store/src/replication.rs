@@ -17,8 +17,8 @@
 //! `replica_aliases`). What cannot be applied (an entity others have coded since it was
 //! deleted) is reported, never dropped.
 //!
-//! Not replicated yet, reported as not sent: text replacements, label and relation-type
-//! deletions, relation-type edits, splits of merged entities, adjudication decisions.
+//! Not replicated yet, reported as not sent: text replacements, deletions of labels and
+//! relation types in use, splits of merged entities, adjudication decisions.
 
 use std::collections::HashMap;
 
@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use claimdesk_core::dataset::{Entity, EntityKind};
 use claimdesk_core::label::AttributeDef;
+use claimdesk_core::label::RelationType;
 use claimdesk_core::suggestion::SuggestionDecision;
 use claimdesk_core::{Annotation, Change, Label, Relation};
 
@@ -77,6 +78,18 @@ enum Global {
     /// The label `uid`, used by no annotation, went.
     LabelDeleted {
         uid: String,
+        name: String,
+    },
+    /// A relation type is now as said (made, renamed, given other endpoints); it was called
+    /// `before` (`None`: it is new). Endpoints are labels, by uid.
+    RelationTypeSet {
+        before: Option<String>,
+        name: String,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    /// A relation type no link used went.
+    RelationTypeDeleted {
         name: String,
     },
     /// An entity is now as `after` says (made, renamed or given other aliases).
@@ -150,6 +163,11 @@ impl Global {
             Global::LabelSet { uid, .. } | Global::LabelDeleted { uid, .. } => {
                 out.push(format!("label:{uid}"))
             }
+            Global::RelationTypeSet { before, name, .. } => {
+                out.extend(before.iter().map(|b| format!("relation_type:{b}")));
+                out.push(format!("relation_type:{name}"));
+            }
+            Global::RelationTypeDeleted { name } => out.push(format!("relation_type:{name}")),
             Global::EntitySet { after: e } | Global::EntityDeleted { entity: e } => {
                 out.push(format!("entity:{}", e.uid))
             }
@@ -364,6 +382,21 @@ fn to_global(
                 uid,
                 name: label.name.clone(),
             }),
+        Change::RelationTypeCreated {
+            relation_type,
+            relations,
+            ..
+        } if relations.is_empty() => global_relation_type(conn, None, relation_type)?,
+        Change::RelationTypeUpdated { before, after } => {
+            global_relation_type(conn, Some(&before.name), after)?
+        }
+        Change::RelationTypeDeleted {
+            relation_type,
+            relations,
+            ..
+        } if relations.is_empty() => Some(Global::RelationTypeDeleted {
+            name: relation_type.name.clone(),
+        }),
         Change::LabelUpdated { after, .. } => {
             label_uid(conn, after.id)?.map(|uid| Global::LabelSet {
                 uid,
@@ -427,6 +460,25 @@ fn entity_uid(conn: &Connection, id: &str) -> Result<Option<String>> {
         })
         .optional()?
         .flatten())
+}
+
+fn global_relation_type(
+    conn: &Connection,
+    before: Option<&str>,
+    rt: &RelationType,
+) -> Result<Option<Global>> {
+    let uids = |ids: &[i64]| -> Result<Option<Vec<String>>> {
+        ids.iter().map(|&id| label_uid(conn, id)).collect()
+    };
+    Ok(match (uids(&rt.from_labels)?, uids(&rt.to_labels)?) {
+        (Some(from), Some(to)) => Some(Global::RelationTypeSet {
+            before: before.map(str::to_string),
+            name: rt.name.clone(),
+            from,
+            to,
+        }),
+        _ => None,
+    })
 }
 
 fn label_uid(conn: &Connection, id: i64) -> Result<Option<String>> {
@@ -1045,6 +1097,20 @@ fn localize(conn: &Connection, g: &Global, ids: &mut Ids) -> Result<Localized<Ch
         }
         Global::LabelSet { uid, label } => tryl!(local_label_set(conn, uid, label, ids)),
         Global::LabelDeleted { uid, name } => tryl!(local_label_deleted(conn, uid, name)),
+        Global::RelationTypeSet {
+            before,
+            name,
+            from,
+            to,
+        } => tryl!(local_relation_type_set(
+            conn,
+            before.as_deref(),
+            name,
+            from,
+            to,
+            ids
+        )),
+        Global::RelationTypeDeleted { name } => tryl!(local_relation_type_deleted(conn, name)),
         Global::EntitySet { after } => tryl!(local_entity_set(conn, after)),
         Global::EntityDeleted { entity } => tryl!(local_entity_deleted(conn, entity)),
         Global::EntitiesMerged { kept, merged } => {
@@ -1124,7 +1190,9 @@ fn local_relation(
     Ok(Ok(Relation {
         id: ids.relation(conn, &r.uid)?,
         uid: r.uid.clone(),
-        kind: r.kind.clone(),
+        kind: relation_type_named(conn, &r.kind)?
+            .map(|t| t.name)
+            .unwrap_or_else(|| r.kind.clone()),
         from_id: ids.annotation(conn, &r.from)?,
         to_id: ids.annotation(conn, &r.to)?,
         annotator_id: annotator_in(conn, &r.coder, r.created_at)?,
@@ -1248,6 +1316,123 @@ fn local_label_set(
                 relations: Vec::new(),
             }
         }
+    }))
+}
+
+/// The relation type called `name` here, or called so before a rename here.
+fn relation_type_named(conn: &Connection, name: &str) -> Result<Option<RelationType>> {
+    let types = crate::schema::read_relation_types(conn)?;
+    if let Some(t) = types.iter().find(|t| t.name == name) {
+        return Ok(Some(t.clone()));
+    }
+    let here = resolve(conn, "relation_type", name)?;
+    Ok(types.into_iter().find(|t| t.name == here))
+}
+
+/// A relation type as another copy set it, as a change here: the state of the last edit in
+/// the server's order. A new name another type has here cannot be taken: that is reported.
+fn local_relation_type_set(
+    conn: &Connection,
+    before: Option<&str>,
+    name: &str,
+    from: &[String],
+    to: &[String],
+    ids: &mut Ids,
+) -> Result<Localized<Change>> {
+    let labels = |uids: &[String]| -> Result<Option<Vec<i64>>> {
+        uids.iter().map(|u| label_by_uid(conn, u)).collect()
+    };
+    let (Some(from_labels), Some(to_labels)) = (labels(from)?, labels(to)?) else {
+        return Ok(Err(format!(
+            "relation type {name:?} links labels this project lacks"
+        )));
+    };
+    let here = match before {
+        Some(b) => relation_type_named(conn, b)?,
+        None => None,
+    };
+    let here = match here {
+        Some(t) => Some(t),
+        None => crate::schema::read_relation_types(conn)?
+            .into_iter()
+            .find(|t| t.name == name),
+    };
+    let taken = |id: i64| -> Result<bool> {
+        Ok(crate::schema::read_relation_types(conn)?
+            .iter()
+            .any(|t| t.name == name && t.id != id))
+    };
+    Ok(Ok(match here {
+        Some(local) => {
+            let after = RelationType {
+                id: local.id,
+                name: name.to_string(),
+                from_labels,
+                to_labels,
+            };
+            if after == local {
+                return Ok(Ok(nothing()));
+            }
+            if taken(local.id)? {
+                return Ok(Err(format!(
+                    "relation type {:?} cannot be renamed {name:?} here: another has that name",
+                    local.name
+                )));
+            }
+            if local.name != name {
+                ids.aliases
+                    .push((format!("relation_type:{}", local.name), name.to_string()));
+            }
+            Change::RelationTypeUpdated {
+                before: local,
+                after,
+            }
+        }
+        None => {
+            let (id, position): (i64, i64) = conn.query_row(
+                "SELECT coalesce(max(id), 0) + 1, coalesce(max(position), -1) + 1
+                 FROM relation_types",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Change::RelationTypeCreated {
+                relation_type: RelationType {
+                    id,
+                    name: name.to_string(),
+                    from_labels,
+                    to_labels,
+                },
+                position,
+                relations: Vec::new(),
+            }
+        }
+    }))
+}
+
+fn local_relation_type_deleted(conn: &Connection, name: &str) -> Result<Localized<Change>> {
+    let Some(local) = relation_type_named(conn, name)? else {
+        return Ok(Ok(nothing()));
+    };
+    let used: i64 = conn.query_row(
+        "SELECT count(*) FROM relations WHERE kind = ?1",
+        [&local.name],
+        |r| r.get(0),
+    )?;
+    if used > 0 {
+        return Ok(Err(format!(
+            "{KEPT}relation type {name:?} was deleted by another coder, but {used} link(s) here \
+             are of it"
+        )));
+    }
+    let position: i64 = conn.query_row(
+        "SELECT position FROM relation_types WHERE id = ?1",
+        [local.id],
+        |r| r.get(0),
+    )?;
+    Ok(Ok(Change::RelationTypeDeleted {
+        relation_type: local,
+        position,
+        relations: Vec::new(),
     }))
 }
 

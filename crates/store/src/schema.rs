@@ -398,6 +398,14 @@ pub(crate) fn apply(tx: &Connection, change: &Change) -> Result<()> {
             tx.execute("DELETE FROM labels WHERE id = ?1", [label.id])?;
         }
         Change::RelationTypeUpdated { before, after } => {
+            if before.name != after.name {
+                // A link made elsewhere with the old name still finds the type.
+                tx.execute(
+                    "INSERT INTO replica_aliases (key, target) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET target = excluded.target",
+                    (format!("relation_type:{}", before.name), &after.name),
+                )?;
+            }
             tx.execute(
                 "UPDATE relation_types SET name = ?2, from_labels = ?3, to_labels = ?4 WHERE id = ?1",
                 (

@@ -1489,3 +1489,139 @@ fn the_owner_shares_labels_documents_and_assignments_and_coders_share_documents(
         .unwrap();
     assert_eq!(marked, 0, "a coder changed another coder's assignment");
 }
+
+/// A relation type made by the owner reaches the coders; renamed by a coder, the rename comes
+/// back, and a link of the old name made elsewhere meanwhile takes the new name.
+#[test]
+fn relation_types_travel_and_renames_follow() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        mut local,
+        owner,
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+    } = pair(&pg, dir.path());
+    let me = local.annotator("ana", at(9)).unwrap();
+    let claim = |p: &Project| {
+        p.labels()
+            .unwrap()
+            .into_iter()
+            .find(|l| l.name == "Claim")
+            .unwrap()
+            .id
+    };
+    let c = claim(&local);
+    local
+        .create_relation_type("cites", &[c], &[c], me, at(9))
+        .unwrap();
+    sync(&mut local, &mut Server::connect(&owner).unwrap(), at(10)).unwrap();
+    for (p, url) in [(&mut ana, &ana_url), (&mut ben, &ben_url)] {
+        sync(p, &mut Server::connect(url).unwrap(), at(11)).unwrap();
+        let t = p.relation_types().unwrap();
+        let cites = t.iter().find(|t| t.name == "cites").expect("the new type");
+        assert_eq!(cites.from_labels, vec![claim(p)]);
+    }
+    // Ben links two of his claims with it, offline; Ana renames the type.
+    let ben_id = ben.coder_id("ben").unwrap();
+    let doc = ben.document_ids().unwrap()[0];
+    let c1 = ben
+        .create_annotation(doc, claim(&ben), Span::new(0, 4).unwrap(), ben_id, at(12))
+        .unwrap();
+    let c2 = ben
+        .create_annotation(doc, claim(&ben), Span::new(5, 9).unwrap(), ben_id, at(12))
+        .unwrap();
+    ben.create_relation("cites", c1.id, c2.id, ben_id, at(12))
+        .unwrap();
+    let ana_id = ana.coder_id("ana").unwrap();
+    let mut cites = ana
+        .relation_types()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "cites")
+        .unwrap();
+    cites.name = "quotes".into();
+    ana.update_relation_type(&cites, ana_id, at(13)).unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(14)).unwrap();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(15)).unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(16)).unwrap();
+    sync(&mut local, &mut Server::connect(&owner).unwrap(), at(16)).unwrap();
+    for p in [&ana, &ben, &local] {
+        let names: Vec<String> = p
+            .relation_types()
+            .unwrap()
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        assert!(
+            names.contains(&"quotes".to_string()) && !names.contains(&"cites".to_string()),
+            "{names:?}"
+        );
+        let kinds: Vec<String> = p
+            .relations(doc_of(p, &ben, doc))
+            .unwrap()
+            .into_iter()
+            .map(|r| r.kind)
+            .collect();
+        assert!(
+            kinds.contains(&"quotes".to_string()),
+            "Ben's link takes the new name: {kinds:?}"
+        );
+    }
+}
+
+/// The id here of the document `doc` of `other`, found by its text.
+fn doc_of(p: &Project, other: &Project, doc: i64) -> i64 {
+    let sha = claimdesk_core::document::sha256_hex(&other.document_text(doc).unwrap());
+    p.document_by_sha256(&sha).unwrap().unwrap()
+}
+
+/// A database published by the first team schema is brought to the current one by its owner,
+/// keeping what it holds.
+#[test]
+fn a_team_database_of_an_earlier_schema_is_upgraded_keeping_its_data() {
+    let pg = pg();
+    let (_, owner) = pg.database();
+    let mut client = postgres::Client::connect(&owner, postgres::NoTls).unwrap();
+    client
+        .batch_execute(include_str!("../src/migrations/0001_team.sql"))
+        .unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE team_schema (version integer PRIMARY KEY,
+                                       applied_at timestamptz NOT NULL DEFAULT now());
+             INSERT INTO team_schema (version) VALUES (1);
+             INSERT INTO coders (name) VALUES ('ana');
+             INSERT INTO documents (sha256, position, record) VALUES ('abc', 0, '{}');
+             INSERT INTO changes (uid, coder, action, kind, payload, made_at)
+             VALUES ('u1', 'ana', 'do', 'annotation_created', '{}', now());",
+        )
+        .unwrap();
+    let mut server = Server::connect(&owner).unwrap();
+    assert_eq!(server.schema_version().unwrap(), 1);
+    assert_eq!(
+        server.migrate().unwrap(),
+        claimdesk_team::TEAM_SCHEMA_VERSION
+    );
+    assert_eq!(
+        server.schema_version().unwrap(),
+        claimdesk_team::TEAM_SCHEMA_VERSION
+    );
+    assert_eq!(
+        pg_count(
+            &owner,
+            "SELECT count(*) FROM changes WHERE pushed_by IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(
+        pg_count(
+            &owner,
+            "SELECT count(*) FROM documents WHERE added_by IS NOT NULL"
+        ),
+        1
+    );
+    assert_eq!(pg_count(&owner, "SELECT count(*) FROM assignments"), 0);
+}
