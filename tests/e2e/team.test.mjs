@@ -1,4 +1,4 @@
-// A team project in the real app, against a real PostgreSQL server (the one `make e2e-team`
+// A team project in the real app, against a real PostgreSQL server (the one `make e2e`
 // starts with pg_virtualenv): the app syncs in the background and shows it in the status bar;
 // a change another coder makes with the CLI appears in the open document; with the server
 // stopped, coding goes on, the status bar says it is offline, and the work is sent once the
@@ -12,7 +12,7 @@ import { annotations, axeViolations, cli, launch, SAMPLE, selectText, startDrive
 import { Keys } from './webdriver.mjs';
 
 const { PGHOST, PGPORT, PGUSER, PGPASSWORD, PGVERSION } = process.env;
-const skip = !PGHOST || !PGPASSWORD ? 'needs a PostgreSQL server: run it with `make e2e-team`' : false;
+const skip = !PGHOST || !PGPASSWORD ? 'needs a PostgreSQL server: run it with `make e2e`, which starts one' : false;
 
 let driver;
 let app;
