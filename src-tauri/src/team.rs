@@ -3,7 +3,7 @@
 //! how it went. Thin: `claimdesk-team` syncs, on a connection of its own to the project file,
 //! so coding goes on while it runs.
 
-use std::sync::{Condvar, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -28,12 +28,12 @@ fn period() -> Duration {
     Duration::from_secs_f64(seconds)
 }
 
-/// The last status, one sync at a time, and the bell that wakes the background sync early.
+/// The last status, and the connection to the server, held by one sync at a time and kept
+/// for the next while it works (a sync every few seconds need not log in again each time).
 #[derive(Default)]
 pub struct TeamState {
     status: Mutex<Option<TeamStatusDto>>,
-    one_at_a_time: Mutex<()>,
-    wake: (Mutex<bool>, Condvar),
+    server: Mutex<Option<Server>>,
 }
 
 /// Starts the background sync if the open project is a team project. A coder's copy codes
@@ -69,16 +69,7 @@ pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
                 e.code, e.message
             );
         }
-        let state = app.state::<AppState>();
-        let (rung, bell) = &state.team.wake;
-        let mut rung = rung.lock().unwrap_or_else(|e| e.into_inner());
-        if !*rung {
-            rung = bell
-                .wait_timeout(rung, period())
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-        *rung = false;
+        std::thread::sleep(period());
     });
 }
 
@@ -92,11 +83,7 @@ fn publish<R: Runtime>(app: &AppHandle<R>, status: TeamStatusDto) -> TeamStatusD
 /// One sync on a connection of its own; the status it ends with, also sent to the window.
 fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Result<TeamStatusDto, ErrorDto> {
     let state = app.state::<AppState>();
-    let _one = state
-        .team
-        .one_at_a_time
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut kept = state.team.server.lock().unwrap_or_else(|e| e.into_inner());
     let mut project = Project::open_existing(&state.project_path)?;
     let link = Link::of(&project)?.ok_or_else(|| ErrorDto::from(TeamError::NotLinked))?;
     let previous = state
@@ -108,8 +95,18 @@ fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Result<TeamStatusDto, ErrorDto> 
     let mut status = syncing(&project, &link);
     status.last_synced_at = previous.and_then(|p| p.last_synced_at);
     publish(app, status.clone());
-    let synced = Server::connect(&link.server)
-        .and_then(|mut server| claimdesk_team::sync(&mut project, &mut server, Utc::now()));
+    let server = match kept.take() {
+        Some(server) => Ok(server),
+        None => Server::connect(&link.server),
+    };
+    let synced = server.and_then(|mut server| {
+        let synced = claimdesk_team::sync(&mut project, &mut server, Utc::now());
+        // A connection that failed is dropped: the next sync connects again.
+        if synced.is_ok() {
+            *kept = Some(server);
+        }
+        synced
+    });
     match synced {
         Ok(synced) => {
             status.state = "synced";
