@@ -21,8 +21,8 @@ bench: deps-run deps-test ui
 	cargo bench -p claimdesk-export --bench agreement
 	cargo bench -p claimdesk-store --bench merge
 	cargo bench -p claimdesk-store --bench suggest
-	pg_virtualenv cargo bench -p claimdesk-team --bench sync
-	pg_virtualenv cargo bench -p claimdesk-team --bench converge
+	scripts/with-postgres.sh cargo bench -p claimdesk-team --bench sync
+	scripts/with-postgres.sh cargo bench -p claimdesk-team --bench converge
 	cargo build --release -p claimdesk -p claimdesk-cli $(CARGO_FEATURES)
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/reader.mjs
 	CLAIMDESK_BIN_DIR=$(CURDIR)/target/release $(XVFB) node tests/bench/library.mjs
@@ -64,7 +64,7 @@ interop: build
 e2e: build
 	$(XVFB) node --test --test-concurrency=1 tests/e2e/
 	# The team project in the app, against a throwaway PostgreSQL server.
-	pg_virtualenv $(XVFB) node --test tests/e2e/team.test.mjs
+	scripts/with-postgres.sh $(XVFB) node --test tests/e2e/team.test.mjs
 
 # The .deb and .rpm to install Claimdesk from (optimised build), in target/package/release/bundle/.
 package: deps-run ui

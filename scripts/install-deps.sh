@@ -14,8 +14,8 @@ if [ "$purpose" = test ]; then
   # The package test: the desktop's MIME database and launcher (gio), the desktop entry's
   # validator, and rpm to read the .rpm it builds (Tauri's bundler writes .rpm without it).
   packages+=(shared-mime-info desktop-file-utils libglib2.0-bin rpm)
-  # Team projects are tested against a real PostgreSQL server (pg_virtualenv starts a
-  # throwaway cluster for the run).
+  # Team projects are tested against a real PostgreSQL server (scripts/with-postgres.sh
+  # starts a throwaway one for the run with its initdb and pg_ctl).
   packages+=(postgresql postgresql-common)
 fi
 

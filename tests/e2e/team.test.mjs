@@ -1,5 +1,5 @@
 // A team project in the real app, against a real PostgreSQL server (the one `make e2e`
-// starts with pg_virtualenv): the app syncs in the background and shows it in the status bar;
+// starts with scripts/with-postgres.sh): the app syncs in the background and shows it in the status bar;
 // a change another coder makes with the CLI appears in the open document; with the server
 // stopped, coding goes on, the status bar says it is offline, and the work is sent once the
 // server is back.
@@ -11,8 +11,8 @@ import path from 'node:path';
 import { annotations, axeViolations, cli, launch, SAMPLE, selectText, startDriver, tempDir } from './support.mjs';
 import { Keys } from './webdriver.mjs';
 
-const { PGHOST, PGPORT, PGUSER, PGPASSWORD, PGVERSION } = process.env;
-const skip = !PGHOST || !PGPASSWORD ? 'needs a PostgreSQL server: run it with `make e2e`, which starts one' : false;
+const { PGHOST, PGPORT, PGUSER, PGPASSWORD, PGCTL } = process.env;
+const skip = !PGHOST || !PGPASSWORD || !PGCTL ? 'needs a PostgreSQL server: run it with `make e2e`, which starts one' : false;
 
 let driver;
 let app;
@@ -23,8 +23,9 @@ let roles;
 const psql = (sql, database = 'postgres') =>
   execFileSync('psql', ['-X', '-q', '-t', '-A', '-d', database, '-c', sql], { encoding: 'utf8' }).trim();
 const url = (role) => `postgres://${role}@${PGHOST}:${PGPORT}/${db}`;
-/** The pg_virtualenv cluster, stopped and started as a crash or a lost network would. */
-const cluster = (action) => execFileSync('pg_ctlcluster', [PGVERSION, 'regress', action], { stdio: 'ignore' });
+/** The test server, stopped (immediately, as a crash would) and started again. */
+const cluster = (action) =>
+  execFileSync(PGCTL, action === 'stop' ? ['-m', 'immediate', 'stop'] : [action], { stdio: 'ignore' });
 const team = () =>
   app.execute(
     `const s = document.querySelector('[data-testid=team-status]');

@@ -1,7 +1,7 @@
 //! `make bench`: ten coders, each a process of its own with its own project file, make 1,000
 //! edits each (annotations made, relabelled and deleted, links drawn, undos) and sync every
 //! second; once all are done they go on syncing every second. Prints how long after the last
-//! edit every copy holds the same coding. Run under `pg_virtualenv` (PGHOST, PGPORT, PGUSER and
+//! edit every copy holds the same coding. Run under `scripts/with-postgres.sh` (PGHOST, PGPORT, PGUSER and
 //! PGPASSWORD).
 
 use std::collections::BTreeMap;
@@ -153,7 +153,8 @@ fn main() {
         );
         return;
     }
-    let var = |k: &str| std::env::var(k).expect("run under pg_virtualenv (make bench does)");
+    let var =
+        |k: &str| std::env::var(k).expect("run under scripts/with-postgres.sh (make bench does)");
     let (host, port, user, password) = (
         var("PGHOST"),
         var("PGPORT"),

@@ -1,4 +1,4 @@
-//! `make bench`: sync figures against a local PostgreSQL (run under `pg_virtualenv`, which sets
+//! `make bench`: sync figures against a local PostgreSQL (run under `scripts/with-postgres.sh`, which sets
 //! PGHOST, PGPORT, PGUSER and PGPASSWORD): 10,000 changes pushed by one coder, then pulled by
 //! another.
 
@@ -13,7 +13,8 @@ use claimdesk_team::{join, publish, sync, Server};
 const CHANGES: usize = 10_000;
 
 fn main() {
-    let var = |k: &str| std::env::var(k).expect("run under pg_virtualenv (make bench does)");
+    let var =
+        |k: &str| std::env::var(k).expect("run under scripts/with-postgres.sh (make bench does)");
     let (host, port, user, password) = (
         var("PGHOST"),
         var("PGPORT"),

@@ -1,5 +1,5 @@
 //! Team projects against a real PostgreSQL server: the test run starts a throwaway cluster
-//! (`make test` runs these through `pg_virtualenv`, which sets PGHOST, PGPORT, PGUSER and
+//! (`make test` runs these through `scripts/with-postgres.sh`, which sets PGHOST, PGPORT, PGUSER and
 //! PGPASSWORD for a superuser). Each test makes its own database and roles.
 
 use std::collections::BTreeMap;
