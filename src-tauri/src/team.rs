@@ -112,7 +112,8 @@ fn sync_once<R: Runtime>(app: &AppHandle<R>) -> Result<TeamStatusDto, ErrorDto> 
             status.state = "synced";
             status.last_synced_at = Some(Utc::now().to_rfc3339());
             status.pushed = synced.pushed;
-            status.pulled = synced.pulled;
+            // Others' annotations a newly adjudicated document brought arrive like changes.
+            status.pulled = synced.pulled + synced.opened_annotations;
             status.not_sent = synced.not_sent;
             status.not_applied = synced
                 .not_applied

@@ -677,8 +677,15 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 writeln!(
                     out,
                     "{} edits are not sent: text replacements, deletions of labels or relation types in use, \
-                     undone merges and adjudication decisions are not synced by this version",
+                     and undone merges are not synced by this version",
                     synced.not_sent
+                )?;
+            }
+            if synced.opened_annotations > 0 {
+                writeln!(
+                    out,
+                    "{} annotations of other coders brought: their documents were adjudicated",
+                    synced.opened_annotations
                 )?;
             }
             for (seq, why) in &synced.declined {

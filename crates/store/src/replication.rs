@@ -17,8 +17,12 @@
 //! `replica_aliases`). What cannot be applied (an entity others have coded since it was
 //! deleted) is reported, never dropped.
 //!
+//! Adjudication decisions travel with the curated annotations they bring; a decision on a span
+//! another adjudicator decided earlier in the server's order replaces that one (and its curated
+//! annotations) in every copy.
+//!
 //! Not replicated yet, reported as not sent: text replacements, deletions of labels and
-//! relation types in use, splits of merged entities, adjudication decisions.
+//! relation types in use, splits of merged entities.
 
 use std::collections::HashMap;
 
@@ -26,11 +30,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use claimdesk_core::dataset::{Entity, EntityKind};
+use claimdesk_core::annotation::CONTEXT_CHARS;
+use claimdesk_core::dataset::{AnnotationRecord, Entity, EntityKind, ProjectInfo, RelationRecord};
+use claimdesk_core::history::Decision;
 use claimdesk_core::label::AttributeDef;
 use claimdesk_core::label::RelationType;
 use claimdesk_core::suggestion::SuggestionDecision;
-use claimdesk_core::{Annotation, Change, Label, Relation};
+use claimdesk_core::{Annotation, Change, Label, Relation, Span, TextIndex};
 
 use crate::error::Result;
 use crate::open::Project;
@@ -105,6 +111,25 @@ enum Global {
         kept: GlobalEntity,
         merged: GlobalEntity,
     },
+    /// An adjudicator settled a disagreement (beside it, in the same step, the accepted
+    /// version's annotations came into the curated layer).
+    DecisionRecorded {
+        decision: GlobalDecision,
+    },
+    /// A decision was taken back.
+    DecisionRemoved {
+        decision: GlobalDecision,
+    },
+}
+
+/// A decision on a disagreement, by the document's sha256 and the span it covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct GlobalDecision {
+    document: String,
+    start: usize,
+    end: usize,
+    /// The coder whose version was accepted; `None`: every version was rejected.
+    accepted: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -175,6 +200,9 @@ impl Global {
                 out.push(format!("entity:{}", kept.uid));
                 out.push(format!("entity:{}", merged.uid));
             }
+            Global::DecisionRecorded { decision: d } | Global::DecisionRemoved { decision: d } => {
+                out.push(format!("decision:{}:{}-{}", d.document, d.start, d.end))
+            }
             Global::Several { changes } | Global::SuggestionsDecided { changes, .. } => {
                 changes.iter().for_each(|c| c.touches(out))
             }
@@ -183,8 +211,9 @@ impl Global {
     }
 }
 
-/// The shared things (labels, entities) a change in global form sets, as keys to compare two
-/// changes by: `label:UID`, `entity:UID`. Empty for a coder's own coding, which no one else
+/// The shared things (labels, entities, relation types, decisions) a change in global form
+/// sets, as keys to compare two changes by: `label:UID`, `entity:UID`,
+/// `relation_type:NAME`, `decision:SHA256:START-END`. Empty for a coder's own coding, which no one else
 /// changes.
 pub fn touches(global: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -415,8 +444,25 @@ fn to_global(
             (Some(kept), Some(merged)) => Some(Global::EntitiesMerged { kept, merged }),
             _ => None,
         },
+        Change::DecisionRecorded { decision } => {
+            global_decision(conn, decision)?.map(|decision| Global::DecisionRecorded { decision })
+        }
+        Change::DecisionRemoved { decision } => {
+            global_decision(conn, decision)?.map(|decision| Global::DecisionRemoved { decision })
+        }
         _ => None,
     })
+}
+
+fn global_decision(conn: &Connection, d: &Decision) -> Result<Option<GlobalDecision>> {
+    Ok(
+        document_key(conn, d.document_id)?.map(|document| GlobalDecision {
+            document,
+            start: d.start,
+            end: d.end,
+            accepted: d.accepted.clone(),
+        }),
+    )
 }
 
 /// The global forms of all of `changes`, or `None` if one has none.
@@ -760,6 +806,146 @@ impl Project {
         }
         tx.commit()?;
         Ok(changed)
+    }
+
+    /// Adds other coders' coding of a document at a team project's publication, which this
+    /// copy could not read then (blind mode; the document was adjudicated since): annotations
+    /// and links not here yet (by uid), with labels found by their uid (`label_uids`: name at
+    /// publication → uid) or name and entities by the uid `info` gives them. What names a
+    /// label or entity this project no longer has is left out. One transaction; answers how
+    /// many annotations were added. Nothing is logged: it is what the copy would have held
+    /// had it been allowed to read it at join.
+    pub fn add_published_coding(
+        &mut self,
+        info: &ProjectInfo,
+        label_uids: &[(String, String)],
+        sha256: &str,
+        annotations: &[AnnotationRecord],
+        relations: &[RelationRecord],
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let Some((document_id, text)) = tx
+            .query_row(
+                "SELECT id, text FROM documents WHERE sha256 = ?1",
+                [sha256],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+        else {
+            return Ok(0);
+        };
+        let index = TextIndex::new(&text);
+        let mut ids: HashMap<i64, i64> = HashMap::new();
+        let mut added = 0;
+        for a in annotations {
+            if a.uid.is_empty() {
+                continue;
+            }
+            if let Some(id) = tx
+                .prepare_cached("SELECT id FROM annotations WHERE uid = ?1")?
+                .query_row([&a.uid], |r| r.get::<_, i64>(0))
+                .optional()?
+            {
+                ids.insert(a.id, id);
+                continue;
+            }
+            let by_uid = match label_uids.iter().find(|(name, _)| name == &a.label) {
+                Some((_, uid)) => label_by_uid(&tx, uid)?,
+                None => None,
+            };
+            let label_id = match by_uid {
+                Some(id) => id,
+                None => match tx
+                    .prepare_cached("SELECT id FROM labels WHERE name = ?1")?
+                    .query_row([&a.label], |r| r.get::<_, i64>(0))
+                    .optional()?
+                {
+                    Some(id) => id,
+                    None => continue,
+                },
+            };
+            let entity_id = match a.entity_id {
+                None => None,
+                Some(id) => match info.entity(id).filter(|e| !e.uid.is_empty()) {
+                    Some(e) => match entity_by_uid(&tx, &e.uid)? {
+                        Some(here) => Some(here.id),
+                        None => continue,
+                    },
+                    None => continue,
+                },
+            };
+            let Ok(span) = Span::new(a.start, a.end).and_then(|s| Ok(index.check(s)?)) else {
+                continue;
+            };
+            let Ok(quote) = index.slice(span) else {
+                continue;
+            };
+            if quote != a.quote || span.is_empty() {
+                continue;
+            }
+            let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
+            let annotator_id = annotator_in(&tx, &a.annotator, a.created_at)?;
+            let id = crate::rows::insert_annotation(
+                &tx,
+                &crate::rows::AnnotationRow {
+                    id: None,
+                    uid: &a.uid,
+                    document_id,
+                    label_id,
+                    start: a.start as i64,
+                    end: a.end as i64,
+                    quote,
+                    prefix,
+                    suffix,
+                    attributes: &serde_json::to_string(&a.attributes)?,
+                    note: a.note.as_deref(),
+                    entity_id,
+                    annotator_id,
+                    created_at: &time::to_sql(a.created_at),
+                    updated_at: &time::to_sql(a.updated_at),
+                },
+            )?;
+            ids.insert(a.id, id);
+            added += 1;
+        }
+        for r in relations {
+            let (Some(&from), Some(&to)) = (ids.get(&r.from_id), ids.get(&r.to_id)) else {
+                continue;
+            };
+            if r.uid.is_empty()
+                || tx
+                    .prepare_cached("SELECT 1 FROM relations WHERE uid = ?1")?
+                    .exists([&r.uid])?
+            {
+                continue;
+            }
+            crate::import::ensure_relation_type(&tx, &r.kind)?;
+            let annotator_id = annotator_in(&tx, &r.annotator, r.created_at)?;
+            crate::rows::insert_relation(
+                &tx,
+                &crate::rows::RelationRow {
+                    id: None,
+                    uid: &r.uid,
+                    kind: &r.kind,
+                    from_id: from,
+                    to_id: to,
+                    annotator_id,
+                    created_at: &time::to_sql(r.created_at),
+                },
+            )?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    /// Every document marked adjudicated, by sha256.
+    pub fn adjudicated_documents(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.sha256 FROM adjudications a JOIN documents d ON d.id = a.document_id
+             ORDER BY d.sha256",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The id of the log's last entry (0 when empty).
@@ -1116,6 +1302,143 @@ fn localize(conn: &Connection, g: &Global, ids: &mut Ids) -> Result<Localized<Ch
         Global::EntitiesMerged { kept, merged } => {
             tryl!(local_entities_merged(conn, kept, merged, ids))
         }
+        Global::DecisionRecorded { decision } => tryl!(local_decision_recorded(conn, decision)),
+        Global::DecisionRemoved { decision } => tryl!(local_decision_removed(conn, decision)),
+    }))
+}
+
+/// The decision already recorded here on the span `d` covers, if any.
+fn decision_at(
+    conn: &Connection,
+    document_id: i64,
+    d: &GlobalDecision,
+) -> Result<Option<Decision>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT accepted FROM adjudication_decisions
+             WHERE document_id = ?1 AND start = ?2 AND end = ?3",
+        )?
+        .query_row((document_id, d.start as i64, d.end as i64), |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .optional()?
+        .map(|accepted| Decision {
+            document_id,
+            start: d.start,
+            end: d.end,
+            accepted,
+        }))
+}
+
+/// A decision another adjudicator recorded. One recorded here on the same span came earlier in
+/// the server's order (a later one of this copy's own passes the incoming one over), so it is
+/// replaced: taken back with the curated annotations it brought, and the incoming one
+/// recorded. Every copy then holds the last decision and only its curated annotations.
+fn local_decision_recorded(conn: &Connection, d: &GlobalDecision) -> Result<Localized<Change>> {
+    let document_id = match local_document(conn, &d.document)? {
+        Ok(id) => id,
+        Err(why) => return Ok(Err(why)),
+    };
+    let decision = Decision {
+        document_id,
+        start: d.start,
+        end: d.end,
+        accepted: d.accepted.clone(),
+    };
+    let Some(earlier) = decision_at(conn, document_id, d)? else {
+        return Ok(Ok(Change::DecisionRecorded { decision }));
+    };
+    let mut changes = Vec::new();
+    let mut gone = std::collections::HashSet::new();
+    for uid in curated_by_decision(conn, &earlier)? {
+        let Some(id) = conn
+            .prepare_cached("SELECT id FROM annotations WHERE uid = ?1")?
+            .query_row([&uid], |r| r.get::<_, i64>(0))
+            .optional()?
+        else {
+            continue;
+        };
+        let annotation = crate::annotations::read_annotation_by_id(conn, id)?;
+        let relations: Vec<Relation> = crate::annotations::relations_touching(conn, id)?
+            .into_iter()
+            .filter(|r| gone.insert(r.id))
+            .collect();
+        changes.push(Change::AnnotationDeleted {
+            annotation,
+            relations,
+        });
+    }
+    changes.push(Change::DecisionRemoved { decision: earlier });
+    changes.push(Change::DecisionRecorded { decision });
+    Ok(Ok(Change::Several { changes }))
+}
+
+/// The uids of the curated annotations the step that recorded `decision` made (the latest such
+/// step in the log).
+fn curated_by_decision(conn: &Connection, decision: &Decision) -> Result<Vec<String>> {
+    fn leaves<'a>(changes: &'a [Change], out: &mut Vec<&'a Change>) {
+        for c in changes {
+            match c {
+                Change::Several { changes } => leaves(changes, out),
+                c => out.push(c),
+            }
+        }
+    }
+    fn find(changes: &[Change], decision: &Decision) -> Option<Vec<String>> {
+        let mut all = Vec::new();
+        leaves(changes, &mut all);
+        let records = all.iter().any(|c| {
+            matches!(c, Change::DecisionRecorded { decision: d }
+                if d.start == decision.start && d.end == decision.end)
+        });
+        records.then(|| {
+            let deleted: Vec<&str> = all
+                .iter()
+                .filter_map(|c| match c {
+                    Change::AnnotationDeleted { annotation, .. } => Some(annotation.uid.as_str()),
+                    _ => None,
+                })
+                .collect();
+            all.iter()
+                .filter_map(|c| match c {
+                    Change::AnnotationCreated { annotation, .. }
+                        if !deleted.contains(&annotation.uid.as_str()) =>
+                    {
+                        Some(annotation.uid.clone())
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT payload FROM events WHERE document_id = ?1 AND action <> 'undo'
+         AND kind = 'several' ORDER BY id DESC",
+    )?;
+    let payloads = stmt.query_map([decision.document_id], |r| r.get::<_, String>(0))?;
+    for payload in payloads {
+        let Ok(Change::Several { changes }) = serde_json::from_str::<Change>(&payload?) else {
+            continue;
+        };
+        if let Some(uids) = find(&changes, decision) {
+            return Ok(uids);
+        }
+    }
+    Ok(Vec::new())
+}
+
+/// A decision taken back elsewhere. Here it goes only if it is still the one recorded (another
+/// may have replaced it since).
+fn local_decision_removed(conn: &Connection, d: &GlobalDecision) -> Result<Localized<Change>> {
+    let document_id = match local_document(conn, &d.document)? {
+        Ok(id) => id,
+        Err(why) => return Ok(Err(why)),
+    };
+    Ok(Ok(match decision_at(conn, document_id, d)? {
+        Some(here) if here.accepted == d.accepted => Change::DecisionRemoved { decision: here },
+        _ => Change::Several {
+            changes: Vec::new(),
+        },
     }))
 }
 

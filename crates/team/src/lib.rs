@@ -13,7 +13,7 @@
 //! it leaves out from `PGHOST`, `PGPORT`, `PGUSER`, `PGDATABASE`, and the password from the URL,
 //! `PGPASSWORD` or the password file (`~/.pgpass`). No password is ever stored in a project.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -21,7 +21,9 @@ use postgres::config::Host;
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls};
 
-use claimdesk_core::dataset::{DocumentRecord, ProjectInfo, Scope};
+use claimdesk_core::dataset::{
+    AnnotationRecord, DocumentRecord, ProjectInfo, RelationRecord, Scope,
+};
 use claimdesk_store::{Project, StoreError};
 
 pub mod pgpass;
@@ -565,18 +567,7 @@ pub fn join(server: &mut Server, path: &Path, now: DateTime<Utc>) -> Result<Join
         )?
         .map(|r| r.get(0))
         .unwrap_or(false);
-    let label_uids: Vec<(String, String)> = server
-        .client
-        .query_opt(
-            "SELECT value::text FROM team_settings WHERE key = 'label_uids'",
-            &[],
-        )?
-        .map(|r| serde_json::from_str::<BTreeMap<String, String>>(&r.get::<_, String>(0)))
-        .transpose()
-        .map_err(store_json)?
-        .unwrap_or_default()
-        .into_iter()
-        .collect();
+    let label_uids = published_label_uids(server)?;
     let upto: i64 = server
         .client
         .query_opt(
@@ -693,6 +684,10 @@ pub struct Link {
     /// The last server document (by position) brought here.
     #[serde(default)]
     pub positions_seen: i64,
+    /// The documents the server held as adjudicated at the last sync (by sha256); `None` in a
+    /// copy linked before they were synced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjudicated_seen: Option<Vec<String>>,
     #[serde(flatten)]
     pub rest: serde_json::Map<String, serde_json::Value>,
 }
@@ -733,6 +728,11 @@ pub struct Synced {
     pub documents_received: usize,
     /// Assignments (or done marks) taken from the server.
     pub assignments_changed: usize,
+    /// Documents the server holds as adjudicated.
+    pub adjudicated: usize,
+    /// Others' annotations this copy could read only once their document was adjudicated
+    /// (blind mode), added at this sync from the coding at publication.
+    pub opened_annotations: usize,
 }
 
 /// Sends this copy's changes to the server, in one transaction and in order, then applies
@@ -810,15 +810,18 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     synced.not_sent = link.not_sent;
     push_assignments(project, server, &link)?;
     pull_documents(project, server, &mut link, &mut synced, now)?;
+    sync_adjudicated(project, server, &mut link, &mut synced, now)?;
 
     // Pull: what could not be applied before first, then what is new.
-    // What this copy has itself set of labels and entities, by the server's order: another
+    // What this copy has itself set of labels, entities, relation types and decisions, by the
+    // server's order (a decision is a document's, in a step of several changes): another
     // coder's edit of the same thing earlier in that order is passed over, so every copy
     // ends with the last edit's state. (Edits not sent yet come last of all.)
     let mut mine: HashMap<String, i64> = HashMap::new();
     for row in server.client.query(
         "SELECT seq, payload::text FROM changes
-         WHERE pushed_by = current_user AND seq > $1 AND document IS NULL",
+         WHERE pushed_by = current_user AND seq > $1
+           AND (document IS NULL OR kind IN ('several', 'decision_recorded', 'decision_removed'))",
         &[&link
             .pulled_upto
             .min(link.pending.iter().copied().min().unwrap_or(i64::MAX))],
@@ -889,6 +892,156 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     link.save(project)?;
     pull_assignments(project, server, &mut synced)?;
     Ok(synced)
+}
+
+/// Documents marked adjudicated: the owner's copy sends its marks and their removal since the
+/// last sync; every copy then takes the server's. In blind mode a document that became
+/// adjudicated opens to every coder: their copy brings what others coded on it, which it could
+/// not read until now (their coding at publication and their changes already passed by).
+fn sync_adjudicated(
+    project: &mut Project,
+    server: &mut Server,
+    link: &mut Link,
+    synced: &mut Synced,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let here: BTreeSet<String> = project.adjudicated_documents()?.into_iter().collect();
+    let on_server = |server: &mut Server| -> Result<BTreeSet<String>> {
+        Ok(server
+            .client
+            .query("SELECT sha256 FROM adjudicated", &[])?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
+    };
+    let before = on_server(server)?;
+    let seen: BTreeSet<String> = match &link.adjudicated_seen {
+        Some(seen) => seen.iter().cloned().collect(),
+        None => here.intersection(&before).cloned().collect(),
+    };
+    if link.coder.is_none() {
+        let mut tx = server.client.transaction()?;
+        for sha in here.difference(&seen) {
+            tx.execute(
+                "INSERT INTO adjudicated (sha256) SELECT $1
+                 WHERE EXISTS (SELECT 1 FROM documents WHERE sha256 = $1)
+                 ON CONFLICT DO NOTHING",
+                &[sha],
+            )?;
+        }
+        for sha in seen.difference(&here) {
+            tx.execute("DELETE FROM adjudicated WHERE sha256 = $1", &[sha])?;
+        }
+        tx.commit()?;
+    }
+    let after = on_server(server)?;
+    let blind = project.blind_mode()?;
+    let curated = project.curated_coder(now)?;
+    let mut opened = Vec::new();
+    for sha in after.difference(&here) {
+        if let Some(id) = project.document_by_sha256(sha)? {
+            project.finish_adjudication(id, true, curated, now)?;
+            opened.push(sha.clone());
+        }
+    }
+    // Taken back elsewhere (by the owner): here too.
+    for sha in seen.intersection(&here) {
+        if !after.contains(sha) {
+            if let Some(id) = project.document_by_sha256(sha)? {
+                project.finish_adjudication(id, false, curated, now)?;
+            }
+        }
+    }
+    if blind && link.coder.is_some() && !opened.is_empty() {
+        let info: ProjectInfo = match server
+            .client
+            .query_opt("SELECT info::text FROM snapshot", &[])?
+        {
+            Some(row) => serde_json::from_str(&row.get::<_, String>(0)).map_err(store_json)?,
+            None => ProjectInfo::default(),
+        };
+        let label_uids = published_label_uids(server)?;
+        for sha in &opened {
+            for row in server.client.query(
+                "SELECT annotations::text, relations::text FROM coding
+                 WHERE sha256 = $1 AND coder IS DISTINCT FROM team_coder()",
+                &[sha],
+            )? {
+                let annotations: Vec<AnnotationRecord> =
+                    serde_json::from_str(&row.get::<_, String>(0)).map_err(store_json)?;
+                let relations: Vec<RelationRecord> =
+                    serde_json::from_str(&row.get::<_, String>(1)).map_err(store_json)?;
+                synced.opened_annotations += project.add_published_coding(
+                    &info,
+                    &label_uids,
+                    sha,
+                    &annotations,
+                    &relations,
+                )?;
+            }
+            // Their changes this copy's pulls passed by unread (the history before publication
+            // is in the coding above); later ones come with the pull.
+            let rows = server.client.query(
+                r#"SELECT seq, uid, coder, action, payload::text,
+                          to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                   FROM changes
+                   WHERE document = $1 AND seq <= $2 AND pushed_by <> current_user
+                     AND seq > coalesce((SELECT (value::text)::bigint FROM team_settings
+                                         WHERE key = 'published_upto'), 0)
+                   ORDER BY seq"#,
+                &[sha, &link.pulled_upto],
+            )?;
+            let incoming: Vec<claimdesk_store::Incoming> = rows
+                .iter()
+                .map(|row| claimdesk_store::Incoming {
+                    superseded: false,
+                    uid: row.get(1),
+                    coder: row.get(2),
+                    action: row.get(3),
+                    global: row.get(4),
+                    at: DateTime::parse_from_rfc3339(&row.get::<_, String>(5))
+                        .map(|t| t.with_timezone(&Utc))
+                        .unwrap_or(now),
+                })
+                .collect();
+            for (applied, row) in project.apply_globals(&incoming)?.into_iter().zip(&rows) {
+                match applied {
+                    claimdesk_store::Applied::Applied => synced.pulled += 1,
+                    claimdesk_store::Applied::NotApplied(why) => {
+                        let seq: i64 = row.get(0);
+                        if !link.pending.contains(&seq) {
+                            link.pending.push(seq);
+                        }
+                        synced.not_applied.push((seq, why));
+                    }
+                    claimdesk_store::Applied::Declined(why) => {
+                        synced.declined.push((row.get(0), why))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    synced.adjudicated = after.len();
+    link.adjudicated_seen = Some(after.into_iter().collect());
+    link.save(project)?;
+    Ok(())
+}
+
+/// The labels' uids at publication, by the names they had then.
+fn published_label_uids(server: &mut Server) -> Result<Vec<(String, String)>> {
+    Ok(server
+        .client
+        .query_opt(
+            "SELECT value::text FROM team_settings WHERE key = 'label_uids'",
+            &[],
+        )?
+        .map(|r| serde_json::from_str::<BTreeMap<String, String>>(&r.get::<_, String>(0)))
+        .transpose()
+        .map_err(store_json)?
+        .unwrap_or_default()
+        .into_iter()
+        .collect())
 }
 
 /// Sends the documents imported here since the last push that the server lacks.

@@ -7,7 +7,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{TimeZone, Utc};
+use claimdesk_core::adjudication::Rule;
 use claimdesk_core::dataset::{EntityKind, Scope};
+use claimdesk_core::history::Decision;
 use claimdesk_core::{NewDocument, Span};
 use claimdesk_store::{new_label, ImportOutcome, Project};
 use claimdesk_team::{join, publish, sync, Server, TeamError};
@@ -324,6 +326,104 @@ fn in_blind_mode_a_coder_reads_only_their_own_coding_until_adjudicated() {
     );
 }
 
+/// The owner marks a document adjudicated after publication: in blind mode, the coders' copies
+/// then bring what the others coded on it (at publication, and changes their pulls passed by
+/// unread), and end with the owner's coding of it. Taking the mark back reaches them too.
+#[test]
+fn a_document_adjudicated_later_opens_to_every_coder_in_blind_mode() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let mut local = coded_project(dir.path(), true);
+    let (db, owner) = pg.database();
+    let (ana_role, ana_pw) = pg.role("ana");
+    let (ben_role, ben_pw) = pg.role("ben");
+    let roles = BTreeMap::from([
+        ("ana".to_string(), ana_role.clone()),
+        ("ben".to_string(), ben_role.clone()),
+    ]);
+    publish(
+        &mut local,
+        &mut Server::connect(&owner).unwrap(),
+        &roles,
+        at(7),
+    )
+    .unwrap();
+    let (ana_url, ben_url) = (
+        pg.url(&ana_role, &ana_pw, &db),
+        pg.url(&ben_role, &ben_pw, &db),
+    );
+    let (ana_path, ben_path) = (
+        dir.path().join("ana.claimdesk"),
+        dir.path().join("ben.claimdesk"),
+    );
+    join(&mut Server::connect(&ana_url).unwrap(), &ana_path, at(8)).unwrap();
+    join(&mut Server::connect(&ben_url).unwrap(), &ben_path, at(8)).unwrap();
+    let (mut ana, mut ben) = (
+        Project::open_existing(&ana_path).unwrap(),
+        Project::open_existing(&ben_path).unwrap(),
+    );
+
+    // Ben codes the first document again; Ana's pull cannot read it.
+    let ben_doc = ben.document_ids().unwrap()[0];
+    let claim = ben
+        .labels()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.name == "Claim")
+        .unwrap()
+        .id;
+    let ben_id = ben.coder_id("ben").unwrap();
+    ben.create_annotation(ben_doc, claim, Span::new(17, 40).unwrap(), ben_id, at(9))
+        .unwrap();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(9)).unwrap();
+    let before = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(10)).unwrap();
+    assert_eq!(before.pulled, 0, "{before:?}");
+    let ana_doc = ana.document_ids().unwrap()[0];
+    assert!(!ana.adjudicated(ana_doc).unwrap());
+    assert!(coding(&ana)[0].1.iter().all(|a| a.4 == "ana"));
+
+    // The owner adjudicates it.
+    let doc = local.document_ids().unwrap()[0];
+    let curated = local.curated_coder(at(11)).unwrap();
+    local
+        .finish_adjudication(doc, true, curated, at(11))
+        .unwrap();
+    sync(&mut local, &mut Server::connect(&owner).unwrap(), at(11)).unwrap();
+    assert_eq!(
+        pg_count(&owner, "SELECT count(*) FROM adjudicated"),
+        2,
+        "the owner's mark reached the server"
+    );
+    let opened = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(12)).unwrap();
+    assert_eq!(
+        opened.opened_annotations, 1,
+        "Ben's coding at publication: {opened:?}"
+    );
+    assert_eq!(opened.pulled, 1, "Ben's change since: {opened:?}");
+    assert!(opened.not_applied.is_empty(), "{opened:?}");
+    assert!(ana.adjudicated(ana_doc).unwrap());
+    assert_eq!(
+        coding(&ana)[0],
+        coding(&local)[0],
+        "Ana's copy holds everyone's coding"
+    );
+    let again = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(13)).unwrap();
+    assert_eq!(
+        (again.pulled, again.opened_annotations),
+        (0, 0),
+        "{again:?}"
+    );
+
+    // The owner takes the mark back: every copy follows.
+    local
+        .finish_adjudication(doc, false, curated, at(14))
+        .unwrap();
+    sync(&mut local, &mut Server::connect(&owner).unwrap(), at(14)).unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(15)).unwrap();
+    assert!(!ana.adjudicated(ana_doc).unwrap());
+    assert_eq!(pg_count(&owner, "SELECT count(*) FROM adjudicated"), 1);
+}
+
 fn pg_count(url: &str, sql: &str) -> i64 {
     postgres::Client::connect(url, postgres::NoTls)
         .unwrap()
@@ -626,6 +726,108 @@ fn two_coders_code_the_same_document_at_once_and_sync_to_the_same_project() {
     let owner_sync = sync(&mut local, &mut Server::connect(&owner).unwrap(), at(14)).unwrap();
     assert_eq!(owner_sync.pulled, 7, "{owner_sync:?}");
     assert_eq!(coding(&local), coding(&ana));
+}
+
+/// Every copy's decisions on a document, with the curated annotations (label, span).
+fn adjudicated(p: &Project, doc: i64) -> (Vec<Option<Decision>>, Vec<(String, usize, usize)>) {
+    let state = p.adjudication(doc, None, Rule::All).unwrap();
+    let labels = p.labels().unwrap();
+    let mut curated: Vec<_> = state
+        .curated
+        .iter()
+        .map(|a| {
+            let label = labels.iter().find(|l| l.id == a.label_id).unwrap();
+            (label.name.clone(), a.start, a.end)
+        })
+        .collect();
+    curated.sort();
+    let decisions = state
+        .decisions
+        .into_iter()
+        .map(|d| {
+            d.map(|d| Decision {
+                document_id: 0,
+                ..d
+            })
+        })
+        .collect();
+    (decisions, curated)
+}
+
+/// The owner adjudicates a document both coders coded; the decision and the curated version
+/// reach every copy. Then the owner and Ben settle another disagreement at once, differently:
+/// every copy ends with the later one in the server's order, and only its curated annotations.
+#[test]
+fn adjudication_decisions_travel_and_the_later_of_two_wins_everywhere() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        mut local,
+        owner,
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+    } = pair(&pg, dir.path());
+    let doc = local.document_ids().unwrap()[0];
+    let curated = local.curated_coder(at(9)).unwrap();
+    let ana_id = local.coder_id("ana").unwrap();
+    let state = local.adjudication(doc, None, Rule::All).unwrap();
+    assert!(
+        state.plan.disagreements.len() >= 2,
+        "{:?}",
+        state.plan.disagreements
+    );
+    local
+        .decide(doc, None, Rule::All, 0, Some(ana_id), curated, at(9))
+        .unwrap();
+    let mine = sync(&mut local, &mut Server::connect(&owner).unwrap(), at(10)).unwrap();
+    assert!(mine.not_sent == 0, "{mine:?}");
+    for (copy, url) in [(&mut ana, &ana_url), (&mut ben, &ben_url)] {
+        let synced = sync(copy, &mut Server::connect(url).unwrap(), at(11)).unwrap();
+        assert!(synced.not_applied.is_empty(), "{synced:?}");
+        let there = copy.document_ids().unwrap()[0];
+        assert_eq!(adjudicated(copy, there), adjudicated(&local, doc));
+    }
+    let (decisions, curated_layer) = adjudicated(&ana, ana.document_ids().unwrap()[0]);
+    assert_eq!(
+        decisions[0].as_ref().unwrap().accepted.as_deref(),
+        Some("ana")
+    );
+    assert!(
+        !curated_layer.is_empty(),
+        "Ana's version is in the curated layer"
+    );
+
+    // At once: the owner accepts Ana's version of the second disagreement, Ben rejects both.
+    local
+        .decide(doc, None, Rule::All, 1, Some(ana_id), curated, at(12))
+        .unwrap();
+    let ben_doc = ben.document_ids().unwrap()[0];
+    let ben_id = ben.coder_id("ben").unwrap();
+    ben.decide(ben_doc, None, Rule::All, 1, None, ben_id, at(12))
+        .unwrap();
+    sync(&mut local, &mut Server::connect(&owner).unwrap(), at(13)).unwrap();
+    let bens = sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(13)).unwrap();
+    assert_eq!(bens.pushed, 1, "{bens:?}");
+    for _ in 0..2 {
+        sync(&mut local, &mut Server::connect(&owner).unwrap(), at(14)).unwrap();
+        sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(14)).unwrap();
+        sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(14)).unwrap();
+    }
+    let (decisions, curated_layer) = adjudicated(&local, doc);
+    assert_eq!(
+        decisions[1].as_ref().unwrap().accepted,
+        None,
+        "Ben's came later"
+    );
+    assert_eq!(
+        adjudicated(&ana, ana.document_ids().unwrap()[0]),
+        (decisions.clone(), curated_layer.clone())
+    );
+    assert_eq!(adjudicated(&ben, ben_doc), (decisions, curated_layer));
+    assert_eq!(coding(&local), coding(&ana));
+    assert_eq!(coding(&ben), coding(&ana));
 }
 
 /// A small deterministic generator, so a failure can be replayed.
