@@ -316,6 +316,15 @@ pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Res
             point(tx, mentions, kept_after.id)?;
             set_aliases(tx, kept_after)?;
             tx.execute("DELETE FROM entities WHERE id = ?1", [merged.id])?;
+            // The merged entity's uid names the kept one from now on (a team copy's changes
+            // made before they saw the merge still name it).
+            if !merged.uid.is_empty() && !kept_after.uid.is_empty() {
+                tx.execute(
+                    "INSERT INTO replica_aliases (key, target) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET target = excluded.target",
+                    (format!("entity:{}", merged.uid), &kept_after.uid),
+                )?;
+            }
         }
         Change::EntitiesSplit {
             kept_before,
@@ -324,6 +333,14 @@ pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Res
             ..
         } => {
             insert(tx, merged, now)?;
+            tx.execute(
+                "DELETE FROM replica_aliases WHERE key = ?1",
+                [format!("entity:{}", merged.uid)],
+            )?;
+            tx.execute(
+                "UPDATE entities SET name = ?2 WHERE id = ?1",
+                (kept_before.id, &kept_before.name),
+            )?;
             set_aliases(tx, kept_before)?;
             point(tx, mentions, merged.id)?;
         }

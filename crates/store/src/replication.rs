@@ -11,7 +11,7 @@
 //! Annotations and links belong to their coder, so they never conflict. Shared edits — labels
 //! and entities — are states: a label or an entity as it now is, found by its uid. The server orders them, and a copy that pulls
 //! another coder's edit of something it has itself edited later in that order passes it over
-//! ([`Incoming::superseded`]): every copy ends with the state of the last edit in the server's
+//! ([`Incoming::later_here`]): every copy ends with the state of the last edit in the server's
 //! order. Two entities two coders made under one name are both in every copy, for the analyst
 //! to merge (so for labels); a merged entity is found by the merged one's uid (the table
 //! `replica_aliases`). What cannot be applied (an entity others have coded since it was
@@ -111,6 +111,13 @@ enum Global {
         kept: GlobalEntity,
         merged: GlobalEntity,
     },
+    /// A merge was undone: `merged` is back with `mentions` (annotation uids), and `kept` is
+    /// as before the merge.
+    EntitiesSplit {
+        kept: GlobalEntity,
+        merged: GlobalEntity,
+        mentions: Vec<String>,
+    },
     /// An adjudicator settled a disagreement (beside it, in the same step, the accepted
     /// version's annotations came into the curated layer).
     DecisionRecorded {
@@ -196,7 +203,8 @@ impl Global {
             Global::EntitySet { after: e } | Global::EntityDeleted { entity: e } => {
                 out.push(format!("entity:{}", e.uid))
             }
-            Global::EntitiesMerged { kept, merged } => {
+            Global::EntitiesMerged { kept, merged }
+            | Global::EntitiesSplit { kept, merged, .. } => {
                 out.push(format!("entity:{}", kept.uid));
                 out.push(format!("entity:{}", merged.uid));
             }
@@ -442,6 +450,33 @@ fn to_global(
             kept_after, merged, ..
         } => match (global_entity(kept_after), global_entity(merged)) {
             (Some(kept), Some(merged)) => Some(Global::EntitiesMerged { kept, merged }),
+            _ => None,
+        },
+        Change::EntitiesSplit {
+            kept_before,
+            merged,
+            mentions,
+            ..
+        } => match (global_entity(kept_before), global_entity(merged)) {
+            (Some(kept), Some(merged)) => {
+                let mut uids = Vec::with_capacity(mentions.len());
+                for &id in mentions {
+                    let uid: Option<String> = conn
+                        .prepare_cached("SELECT uid FROM annotations WHERE id = ?1")?
+                        .query_row([id], |r| r.get(0))
+                        .optional()?
+                        .flatten();
+                    match uid {
+                        Some(uid) => uids.push(uid),
+                        None => return Ok(None),
+                    }
+                }
+                Some(Global::EntitiesSplit {
+                    kept,
+                    merged,
+                    mentions: uids,
+                })
+            }
             _ => None,
         },
         Change::DecisionRecorded { decision } => {
@@ -971,7 +1006,7 @@ impl Project {
             action: action.to_string(),
             global: global.to_string(),
             at,
-            superseded: false,
+            later_here: Vec::new(),
         };
         Ok(self
             .apply_globals(std::slice::from_ref(&incoming))?
@@ -1009,9 +1044,11 @@ pub struct Incoming {
     /// The change in global form (JSON).
     pub global: String,
     pub at: DateTime<Utc>,
-    /// This copy has itself set a label or entity the change sets, later in the server's
-    /// order (see [`touches`]): the change is passed over.
-    pub superseded: bool,
+    /// What of the change's shared things (see [`touches`]) this copy has itself set later
+    /// in the server's order. A change that sets one of them is passed over, except a merge
+    /// or split of entities: that still happens, keeping the later state of the entity that
+    /// stays (so every copy holds the same entities in the end).
+    pub later_here: Vec<String>,
 }
 
 fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
@@ -1029,10 +1066,15 @@ fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
             )))
         }
     };
-    if c.superseded {
+    let regroups = matches!(
+        g,
+        Global::EntitiesMerged { .. } | Global::EntitiesSplit { .. }
+    );
+    if !c.later_here.is_empty() && !regroups {
         return Ok(Applied::Superseded);
     }
     let mut ids = Ids::new(tx)?;
+    ids.later_here = c.later_here.clone();
     tx.execute_batch("SAVEPOINT remote")?;
     // A label deleted here that the change's annotations use comes back first.
     let mut revived = Vec::new();
@@ -1135,6 +1177,8 @@ struct Ids {
     aliases: Vec<(String, String)>,
     /// Labels made, with the uid they have in every copy.
     label_uids: Vec<(i64, String)>,
+    /// Shared things this copy set later in the server's order (see [`Incoming::later_here`]).
+    later_here: Vec<String>,
 }
 
 impl Ids {
@@ -1145,6 +1189,7 @@ impl Ids {
             annotations: HashMap::new(),
             aliases: Vec::new(),
             label_uids: Vec::new(),
+            later_here: Vec::new(),
         })
     }
 
@@ -1302,6 +1347,11 @@ fn localize(conn: &Connection, g: &Global, ids: &mut Ids) -> Result<Localized<Ch
         Global::EntitiesMerged { kept, merged } => {
             tryl!(local_entities_merged(conn, kept, merged, ids))
         }
+        Global::EntitiesSplit {
+            kept,
+            merged,
+            mentions,
+        } => tryl!(local_entities_split(conn, kept, merged, mentions, ids)),
         Global::DecisionRecorded { decision } => tryl!(local_decision_recorded(conn, decision)),
         Global::DecisionRemoved { decision } => tryl!(local_decision_removed(conn, decision)),
     }))
@@ -1787,6 +1837,11 @@ fn local_label_deleted(conn: &Connection, uid: &str, name: &str) -> Result<Local
 /// server's order. A name another entity of its kind has here is kept as it is (two coders may
 /// each have made "Putin"): every copy holds the same entities, for the analyst to merge.
 fn local_entity_set(conn: &Connection, after: &GlobalEntity) -> Result<Localized<Change>> {
+    if merged_away(conn, &after.uid)? {
+        // Merged into another earlier in the server's order: gone in every copy, and the
+        // entity it went into stays as it is.
+        return Ok(Ok(nothing()));
+    }
     let mut aliases = after.aliases.clone();
     aliases.retain(|a| *a != after.name);
     aliases.sort();
@@ -1825,6 +1880,9 @@ fn local_entity_set(conn: &Connection, after: &GlobalEntity) -> Result<Localized
 }
 
 fn local_entity_deleted(conn: &Connection, entity: &GlobalEntity) -> Result<Localized<Change>> {
+    if merged_away(conn, &entity.uid)? {
+        return Ok(Ok(nothing()));
+    }
     let Some(local) = entity_by_uid(conn, &entity.uid)? else {
         return Ok(Ok(nothing()));
     };
@@ -1840,6 +1898,80 @@ fn local_entity_deleted(conn: &Connection, entity: &GlobalEntity) -> Result<Loca
         )));
     }
     Ok(Ok(Change::EntityDeleted { entity: local }))
+}
+
+/// Whether the entity `uid` went into another here (by a merge not undone).
+fn merged_away(conn: &Connection, uid: &str) -> Result<bool> {
+    let own = conn
+        .prepare_cached("SELECT 1 FROM entities WHERE uid = ?1")?
+        .exists([uid])?;
+    Ok(!own && resolve(conn, "entity", uid)? != uid)
+}
+
+/// A merge undone elsewhere: the merged entity comes back here with the mentions it had (those
+/// that still point to the kept one), and the kept one is as before the merge unless this copy
+/// set it later.
+fn local_entities_split(
+    conn: &Connection,
+    kept: &GlobalEntity,
+    merged: &GlobalEntity,
+    mentions: &[String],
+    ids: &mut Ids,
+) -> Result<Localized<Change>> {
+    let Some(kept_here) = entity_by_uid(conn, &kept.uid)? else {
+        return Ok(Err(format!(
+            "{:?} was split from {:?}, which this project lacks",
+            merged.name, kept.name
+        )));
+    };
+    if conn
+        .prepare_cached("SELECT 1 FROM entities WHERE uid = ?1")?
+        .exists([&merged.uid])?
+    {
+        // Never merged here, or split already.
+        return Ok(Ok(nothing()));
+    }
+    let mut back = Vec::new();
+    for uid in mentions {
+        if let Some(id) = conn
+            .prepare_cached("SELECT id FROM annotations WHERE uid = ?1 AND entity_id = ?2")?
+            .query_row((uid, kept_here.id), |r| r.get::<_, i64>(0))
+            .optional()?
+        {
+            back.push(id);
+        }
+    }
+    let id: i64 = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM entities", [], |r| {
+        r.get(0)
+    })?;
+    let clean = |e: &GlobalEntity| {
+        let mut aliases = e.aliases.clone();
+        aliases.retain(|a| *a != e.name);
+        aliases.sort();
+        aliases.dedup();
+        aliases
+    };
+    let kept_before = if ids.later_here.contains(&format!("entity:{}", kept.uid)) {
+        kept_here.clone()
+    } else {
+        Entity {
+            name: kept.name.clone(),
+            aliases: clean(kept),
+            ..kept_here.clone()
+        }
+    };
+    Ok(Ok(Change::EntitiesSplit {
+        kept_before,
+        kept_after: kept_here,
+        merged: Entity {
+            id,
+            uid: merged.uid.clone(),
+            kind: merged.kind,
+            name: merged.name.clone(),
+            aliases: clean(merged),
+        },
+        mentions: back,
+    }))
 }
 
 fn local_entities_merged(
@@ -1865,17 +1997,20 @@ fn local_entities_merged(
         .prepare("SELECT id FROM annotations WHERE entity_id = ?1 ORDER BY id")?
         .query_map([merged_here.id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut aliases = kept.aliases.clone();
-    aliases.retain(|a| *a != kept.name);
-    aliases.sort();
-    aliases.dedup();
-    let kept_after = Entity {
-        name: kept.name.clone(),
-        aliases,
-        ..kept_here.clone()
+    let kept_after = if ids.later_here.contains(&format!("entity:{}", kept.uid)) {
+        // This copy set the kept entity later: its state stays.
+        kept_here.clone()
+    } else {
+        let mut aliases = kept.aliases.clone();
+        aliases.retain(|a| *a != kept.name);
+        aliases.sort();
+        aliases.dedup();
+        Entity {
+            name: kept.name.clone(),
+            aliases,
+            ..kept_here.clone()
+        }
     };
-    ids.aliases
-        .push((format!("entity:{}", merged.uid), kept_here.uid.clone()));
     Ok(Ok(Change::EntitiesMerged {
         kept_before: kept_here,
         kept_after,

@@ -858,12 +858,16 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         let seq: i64 = row.get(0);
         seqs.push(seq);
         let global: String = row.get(4);
-        let superseded = !mine.is_empty()
-            && claimdesk_store::touches(&global)
-                .iter()
-                .any(|k| mine.get(k).is_some_and(|&s| s > seq));
+        let later_here = if mine.is_empty() {
+            Vec::new()
+        } else {
+            claimdesk_store::touches(&global)
+                .into_iter()
+                .filter(|k| mine.get(k).is_some_and(|&s| s > seq))
+                .collect()
+        };
         incoming.push(claimdesk_store::Incoming {
-            superseded,
+            later_here,
             uid: row.get(1),
             coder: row.get(2),
             action: row.get(3),
@@ -994,7 +998,7 @@ fn sync_adjudicated(
             let incoming: Vec<claimdesk_store::Incoming> = rows
                 .iter()
                 .map(|row| claimdesk_store::Incoming {
-                    superseded: false,
+                    later_here: Vec::new(),
                     uid: row.get(1),
                     coder: row.get(2),
                     action: row.get(3),

@@ -830,6 +830,126 @@ fn adjudication_decisions_travel_and_the_later_of_two_wins_everywhere() {
     assert_eq!(coding(&ben), coding(&ana));
 }
 
+/// Entities as every copy must end: kind, name, aliases and the quotes of their mentions.
+fn entity_mentions(p: &Project) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let docs = p.document_ids().unwrap();
+    let mut out: Vec<_> = p
+        .entities(None)
+        .unwrap()
+        .into_iter()
+        .map(|(e, _)| {
+            let mut quotes: Vec<String> = docs
+                .iter()
+                .flat_map(|&d| p.annotations(d).unwrap())
+                .filter(|a| a.entity_id == Some(e.id))
+                .map(|a| format!("{}@{}", a.quote, a.uid))
+                .collect();
+            quotes.sort();
+            (e.name, e.aliases, quotes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Ana merges two entities while Ben, offline, links a mention to the one that goes and edits
+/// the one that stays: both copies end with one entity holding every mention, as Ben left it.
+/// Ana then undoes the merge: the merged entity is back in both copies with its mentions.
+#[test]
+fn merges_and_their_undoing_travel_and_meet_concurrent_edits() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+        ..
+    } = pair(&pg, dir.path());
+    let (ana_id, ben_id) = (ana.coder_id("ana").unwrap(), ben.coder_id("ben").unwrap());
+    let entity = |p: &Project, name: &str| {
+        p.entities(None)
+            .unwrap()
+            .into_iter()
+            .find(|(e, _)| e.name == name)
+            .unwrap()
+            .0
+    };
+    let kept = entity(&ana, "Tammy Bruce");
+    let merged = ana
+        .create_entity(EntityKind::Actor, "T. Bruce", ana_id, at(9))
+        .unwrap();
+    // Ana's Bruce mention points to the new entity.
+    let doc = ana.document_ids().unwrap()[0];
+    let mention = ana
+        .annotations(doc)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.entity_id == Some(kept.id))
+        .unwrap();
+    let edit = |id: Option<i64>| claimdesk_core::AnnotationEdit {
+        entity_id: Some(id),
+        ..Default::default()
+    };
+    ana.update_annotation(mention.id, &edit(Some(merged.id)), ana_id, at(9))
+        .unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(9)).unwrap();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(9)).unwrap();
+    assert_eq!(entity_mentions(&ana), entity_mentions(&ben));
+
+    // At once: Ana merges; Ben links his Lavrov mention to "T. Bruce" and gives "Tammy Bruce"
+    // an alias.
+    ana.merge_entities(kept.id, merged.id, ana_id, at(10))
+        .unwrap();
+    let ben_doc = ben.document_ids().unwrap()[0];
+    let lavrov = ben
+        .annotations(ben_doc)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.annotator_id == ben_id && a.quote == "Lavrov")
+        .unwrap();
+    let bens_merged = entity(&ben, "T. Bruce");
+    ben.update_annotation(lavrov.id, &edit(Some(bens_merged.id)), ben_id, at(10))
+        .unwrap();
+    let mut bens_kept = entity(&ben, "Tammy Bruce");
+    bens_kept.aliases = vec!["TB".into()];
+    ben.update_entity(&bens_kept, ben_id, at(10)).unwrap();
+
+    let first = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(11)).unwrap();
+    assert_eq!(first.not_sent, 0, "the merge is sent: {first:?}");
+    for _ in 0..2 {
+        for (copy, url) in [(&mut ben, &ben_url), (&mut ana, &ana_url)] {
+            let s = sync(copy, &mut Server::connect(url).unwrap(), at(12)).unwrap();
+            assert!(s.not_applied.is_empty() && s.declined.is_empty(), "{s:?}");
+        }
+    }
+    let after_merge = entity_mentions(&ana);
+    assert_eq!(
+        after_merge,
+        entity_mentions(&ben),
+        "both copies end the same"
+    );
+    assert!(
+        !after_merge.iter().any(|e| e.0 == "T. Bruce"),
+        "{after_merge:?}"
+    );
+    let bruce = after_merge.iter().find(|e| e.0 == "Tammy Bruce").unwrap();
+    assert_eq!(bruce.1, vec!["TB".to_string()], "Ben's later edit stays");
+    assert_eq!(bruce.2.len(), 2, "every mention: {bruce:?}");
+
+    // Ana undoes the merge.
+    ana.undo(ana_id, at(13)).unwrap().unwrap();
+    let undone = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(13)).unwrap();
+    assert_eq!(undone.not_sent, 0, "the undone merge is sent: {undone:?}");
+    let s = sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(14)).unwrap();
+    assert!(s.not_applied.is_empty(), "{s:?}");
+    let split = entity_mentions(&ana);
+    assert_eq!(split, entity_mentions(&ben));
+    let back = split.iter().find(|e| e.0 == "T. Bruce").unwrap();
+    assert_eq!(back.2.len(), 1, "its mention at the merge: {split:?}");
+    assert_eq!(coding(&ana), coding(&ben));
+}
+
 /// A small deterministic generator, so a failure can be replayed.
 struct Rng(u64);
 
