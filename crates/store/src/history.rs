@@ -97,6 +97,8 @@ impl Project {
                     skipped,
                 });
             };
+            // A team copy's change made again on top of another copy's took this form.
+            let payload = crate::replication::rebased(&tx, event_id)?.unwrap_or(payload);
             let edit: Change = serde_json::from_str(&payload)?;
             let change = match direction {
                 Direction::Undo => edit.inverse(),

@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_suggestions.sql"),
     include_str!("migrations/0007_replication.sql"),
     include_str!("migrations/0008_replica_aliases.sql"),
+    include_str!("migrations/0009_rebased_events.sql"),
 ];
 
 /// The schema version this build writes and reads.

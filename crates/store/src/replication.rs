@@ -21,8 +21,11 @@
 //! another adjudicator decided earlier in the server's order replaces that one (and its curated
 //! annotations) in every copy.
 //!
+//! Merges of entities and their undoing travel too; as they do not commute with the edits
+//! around them, a pull that meets one is replayed in the server's order ([`Project::replay`]).
+//!
 //! Not replicated yet, reported as not sent: text replacements, deletions of labels and
-//! relation types in use, splits of merged entities.
+//! relation types in use.
 
 use std::collections::HashMap;
 
@@ -909,7 +912,7 @@ impl Project {
                     None => continue,
                 },
             };
-            let Ok(span) = Span::new(a.start, a.end).and_then(|s| Ok(index.check(s)?)) else {
+            let Ok(span) = Span::new(a.start, a.end).and_then(|s| index.check(s)) else {
                 continue;
             };
             let Ok(quote) = index.slice(span) else {
@@ -990,6 +993,30 @@ impl Project {
             .query_row("SELECT coalesce(max(id), 0) FROM events", [], |r| r.get(0))?)
     }
 
+    /// Applies other copies' changes as if this copy's own changes `mine` (by uid) had been
+    /// made where the server put them: `mine` are taken back, newest first, then `steps` go
+    /// in the server's order — theirs applied, ours made again from their global form on what
+    /// is there by then — and own changes of `mine` the steps do not name (not sent yet) are
+    /// made again last. So a merge of entities that met another copy's concurrent one ends
+    /// the same in every copy. One transaction; answers what became of each of theirs, or
+    /// `None` (nothing done) when one of `mine` cannot be taken back or made again.
+    pub fn replay(
+        &mut self,
+        mine: &[String],
+        steps: &[Replayed],
+        at: DateTime<Utc>,
+    ) -> Result<Option<Vec<Applied>>> {
+        let tx = self.conn.transaction()?;
+        match replay_in(&tx, mine, steps, at) {
+            Ok(Some(out)) => {
+                tx.commit()?;
+                Ok(Some(out))
+            }
+            // Dropped: rolled back.
+            Ok(None) | Err(_) => Ok(None),
+        }
+    }
+
     /// Applies a change another replica made (`global`, as [`Outgoing::global`]), logged under
     /// its own `uid` as `coder`'s: at most once, all or nothing.
     pub fn apply_global(
@@ -1049,6 +1076,13 @@ pub struct Incoming {
     /// or split of entities: that still happens, keeping the later state of the entity that
     /// stays (so every copy holds the same entities in the end).
     pub later_here: Vec<String>,
+}
+
+/// A step of [`Project::replay`]: another copy's change, or one of this copy's own (by uid).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Replayed {
+    Theirs(Incoming),
+    Mine(String),
 }
 
 fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
@@ -1144,14 +1178,105 @@ fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
             global: Some(&c.global),
         },
     )?;
+    remember(tx, &ids)?;
+    tx.execute_batch("RELEASE remote")?;
+    Ok(Applied::Applied)
+}
+
+/// The form log entry `event` took when it was last made again on top of another copy's
+/// change ([`Project::replay`]), if it was.
+pub(crate) fn rebased(conn: &Connection, event: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT payload FROM rebased_events WHERE event_id = ?1")?
+        .query_row([event], |r| r.get(0))
+        .optional()?)
+}
+
+/// What a localized change leaves to do once applied: names to remember, uids to give.
+fn remember(tx: &Connection, ids: &Ids) -> Result<()> {
     for (key, target) in &ids.aliases {
         alias(tx, key, target)?;
     }
     for (id, uid) in &ids.label_uids {
         tx.execute("UPDATE labels SET uid = ?2 WHERE id = ?1", (id, uid))?;
     }
-    tx.execute_batch("RELEASE remote")?;
-    Ok(Applied::Applied)
+    Ok(())
+}
+
+/// Makes one of this copy's own changes again from its global form, on what is here now,
+/// and keeps the form it took (so undoing it takes back what it now did). One that cannot be
+/// made here now takes no effect.
+fn make_again(tx: &Connection, id: i64, global: &str, at: DateTime<Utc>) -> Result<()> {
+    let g: Global = serde_json::from_str(global)?;
+    let mut ids = Ids::new(tx)?;
+    let change = localize(tx, &g, &mut ids)?.unwrap_or_else(|_| nothing());
+    crate::history::apply(tx, &change, at)?;
+    remember(tx, &ids)?;
+    tx.execute(
+        "INSERT INTO rebased_events (event_id, payload) VALUES (?1, ?2)
+         ON CONFLICT (event_id) DO UPDATE SET payload = excluded.payload",
+        (id, serde_json::to_string(&change)?),
+    )?;
+    Ok(())
+}
+
+fn replay_in(
+    tx: &Connection,
+    mine: &[String],
+    steps: &[Replayed],
+    at: DateTime<Utc>,
+) -> Result<Option<Vec<Applied>>> {
+    let mut own: Vec<(i64, Change, String)> = Vec::new();
+    let mut by_uid: HashMap<&str, (i64, String)> = HashMap::new();
+    for uid in mine {
+        let row = tx
+            .prepare_cached("SELECT id, payload, global FROM events WHERE uid = ?1")?
+            .query_row([uid], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })
+            .optional()?;
+        let Some((id, payload, global)) = row else {
+            continue;
+        };
+        let Some(global) = global else {
+            return Ok(None);
+        };
+        let payload = rebased(tx, id)?.unwrap_or(payload);
+        by_uid.insert(uid, (id, global.clone()));
+        own.push((id, serde_json::from_str(&payload)?, global));
+    }
+    own.sort_by_key(|o| o.0);
+    for (_, change, _) in own.iter().rev() {
+        crate::history::apply(tx, &change.inverse(), at)?;
+    }
+    let mut out = Vec::new();
+    for step in steps {
+        match step {
+            Replayed::Theirs(c) => out.push(apply_one(
+                tx,
+                &Incoming {
+                    later_here: Vec::new(),
+                    ..c.clone()
+                },
+            )?),
+            Replayed::Mine(uid) => {
+                if let Some((id, global)) = by_uid.remove(uid.as_str()) {
+                    make_again(tx, id, &global, at)?;
+                }
+            }
+        }
+    }
+    // Own changes the steps did not place (not sent yet) come last, in the order made.
+    let mut rest: Vec<(i64, String)> = by_uid.into_values().collect();
+    rest.sort();
+    for (id, global) in rest {
+        make_again(tx, id, &global, at)?;
+    }
+    Ok(Some(out))
 }
 
 /// The id of coder `name`, added if this project has not met them yet.
@@ -1462,8 +1587,10 @@ fn curated_by_decision(conn: &Connection, decision: &Decision) -> Result<Vec<Str
         })
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT payload FROM events WHERE document_id = ?1 AND action <> 'undo'
-         AND kind = 'several' ORDER BY id DESC",
+        "SELECT coalesce(r.payload, e.payload) FROM events e
+         LEFT JOIN rebased_events r ON r.event_id = e.id
+         WHERE e.document_id = ?1 AND e.action <> 'undo' AND e.kind = 'several'
+         ORDER BY e.id DESC",
     )?;
     let payloads = stmt.query_map([decision.document_id], |r| r.get::<_, String>(0))?;
     for payload in payloads {
@@ -1902,10 +2029,7 @@ fn local_entity_deleted(conn: &Connection, entity: &GlobalEntity) -> Result<Loca
 
 /// Whether the entity `uid` went into another here (by a merge not undone).
 fn merged_away(conn: &Connection, uid: &str) -> Result<bool> {
-    let own = conn
-        .prepare_cached("SELECT 1 FROM entities WHERE uid = ?1")?
-        .exists([uid])?;
-    Ok(!own && resolve(conn, "entity", uid)? != uid)
+    Ok(own_entity(conn, uid)?.is_none() && resolve(conn, "entity", uid)? != uid)
 }
 
 /// A merge undone elsewhere: the merged entity comes back here with the mentions it had (those
@@ -1924,10 +2048,7 @@ fn local_entities_split(
             merged.name, kept.name
         )));
     };
-    if conn
-        .prepare_cached("SELECT 1 FROM entities WHERE uid = ?1")?
-        .exists([&merged.uid])?
-    {
+    if own_entity(conn, &merged.uid)?.is_some() {
         // Never merged here, or split already.
         return Ok(Ok(nothing()));
     }
@@ -1944,14 +2065,10 @@ fn local_entities_split(
     let id: i64 = conn.query_row("SELECT coalesce(max(id), 0) + 1 FROM entities", [], |r| {
         r.get(0)
     })?;
-    let clean = |e: &GlobalEntity| {
-        let mut aliases = e.aliases.clone();
-        aliases.retain(|a| *a != e.name);
-        aliases.sort();
-        aliases.dedup();
-        aliases
-    };
-    let kept_before = if ids.later_here.contains(&format!("entity:{}", kept.uid)) {
+    let clean = clean_aliases;
+    let kept_before = if ids.later_here.contains(&format!("entity:{}", kept.uid))
+        || merged_away(conn, &kept.uid)?
+    {
         kept_here.clone()
     } else {
         Entity {
@@ -1986,30 +2103,39 @@ fn local_entities_merged(
             merged.name, kept.name
         )));
     };
-    let Some(merged_here) = entity_by_uid(conn, &merged.uid)? else {
-        // Merged here already (or never here): the kept entity as the other copy has it.
-        return local_entity_set(conn, kept);
+    // The kept entity takes the state the merge gave it, unless this copy set it later in the
+    // server's order, or it went into another here earlier (that merge's state stands).
+    let later = ids.later_here.contains(&format!("entity:{}", kept.uid));
+    let kept_own = !merged_away(conn, &kept.uid)?;
+    let with_state = |e: &Entity| Entity {
+        name: kept.name.clone(),
+        aliases: clean_aliases(kept),
+        ..e.clone()
+    };
+    let merged_here = match own_entity(conn, &merged.uid)? {
+        Some(id) => crate::entities::read_entity(conn, id)?,
+        None => {
+            // Merged here already (or never here): only the kept entity's state.
+            return if kept_own && !later {
+                local_entity_set(conn, kept)
+            } else {
+                Ok(Ok(nothing()))
+            };
+        }
     };
     if merged_here.id == kept_here.id {
-        return local_entity_set(conn, kept);
+        // The kept entity went into the merged one here, earlier in the server's order: they
+        // are one already, and the one that stays is the earlier merge's.
+        return Ok(Ok(nothing()));
     }
     let mentions: Vec<i64> = conn
         .prepare("SELECT id FROM annotations WHERE entity_id = ?1 ORDER BY id")?
         .query_map([merged_here.id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let kept_after = if ids.later_here.contains(&format!("entity:{}", kept.uid)) {
-        // This copy set the kept entity later: its state stays.
-        kept_here.clone()
+    let kept_after = if kept_own && !later {
+        with_state(&kept_here)
     } else {
-        let mut aliases = kept.aliases.clone();
-        aliases.retain(|a| *a != kept.name);
-        aliases.sort();
-        aliases.dedup();
-        Entity {
-            name: kept.name.clone(),
-            aliases,
-            ..kept_here.clone()
-        }
+        kept_here.clone()
     };
     Ok(Ok(Change::EntitiesMerged {
         kept_before: kept_here,
@@ -2017,4 +2143,21 @@ fn local_entities_merged(
         merged: merged_here,
         mentions,
     }))
+}
+
+/// The id of the entity whose own uid is `uid` (not one merged into it).
+fn own_entity(conn: &Connection, uid: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM entities WHERE uid = ?1")?
+        .query_row([uid], |r| r.get(0))
+        .optional()?)
+}
+
+/// An entity's aliases as stored: without its name, sorted, once each.
+fn clean_aliases(e: &GlobalEntity) -> Vec<String> {
+    let mut aliases = e.aliases.clone();
+    aliases.retain(|a| *a != e.name);
+    aliases.sort();
+    aliases.dedup();
+    aliases
 }

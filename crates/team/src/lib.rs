@@ -675,7 +675,8 @@ pub struct Link {
     /// Server changes that could not be applied here yet, tried again at each sync.
     #[serde(default)]
     pub pending: Vec<i64>,
-    /// Local edits of kinds not replicated yet (schema, entities, texts): not sent.
+    /// Local edits of kinds not replicated yet (text replacements, deletions of labels and
+    /// relation types in use): not sent.
     #[serde(default)]
     pub not_sent: usize,
     /// The last local log entry of an import whose documents were sent.
@@ -818,16 +819,27 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     // coder's edit of the same thing earlier in that order is passed over, so every copy
     // ends with the last edit's state. (Edits not sent yet come last of all.)
     let mut mine: HashMap<String, i64> = HashMap::new();
+    // Of those, what this copy regrouped (merged, split): when a change earlier in the order
+    // meets one, or regroups itself what this copy set later, the pull is replayed in the
+    // server's order (`Project::replay`): a merge does not commute with the edits around it.
+    let mut regrouped: HashMap<String, i64> = HashMap::new();
     for row in server.client.query(
-        "SELECT seq, payload::text FROM changes
+        "SELECT seq, payload::text, kind FROM changes
          WHERE pushed_by = current_user AND seq > $1
            AND (document IS NULL OR kind IN ('several', 'decision_recorded', 'decision_removed'))",
         &[&link
             .pulled_upto
             .min(link.pending.iter().copied().min().unwrap_or(i64::MAX))],
     )? {
+        let regroup = REGROUPS.contains(&row.get::<_, &str>(2));
         for key in claimdesk_store::touches(&row.get::<_, String>(1)) {
             let seq: i64 = row.get(0);
+            if regroup {
+                regrouped
+                    .entry(key.clone())
+                    .and_modify(|s| *s = (*s).max(seq))
+                    .or_insert(seq);
+            }
             mine.entry(key)
                 .and_modify(|s| *s = (*s).max(seq))
                 .or_insert(seq);
@@ -846,13 +858,14 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     let mut pending = Vec::new();
     let rows = server.client.query(
         r#"SELECT seq, uid, coder, action, payload::text,
-                  to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                  to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), kind
            FROM changes
            WHERE (seq > $1 OR seq = ANY($2)) AND pushed_by <> current_user ORDER BY seq"#,
         &[&link.pulled_upto, &link.pending],
     )?;
     let mut incoming = Vec::with_capacity(rows.len());
     let mut seqs = Vec::with_capacity(rows.len());
+    let mut replay = false;
     for row in rows {
         let at: String = row.get(5);
         let seq: i64 = row.get(0);
@@ -866,6 +879,11 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
                 .filter(|k| mine.get(k).is_some_and(|&s| s > seq))
                 .collect()
         };
+        replay |= !later_here.is_empty()
+            && (REGROUPS.contains(&row.get::<_, &str>(6))
+                || later_here
+                    .iter()
+                    .any(|k| regrouped.get(k).is_some_and(|&s| s > seq)));
         incoming.push(claimdesk_store::Incoming {
             later_here,
             uid: row.get(1),
@@ -877,9 +895,24 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
                 .unwrap_or(now),
         });
     }
-    // Applied in order, a thousand to a local commit.
-    for (chunk, seqs) in incoming.chunks(1000).zip(seqs.chunks(1000)) {
-        for (applied, &seq) in project.apply_globals(chunk)?.into_iter().zip(seqs) {
+    let replayed = match seqs.first() {
+        Some(&first) if replay => {
+            replay_pull(project, server, &link, first, &incoming, &seqs, now)?
+        }
+        _ => None,
+    };
+    let results: Box<dyn Iterator<Item = Result<Vec<claimdesk_store::Applied>>>> = match replayed {
+        Some(all) => Box::new(std::iter::once(Ok(all))),
+        // Applied in order, a thousand to a local commit.
+        None => Box::new(
+            incoming
+                .chunks(1000)
+                .map(|chunk| project.apply_globals(chunk).map_err(TeamError::from)),
+        ),
+    };
+    let mut seq_of = seqs.iter();
+    for applied in results {
+        for (applied, &seq) in applied?.into_iter().zip(seq_of.by_ref()) {
             match applied {
                 claimdesk_store::Applied::Applied => synced.pulled += 1,
                 claimdesk_store::Applied::AlreadyHere | claimdesk_store::Applied::Superseded => {}
@@ -1047,6 +1080,52 @@ fn published_label_uids(server: &mut Server) -> Result<Vec<(String, String)>> {
         .into_iter()
         .collect())
 }
+
+/// Applies the pulled changes (`incoming`, numbered `seqs`, the first `first`) with this copy's
+/// own changes since `first` taken back and made again in the server's order around them
+/// ([`Project::replay`]). `None` when they cannot be (then they are applied as they come).
+fn replay_pull(
+    project: &mut Project,
+    server: &mut Server,
+    link: &Link,
+    first: i64,
+    incoming: &[claimdesk_store::Incoming],
+    seqs: &[i64],
+    now: DateTime<Utc>,
+) -> Result<Option<Vec<claimdesk_store::Applied>>> {
+    let own: Vec<(i64, String)> = server
+        .client
+        .query(
+            "SELECT seq, uid FROM changes WHERE pushed_by = current_user AND seq > $1 ORDER BY seq",
+            &[&first],
+        )?
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let mut mine: Vec<String> = own.iter().map(|(_, uid)| uid.clone()).collect();
+    if link.coder.is_some() {
+        // Made here while this sync ran, not sent yet: made again last.
+        mine.extend(
+            project
+                .outgoing(link.coder.as_deref(), link.pushed_upto)?
+                .into_iter()
+                .map(|o| o.uid),
+        );
+    }
+    let mut steps = Vec::with_capacity(incoming.len() + own.len());
+    let mut own = own.into_iter().peekable();
+    for (c, &seq) in incoming.iter().zip(seqs) {
+        while let Some((_, uid)) = own.next_if(|(s, _)| *s < seq) {
+            steps.push(claimdesk_store::Replayed::Mine(uid));
+        }
+        steps.push(claimdesk_store::Replayed::Theirs(c.clone()));
+    }
+    steps.extend(own.map(|(_, uid)| claimdesk_store::Replayed::Mine(uid)));
+    Ok(project.replay(&mine, &steps, now)?)
+}
+
+/// The kinds of change that regroup entities (a merge, and its undoing).
+const REGROUPS: [&str; 2] = ["entities_merged", "entities_split"];
 
 /// Sends the documents imported here since the last push that the server lacks.
 fn push_documents(

@@ -729,7 +729,10 @@ fn two_coders_code_the_same_document_at_once_and_sync_to_the_same_project() {
 }
 
 /// Every copy's decisions on a document, with the curated annotations (label, span).
-fn adjudicated(p: &Project, doc: i64) -> (Vec<Option<Decision>>, Vec<(String, usize, usize)>) {
+/// A document's decisions, and its curated annotations (label, start, end).
+type Adjudicated = (Vec<Option<Decision>>, Vec<(String, usize, usize)>);
+
+fn adjudicated(p: &Project, doc: i64) -> Adjudicated {
     let state = p.adjudication(doc, None, Rule::All).unwrap();
     let labels = p.labels().unwrap();
     let mut curated: Vec<_> = state
@@ -1024,9 +1027,18 @@ fn random_edit(p: &mut Project, coder: i64, rng: &mut Rng, minute: u32) {
             }
         }
         10 => {
-            // The same name made by two coders at once is one entity in the end.
-            let name = ["Putin", "Lavrov", "Rubio", "Bruce"][rng.below(4)];
-            let _ = p.create_entity(EntityKind::Actor, name, coder, now);
+            let entities = p.entities(Some(EntityKind::Actor)).unwrap();
+            if entities.len() >= 2 && rng.below(3) == 0 {
+                // Two coders' entities of one name (or any two) merged into one.
+                let kept = rng.below(entities.len());
+                let merged = (kept + 1 + rng.below(entities.len() - 1)) % entities.len();
+                p.merge_entities(entities[kept].0.id, entities[merged].0.id, coder, now)
+                    .unwrap();
+            } else {
+                // The same name made by two coders at once: two entities, for a merge.
+                let name = ["Putin", "Lavrov", "Rubio", "Bruce"][rng.below(4)];
+                let _ = p.create_entity(EntityKind::Actor, name, coder, now);
+            }
         }
         11 => {
             let entities = p.entities(None).unwrap();
@@ -1126,7 +1138,11 @@ fn three_coders_making_a_thousand_random_edits_each_with_syncs_at_random_moments
     };
     println!("random edits: seed {seed} (replay with CLAIMDESK_TEAM_SEED={seed})");
     let mut rng = Rng(seed);
-    let edits = 1_000;
+    // Fewer edits (CLAIMDESK_TEAM_EDITS) make a failing seed quicker to follow.
+    let edits: usize = std::env::var("CLAIMDESK_TEAM_EDITS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000);
     for step in 0..edits * 3 {
         let who = rng.below(3);
         let (p, coder, _) = &mut copies[who];
