@@ -675,8 +675,8 @@ pub struct Link {
     /// Server changes that could not be applied here yet, tried again at each sync.
     #[serde(default)]
     pub pending: Vec<i64>,
-    /// Local edits of kinds not replicated yet (text replacements, deletions of labels and
-    /// relation types in use): not sent.
+    /// Local edits of kinds not replicated yet (text replacements; in blind mode, undone
+    /// deletions in use): not sent.
     #[serde(default)]
     pub not_sent: usize,
     /// The last local log entry of an import whose documents were sent.
@@ -819,10 +819,10 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     // coder's edit of the same thing earlier in that order is passed over, so every copy
     // ends with the last edit's state. (Edits not sent yet come last of all.)
     let mut mine: HashMap<String, i64> = HashMap::new();
-    // Of those, what this copy regrouped (merged, split): when a change earlier in the order
-    // meets one, or regroups itself what this copy set later, the pull is replayed in the
-    // server's order (`Project::replay`): a merge does not commute with the edits around it.
-    let mut regrouped: HashMap<String, i64> = HashMap::new();
+    // The last of those that does not commute with the edits around it (a merge or its
+    // undoing, a deletion with what used it): when it comes after a pulled change, or a pulled
+    // change is one, the pull is replayed in the server's order (`Project::replay`).
+    let mut own_reordering: i64 = 0;
     for row in server.client.query(
         "SELECT seq, payload::text, kind FROM changes
          WHERE pushed_by = current_user AND seq > $1
@@ -831,15 +831,11 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
             .pulled_upto
             .min(link.pending.iter().copied().min().unwrap_or(i64::MAX))],
     )? {
-        let regroup = REGROUPS.contains(&row.get::<_, &str>(2));
+        let seq: i64 = row.get(0);
+        if REORDERING.contains(&row.get::<_, &str>(2)) {
+            own_reordering = own_reordering.max(seq);
+        }
         for key in claimdesk_store::touches(&row.get::<_, String>(1)) {
-            let seq: i64 = row.get(0);
-            if regroup {
-                regrouped
-                    .entry(key.clone())
-                    .and_modify(|s| *s = (*s).max(seq))
-                    .or_insert(seq);
-            }
             mine.entry(key)
                 .and_modify(|s| *s = (*s).max(seq))
                 .or_insert(seq);
@@ -879,11 +875,7 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
                 .filter(|k| mine.get(k).is_some_and(|&s| s > seq))
                 .collect()
         };
-        replay |= !later_here.is_empty()
-            && (REGROUPS.contains(&row.get::<_, &str>(6))
-                || later_here
-                    .iter()
-                    .any(|k| regrouped.get(k).is_some_and(|&s| s > seq)));
+        replay |= REORDERING.contains(&row.get::<_, &str>(6)) || own_reordering > seq;
         incoming.push(claimdesk_store::Incoming {
             later_here,
             uid: row.get(1),
@@ -1124,8 +1116,16 @@ fn replay_pull(
     Ok(project.replay(&mine, &steps, now)?)
 }
 
-/// The kinds of change that regroup entities (a merge, and its undoing).
-const REGROUPS: [&str; 2] = ["entities_merged", "entities_split"];
+/// The kinds of change that do not commute with the edits around them: a merge of entities
+/// and its undoing (a mention linked before a merge follows it, one linked after does not),
+/// and deletions (what used the deleted thing before goes with it, what uses it after brings
+/// it back).
+const REORDERING: [&str; 4] = [
+    "entities_merged",
+    "entities_split",
+    "label_deleted",
+    "relation_type_deleted",
+];
 
 /// Sends the documents imported here since the last push that the server lacks.
 fn push_documents(

@@ -953,6 +953,93 @@ fn merges_and_their_undoing_travel_and_meet_concurrent_edits() {
     assert_eq!(coding(&ana), coding(&ben));
 }
 
+/// Ana deletes a label with the annotations that have it while Ben, offline, codes with it:
+/// every copy drops what had it before the deletion in the server's order, and Ben's later
+/// annotation brings the label back. Then Ana deletes the link type both coders used, and
+/// undoes it: the links go from every copy and come back.
+#[test]
+fn deletions_in_use_travel_and_meet_concurrent_coding() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+        ..
+    } = pair(&pg, dir.path());
+    let (ana_id, ben_id) = (ana.coder_id("ana").unwrap(), ben.coder_id("ben").unwrap());
+    let topic = ana
+        .create_label(&new_label("Topic", "#336699", None), ana_id, at(9))
+        .unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(9)).unwrap();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(9)).unwrap();
+    let label_of =
+        |p: &Project, name: &str| p.labels().unwrap().into_iter().find(|l| l.name == name);
+    let doc_a = ana.document_ids().unwrap()[0];
+    let doc_b = ben.document_ids().unwrap()[0];
+    ana.create_annotation(doc_a, topic.id, Span::new(0, 5).unwrap(), ana_id, at(10))
+        .unwrap();
+    ana.delete_label(topic.id, ana_id, at(10)).unwrap();
+    let bens_topic = label_of(&ben, "Topic").unwrap().id;
+    ben.create_annotation(doc_b, bens_topic, Span::new(6, 15).unwrap(), ben_id, at(10))
+        .unwrap();
+    let first = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(11)).unwrap();
+    assert_eq!(first.not_sent, 0, "the deletion in use is sent: {first:?}");
+    for _ in 0..2 {
+        for (copy, url) in [(&mut ben, &ben_url), (&mut ana, &ana_url)] {
+            let s = sync(copy, &mut Server::connect(url).unwrap(), at(12)).unwrap();
+            assert!(s.not_applied.is_empty() && s.declined.is_empty(), "{s:?}");
+        }
+    }
+    assert_eq!(coding(&ana), coding(&ben), "both copies end the same");
+    assert_eq!(shared(&ana), shared(&ben));
+    let topics: Vec<_> = coding(&ana)
+        .iter()
+        .flat_map(|d| d.1.clone())
+        .filter(|a| a.1 == "Topic")
+        .collect();
+    assert_eq!(
+        topics.len(),
+        1,
+        "only Ben's, made after the deletion: {topics:?}"
+    );
+    assert_eq!(topics[0].4, "ben");
+
+    // The link type both use, deleted with its links, then the deletion undone.
+    let links = |p: &Project| coding(p).iter().map(|d| d.2.len()).sum::<usize>();
+    let before = links(&ana);
+    assert!(before > 0);
+    let said_by = ana
+        .relation_types()
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "said_by")
+        .unwrap();
+    ana.delete_relation_type(said_by.id, ana_id, at(13))
+        .unwrap();
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(13)).unwrap();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(13)).unwrap();
+    assert_eq!((links(&ana), links(&ben)), (0, 0));
+    assert!(ben
+        .relation_types()
+        .unwrap()
+        .iter()
+        .all(|t| t.name != "said_by"));
+    ana.undo(ana_id, at(14)).unwrap().unwrap();
+    let undone = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(14)).unwrap();
+    assert_eq!(undone.not_sent, 0, "{undone:?}");
+    let s = sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(14)).unwrap();
+    assert!(s.not_applied.is_empty(), "{s:?}");
+    assert_eq!((links(&ana), links(&ben)), (before, before));
+    assert!(ben
+        .relation_types()
+        .unwrap()
+        .iter()
+        .any(|t| t.name == "said_by"));
+    assert_eq!(coding(&ana), coding(&ben));
+}
+
 /// A small deterministic generator, so a failure can be replayed.
 struct Rng(u64);
 
@@ -1065,7 +1152,18 @@ fn random_edit(p: &mut Project, coder: i64, rng: &mut Rng, minute: u32) {
         }
         13 => {
             let colour = format!("#{:06x}", rng.below(0xffffff));
-            match rng.below(3) {
+            match rng.below(4) {
+                3 => {
+                    // A topic label deleted, with whatever annotations have it.
+                    let topics: Vec<_> = labels
+                        .iter()
+                        .filter(|l| l.name.starts_with("Topic"))
+                        .collect();
+                    if !topics.is_empty() {
+                        let l = topics[rng.below(topics.len())];
+                        p.delete_label(l.id, coder, now).unwrap();
+                    }
+                }
                 0 => {
                     let name = format!("Topic{}", rng.below(3));
                     let _ = p.create_label(&new_label(&name, &colour, None), coder, now);
