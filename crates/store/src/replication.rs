@@ -781,14 +781,15 @@ pub struct Outgoing {
 impl Project {
     /// `coder`'s entries of the log after entry `after` (imports left out), oldest first.
     ///
-    /// `None` for every coder's: the owner's copy, which sends whatever it has (what came from
-    /// the server is there already, and is stored once).
+    /// `None` for every coder's: the owner's copy, which codes under several names. What came
+    /// from the server is never among them.
     pub fn outgoing(&self, coder: Option<&str>, after: i64) -> Result<Vec<Outgoing>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT e.id, e.uid, a.name, e.action, e.kind, d.sha256, e.global, e.at
              FROM events e JOIN annotators a ON a.id = e.annotator_id
              LEFT JOIN documents d ON d.id = e.document_id
              WHERE e.id > ?1 AND (?2 IS NULL OR a.name = ?2) AND e.action <> 'import'
+               AND NOT EXISTS (SELECT 1 FROM received_events r WHERE r.event_id = e.id)
              ORDER BY e.id",
         )?;
         let rows = stmt.query_map((after, coder), |r| {
@@ -1231,7 +1232,7 @@ fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
     } else {
         "do"
     };
-    crate::rows::append_event(
+    let event_id = crate::rows::append_event(
         tx,
         &crate::rows::EventRow {
             uid: &c.uid,
@@ -1244,6 +1245,10 @@ fn apply_one(tx: &Connection, c: &Incoming) -> Result<Applied> {
             payload: &serde_json::to_string(&change)?,
             global: Some(&c.global),
         },
+    )?;
+    tx.execute(
+        "INSERT INTO received_events (event_id) VALUES (?1)",
+        [event_id],
     )?;
     remember(tx, &ids)?;
     tx.execute_batch("RELEASE remote")?;

@@ -726,6 +726,12 @@ fn two_coders_code_the_same_document_at_once_and_sync_to_the_same_project() {
     let owner_sync = sync(&mut local, &mut Server::connect(&owner).unwrap(), at(14)).unwrap();
     assert_eq!(owner_sync.pulled, 7, "{owner_sync:?}");
     assert_eq!(coding(&local), coding(&ana));
+    let owner_again = sync(&mut local, &mut Server::connect(&owner).unwrap(), at(15)).unwrap();
+    assert_eq!(
+        (owner_again.pushed, owner_again.pulled),
+        (0, 0),
+        "what the owner's copy pulled is not sent back: {owner_again:?}"
+    );
 }
 
 /// Every copy's decisions on a document, with the curated annotations (label, span).

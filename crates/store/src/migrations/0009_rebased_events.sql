@@ -7,6 +7,12 @@ CREATE TABLE rebased_events (
     payload   TEXT NOT NULL
 );
 
+-- Changes another copy made, applied here from the team server: never sent back, and not
+-- counted as this copy's to send.
+CREATE TABLE received_events (
+    event_id  INTEGER PRIMARY KEY REFERENCES events (id)
+);
+
 -- What went, for changes other copies made before they saw it go (`replica_aliases`): an edit
 -- of a deleted annotation or link passes over it, and a mention of a deleted entity brings the
 -- entity back as it was (`deleted-entity-state:UID`).
