@@ -909,6 +909,19 @@ impl Project {
         Ok(out)
     }
 
+    /// A short fingerprint of every assignment and done mark here: it changes when one is
+    /// made, removed or marked (a sync sends and takes assignments only when it did).
+    pub fn assignments_fingerprint(&self) -> Result<String> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) || ':' || total(annotator_id * 1000003 + document_id) || ':'
+                    || total(julianday(assigned_at)) || ':'
+                    || total(coalesce(julianday(done_at), -1))
+             FROM assignments",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Takes the assignments another copy holds, in one transaction: new ones are added (the
     /// coder too, if new here), and the done mark is as given. Those of a document this
     /// project lacks are left out. Answers how many changed.

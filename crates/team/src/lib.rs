@@ -689,6 +689,10 @@ pub struct Link {
     /// copy linked before they were synced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjudicated_seen: Option<Vec<String>>,
+    /// The fingerprints of the assignments here and on the server after the last sync (see
+    /// [`Project::assignments_fingerprint`]): while neither changes, none are sent or taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignments_seen: Option<[String; 2]>,
     #[serde(flatten)]
     pub rest: serde_json::Map<String, serde_json::Value>,
 }
@@ -809,7 +813,12 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         }
     }
     synced.not_sent = link.not_sent;
-    push_assignments(project, server, &link)?;
+    let seen = link.assignments_seen.take();
+    let pushed_assignments =
+        seen.as_ref().map(|s| &s[0]) != Some(&project.assignments_fingerprint()?);
+    if pushed_assignments {
+        push_assignments(project, server, &link)?;
+    }
     pull_documents(project, server, &mut link, &mut synced, now)?;
     sync_adjudicated(project, server, &mut link, &mut synced, now)?;
 
@@ -918,8 +927,15 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         }
     }
     link.pending = pending;
+    let on_server = assignments_fingerprint(server)?;
+    if pushed_assignments
+        || synced.documents_received > 0
+        || seen.as_ref().map(|s| &s[1]) != Some(&on_server)
+    {
+        pull_assignments(project, server, &mut synced)?;
+    }
+    link.assignments_seen = Some([project.assignments_fingerprint()?, on_server]);
     link.save(project)?;
-    pull_assignments(project, server, &mut synced)?;
     Ok(synced)
 }
 
@@ -1268,6 +1284,20 @@ fn push_assignments(project: &Project, server: &mut Server, link: &Link) -> Resu
 }
 
 /// Takes the server's assignments (and done marks) here.
+/// A short fingerprint of the server's assignments and done marks.
+fn assignments_fingerprint(server: &mut Server) -> Result<String> {
+    Ok(server
+        .client
+        .query_one(
+            "SELECT count(*) || ':' || coalesce(md5(string_agg(
+                    sha256 || '/' || coder || '/' || coalesce(done_at::text, '-'), ','
+                    ORDER BY sha256, coder)), '')
+         FROM assignments",
+            &[],
+        )?
+        .get(0))
+}
+
 fn pull_assignments(project: &mut Project, server: &mut Server, synced: &mut Synced) -> Result<()> {
     let rows: Vec<claimdesk_store::AssignmentRow> = server
         .client
