@@ -676,8 +676,8 @@ fn run(cli: Cli) -> Result<ExitCode, Failure> {
             if synced.not_sent > 0 {
                 writeln!(
                     out,
-                    "{} edits are not sent: text replacements (and, in blind mode, undone deletions \
-                     of labels or link types in use) are not synced by this version",
+                    "{} edits are not sent: in blind mode, undone deletions of labels or link types \
+                     in use (they carry other coders' coding), and edits made before identities",
                     synced.not_sent
                 )?;
             }

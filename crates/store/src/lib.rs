@@ -60,7 +60,9 @@ pub use import::{Batch, ImportOutcome, IndexProgress, Prepared};
 pub use library::LibraryPage;
 pub use merge::{MergeConflict, MergeOptions, MergeReport};
 pub use open::{Durability, Project, SCHEMA_VERSION};
-pub use replication::{touches, Applied, AssignmentRow, Incoming, Outgoing, Replayed};
+pub use replication::{
+    reorders, replaces_text, touches, Applied, AssignmentRow, Incoming, Outgoing, Replayed,
+};
 pub use restore::Restore;
 pub use schema::new_label;
 pub use sets::{DocumentSet, DrawnSample, SampleSpec, Strata, MAX_SAMPLE};

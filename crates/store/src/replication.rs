@@ -31,7 +31,12 @@
 //! mark of deleted annotations and links, and the state of deleted entities, which a mention
 //! brings back).
 //!
-//! Not replicated yet, reported as not sent: text replacements.
+//! Text replacements travel as the new text with where the replacing copy put each annotation;
+//! annotations made elsewhere on the old text are placed on the new one when they arrive (the
+//! old text is kept under `document-text:SHA`, the document found by `document:SHA`), or set
+//! aside as orphans.
+//!
+//! Not replicated, reported as not sent: in blind mode, the undoing of a deletion in use.
 
 use std::collections::HashMap;
 
@@ -41,6 +46,7 @@ use serde::{Deserialize, Serialize};
 
 use claimdesk_core::annotation::CONTEXT_CHARS;
 use claimdesk_core::dataset::{AnnotationRecord, Entity, EntityKind, ProjectInfo, RelationRecord};
+use claimdesk_core::document::sha256_hex;
 use claimdesk_core::history::Decision;
 use claimdesk_core::label::AttributeDef;
 use claimdesk_core::label::RelationType;
@@ -131,6 +137,20 @@ enum Global {
         kept: GlobalEntity,
         merged: GlobalEntity,
         mentions: Vec<String>,
+    },
+    /// A document's text (`document`: the sha256 of the text replaced) was replaced by `text`.
+    /// `moved` says where each annotation the replacing copy had went, `orphaned` which it set
+    /// aside, `restored` which orphans came back (the undoing of a replacement); a copy places
+    /// the annotations these do not name with the same re-anchoring.
+    TextReplaced {
+        document: String,
+        text: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        moved: Vec<(String, usize, usize)>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        orphaned: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        restored: Vec<String>,
     },
     /// An adjudicator settled a disagreement (beside it, in the same step, the accepted
     /// version's annotations came into the curated layer).
@@ -243,6 +263,33 @@ impl Global {
             _ => {}
         }
     }
+}
+
+/// Whether a change in global form does not commute with the edits around it: a merge of
+/// entities or its undoing, a deletion of a label or relation type, a text replacement. A pull
+/// that meets one is replayed in the server's order ([`Project::replay`]).
+pub fn reorders(global: &str) -> bool {
+    fn any(g: &Global) -> bool {
+        match g {
+            Global::EntitiesMerged { .. }
+            | Global::EntitiesSplit { .. }
+            | Global::LabelDeleted { .. }
+            | Global::RelationTypeDeleted { .. }
+            | Global::TextReplaced { .. } => true,
+            Global::Several { changes } => changes.iter().any(any),
+            _ => false,
+        }
+    }
+    serde_json::from_str::<Global>(global).is_ok_and(|g| any(&g))
+}
+
+/// Whether a change in global form is a text replacement (a shared edit: every coder reads
+/// it, whatever the document).
+pub fn replaces_text(global: &str) -> bool {
+    matches!(
+        serde_json::from_str::<Global>(global),
+        Ok(Global::TextReplaced { .. })
+    )
 }
 
 /// The shared things (labels, entities, relation types, decisions) a change in global form
@@ -385,6 +432,13 @@ fn to_global(
                 }
                 _ => None,
             }
+        }
+        Change::Several { changes }
+            if changes
+                .iter()
+                .any(|c| matches!(c, Change::TextReplaced { .. })) =>
+        {
+            global_text_replaced(conn, changes)?
         }
         Change::Several { changes } => {
             all_global(conn, changes, uids)?.map(|changes| Global::Several { changes })
@@ -539,6 +593,48 @@ fn global_decision(conn: &Connection, d: &Decision) -> Result<Option<GlobalDecis
             accepted: d.accepted.clone(),
         }),
     )
+}
+
+/// A text replacement (or its undoing) in global form: the new text, and where the
+/// annotations went. In blind mode only the text: the change is read by every coder, and where
+/// other coders' annotations went says what they coded; each copy places its own.
+fn global_text_replaced(conn: &Connection, changes: &[Change]) -> Result<Option<Global>> {
+    let Some((before, after)) = changes.iter().find_map(|c| match c {
+        Change::TextReplaced { before, after, .. } => Some((before, after)),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    let blind: bool = conn
+        .query_row(
+            "SELECT value = 'true' FROM project_settings WHERE key = 'blind_mode'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(false);
+    let (mut moved, mut orphaned, mut restored) = (Vec::new(), Vec::new(), Vec::new());
+    if !blind {
+        for c in changes {
+            match c {
+                Change::AnnotationUpdated { after, .. } => {
+                    moved.push((after.uid.clone(), after.start, after.end))
+                }
+                Change::AnnotationOrphaned { annotation, .. } => {
+                    orphaned.push(annotation.uid.clone())
+                }
+                Change::OrphanRestored { annotation, .. } => restored.push(annotation.uid.clone()),
+                _ => {}
+            }
+        }
+    }
+    Ok(Some(Global::TextReplaced {
+        document: sha256_hex(before),
+        text: after.clone(),
+        moved,
+        orphaned,
+        restored,
+    }))
 }
 
 /// An undone deletion in use, in global form: the label or relation type (`set`), then the
@@ -1288,6 +1384,30 @@ fn remember(tx: &Connection, ids: &Ids) -> Result<()> {
     Ok(())
 }
 
+/// Whether the annotation or link (`table`) `uid` is here.
+fn here(conn: &Connection, table: &str, uid: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT 1 FROM {table} WHERE uid = ?1"))?
+        .exists([uid])?)
+}
+
+/// The orphan `uid` here, if it is one: as it was, its links, and why it was set aside.
+fn orphan_here(
+    conn: &Connection,
+    uid: &str,
+) -> Result<Option<(Annotation, Vec<Relation>, String)>> {
+    let row: Option<(String, String, String)> = conn
+        .prepare_cached("SELECT annotation, relations, reason FROM orphans WHERE uid = ?1")?
+        .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(match row {
+        Some((a, r, reason)) => {
+            Some((serde_json::from_str(&a)?, serde_json::from_str(&r)?, reason))
+        }
+        None => None,
+    })
+}
+
 /// Whether the annotation or link (`kind`) `uid` was here and was deleted (and is not back).
 fn gone(conn: &Connection, kind: &str, uid: &str) -> Result<bool> {
     let table = if kind == "relation" {
@@ -1546,6 +1666,13 @@ fn localize(conn: &Connection, g: &Global, ids: &mut Ids) -> Result<Localized<Ch
         };
     }
     Ok(Ok(match g {
+        // Made again (an undone deletion) while set aside here: it stays an orphan, for the
+        // analyst to place.
+        Global::AnnotationCreated { annotation, .. }
+            if orphan_here(conn, &annotation.uid)?.is_some() =>
+        {
+            nothing()
+        }
         Global::AnnotationCreated {
             annotation,
             relations,
@@ -1562,27 +1689,44 @@ fn localize(conn: &Connection, g: &Global, ids: &mut Ids) -> Result<Localized<Ch
                     kept.push(r.clone());
                 }
             }
-            Change::AnnotationCreated {
-                annotation: tryl!(local_annotation(conn, annotation, ids)),
-                relations: tryl!(local_relations(conn, &kept, ids)),
+            match local_annotation(conn, annotation, ids)? {
+                Err(why) if why.starts_with(UNPLACED) => Change::OrphanRecreated {
+                    annotation: tryl!(local_annotation_as_made(conn, annotation, ids)),
+                    relations: Vec::new(),
+                    reason: why[UNPLACED.len()..].to_string(),
+                },
+                annotation => Change::AnnotationCreated {
+                    annotation: tryl!(Ok::<_, crate::error::StoreError>(annotation)),
+                    relations: tryl!(local_relations(conn, &kept, ids)),
+                },
             }
         }
+        // What is not here any more (deleted, or set aside when its text was replaced, earlier
+        // in the server's order): an edit of it passes, a deletion takes the orphan.
         Global::AnnotationDeleted { annotation, .. }
-            if gone(conn, "annotation", &annotation.uid)? =>
+            if !here(conn, "annotations", &annotation.uid)? =>
         {
-            // Deleted here earlier in the server's order (with its label, say): it passes.
-            nothing()
+            match orphan_here(conn, &annotation.uid)? {
+                Some((annotation, relations, reason)) => Change::OrphanDeleted {
+                    annotation,
+                    relations,
+                    reason,
+                },
+                None => nothing(),
+            }
         }
-        Global::AnnotationUpdated { after, .. } if gone(conn, "annotation", &after.uid)? => {
+        Global::AnnotationUpdated { after, .. } if !here(conn, "annotations", &after.uid)? => {
             nothing()
         }
         Global::RelationCreated { relation, .. }
-            if gone(conn, "annotation", &relation.from)?
-                || gone(conn, "annotation", &relation.to)? =>
+            if !(ids.annotations.contains_key(&relation.from)
+                || here(conn, "annotations", &relation.from)?)
+                || !(ids.annotations.contains_key(&relation.to)
+                    || here(conn, "annotations", &relation.to)?) =>
         {
             nothing()
         }
-        Global::RelationDeleted { relation, .. } if gone(conn, "relation", &relation.uid)? => {
+        Global::RelationDeleted { relation, .. } if !here(conn, "relations", &relation.uid)? => {
             nothing()
         }
         Global::AnnotationDeleted {
@@ -1687,9 +1831,154 @@ fn localize(conn: &Connection, g: &Global, ids: &mut Ids) -> Result<Localized<Ch
             merged,
             mentions,
         } => tryl!(local_entities_split(conn, kept, merged, mentions, ids)),
+        Global::TextReplaced {
+            document,
+            text,
+            moved,
+            orphaned,
+            restored,
+        } => tryl!(local_text_replaced(
+            conn, document, text, moved, orphaned, restored
+        )),
         Global::DecisionRecorded { decision } => tryl!(local_decision_recorded(conn, decision)),
         Global::DecisionRemoved { decision } => tryl!(local_decision_removed(conn, decision)),
     }))
+}
+
+/// A text replacement made elsewhere: the document's text becomes `text`, the annotations
+/// the other copy named go where it put them (or are set aside as it did), orphans it brought
+/// back come back, and the others here are re-anchored as a replacement here would. One whose
+/// text was replaced here meanwhile (by another copy, earlier in the server's order) is
+/// re-anchored from the text it has here.
+fn local_text_replaced(
+    conn: &Connection,
+    document: &str,
+    text: &str,
+    moved: &[(String, usize, usize)],
+    orphaned: &[String],
+    restored: &[String],
+) -> Result<Localized<Change>> {
+    let document_id = match local_document(conn, document)? {
+        Ok(id) => id,
+        Err(why) => return Ok(Err(why)),
+    };
+    let (sha, old): (String, String) = conn.query_row(
+        "SELECT sha256, text FROM documents WHERE id = ?1",
+        [document_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if old == text {
+        return Ok(Ok(nothing()));
+    }
+    if let Some(twin) = conn
+        .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1 AND id <> ?2")?
+        .query_row((sha256_hex(text), document_id), |r| r.get::<_, i64>(0))
+        .optional()?
+    {
+        return Ok(Err(format!(
+            "its new text is already the text of document {twin} here"
+        )));
+    }
+    // The other copy's placements hold for the text it replaced, which is the one here.
+    let same = sha == document;
+    let index = TextIndex::new(text);
+    let annotations = crate::annotations::annotations_where(conn, "document_id = ?1", document_id)?;
+    let mut rest = Vec::new();
+    let (mut orphans, mut moves) = (Vec::new(), Vec::new());
+    let now = Utc::now();
+    let mut orphan = |a: Annotation, reason: &str| -> Result<()> {
+        let relations = crate::annotations::relations_touching(conn, a.id)?;
+        orphans.push(Change::AnnotationOrphaned {
+            annotation: a,
+            relations,
+            reason: reason.to_string(),
+        });
+        Ok(())
+    };
+    let mut place = |a: Annotation, start: usize, end: usize| -> Result<bool> {
+        let Ok(span) = Span::new(start, end).and_then(|s| index.check(s)) else {
+            return Ok(false);
+        };
+        if span.is_empty() {
+            return Ok(false);
+        }
+        let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
+        let mut after = a.clone();
+        after.start = span.start();
+        after.end = span.end();
+        after.quote = index.slice(span)?.to_string();
+        after.prefix = prefix.to_string();
+        after.suffix = suffix.to_string();
+        if after != a {
+            after.updated_at = now;
+            moves.push(Change::AnnotationUpdated { before: a, after });
+        }
+        Ok(true)
+    };
+    for a in annotations {
+        if same {
+            if orphaned.contains(&a.uid) {
+                orphan(a, "set aside where its text was replaced")?;
+                continue;
+            }
+            if let Some(&(_, start, end)) = moved.iter().find(|m| m.0 == a.uid) {
+                if place(a.clone(), start, end)? {
+                    continue;
+                }
+            }
+        }
+        rest.push(a);
+    }
+    let spans: Vec<(usize, usize)> = rest.iter().map(|a| (a.start, a.end)).collect();
+    for (a, placement) in rest
+        .into_iter()
+        .zip(claimdesk_core::anchor::reanchor(&old, text, &spans))
+    {
+        match placement {
+            claimdesk_core::anchor::Placement::Placed { start, end, .. } => {
+                if !place(a.clone(), start, end)? {
+                    orphan(a, "could not be placed on the new text")?;
+                }
+            }
+            claimdesk_core::anchor::Placement::Orphaned { reason } => orphan(a, reason.describe())?,
+        }
+    }
+    let mut back = Vec::new();
+    for uid in restored {
+        let row: Option<(String, String, String)> = conn
+            .prepare_cached("SELECT annotation, relations, reason FROM orphans WHERE uid = ?1")?
+            .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        if let Some((annotation, relations, reason)) = row {
+            let annotation: Annotation = serde_json::from_str(&annotation)?;
+            // Its offsets are into the text it was set aside from: the one coming back.
+            if annotation.document_id == document_id && place_fits(&index, &annotation) {
+                back.push(Change::OrphanRestored {
+                    annotation,
+                    relations: serde_json::from_str(&relations)?,
+                    reason,
+                });
+            }
+        }
+    }
+    let mut changes = orphans;
+    changes.push(Change::TextReplaced {
+        document_id,
+        before: old,
+        after: text.to_string(),
+    });
+    changes.extend(back);
+    changes.extend(moves);
+    Ok(Ok(Change::Several { changes }))
+}
+
+/// Whether an orphan's offsets and quote hold on a text.
+fn place_fits(index: &TextIndex<'_>, a: &Annotation) -> bool {
+    Span::new(a.start, a.end)
+        .and_then(|s| index.check(s))
+        .ok()
+        .and_then(|s| index.slice(s).ok())
+        .is_some_and(|q| q == a.quote)
 }
 
 /// The decision already recorded here on the span `d` covers, if any.
@@ -1830,19 +2119,90 @@ fn local_decision_removed(conn: &Connection, d: &GlobalDecision) -> Result<Local
 }
 
 fn local_document(conn: &Connection, sha256: &str) -> Result<Localized<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT id FROM documents WHERE sha256 = ?1",
-            [sha256],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or_else(|| {
-            "its document is not in this project (or has another text here)".to_string()
-        }))
+    let find = |sha: &str| -> Result<Option<i64>> {
+        Ok(conn
+            .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")?
+            .query_row([sha], |r| r.get(0))
+            .optional()?)
+    };
+    let found = match find(sha256)? {
+        Some(id) => Some(id),
+        // Its text was replaced here since (`document:SHA` names the new one).
+        None => find(&resolve(conn, "document", sha256)?)?,
+    };
+    Ok(found.ok_or_else(|| {
+        "its document is not in this project (or has another text here)".to_string()
+    }))
 }
 
+/// How the reason of an annotation that cannot be placed on its document's new text begins.
+const UNPLACED: &str = "unplaced: ";
+
+/// An annotation as another copy made it, here: on the document's text as it is here. One
+/// made on a text replaced here since is placed on the new text as the replacement placed the
+/// others (or, if it is here, where it is); one that cannot be placed answers why, after
+/// [`UNPLACED`].
 fn local_annotation(
+    conn: &Connection,
+    a: &GlobalAnnotation,
+    ids: &mut Ids,
+) -> Result<Localized<Annotation>> {
+    let mut annotation = match local_annotation_as_made(conn, a, ids)? {
+        Ok(annotation) => annotation,
+        Err(why) => return Ok(Err(why)),
+    };
+    let (sha, text): (String, String) = conn.query_row(
+        "SELECT sha256, text FROM documents WHERE id = ?1",
+        [annotation.document_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if sha == a.document {
+        return Ok(Ok(annotation));
+    }
+    let here: Option<(i64, i64, String, String, String)> = conn
+        .prepare_cached(
+            "SELECT start, end, quote, prefix, suffix FROM annotations
+             WHERE uid = ?1 AND document_id = ?2",
+        )?
+        .query_row((&a.uid, annotation.document_id), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    if let Some((start, end, quote, prefix, suffix)) = here {
+        annotation.start = start as usize;
+        annotation.end = end as usize;
+        (annotation.quote, annotation.prefix, annotation.suffix) = (quote, prefix, suffix);
+        return Ok(Ok(annotation));
+    }
+    let old: Option<String> = conn
+        .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
+        .query_row([format!("document-text:{}", a.document)], |r| r.get(0))
+        .optional()?;
+    let Some(old) = old else {
+        return Ok(Err(
+            "its document has another text here, and the one it was made on is unknown".into(),
+        ));
+    };
+    match claimdesk_core::anchor::reanchor(&old, &text, &[(a.start, a.end)]).remove(0) {
+        claimdesk_core::anchor::Placement::Placed { start, end, .. } => {
+            let index = TextIndex::new(&text);
+            let span = index.check(Span::new(start, end)?)?;
+            let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
+            annotation.start = span.start();
+            annotation.end = span.end();
+            annotation.quote = index.slice(span)?.to_string();
+            annotation.prefix = prefix.to_string();
+            annotation.suffix = suffix.to_string();
+            Ok(Ok(annotation))
+        }
+        claimdesk_core::anchor::Placement::Orphaned { reason } => {
+            Ok(Err(format!("{UNPLACED}{}", reason.describe())))
+        }
+    }
+}
+
+/// An annotation as another copy made it, with the offsets it was made with.
+fn local_annotation_as_made(
     conn: &Connection,
     a: &GlobalAnnotation,
     ids: &mut Ids,

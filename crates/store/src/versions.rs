@@ -369,6 +369,23 @@ pub(crate) fn apply(tx: &Connection, change: &Change, now: DateTime<Utc>) -> Res
                     after.chars().count() as i64,
                 ),
             )?;
+            // A change another copy of a team project made on the text before still finds the
+            // document (`document:SHA`), and the text it was made on (`document-text:SHA`).
+            let (old_sha, new_sha) = (sha256_hex(before), sha256_hex(after));
+            for (key, target) in [
+                (format!("document:{old_sha}"), new_sha.as_str()),
+                (format!("document-text:{old_sha}"), before.as_str()),
+            ] {
+                tx.execute(
+                    "INSERT INTO replica_aliases (key, target) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET target = excluded.target",
+                    (key, target),
+                )?;
+            }
+            tx.execute(
+                "DELETE FROM replica_aliases WHERE key = ?1",
+                [format!("document:{new_sha}")],
+            )?;
             // What the finder found was found on the other text: found again when asked.
             tx.execute(
                 "DELETE FROM suggestions WHERE document_id = ?1",

@@ -675,8 +675,8 @@ pub struct Link {
     /// Server changes that could not be applied here yet, tried again at each sync.
     #[serde(default)]
     pub pending: Vec<i64>,
-    /// Local edits of kinds not replicated yet (text replacements; in blind mode, undone
-    /// deletions in use): not sent.
+    /// Local edits not replicated (in blind mode, undone deletions in use; edits made before
+    /// identities): not sent.
     #[serde(default)]
     pub not_sent: usize,
     /// The last local log entry of an import whose documents were sent.
@@ -800,7 +800,14 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
                         &column(&|o| Some(o.coder.clone())),
                         &column(&|o| Some(o.action.clone())),
                         &column(&|o| Some(o.kind.clone())),
-                        &column(&|o| o.document.clone()),
+                        // A text replacement is everyone's, whatever the document.
+                        &column(&|o| {
+                            o.document.clone().filter(|_| {
+                                !o.global
+                                    .as_deref()
+                                    .is_some_and(claimdesk_store::replaces_text)
+                            })
+                        }),
                         &column(&|o| o.global.clone()),
                         &column(&|o| Some(o.at.to_rfc3339())),
                     ],
@@ -841,10 +848,11 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
             .min(link.pending.iter().copied().min().unwrap_or(i64::MAX))],
     )? {
         let seq: i64 = row.get(0);
-        if REORDERING.contains(&row.get::<_, &str>(2)) {
+        let payload: String = row.get(1);
+        if claimdesk_store::reorders(&payload) {
             own_reordering = own_reordering.max(seq);
         }
-        for key in claimdesk_store::touches(&row.get::<_, String>(1)) {
+        for key in claimdesk_store::touches(&payload) {
             mine.entry(key)
                 .and_modify(|s| *s = (*s).max(seq))
                 .or_insert(seq);
@@ -884,7 +892,7 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
                 .filter(|k| mine.get(k).is_some_and(|&s| s > seq))
                 .collect()
         };
-        replay |= REORDERING.contains(&row.get::<_, &str>(6)) || own_reordering > seq;
+        replay |= own_reordering > seq || claimdesk_store::reorders(&global);
         incoming.push(claimdesk_store::Incoming {
             later_here,
             uid: row.get(1),
@@ -1131,17 +1139,6 @@ fn replay_pull(
     steps.extend(own.map(|(_, uid)| claimdesk_store::Replayed::Mine(uid)));
     Ok(project.replay(&mine, &steps, now)?)
 }
-
-/// The kinds of change that do not commute with the edits around them: a merge of entities
-/// and its undoing (a mention linked before a merge follows it, one linked after does not),
-/// and deletions (what used the deleted thing before goes with it, what uses it after brings
-/// it back).
-const REORDERING: [&str; 4] = [
-    "entities_merged",
-    "entities_split",
-    "label_deleted",
-    "relation_type_deleted",
-];
 
 /// Sends the documents imported here since the last push that the server lacks.
 fn push_documents(

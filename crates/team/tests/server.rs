@@ -1046,6 +1046,140 @@ fn deletions_in_use_travel_and_meet_concurrent_coding() {
     assert_eq!(coding(&ana), coding(&ben));
 }
 
+/// The orphans of each document, by uid.
+fn orphan_uids(p: &Project) -> Vec<Vec<String>> {
+    p.document_ids()
+        .unwrap()
+        .into_iter()
+        .map(|d| {
+            let mut uids: Vec<String> = p
+                .orphans(d)
+                .unwrap()
+                .into_iter()
+                .map(|o| o.annotation.uid)
+                .collect();
+            uids.sort();
+            uids
+        })
+        .collect()
+}
+
+/// Ana replaces a document's text with a corrected version while Ben, offline, codes it on
+/// the old text: every copy ends with the new text, Ben's annotations placed on it (or set
+/// aside where their words went), and the same orphans. Ana's undo brings the old text back in
+/// every copy.
+#[test]
+fn text_replacements_travel_and_meet_coding_on_the_old_text() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+        ..
+    } = pair(&pg, dir.path());
+    let (ana_id, ben_id) = (ana.coder_id("ana").unwrap(), ben.coder_id("ben").unwrap());
+    let new_text = TEXT_A
+        .replace("Talks in Riyadh", "Talks in Riyadh, day two")
+        .replace("Lavrov agreed", "Lavrov nodded");
+    let doc_a = ana.document_ids().unwrap()[0];
+    let report = ana.replace_text(doc_a, &new_text, ana_id, at(9)).unwrap();
+    assert!(report.orphaned.is_empty(), "{report:?}");
+
+    let doc_b = ben.document_ids().unwrap()[0];
+    let span = |needle: &str| {
+        let b = TEXT_A.find(needle).unwrap();
+        let s = TEXT_A[..b].chars().count();
+        Span::new(s, s + needle.chars().count()).unwrap()
+    };
+    let claim = ben
+        .labels()
+        .unwrap()
+        .into_iter()
+        .find(|l| l.name == "Claim")
+        .unwrap()
+        .id;
+    ben.create_annotation(doc_b, claim, span("Riyadh"), ben_id, at(9))
+        .unwrap();
+    ben.create_annotation(doc_b, claim, span("agreed"), ben_id, at(9))
+        .unwrap();
+    let lavrov = ben
+        .annotations(doc_b)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.annotator_id == ben_id && a.quote == "Lavrov")
+        .unwrap();
+    let note = claimdesk_core::AnnotationEdit {
+        note: Some(Some("checked".into())),
+        ..Default::default()
+    };
+    ben.update_annotation(lavrov.id, &note, ben_id, at(9))
+        .unwrap();
+
+    let first = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(10)).unwrap();
+    assert_eq!(first.not_sent, 0, "the replacement is sent: {first:?}");
+    for _ in 0..2 {
+        for (copy, url) in [(&mut ben, &ben_url), (&mut ana, &ana_url)] {
+            let s = sync(copy, &mut Server::connect(url).unwrap(), at(11)).unwrap();
+            assert!(s.not_applied.is_empty() && s.declined.is_empty(), "{s:?}");
+        }
+    }
+    assert_eq!(ben.document_text(doc_b).unwrap(), new_text);
+    assert_eq!(coding(&ana), coding(&ben), "both copies end the same");
+    assert_eq!(orphan_uids(&ana), orphan_uids(&ben));
+    let bens: Vec<_> = coding(&ana)[0]
+        .1
+        .iter()
+        .filter(|a| a.4 == "ben")
+        .map(|a| (a.1.clone(), a.2, a.3))
+        .collect();
+    let riyadh = new_text.find("Riyadh").unwrap();
+    assert!(
+        bens.contains(&("Claim".into(), riyadh, riyadh + 6)),
+        "Ben's annotation made on the old text is on the new one: {bens:?}"
+    );
+    assert_eq!(
+        orphan_uids(&ana)[0].len(),
+        1,
+        "\"agreed\" is gone from the text"
+    );
+    let ana_lavrov = ana
+        .annotations(doc_a)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.uid == lavrov.uid)
+        .unwrap();
+    assert_eq!(ana_lavrov.note.as_deref(), Some("checked"));
+    assert_eq!(ana_lavrov.quote, "Lavrov");
+
+    // A replacement that sets an annotation aside, and its undoing, in every copy.
+    let second_a = ana.document_ids().unwrap()[1];
+    let second_b = ben.document_ids().unwrap()[1];
+    let shorter = TEXT_B.replace("the talks were useful", "talks went well");
+    let report = ana
+        .replace_text(second_a, &shorter, ana_id, at(12))
+        .unwrap();
+    assert_eq!(report.orphaned.len(), 1, "{report:?}");
+    sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(12)).unwrap();
+    sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(12)).unwrap();
+    assert_eq!(ben.document_text(second_b).unwrap(), shorter);
+    assert_eq!(orphan_uids(&ana), orphan_uids(&ben));
+    assert_eq!(orphan_uids(&ben)[1].len(), 1);
+    ana.undo(ana_id, at(13)).unwrap().unwrap();
+    let undone = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(13)).unwrap();
+    assert_eq!(undone.not_sent, 0, "{undone:?}");
+    let s = sync(&mut ben, &mut Server::connect(&ben_url).unwrap(), at(13)).unwrap();
+    assert!(s.not_applied.is_empty(), "{s:?}");
+    assert_eq!(ben.document_text(second_b).unwrap(), TEXT_B);
+    assert!(
+        orphan_uids(&ben)[1].is_empty(),
+        "the orphan is back in Ben's copy"
+    );
+    assert_eq!(coding(&ana), coding(&ben));
+    assert_eq!(orphan_uids(&ana), orphan_uids(&ben));
+}
+
 /// A small deterministic generator, so a failure can be replayed.
 struct Rng(u64);
 
@@ -1158,7 +1292,23 @@ fn random_edit(p: &mut Project, coder: i64, rng: &mut Rng, minute: u32) {
         }
         13 => {
             let colour = format!("#{:06x}", rng.below(0xffffff));
-            match rng.below(4) {
+            match rng.below(5) {
+                4 => {
+                    // A corrected text: a word put in or a few characters taken out.
+                    let chars: Vec<char> = p.document_text(doc).unwrap().chars().collect();
+                    let at_char = rng.below(chars.len());
+                    let mut next: Vec<char> = chars.clone();
+                    if rng.below(2) == 0 || chars.len() < 20 {
+                        next.splice(at_char..at_char, format!("w{minute} ").chars());
+                    } else {
+                        let end = (at_char + 1 + rng.below(5)).min(chars.len());
+                        next.drain(at_char..end);
+                    }
+                    let next: String = next.into_iter().collect();
+                    if !next.trim().is_empty() {
+                        let _ = p.replace_text(doc, &next, coder, now);
+                    }
+                }
                 3 => {
                     // A topic label deleted, with whatever annotations have it.
                     let topics: Vec<_> = labels
