@@ -33,6 +33,7 @@ pub mod tls;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_team.sql"),
     include_str!("migrations/0002_shared.sql"),
+    include_str!("migrations/0003_copies.sql"),
 ];
 
 /// The team schema version this build writes and reads.
@@ -693,6 +694,10 @@ pub struct Link {
     /// [`Project::assignments_fingerprint`]): while neither changes, none are sent or taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignments_seen: Option<[String; 2]>,
+    /// This copy's mark on the changes it sends (a coder may have two copies under one role);
+    /// given at the first sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy: Option<String>,
     #[serde(flatten)]
     pub rest: serde_json::Map<String, serde_json::Value>,
 }
@@ -757,6 +762,15 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     }
     let mut link = Link::of(project)?.ok_or(TeamError::NotLinked)?;
     let mut synced = Synced::default();
+    let copy = match &link.copy {
+        Some(copy) => copy.clone(),
+        None => {
+            let copy = uuid::Uuid::now_v7().to_string();
+            link.copy = Some(copy.clone());
+            link.save(project)?;
+            copy
+        }
+    };
 
     // Push: documents imported here first (changes may be made on them), then the changes.
     push_documents(project, server, &mut link, &mut synced)?;
@@ -780,8 +794,9 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
             }
             // A thousand rows a statement: one round trip each, not one per change.
             let insert = tx.prepare(
-                "INSERT INTO changes (uid, coder, action, kind, document, payload, made_at)
-                 SELECT u, c, a, k, d, p::jsonb, m::timestamptz
+                "INSERT INTO changes (uid, coder, action, kind, document, payload, made_at,
+                                      pushed_from)
+                 SELECT u, c, a, k, d, p::jsonb, m::timestamptz, $8
                  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
                              $6::text[], $7::text[]) AS t (u, c, a, k, d, p, m)
                  ON CONFLICT (uid) DO NOTHING",
@@ -810,6 +825,7 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
                         }),
                         &column(&|o| o.global.clone()),
                         &column(&|o| Some(o.at.to_rfc3339())),
+                        &copy,
                     ],
                 )?;
                 synced.pushed += chunk.len();
@@ -841,11 +857,15 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     let mut own_reordering: i64 = 0;
     for row in server.client.query(
         "SELECT seq, payload::text, kind FROM changes
-         WHERE pushed_by = current_user AND seq > $1
+         WHERE pushed_by = current_user AND (pushed_from IS NULL OR pushed_from = $2)
+           AND seq > $1
            AND (document IS NULL OR kind IN ('several', 'decision_recorded', 'decision_removed'))",
-        &[&link
-            .pulled_upto
-            .min(link.pending.iter().copied().min().unwrap_or(i64::MAX))],
+        &[
+            &link
+                .pulled_upto
+                .min(link.pending.iter().copied().min().unwrap_or(i64::MAX)),
+            &copy,
+        ],
     )? {
         let seq: i64 = row.get(0);
         let payload: String = row.get(1);
@@ -873,8 +893,10 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         r#"SELECT seq, uid, coder, action, payload::text,
                   to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), kind
            FROM changes
-           WHERE (seq > $1 OR seq = ANY($2)) AND pushed_by <> current_user ORDER BY seq"#,
-        &[&link.pulled_upto, &link.pending],
+           WHERE (seq > $1 OR seq = ANY($2))
+             AND NOT (pushed_by = current_user AND (pushed_from IS NULL OR pushed_from = $3))
+           ORDER BY seq"#,
+        &[&link.pulled_upto, &link.pending, &copy],
     )?;
     let mut incoming = Vec::with_capacity(rows.len());
     let mut seqs = Vec::with_capacity(rows.len());
@@ -1038,11 +1060,12 @@ fn sync_adjudicated(
                 r#"SELECT seq, uid, coder, action, payload::text,
                           to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
                    FROM changes
-                   WHERE document = $1 AND seq <= $2 AND pushed_by <> current_user
+                   WHERE document = $1 AND seq <= $2
+                     AND NOT (pushed_by = current_user AND (pushed_from IS NULL OR pushed_from = $3))
                      AND seq > coalesce((SELECT (value::text)::bigint FROM team_settings
                                          WHERE key = 'published_upto'), 0)
                    ORDER BY seq"#,
-                &[sha, &link.pulled_upto],
+                &[sha, &link.pulled_upto, &link.copy.as_deref().unwrap_or_default()],
             )?;
             let incoming: Vec<claimdesk_store::Incoming> = rows
                 .iter()
@@ -1112,8 +1135,10 @@ fn replay_pull(
     let own: Vec<(i64, String)> = server
         .client
         .query(
-            "SELECT seq, uid FROM changes WHERE pushed_by = current_user AND seq > $1 ORDER BY seq",
-            &[&first],
+            "SELECT seq, uid FROM changes
+             WHERE pushed_by = current_user AND (pushed_from IS NULL OR pushed_from = $2)
+               AND seq > $1 ORDER BY seq",
+            &[&first, &link.copy.as_deref().unwrap_or_default()],
         )?
         .into_iter()
         .map(|r| (r.get(0), r.get(1)))

@@ -1180,6 +1180,68 @@ fn text_replacements_travel_and_meet_coding_on_the_old_text() {
     assert_eq!(orphan_uids(&ana), orphan_uids(&ben));
 }
 
+/// Ana works on two computers under one role: each copy brings what she did on the other.
+#[test]
+fn one_coder_on_two_computers_gets_the_work_of_each_on_the_other() {
+    let pg = pg();
+    let dir = tempfile::tempdir().unwrap();
+    let Pair {
+        ana_url, mut ana, ..
+    } = pair(&pg, dir.path());
+    let laptop_path = dir.path().join("ana-laptop.claimdesk");
+    join(&mut Server::connect(&ana_url).unwrap(), &laptop_path, at(8)).unwrap();
+    let mut laptop = Project::open_existing(&laptop_path).unwrap();
+    let actor = |p: &Project| p.labels().unwrap()[0].id;
+    let (desk_id, laptop_id) = (
+        ana.coder_id("ana").unwrap(),
+        laptop.coder_id("ana").unwrap(),
+    );
+    let (desk_doc, laptop_doc) = (
+        ana.document_ids().unwrap()[1],
+        laptop.document_ids().unwrap()[1],
+    );
+    ana.create_annotation(
+        desk_doc,
+        actor(&ana),
+        Span::new(0, 6).unwrap(),
+        desk_id,
+        at(9),
+    )
+    .unwrap();
+    laptop
+        .create_annotation(
+            laptop_doc,
+            actor(&laptop),
+            Span::new(7, 10).unwrap(),
+            laptop_id,
+            at(9),
+        )
+        .unwrap();
+    for _ in 0..2 {
+        sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(10)).unwrap();
+        let s = sync(&mut laptop, &mut Server::connect(&ana_url).unwrap(), at(10)).unwrap();
+        assert!(s.not_applied.is_empty(), "{s:?}");
+    }
+    assert_eq!(
+        coding(&ana),
+        coding(&laptop),
+        "both computers hold all of Ana's work"
+    );
+    let spans: Vec<(usize, usize)> = coding(&ana)[1]
+        .1
+        .iter()
+        .filter(|a| a.4 == "ana")
+        .map(|a| (a.2, a.3))
+        .collect();
+    assert!(
+        spans.contains(&(0, 6)) && spans.contains(&(7, 10)),
+        "{spans:?}"
+    );
+    // Nothing goes round again.
+    let again = sync(&mut ana, &mut Server::connect(&ana_url).unwrap(), at(11)).unwrap();
+    assert_eq!((again.pushed, again.pulled), (0, 0), "{again:?}");
+}
+
 /// A small deterministic generator, so a failure can be replayed.
 struct Rng(u64);
 
