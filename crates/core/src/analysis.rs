@@ -29,6 +29,7 @@
 //! included so a chart's axis is even; undated statements are counted apart.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -129,15 +130,83 @@ pub struct Node {
 /// An edge. `source` and `target` are node ids; in a two-mode network the source is the actor.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Edge {
-    pub source: String,
-    pub target: String,
+    pub source: Arc<str>,
+    pub target: Arc<str>,
     /// Statements (two-mode), or the normalised congruence or conflict (one-mode).
     pub weight: f64,
     /// Two-mode: statements per stance (`""` for unknown). One-mode: empty.
     pub stances: BTreeMap<String, usize>,
     /// One-mode: the ids of the other-mode nodes that tie the two (the concepts two actors
     /// agree or disagree on). Two-mode: empty.
-    pub through: Vec<String>,
+    pub through: Through,
+}
+
+/// The ids of the nodes through which an edge ties its two ends: a window onto lists every
+/// edge of a network shares, so a network of a million edges makes no million lists (it is
+/// read, compared and serialised as the list of ids it is).
+#[derive(Clone, Default)]
+pub struct Through {
+    names: Arc<[Arc<str>]>,
+    all: Arc<[u32]>,
+    start: u32,
+    end: u32,
+}
+
+impl Through {
+    /// The ids, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.all[self.start as usize..self.end as usize]
+            .iter()
+            .map(|&i| &*self.names[i as usize])
+    }
+
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The ids, `separator` between them.
+    pub fn join(&self, separator: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(separator)
+    }
+
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_string).collect()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Through {
+    fn from_iter<I: IntoIterator<Item = S>>(ids: I) -> Through {
+        let names: Arc<[Arc<str>]> = ids.into_iter().map(|s| Arc::from(s.as_ref())).collect();
+        let all: Arc<[u32]> = (0..names.len() as u32).collect();
+        Through {
+            end: names.len() as u32,
+            names,
+            all,
+            start: 0,
+        }
+    }
+}
+
+impl PartialEq for Through {
+    fn eq(&self, other: &Through) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for Through {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Through {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
 }
 
 /// A network as the view draws it: nodes in id order (actors first), edges by source, target.
@@ -285,14 +354,14 @@ fn two_mode<'s>(kept: impl Iterator<Item = &'s Statement>, min_weight: f64) -> B
         degree[actor] += 1;
         degree[concept] += 1;
         edges.push(Edge {
-            source: keys[actor].id.clone(),
-            target: keys[concept].id.clone(),
+            source: keys[actor].id.as_str().into(),
+            target: keys[concept].id.as_str().into(),
             weight,
             stances: tie
                 .chunk_by(|x, y| x.2 == y.2)
                 .map(|same| (stances.names[same[0].2 as usize].to_string(), same.len()))
                 .collect(),
-            through: Vec::new(),
+            through: Through::default(),
         });
     }
     Built {
@@ -583,18 +652,26 @@ fn one_mode<'s>(kept: impl Iterator<Item = &'s Statement>, request: &NetworkRequ
         touched.clear();
     }
 
+    let names: Arc<[Arc<str>]> = other_keys
+        .iter()
+        .map(|k| Arc::from(k.id.as_str()))
+        .collect();
+    let all: Arc<[u32]> = ties_through.into();
+    let ids: Vec<Arc<str>> = keys.iter().map(|k| Arc::from(k.id.as_str())).collect();
     let mut edges = Vec::with_capacity(ties.len());
     let mut start = 0;
     for (a, b, weight, end) in ties {
         edges.push(Edge {
-            source: keys[a as usize].id.clone(),
-            target: keys[b as usize].id.clone(),
+            source: ids[a as usize].clone(),
+            target: ids[b as usize].clone(),
             weight,
             stances: BTreeMap::new(),
-            through: ties_through[start..end]
-                .iter()
-                .map(|&o| other_keys[o as usize].id.clone())
-                .collect(),
+            through: Through {
+                names: names.clone(),
+                all: all.clone(),
+                start: start as u32,
+                end: end as u32,
+            },
         });
         start = end;
     }
@@ -875,7 +952,7 @@ mod tests {
 
     fn edge<'n>(n: &'n Network, a: &str, b: &str) -> Option<&'n Edge> {
         let (a, b) = (format!("actor:text:{a}"), format!("actor:text:{b}"));
-        n.edges.iter().find(|e| e.source == a && e.target == b)
+        n.edges.iter().find(|e| *e.source == *a && *e.target == *b)
     }
 
     fn request(mode: Mode, tie: Tie, normalisation: Normalisation) -> NetworkRequest {
@@ -957,11 +1034,11 @@ mod tests {
             edges
                 .into_iter()
                 .map(|((source, target), stances)| Edge {
-                    source,
-                    target,
+                    source: source.into(),
+                    target: target.into(),
                     weight: stances.values().sum::<usize>() as f64,
                     stances,
-                    through: Vec::new(),
+                    through: Default::default(),
                 })
                 .collect()
         }
@@ -1056,8 +1133,8 @@ mod tests {
                         Normalisation::Cosine => (na * nb).sqrt(),
                     };
                     Some(Edge {
-                        source: a,
-                        target: b,
+                        source: a.into(),
+                        target: b.into(),
                         weight: value / norm,
                         stances: BTreeMap::new(),
                         through: through.into_iter().collect(),
@@ -1207,7 +1284,7 @@ mod tests {
         let a_truce = n
             .edges
             .iter()
-            .find(|e| e.source == "actor:text:A" && e.target == "concept:text:truce")
+            .find(|e| &*e.source == "actor:text:A" && &*e.target == "concept:text:truce")
             .unwrap();
         assert_eq!(a_truce.weight, 2.0);
         assert_eq!(a_truce.stances, BTreeMap::from([("support".into(), 2)]));
@@ -1226,7 +1303,7 @@ mod tests {
         assert_eq!(edge(&congruence, "A", "B").unwrap().weight, 1.0);
         assert_eq!(edge(&congruence, "A", "C").unwrap().weight, 1.0);
         assert_eq!(
-            edge(&congruence, "A", "C").unwrap().through,
+            edge(&congruence, "A", "C").unwrap().through.to_vec(),
             ["concept:text:talks"]
         );
         assert!(edge(&congruence, "B", "C").is_none());
@@ -1246,7 +1323,7 @@ mod tests {
         assert_eq!(edge(&conflict, "A", "C").unwrap().weight, 1.0);
         assert_eq!(edge(&conflict, "B", "C").unwrap().weight, 1.0);
         assert_eq!(
-            edge(&conflict, "B", "C").unwrap().through,
+            edge(&conflict, "B", "C").unwrap().through.to_vec(),
             ["concept:text:truce"]
         );
         assert!(edge(&conflict, "A", "B").is_none());
@@ -1278,11 +1355,11 @@ mod tests {
         assert_eq!(n.edges.len(), 1);
         let e = &n.edges[0];
         assert_eq!(
-            (e.source.as_str(), e.target.as_str()),
+            (&*e.source, &*e.target),
             ("concept:text:talks", "concept:text:truce")
         );
         assert_eq!(e.weight, 1.0);
-        assert_eq!(e.through, ["actor:text:A"]);
+        assert_eq!(e.through.to_vec(), ["actor:text:A"]);
         assert!(n.nodes.iter().all(|n| n.key.kind == "concept"));
     }
 

@@ -280,11 +280,12 @@ pub struct NodeDto {
 #[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EdgeDto {
-    pub source: String,
-    pub target: String,
+    pub source: std::sync::Arc<str>,
+    pub target: std::sync::Arc<str>,
     pub weight: f64,
     pub stances: BTreeMap<String, usize>,
-    pub through: Vec<String>,
+    /// Shared with the core's edges: serialised as the list of ids it is.
+    pub through: claimdesk_core::analysis::Through,
 }
 
 #[derive(Clone, Serialize)]
@@ -396,7 +397,7 @@ mod tests {
         let extra = 10;
         let edges = (0..MAX_SHOWN_EDGES + extra)
             .map(|i| claimdesk_core::analysis::Edge {
-                source: format!("actor:{i:07}"),
+                source: format!("actor:{i:07}").into(),
                 target: "concept:1".into(),
                 // Light edges at the end and, one of them, in the middle.
                 weight: if i >= MAX_SHOWN_EDGES || i == 5 {
@@ -405,7 +406,7 @@ mod tests {
                     2.0
                 },
                 stances: BTreeMap::new(),
-                through: Vec::new(),
+                through: Default::default(),
             })
             .collect();
         let n = NetworkDto::from(Network {
@@ -418,13 +419,13 @@ mod tests {
         assert!(n
             .edges
             .iter()
-            .all(|e| e.weight == 2.0 || e.source == "actor:0000005"));
+            .all(|e| e.weight == 2.0 || &*e.source == "actor:0000005"));
         assert!(
             n.edges.windows(2).all(|w| w[0].source < w[1].source),
             "in order"
         );
         // Of the equally light ones, the first in the network's order is kept.
-        assert!(n.edges.iter().any(|e| e.source == "actor:0000005"));
+        assert!(n.edges.iter().any(|e| &*e.source == "actor:0000005"));
     }
 
     #[test]

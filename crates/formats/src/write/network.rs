@@ -528,7 +528,7 @@ fn csv_shown(n: &analysis::Network, out: &mut dyn Output) -> Result<(), ExportEr
     for e in &n.edges {
         edges
             .write_record([
-                e.source.as_str(),
+                &*e.source,
                 &e.target,
                 &e.weight.to_string(),
                 &stance_counts(e),
