@@ -498,17 +498,13 @@ fn to_global(
             annotations,
             relations,
             ..
-        } => conn
-            .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
-            .query_row([format!("deleted-label:{}", label.id)], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()?
-            .map(|uid| Global::LabelDeleted {
+        } => {
+            aliased(conn, &format!("deleted-label:{}", label.id))?.map(|uid| Global::LabelDeleted {
                 uid,
                 name: label.name.clone(),
                 in_use: !annotations.is_empty() || !relations.is_empty(),
-            }),
+            })
+        }
         Change::RelationTypeCreated {
             relation_type,
             relations,
@@ -1384,6 +1380,14 @@ fn remember(tx: &Connection, ids: &Ids) -> Result<()> {
     Ok(())
 }
 
+/// What `key` names in `replica_aliases`, if anything.
+fn aliased(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
 /// Whether the annotation or link (`table`) `uid` is here.
 fn here(conn: &Connection, table: &str, uid: &str) -> Result<bool> {
     Ok(conn
@@ -1434,13 +1438,7 @@ fn revive_entities(tx: &Connection, g: &Global, at: DateTime<Utc>) -> Result<Vec
         if entity_by_uid(tx, &uid)?.is_some() {
             continue;
         }
-        let Some(state) = tx
-            .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
-            .query_row([format!("deleted-entity-state:{uid}")], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()?
-        else {
+        let Some(state) = aliased(tx, &format!("deleted-entity-state:{uid}"))? else {
             continue;
         };
         let entity: GlobalEntity = serde_json::from_str(&state)?;
@@ -1467,13 +1465,7 @@ fn revive_labels(
         if label_by_uid(tx, &uid)?.is_some() {
             continue;
         }
-        let Some(state) = tx
-            .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
-            .query_row([format!("deleted-label-state:{uid}")], |r| {
-                r.get::<_, String>(0)
-            })
-            .optional()?
-        else {
+        let Some(state) = aliased(tx, &format!("deleted-label-state:{uid}"))? else {
             continue;
         };
         let label: GlobalLabel = serde_json::from_str(&state)?;
@@ -2174,10 +2166,7 @@ fn local_annotation(
         (annotation.quote, annotation.prefix, annotation.suffix) = (quote, prefix, suffix);
         return Ok(Ok(annotation));
     }
-    let old: Option<String> = conn
-        .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
-        .query_row([format!("document-text:{}", a.document)], |r| r.get(0))
-        .optional()?;
+    let old: Option<String> = aliased(conn, &format!("document-text:{}", a.document))?;
     let Some(old) = old else {
         return Ok(Err(
             "its document has another text here, and the one it was made on is unknown".into(),
@@ -2302,11 +2291,7 @@ fn alias(conn: &Connection, key: &str, target: &str) -> Result<()> {
 fn resolve(conn: &Connection, kind: &str, name: &str) -> Result<String> {
     let mut name = name.to_string();
     for _ in 0..8 {
-        match conn
-            .prepare_cached("SELECT target FROM replica_aliases WHERE key = ?1")?
-            .query_row([format!("{kind}:{name}")], |r| r.get::<_, String>(0))
-            .optional()?
-        {
+        match aliased(conn, &format!("{kind}:{name}"))? {
             Some(target) if target != name => name = target,
             _ => break,
         }

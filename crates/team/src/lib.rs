@@ -902,7 +902,6 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     let mut seqs = Vec::with_capacity(rows.len());
     let mut replay = false;
     for row in rows {
-        let at: String = row.get(5);
         let seq: i64 = row.get(0);
         seqs.push(seq);
         let global: String = row.get(4);
@@ -917,13 +916,7 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         replay |= own_reordering > seq || claimdesk_store::reorders(&global);
         incoming.push(claimdesk_store::Incoming {
             later_here,
-            uid: row.get(1),
-            coder: row.get(2),
-            action: row.get(3),
-            global,
-            at: DateTime::parse_from_rfc3339(&at)
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or(now),
+            ..incoming_of(&row, now)
         });
     }
     let replayed = match seqs.first() {
@@ -967,6 +960,21 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     link.assignments_seen = Some([project.assignments_fingerprint()?, on_server]);
     link.save(project)?;
     Ok(synced)
+}
+
+/// A server change as the store applies it, from a row of `seq, uid, coder, action, payload,
+/// made_at` (made_at as RFC 3339 text).
+fn incoming_of(row: &postgres::Row, now: DateTime<Utc>) -> claimdesk_store::Incoming {
+    claimdesk_store::Incoming {
+        later_here: Vec::new(),
+        uid: row.get(1),
+        coder: row.get(2),
+        action: row.get(3),
+        global: row.get(4),
+        at: DateTime::parse_from_rfc3339(&row.get::<_, String>(5))
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now),
+    }
 }
 
 /// Documents marked adjudicated: the owner's copy sends its marks and their removal since the
@@ -1067,19 +1075,8 @@ fn sync_adjudicated(
                    ORDER BY seq"#,
                 &[sha, &link.pulled_upto, &link.copy.as_deref().unwrap_or_default()],
             )?;
-            let incoming: Vec<claimdesk_store::Incoming> = rows
-                .iter()
-                .map(|row| claimdesk_store::Incoming {
-                    later_here: Vec::new(),
-                    uid: row.get(1),
-                    coder: row.get(2),
-                    action: row.get(3),
-                    global: row.get(4),
-                    at: DateTime::parse_from_rfc3339(&row.get::<_, String>(5))
-                        .map(|t| t.with_timezone(&Utc))
-                        .unwrap_or(now),
-                })
-                .collect();
+            let incoming: Vec<claimdesk_store::Incoming> =
+                rows.iter().map(|row| incoming_of(row, now)).collect();
             for (applied, row) in project.apply_globals(&incoming)?.into_iter().zip(&rows) {
                 match applied {
                     claimdesk_store::Applied::Applied => synced.pulled += 1,

@@ -333,35 +333,14 @@ fn in_blind_mode_a_coder_reads_only_their_own_coding_until_adjudicated() {
 fn a_document_adjudicated_later_opens_to_every_coder_in_blind_mode() {
     let pg = pg();
     let dir = tempfile::tempdir().unwrap();
-    let mut local = coded_project(dir.path(), true);
-    let (db, owner) = pg.database();
-    let (ana_role, ana_pw) = pg.role("ana");
-    let (ben_role, ben_pw) = pg.role("ben");
-    let roles = BTreeMap::from([
-        ("ana".to_string(), ana_role.clone()),
-        ("ben".to_string(), ben_role.clone()),
-    ]);
-    publish(
-        &mut local,
-        &mut Server::connect(&owner).unwrap(),
-        &roles,
-        at(7),
-    )
-    .unwrap();
-    let (ana_url, ben_url) = (
-        pg.url(&ana_role, &ana_pw, &db),
-        pg.url(&ben_role, &ben_pw, &db),
-    );
-    let (ana_path, ben_path) = (
-        dir.path().join("ana.claimdesk"),
-        dir.path().join("ben.claimdesk"),
-    );
-    join(&mut Server::connect(&ana_url).unwrap(), &ana_path, at(8)).unwrap();
-    join(&mut Server::connect(&ben_url).unwrap(), &ben_path, at(8)).unwrap();
-    let (mut ana, mut ben) = (
-        Project::open_existing(&ana_path).unwrap(),
-        Project::open_existing(&ben_path).unwrap(),
-    );
+    let Pair {
+        mut local,
+        owner,
+        ana_url,
+        ben_url,
+        mut ana,
+        mut ben,
+    } = pair_in(&pg, dir.path(), true);
 
     // Ben codes the first document again; Ana's pull cannot read it.
     let ben_doc = ben.document_ids().unwrap()[0];
@@ -553,7 +532,12 @@ struct Pair {
 }
 
 fn pair(pg: &Pg, dir: &Path) -> Pair {
-    let mut local = coded_project(dir, false);
+    pair_in(pg, dir, false)
+}
+
+/// [`pair`], with blind mode on or off.
+fn pair_in(pg: &Pg, dir: &Path, blind: bool) -> Pair {
+    let mut local = coded_project(dir, blind);
     let (db, owner) = pg.database();
     let (ana_role, ana_pw) = pg.role("ana");
     let (ben_role, ben_pw) = pg.role("ben");
