@@ -91,15 +91,7 @@ impl Project {
     /// Whether blind mode is on: each coder sees only their own annotations on documents not
     /// yet adjudicated.
     pub fn blind_mode(&self) -> Result<bool> {
-        let value: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM project_settings WHERE key = ?1",
-                [BLIND_MODE],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(value.as_deref() == Some("true"))
+        blind_mode(&self.conn)
     }
 
     /// Turns blind mode on or off.
@@ -246,6 +238,18 @@ pub(crate) fn name_of(conn: &rusqlite::Connection, id: i64) -> Result<String> {
     })
     .optional()?
     .ok_or_else(|| StoreError::BadCoder(format!("there is no coder {id}")))
+}
+
+/// Whether blind mode is on (see [`Project::blind_mode`]), read in `conn`.
+pub(crate) fn blind_mode(conn: &rusqlite::Connection) -> Result<bool> {
+    let value: Option<String> = conn
+        .query_row(
+            "SELECT value FROM project_settings WHERE key = ?1",
+            [BLIND_MODE],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(value.as_deref() == Some("true"))
 }
 
 /// The curated layer's coder id, registered on first use (within the caller's transaction).

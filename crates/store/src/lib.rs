@@ -61,7 +61,7 @@ pub use library::LibraryPage;
 pub use merge::{MergeConflict, MergeOptions, MergeReport};
 pub use open::{Durability, Project, SCHEMA_VERSION};
 pub use replication::{
-    reorders, replaces_text, touches, Applied, AssignmentRow, Incoming, Outgoing, Replayed,
+    replaces_text, traits, Applied, AssignmentRow, Incoming, Outgoing, Replayed, Traits,
 };
 pub use restore::Restore;
 pub use schema::new_label;

@@ -265,22 +265,41 @@ impl Global {
     }
 }
 
-/// Whether a change in global form does not commute with the edits around it: a merge of
-/// entities or its undoing, a deletion of a label or relation type, a text replacement. A pull
-/// that meets one is replayed in the server's order ([`Project::replay`]).
-pub fn reorders(global: &str) -> bool {
-    fn any(g: &Global) -> bool {
+/// What a sync needs to know of a change in global form, read once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Traits {
+    /// The shared things (labels, entities, relation types, decisions) it sets, as keys to
+    /// compare two changes by: `label:UID`, `entity:UID`, `relation_type:NAME`,
+    /// `decision:SHA256:START-END`. Empty for a coder's own coding, which no one else changes.
+    pub touches: Vec<String>,
+    /// It does not commute with the edits around it: a merge of entities or its undoing, a
+    /// deletion of a label or relation type, a text replacement. A pull that meets one is
+    /// replayed in the server's order ([`Project::replay`]).
+    pub reorders: bool,
+}
+
+/// The [`Traits`] of a change in global form (none for one this version cannot read).
+pub fn traits(global: &str) -> Traits {
+    fn reorders(g: &Global) -> bool {
         match g {
             Global::EntitiesMerged { .. }
             | Global::EntitiesSplit { .. }
             | Global::LabelDeleted { .. }
             | Global::RelationTypeDeleted { .. }
             | Global::TextReplaced { .. } => true,
-            Global::Several { changes } => changes.iter().any(any),
+            Global::Several { changes } => changes.iter().any(reorders),
             _ => false,
         }
     }
-    serde_json::from_str::<Global>(global).is_ok_and(|g| any(&g))
+    let Ok(g) = serde_json::from_str::<Global>(global) else {
+        return Traits::default();
+    };
+    let mut touches = Vec::new();
+    g.touches(&mut touches);
+    Traits {
+        touches,
+        reorders: reorders(&g),
+    }
 }
 
 /// Whether a change in global form is a text replacement (a shared edit: every coder reads
@@ -290,18 +309,6 @@ pub fn replaces_text(global: &str) -> bool {
         serde_json::from_str::<Global>(global),
         Ok(Global::TextReplaced { .. })
     )
-}
-
-/// The shared things (labels, entities, relation types, decisions) a change in global form
-/// sets, as keys to compare two changes by: `label:UID`, `entity:UID`,
-/// `relation_type:NAME`, `decision:SHA256:START-END`. Empty for a coder's own coding, which no one else
-/// changes.
-pub fn touches(global: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Ok(g) = serde_json::from_str::<Global>(global) {
-        g.touches(&mut out);
-    }
-    out
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -601,14 +608,7 @@ fn global_text_replaced(conn: &Connection, changes: &[Change]) -> Result<Option<
     }) else {
         return Ok(None);
     };
-    let blind: bool = conn
-        .query_row(
-            "SELECT value = 'true' FROM project_settings WHERE key = 'blind_mode'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(false);
+    let blind = crate::coders::blind_mode(conn)?;
     let (mut moved, mut orphaned, mut restored) = (Vec::new(), Vec::new(), Vec::new());
     if !blind {
         for c in changes {
@@ -643,14 +643,7 @@ fn brought_back(
     relations: &[Relation],
     uids: &HashMap<i64, String>,
 ) -> Result<Option<Global>> {
-    let blind: bool = conn
-        .query_row(
-            "SELECT value = 'true' FROM project_settings WHERE key = 'blind_mode'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(false);
+    let blind = crate::coders::blind_mode(conn)?;
     if blind {
         return Ok(None);
     }
@@ -1268,7 +1261,7 @@ pub struct Incoming {
     /// The change in global form (JSON).
     pub global: String,
     pub at: DateTime<Utc>,
-    /// What of the change's shared things (see [`touches`]) this copy has itself set later
+    /// What of the change's shared things (see [`Traits::touches`]) this copy has itself set later
     /// in the server's order. A change that sets one of them is passed over, except a merge
     /// or split of entities: that still happens, keeping the later state of the entity that
     /// stays (so every copy holds the same entities in the end).
@@ -1888,19 +1881,10 @@ fn local_text_replaced(
         Ok(())
     };
     let mut place = |a: Annotation, start: usize, end: usize| -> Result<bool> {
-        let Ok(span) = Span::new(start, end).and_then(|s| index.check(s)) else {
-            return Ok(false);
-        };
-        if span.is_empty() {
+        let mut after = a.clone();
+        if crate::versions::place(&index, &mut after, start, end).is_err() {
             return Ok(false);
         }
-        let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
-        let mut after = a.clone();
-        after.start = span.start();
-        after.end = span.end();
-        after.quote = index.slice(span)?.to_string();
-        after.prefix = prefix.to_string();
-        after.suffix = suffix.to_string();
         if after != a {
             after.updated_at = now;
             moves.push(Change::AnnotationUpdated { before: a, after });
@@ -2110,18 +2094,29 @@ fn local_decision_removed(conn: &Connection, d: &GlobalDecision) -> Result<Local
     }))
 }
 
-fn local_document(conn: &Connection, sha256: &str) -> Result<Localized<i64>> {
-    let find = |sha: &str| -> Result<Option<i64>> {
+/// The id `select` (one `?1` parameter) finds for `key`, or for what `key` became here
+/// (`replica_aliases` under `kind`).
+fn find_following(conn: &Connection, select: &str, kind: &str, key: &str) -> Result<Option<i64>> {
+    let find = |key: &str| -> Result<Option<i64>> {
         Ok(conn
-            .prepare_cached("SELECT id FROM documents WHERE sha256 = ?1")?
-            .query_row([sha], |r| r.get(0))
+            .prepare_cached(select)?
+            .query_row([key], |r| r.get(0))
             .optional()?)
     };
-    let found = match find(sha256)? {
-        Some(id) => Some(id),
-        // Its text was replaced here since (`document:SHA` names the new one).
-        None => find(&resolve(conn, "document", sha256)?)?,
-    };
+    match find(key)? {
+        Some(id) => Ok(Some(id)),
+        None => find(&resolve(conn, kind, key)?),
+    }
+}
+
+fn local_document(conn: &Connection, sha256: &str) -> Result<Localized<i64>> {
+    // A text replaced here since is found by `document:SHA`.
+    let found = find_following(
+        conn,
+        "SELECT id FROM documents WHERE sha256 = ?1",
+        "document",
+        sha256,
+    )?;
     Ok(found.ok_or_else(|| {
         "its document is not in this project (or has another text here)".to_string()
     }))
@@ -2174,14 +2169,7 @@ fn local_annotation(
     };
     match claimdesk_core::anchor::reanchor(&old, &text, &[(a.start, a.end)]).remove(0) {
         claimdesk_core::anchor::Placement::Placed { start, end, .. } => {
-            let index = TextIndex::new(&text);
-            let span = index.check(Span::new(start, end)?)?;
-            let (prefix, suffix) = index.context(span, CONTEXT_CHARS)?;
-            annotation.start = span.start();
-            annotation.end = span.end();
-            annotation.quote = index.slice(span)?.to_string();
-            annotation.prefix = prefix.to_string();
-            annotation.suffix = suffix.to_string();
+            crate::versions::place(&TextIndex::new(&text), &mut annotation, start, end)?;
             Ok(Ok(annotation))
         }
         claimdesk_core::anchor::Placement::Orphaned { reason } => {
@@ -2308,16 +2296,12 @@ fn label_by_uid(conn: &Connection, uid: &str) -> Result<Option<i64>> {
 
 /// The entity with `uid` here, or the one it became one with.
 fn entity_by_uid(conn: &Connection, uid: &str) -> Result<Option<Entity>> {
-    let find = |uid: &str| -> Result<Option<i64>> {
-        Ok(conn
-            .prepare_cached("SELECT id FROM entities WHERE uid = ?1")?
-            .query_row([uid], |r| r.get(0))
-            .optional()?)
-    };
-    let id = match find(uid)? {
-        Some(id) => Some(id),
-        None => find(&resolve(conn, "entity", uid)?)?,
-    };
+    let id = find_following(
+        conn,
+        "SELECT id FROM entities WHERE uid = ?1",
+        "entity",
+        uid,
+    )?;
     id.map(|id| crate::entities::read_entity(conn, id))
         .transpose()
 }
@@ -2566,10 +2550,7 @@ fn local_entity_set(conn: &Connection, after: &GlobalEntity) -> Result<Localized
         // entity it went into stays as it is.
         return Ok(Ok(nothing()));
     }
-    let mut aliases = after.aliases.clone();
-    aliases.retain(|a| *a != after.name);
-    aliases.sort();
-    aliases.dedup();
+    let aliases = clean_aliases(after);
     Ok(Ok(match entity_by_uid(conn, &after.uid)? {
         Some(local) => {
             let next = Entity {

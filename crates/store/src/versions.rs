@@ -245,7 +245,7 @@ pub(crate) fn plan(
 }
 
 /// Sets an annotation's offsets, quote and context on a text.
-fn place(
+pub(crate) fn place(
     index: &TextIndex<'_>,
     annotation: &mut Annotation,
     start: usize,

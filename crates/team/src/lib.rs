@@ -868,11 +868,11 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         ],
     )? {
         let seq: i64 = row.get(0);
-        let payload: String = row.get(1);
-        if claimdesk_store::reorders(&payload) {
+        let traits = claimdesk_store::traits(row.get(1));
+        if traits.reorders {
             own_reordering = own_reordering.max(seq);
         }
-        for key in claimdesk_store::touches(&payload) {
+        for key in traits.touches {
             mine.entry(key)
                 .and_modify(|s| *s = (*s).max(seq))
                 .or_insert(seq);
@@ -882,7 +882,7 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
         for key in o
             .global
             .as_deref()
-            .map(claimdesk_store::touches)
+            .map(|g| claimdesk_store::traits(g).touches)
             .unwrap_or_default()
         {
             mine.insert(key, i64::MAX);
@@ -891,7 +891,7 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     let mut pending = Vec::new();
     let rows = server.client.query(
         r#"SELECT seq, uid, coder, action, payload::text,
-                  to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), kind
+                  to_char(made_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
            FROM changes
            WHERE (seq > $1 OR seq = ANY($2))
              AND NOT (pushed_by = current_user AND (pushed_from IS NULL OR pushed_from = $3))
@@ -904,20 +904,15 @@ pub fn sync(project: &mut Project, server: &mut Server, now: DateTime<Utc>) -> R
     for row in rows {
         let seq: i64 = row.get(0);
         seqs.push(seq);
-        let global: String = row.get(4);
-        let later_here = if mine.is_empty() {
-            Vec::new()
-        } else {
-            claimdesk_store::touches(&global)
-                .into_iter()
-                .filter(|k| mine.get(k).is_some_and(|&s| s > seq))
-                .collect()
-        };
-        replay |= own_reordering > seq || claimdesk_store::reorders(&global);
-        incoming.push(claimdesk_store::Incoming {
-            later_here,
-            ..incoming_of(&row, now)
-        });
+        let mut change = incoming_of(&row, now);
+        let traits = claimdesk_store::traits(&change.global);
+        change.later_here = traits
+            .touches
+            .into_iter()
+            .filter(|k| mine.get(k).is_some_and(|&s| s > seq))
+            .collect();
+        replay |= own_reordering > seq || traits.reorders;
+        incoming.push(change);
     }
     let replayed = match seqs.first() {
         Some(&first) if replay => {
@@ -1002,7 +997,8 @@ fn sync_adjudicated(
         Some(seen) => seen.iter().cloned().collect(),
         None => here.intersection(&before).cloned().collect(),
     };
-    if link.coder.is_none() {
+    let owner = link.coder.is_none();
+    if owner {
         let mut tx = server.client.transaction()?;
         for sha in here.difference(&seen) {
             tx.execute(
@@ -1017,21 +1013,26 @@ fn sync_adjudicated(
         }
         tx.commit()?;
     }
-    let after = on_server(server)?;
+    // Only the owner's marks change the server's between the two reads.
+    let after = if owner { on_server(server)? } else { before };
     let blind = project.blind_mode()?;
-    let curated = project.curated_coder(now)?;
+    // Marked on the server and not here; taken back there (by the owner) and still marked here.
+    let marked: Vec<&String> = after.difference(&here).collect();
+    let unmarked: Vec<&String> = seen
+        .intersection(&here)
+        .filter(|sha| !after.contains(*sha))
+        .collect();
     let mut opened = Vec::new();
-    for sha in after.difference(&here) {
-        if let Some(id) = project.document_by_sha256(sha)? {
-            project.finish_adjudication(id, true, curated, now)?;
-            opened.push(sha.clone());
-        }
-    }
-    // Taken back elsewhere (by the owner): here too.
-    for sha in seen.intersection(&here) {
-        if !after.contains(sha) {
-            if let Some(id) = project.document_by_sha256(sha)? {
-                project.finish_adjudication(id, false, curated, now)?;
+    if !marked.is_empty() || !unmarked.is_empty() {
+        let curated = project.curated_coder(now)?;
+        for (shas, finished) in [(&marked, true), (&unmarked, false)] {
+            for &sha in shas {
+                if let Some(id) = project.document_by_sha256(sha)? {
+                    project.finish_adjudication(id, finished, curated, now)?;
+                    if finished {
+                        opened.push(sha.clone());
+                    }
+                }
             }
         }
     }
