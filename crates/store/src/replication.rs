@@ -1166,6 +1166,15 @@ impl Project {
         Ok(added)
     }
 
+    /// A short fingerprint of the adjudicated marks: it changes when one is made or taken back.
+    pub fn adjudications_fingerprint(&self) -> Result<String> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) || ':' || total(document_id) FROM adjudications",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Every document marked adjudicated, by sha256.
     pub fn adjudicated_documents(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(

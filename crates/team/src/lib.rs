@@ -686,10 +686,10 @@ pub struct Link {
     /// The last server document (by position) brought here.
     #[serde(default)]
     pub positions_seen: i64,
-    /// The documents the server held as adjudicated at the last sync (by sha256); `None` in a
-    /// copy linked before they were synced.
+    /// The fingerprints of the adjudicated marks here and on the server after the last sync:
+    /// while neither changes, the marks are not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub adjudicated_seen: Option<Vec<String>>,
+    pub adjudicated_fingerprints: Option<[String; 2]>,
     /// The fingerprints of the assignments here and on the server after the last sync (see
     /// [`Project::assignments_fingerprint`]): while neither changes, none are sent or taken.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -983,6 +983,26 @@ fn sync_adjudicated(
     synced: &mut Synced,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let fingerprint = |server: &mut Server| -> Result<String> {
+        Ok(server
+            .client
+            .query_one(
+                "SELECT count(*) || ':' || coalesce(md5(string_agg(sha256, ',' ORDER BY sha256)), '')
+                 FROM adjudicated",
+                &[],
+            )?
+            .get(0))
+    };
+    let on_server_then = fingerprint(server)?;
+    synced.adjudicated = on_server_then
+        .split(':')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let fingerprints = [project.adjudications_fingerprint()?, on_server_then];
+    if link.adjudicated_fingerprints.as_ref() == Some(&fingerprints) {
+        return Ok(());
+    }
     let here: BTreeSet<String> = project.adjudicated_documents()?.into_iter().collect();
     let on_server = |server: &mut Server| -> Result<BTreeSet<String>> {
         Ok(server
@@ -993,8 +1013,10 @@ fn sync_adjudicated(
             .collect())
     };
     let before = on_server(server)?;
-    let seen: BTreeSet<String> = match &link.adjudicated_seen {
-        Some(seen) => seen.iter().cloned().collect(),
+    // The server's marks at the last sync tell a mark made or taken back here from one made or
+    // taken back there (none yet: those both have).
+    let seen: BTreeSet<String> = match project.setting(ADJUDICATED_SEEN)? {
+        Some(seen) => serde_json::from_value(seen).map_err(store_json)?,
         None => here.intersection(&before).cloned().collect(),
     };
     let owner = link.coder.is_none();
@@ -1097,10 +1119,23 @@ fn sync_adjudicated(
         }
     }
     synced.adjudicated = after.len();
-    link.adjudicated_seen = Some(after.into_iter().collect());
+    project.set_setting(
+        ADJUDICATED_SEEN,
+        &serde_json::to_value(&after).map_err(store_json)?,
+    )?;
+    let on_server_now = if owner {
+        fingerprint(server)?
+    } else {
+        fingerprints[1].clone()
+    };
+    link.adjudicated_fingerprints = Some([project.adjudications_fingerprint()?, on_server_now]);
     link.save(project)?;
     Ok(())
 }
+
+/// The project setting that holds the documents the server held as adjudicated at the last
+/// sync (by sha256): apart from the link, which is saved several times a sync.
+const ADJUDICATED_SEEN: &str = "team_adjudicated_seen";
 
 /// The labels' uids at publication, by the names they had then.
 fn published_label_uids(server: &mut Server) -> Result<Vec<(String, String)>> {
