@@ -40,6 +40,8 @@ const COMMANDS: &[&str] = &[
     "list_statements",
     "analysis_network",
     "analysis_timeline",
+    "analysis_layout_start",
+    "analysis_layout_step",
     "analysis_statements",
     "analysis_counts",
     "choose_picture_destination",

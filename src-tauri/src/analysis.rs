@@ -11,8 +11,8 @@ use tauri::State;
 
 use crate::args::{Arg, Object};
 use crate::dto::{
-    AnalysisFilterDto, CountsDto, NetworkDto, NetworkRequestDto, NodeStatementsDto,
-    NodeStatementsRequestDto, TimelineDto, TimelineRequestDto,
+    AnalysisFilterDto, CountsDto, LayoutStartDto, LayoutStepDto, NetworkDto, NetworkRequestDto,
+    NodeStatementsDto, NodeStatementsRequestDto, TimelineDto, TimelineRequestDto,
 };
 use crate::error::ErrorDto;
 use crate::state::AppState;
@@ -129,6 +129,110 @@ pub async fn analysis_counts(
     scope.date_to = filter.date_to;
     crate::coders::seen_in_blind_mode(&project, &state, &mut scope)?;
     Ok(project.counts(&scope, &filter)?.into())
+}
+
+/// The network picture's layout, run here rather than in the webview (ForceAtlas2 runs ten times
+/// faster compiled). The view starts one for each network it draws and asks for steps between
+/// the pictures it draws; pausing is not asking. A start replaces the layout before it.
+#[derive(Default)]
+pub struct LayoutState {
+    run: Arc<Mutex<Option<LayoutRun>>>,
+    started: std::sync::atomic::AtomicU64,
+}
+
+struct LayoutRun {
+    number: u64,
+    layout: claimdesk_core::layout::Layout,
+    /// How long an iteration took in the last step: a step runs as many as fit in its time.
+    per_iteration: std::time::Duration,
+}
+
+/// The most nodes and edges a layout takes (a picture is sent at most `MAX_SHOWN_EDGES` edges).
+const MAX_LAYOUT_NODES: usize = 200_000;
+const MAX_LAYOUT_EDGES: usize = 200_000;
+/// The longest step a view may ask for, in milliseconds.
+const MAX_LAYOUT_STEP_MS: u32 = 1000;
+
+/// Starts laying out a network; answers the run's number, which its steps name.
+#[tauri::command]
+pub async fn analysis_layout_start(
+    state: State<'_, AppState>,
+    request: Arg<Object<LayoutStartDto>>,
+) -> Answer<u64> {
+    let Object(request) = request.get("request")?;
+    if request.positions.len() > MAX_LAYOUT_NODES {
+        return Err(ErrorDto::too_large("the layout", MAX_LAYOUT_NODES, "nodes"));
+    }
+    if request.edges.len() > MAX_LAYOUT_EDGES {
+        return Err(ErrorDto::too_large("the layout", MAX_LAYOUT_EDGES, "edges"));
+    }
+    let layout = claimdesk_core::layout::Layout::new(&request.positions, &request.edges)
+        .map_err(|e| ErrorDto::bad_request(e.to_string()))?;
+    let number = state
+        .layouts
+        .started
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        + 1;
+    *lock(&state.layouts.run) = Some(LayoutRun {
+        number,
+        layout,
+        per_iteration: std::time::Duration::ZERO,
+    });
+    Ok(number)
+}
+
+/// Runs the layout `run` for about `milliseconds` (off the command threads) and answers where
+/// its nodes are. Refused when another layout has started since.
+#[tauri::command]
+pub async fn analysis_layout_step(
+    state: State<'_, AppState>,
+    run: Arg<u64>,
+    milliseconds: Arg<u32>,
+) -> Answer<LayoutStepDto> {
+    let (run, milliseconds) = (run.get("run")?, milliseconds.get("milliseconds")?);
+    if milliseconds == 0 || milliseconds > MAX_LAYOUT_STEP_MS {
+        return Err(ErrorDto::bad_request(format!(
+            "a layout step is 1 to {MAX_LAYOUT_STEP_MS} milliseconds, not {milliseconds}"
+        )));
+    }
+    let layouts = Arc::clone(&state.layouts.run);
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut current = lock(&layouts);
+        let Some(current) = current.as_mut().filter(|r| r.number == run) else {
+            return Err(ErrorDto::bad_request(format!(
+                "layout {run} is over: another network is being laid out"
+            )));
+        };
+        // As many iterations as the last ones say fit in the time (one to measure, at first).
+        let length = std::time::Duration::from_millis(milliseconds.into());
+        let count = if current.per_iteration.is_zero() {
+            1
+        } else {
+            (length.as_secs_f64() / current.per_iteration.as_secs_f64()).clamp(1.0, 500.0) as usize
+        };
+        let began = std::time::Instant::now();
+        let step = current.layout.step(count);
+        current.per_iteration = began.elapsed() / count as u32;
+        Ok(LayoutStepDto {
+            positions: step.positions,
+            iterations: step.iterations,
+            per_iteration: current.per_iteration.as_secs_f64() * 1000.0,
+            settled: step.settled,
+        })
+    })
+    .await
+    .map_err(|e| {
+        ErrorDto::new(
+            crate::error::Code::Internal,
+            format!("the layout stopped: {e}"),
+        )
+    })?
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A node id is a kind and an entity id or a name: refused when longer than a name can make it.

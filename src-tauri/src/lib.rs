@@ -75,6 +75,8 @@ pub fn invoke_handler<R: tauri::Runtime>(
         commands::list_statements,
         analysis::analysis_network,
         analysis::analysis_timeline,
+        analysis::analysis_layout_start,
+        analysis::analysis_layout_step,
         analysis::analysis_statements,
         analysis::analysis_counts,
         analysis::choose_picture_destination,

@@ -77,6 +77,7 @@ fn main() -> ExitCode {
             export: Default::default(),
             suggest: Default::default(),
             statements: Default::default(),
+            layouts: Default::default(),
             team: Default::default(),
         },
         Err(e) => {
@@ -92,6 +93,7 @@ fn main() -> ExitCode {
                 export: Default::default(),
                 suggest: Default::default(),
                 statements: Default::default(),
+                layouts: Default::default(),
                 team: Default::default(),
             }
         }

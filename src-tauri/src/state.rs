@@ -25,6 +25,8 @@ pub struct AppState {
     pub suggest: crate::suggestions::SuggestState,
     /// The statements the Analysis views last read, while the project is unchanged.
     pub statements: crate::analysis::StatementCache,
+    /// The network picture's layout being run.
+    pub layouts: crate::analysis::LayoutState,
     /// A team project's sync.
     pub team: crate::team::TeamState,
 }

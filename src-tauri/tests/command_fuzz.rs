@@ -455,6 +455,8 @@ const COMMANDS: &[(&str, Generator)] = &[
     ("list_statements", no_arguments),
     ("analysis_network", analysis_network),
     ("analysis_timeline", analysis_timeline),
+    ("analysis_layout_start", analysis_layout_start),
+    ("analysis_layout_step", analysis_layout_step),
     ("analysis_statements", analysis_statements),
     ("analysis_counts", analysis_counts),
     ("choose_picture_destination", choose_picture_destination),
@@ -508,6 +510,8 @@ const READ_ONLY: &[&str] = &[
     "cancel_suggest",
     "analysis_network",
     "analysis_timeline",
+    "analysis_layout_start",
+    "analysis_layout_step",
     "analysis_statements",
     "analysis_counts",
     "choose_picture_destination",
@@ -609,6 +613,63 @@ fn analysis_network(cx: &mut Ctx<'_>) -> Case {
         format!("{mode} {tie} {normalisation}, {what}"),
         json!({ "request": { "mode": mode, "tie": tie, "normalisation": normalisation, "filter": filter } }),
         expect.unwrap_or(Expect::Accept),
+    )
+}
+
+fn analysis_layout_start(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let nodes = rng.below(30);
+    let positions: Vec<Value> = (0..nodes)
+        .map(|_| json!([rng.below(1000) as f64 - 500.0, rng.below(1000) as f64 / 7.0]))
+        .collect();
+    let mut edges: Vec<Value> = (0..rng.below(60))
+        .filter(|_| nodes > 0)
+        .map(|_| json!([rng.below(nodes), rng.below(nodes), rng.below(9) + 1]))
+        .collect();
+    match rng.below(6) {
+        0 => {
+            edges.push(json!([nodes, 0, 1]));
+            Case::new(
+                "an edge to a node it was not given",
+                json!({ "request": { "positions": positions, "edges": edges } }),
+                bad(),
+            )
+        }
+        1 => Case::new(
+            "a position that is not a number",
+            json!({ "request": { "positions": [[0, "x"]], "edges": [] } }),
+            bad(),
+        ),
+        2 => Case::new(
+            "nodes as names, not places",
+            json!({ "request": { "nodes": ["actor:1"], "edges": [] } }),
+            bad(),
+        ),
+        _ => Case::new(
+            format!("{nodes} nodes, {} edges", edges.len()),
+            json!({ "request": { "positions": positions, "edges": edges } }),
+            Expect::Accept,
+        ),
+    }
+}
+
+fn analysis_layout_step(cx: &mut Ctx<'_>) -> Case {
+    let rng = &mut *cx.rng;
+    let run = rng
+        .pick(&[json!(1), json!(2), json!(u64::MAX), json!(-1), json!("1")])
+        .clone();
+    let milliseconds = rng
+        .pick(&[json!(1), json!(20), json!(0), json!(5000), json!(-3)])
+        .clone();
+    let well_formed = run.is_u64()
+        && milliseconds
+            .as_u64()
+            .is_some_and(|m| (1..=1000).contains(&m));
+    Case::new(
+        format!("step {run} for {milliseconds} ms"),
+        json!({ "run": run, "milliseconds": milliseconds }),
+        // A run that exists (one started earlier in the sequence) steps; others are over.
+        if well_formed { Expect::Either } else { bad() },
     )
 }
 
@@ -3332,6 +3393,7 @@ fn fixture() -> (Fixture, AppState) {
         export: Default::default(),
         suggest: Default::default(),
         statements: Default::default(),
+        layouts: Default::default(),
         team: Default::default(),
     };
     let fixture = Fixture {
@@ -3810,6 +3872,7 @@ fn damaged_project(
         export: Default::default(),
         suggest: Default::default(),
         statements: Default::default(),
+        layouts: Default::default(),
         team: Default::default(),
     };
     let (app, webview) = build_app(state);

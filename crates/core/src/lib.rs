@@ -23,6 +23,7 @@ pub mod document;
 pub mod history;
 pub mod imported;
 pub mod label;
+pub mod layout;
 pub mod library;
 pub mod network;
 pub mod offsets;

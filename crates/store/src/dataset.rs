@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params_from_iter, Connection};
 
 use claimdesk_core::dataset::{
     AnnotationRecord, DocumentRecord, EntityKind, LabelInfo, ProjectInfo, RelationRecord,
@@ -14,9 +14,15 @@ use crate::error::{Result, StoreError};
 use crate::open::Project;
 use crate::rows::{
     alias_from_row, document_from_row, entity_from_row, qualified, StoredAnnotation, StoredCoder,
-    StoredRelation, ALIAS_COLUMNS, ANNOTATION_COLUMNS, CODER_COLUMNS, DOCUMENT_COLUMNS,
-    DOCUMENT_COLUMNS_WITHOUT_TEXT, ENTITY_COLUMNS, RELATION_COLUMNS,
+    StoredRelation, ALIAS_COLUMNS, ANNOTATION_COLUMNS, ANNOTATION_COLUMNS_FOR_CODING,
+    CODER_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_COLUMNS_WITHOUT_TEXT, ENTITY_COLUMNS,
+    RELATION_COLUMNS,
 };
+
+/// Documents read at once with their texts: few, as a text may be long.
+const TEXTS_AT_ONCE: usize = 32;
+/// Documents read at once for their coding alone.
+const CODING_AT_ONCE: usize = 500;
 
 impl Project {
     /// The schema, the entities and the annotators who coded.
@@ -44,8 +50,10 @@ impl Project {
     ) -> std::result::Result<(), E> {
         self.in_snapshot(|| {
             let reader = Reader::new(&self.conn, scope)?;
-            for id in scope_documents(&self.conn, scope)? {
-                each(reader.document(id)?)?;
+            for batch in scope_documents(&self.conn, scope)?.chunks(TEXTS_AT_ONCE) {
+                for doc in reader.documents(batch)? {
+                    each(doc)?;
+                }
             }
             Ok(())
         })
@@ -81,10 +89,11 @@ impl Project {
             without_text: true,
             ..Reader::new(&self.conn, scope)?
         };
-        for id in coded_scope_documents(&self.conn, scope)? {
-            let doc = reader.document(id)?;
-            let statements = claimdesk_core::statement::statements(&doc, &info);
-            each(&doc, statements);
+        for batch in coded_scope_documents(&self.conn, scope)?.chunks(CODING_AT_ONCE) {
+            for doc in reader.documents(batch)? {
+                let statements = claimdesk_core::statement::statements(&doc, &info);
+                each(&doc, statements);
+            }
         }
         Ok(())
     }
@@ -224,7 +233,8 @@ struct Reader<'c> {
     label_filter: Option<Vec<String>>,
     annotator_filter: Option<Vec<String>>,
     seen_by: Option<String>,
-    /// Documents are read with an empty text (statements and counts need only the coding).
+    /// Documents are read with an empty text, and annotations without their context and note
+    /// (statements and counts need only the coding).
     without_text: bool,
 }
 
@@ -257,35 +267,62 @@ impl<'c> Reader<'c> {
     }
 
     fn document(&self, id: i64) -> Result<DocumentRecord> {
-        let doc = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {} FROM documents WHERE id = ?1",
-                if self.without_text {
-                    DOCUMENT_COLUMNS_WITHOUT_TEXT
-                } else {
-                    DOCUMENT_COLUMNS
-                }
-            ))?
-            .query_row([id], |r| Ok(document_from_row(r)))
-            .optional()?
-            .ok_or(StoreError::UnknownDocument(id))??;
+        self.documents(&[id])?
+            .pop()
+            .ok_or(StoreError::UnknownDocument(id))
+    }
 
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {ANNOTATION_COLUMNS} FROM annotations WHERE document_id = ?1
-             ORDER BY start, end, id"
-        ))?;
-        // Blind mode: until the document is adjudicated, the coder sees only their own work.
-        let blind_to_others = match &self.seen_by {
-            Some(_) => !crate::coders::adjudicated(self.conn, id)?,
-            None => false,
+    /// Documents `ids`, in that order, read with three statements for all of them (their rows,
+    /// their annotations, their links) rather than three for each: a corpus is read in batches.
+    fn documents(&self, ids: &[i64]) -> Result<Vec<DocumentRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The ids are the database's own integers: written into the statement, they need no
+        // binding, and SQLite looks each up in the index.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let columns = if self.without_text {
+            DOCUMENT_COLUMNS_WITHOUT_TEXT
+        } else {
+            DOCUMENT_COLUMNS
         };
-        let mut annotations = Vec::new();
-        let mut rows = stmt.query([id])?;
+        let mut docs: HashMap<i64, claimdesk_core::Document> = HashMap::with_capacity(ids.len());
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {columns} FROM documents WHERE id IN ({list})"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let doc = document_from_row(r)?;
+            docs.insert(doc.id, doc);
+        }
+
+        // Blind mode: until a document is adjudicated, the coder sees only their own work.
+        let adjudicated: std::collections::HashSet<i64> = match &self.seen_by {
+            Some(_) => self
+                .conn
+                .prepare(&format!(
+                    "SELECT document_id FROM adjudications WHERE document_id IN ({list})"
+                ))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => Default::default(),
+        };
+        let mut annotations: HashMap<i64, Vec<AnnotationRecord>> = HashMap::new();
+        let columns = if self.without_text {
+            ANNOTATION_COLUMNS_FOR_CODING
+        } else {
+            ANNOTATION_COLUMNS
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {columns} FROM annotations WHERE document_id IN ({list})
+             ORDER BY document_id, start, end, id"
+        ))?;
+        let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let a = StoredAnnotation::from_row(r)?;
             let label = Self::name(&self.labels, a.label_id, "label")?;
             let annotator = Self::name(&self.annotators, a.annotator_id, "annotator")?;
+            let blind_to_others = self.seen_by.is_some() && !adjudicated.contains(&a.document_id);
             if !keep(&self.label_filter, &label)
                 || !keep(&self.annotator_filter, &annotator)
                 || (blind_to_others && self.seen_by.as_deref() != Some(annotator.as_str()))
@@ -293,40 +330,48 @@ impl<'c> Reader<'c> {
                 continue;
             }
             let a = a.into_annotation()?;
-            annotations.push(AnnotationRecord {
-                id: a.id,
-                uid: a.uid,
-                label,
-                start: a.start,
-                end: a.end,
-                quote: a.quote,
-                prefix: a.prefix,
-                suffix: a.suffix,
-                attributes: a.attributes,
-                note: a.note,
-                entity_id: a.entity_id,
-                annotator,
-                created_at: a.created_at,
-                updated_at: a.updated_at,
-            });
+            annotations
+                .entry(a.document_id)
+                .or_default()
+                .push(AnnotationRecord {
+                    id: a.id,
+                    uid: a.uid,
+                    label,
+                    start: a.start,
+                    end: a.end,
+                    quote: a.quote,
+                    prefix: a.prefix,
+                    suffix: a.suffix,
+                    attributes: a.attributes,
+                    note: a.note,
+                    entity_id: a.entity_id,
+                    annotator,
+                    created_at: a.created_at,
+                    updated_at: a.updated_at,
+                });
         }
 
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {} FROM relations r JOIN annotations a ON a.id = r.from_id
-             WHERE a.document_id = ?1 ORDER BY r.id",
+        let kept: std::collections::HashSet<i64> = annotations
+            .values()
+            .flat_map(|list| list.iter().map(|a| a.id))
+            .collect();
+        let mut relations: HashMap<i64, Vec<RelationRecord>> = HashMap::new();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {}, a.document_id AS of_document FROM relations r
+             JOIN annotations a ON a.id = r.from_id
+             WHERE a.document_id IN ({list}) ORDER BY a.document_id, r.id",
             qualified("r", RELATION_COLUMNS)
         ))?;
-        let mut relations = Vec::new();
-        let mut rows = stmt.query([id])?;
-        let kept: std::collections::HashSet<i64> = annotations.iter().map(|a| a.id).collect();
-        while let Some(r) = rows.next()? {
-            let r = StoredRelation::from_row(r)?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let document: i64 = row.get("of_document")?;
+            let r = StoredRelation::from_row(row)?;
             if !kept.contains(&r.from_id) || !kept.contains(&r.to_id) {
                 continue;
             }
             let annotator = Self::name(&self.annotators, r.annotator_id, "annotator")?;
             let r = r.into_relation()?;
-            relations.push(RelationRecord {
+            relations.entry(document).or_default().push(RelationRecord {
                 id: r.id,
                 uid: r.uid,
                 kind: r.kind,
@@ -337,21 +382,26 @@ impl<'c> Reader<'c> {
             });
         }
 
-        Ok(DocumentRecord {
-            id: doc.id,
-            title: doc.title,
-            date: doc.date,
-            source: doc.source,
-            author: doc.author,
-            url: doc.url,
-            language: doc.language,
-            metadata: doc.metadata,
-            sha256: doc.sha256,
-            imported_at: doc.imported_at,
-            text: doc.text,
-            annotations,
-            relations,
-        })
+        ids.iter()
+            .map(|&id| {
+                let doc = docs.remove(&id).ok_or(StoreError::UnknownDocument(id))?;
+                Ok(DocumentRecord {
+                    id: doc.id,
+                    title: doc.title,
+                    date: doc.date,
+                    source: doc.source,
+                    author: doc.author,
+                    url: doc.url,
+                    language: doc.language,
+                    metadata: doc.metadata,
+                    sha256: doc.sha256,
+                    imported_at: doc.imported_at,
+                    text: doc.text,
+                    annotations: annotations.remove(&id).unwrap_or_default(),
+                    relations: relations.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 }
 

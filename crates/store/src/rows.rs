@@ -101,9 +101,28 @@ pub(crate) fn insert_annotation(conn: &Connection, a: &AnnotationRow<'_>) -> Res
     Ok(conn.last_insert_rowid())
 }
 
-/// The columns [`StoredAnnotation::from_row`] and [`annotation_from_row`] read.
+/// Column `i` of a row read with one of the `*_COLUMNS` lists, by its place: looking a column up
+/// by name scans the row's names, at every row of a read of the whole corpus. Debug builds
+/// check the name, so a list and the reader of its rows cannot drift apart unseen.
+fn column<T: rusqlite::types::FromSql>(r: &Row<'_>, i: usize, name: &str) -> rusqlite::Result<T> {
+    debug_assert_eq!(
+        r.as_ref().column_name(i).ok(),
+        Some(name),
+        "column {i} of a row"
+    );
+    r.get(i)
+}
+
+/// The columns [`StoredAnnotation::from_row`] and [`annotation_from_row`] read, in this order.
 pub(crate) const ANNOTATION_COLUMNS: &str = "id, uid, document_id, label_id, start, end, quote, \
      prefix, suffix, attributes, note, entity_id, annotator_id, created_at, updated_at";
+
+/// [`ANNOTATION_COLUMNS`] with an empty context (prefix and suffix) and no note: for what reads
+/// the coding alone (statements, counts), where they would be a third of what is read.
+pub(crate) const ANNOTATION_COLUMNS_FOR_CODING: &str =
+    "id, uid, document_id, label_id, start, end, \
+     quote, '' AS prefix, '' AS suffix, attributes, NULL AS note, entity_id, annotator_id, \
+     created_at, updated_at";
 
 /// An annotation as read back, its times and attributes as stored.
 #[derive(Clone)]
@@ -131,21 +150,21 @@ impl StoredAnnotation {
     /// Reads [`ANNOTATION_COLUMNS`].
     pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<StoredAnnotation> {
         Ok(StoredAnnotation {
-            id: r.get("id")?,
-            uid: r.get("uid")?,
-            document_id: r.get("document_id")?,
-            label_id: r.get("label_id")?,
-            start: r.get("start")?,
-            end: r.get("end")?,
-            quote: r.get("quote")?,
-            prefix: r.get("prefix")?,
-            suffix: r.get("suffix")?,
-            attributes: r.get("attributes")?,
-            note: r.get("note")?,
-            entity_id: r.get("entity_id")?,
-            annotator_id: r.get("annotator_id")?,
-            created_at: r.get("created_at")?,
-            updated_at: r.get("updated_at")?,
+            id: column(r, 0, "id")?,
+            uid: column(r, 1, "uid")?,
+            document_id: column(r, 2, "document_id")?,
+            label_id: column(r, 3, "label_id")?,
+            start: column(r, 4, "start")?,
+            end: column(r, 5, "end")?,
+            quote: column(r, 6, "quote")?,
+            prefix: column(r, 7, "prefix")?,
+            suffix: column(r, 8, "suffix")?,
+            attributes: column(r, 9, "attributes")?,
+            note: column(r, 10, "note")?,
+            entity_id: column(r, 11, "entity_id")?,
+            annotator_id: column(r, 12, "annotator_id")?,
+            created_at: column(r, 13, "created_at")?,
+            updated_at: column(r, 14, "updated_at")?,
         })
     }
 
@@ -289,6 +308,7 @@ pub(crate) fn insert_relation(conn: &Connection, r: &RelationRow<'_>) -> Result<
 }
 
 /// The columns [`StoredRelation::from_row`] and [`relation_from_row`] read.
+/// In this order (see [`column`]).
 pub(crate) const RELATION_COLUMNS: &str = "id, uid, kind, from_id, to_id, annotator_id, created_at";
 
 /// A link as read back, its time as stored.
@@ -307,13 +327,13 @@ impl StoredRelation {
     /// Reads [`RELATION_COLUMNS`].
     pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<StoredRelation> {
         Ok(StoredRelation {
-            id: r.get("id")?,
-            uid: r.get("uid")?,
-            kind: r.get("kind")?,
-            from_id: r.get("from_id")?,
-            to_id: r.get("to_id")?,
-            annotator_id: r.get("annotator_id")?,
-            created_at: r.get("created_at")?,
+            id: column(r, 0, "id")?,
+            uid: column(r, 1, "uid")?,
+            kind: column(r, 2, "kind")?,
+            from_id: column(r, 3, "from_id")?,
+            to_id: column(r, 4, "to_id")?,
+            annotator_id: column(r, 5, "annotator_id")?,
+            created_at: column(r, 6, "created_at")?,
         })
     }
 
@@ -451,7 +471,7 @@ pub(crate) fn insert_document(conn: &Connection, d: &DocumentRow<'_>) -> Result<
     Ok(conn.last_insert_rowid())
 }
 
-/// The columns [`StoredDocument::from_row`] and [`document_from_row`] read.
+/// The columns [`StoredDocument::from_row`] and [`document_from_row`] read, in this order.
 pub(crate) const DOCUMENT_COLUMNS: &str = "id, text, char_count, title, date, source, author, \
      url, language, metadata, sha256, imported_at";
 
@@ -480,18 +500,18 @@ impl StoredDocument {
     /// Reads [`DOCUMENT_COLUMNS`].
     pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<StoredDocument> {
         Ok(StoredDocument {
-            id: r.get("id")?,
-            text: r.get("text")?,
-            char_count: r.get("char_count")?,
-            title: r.get("title")?,
-            date: r.get("date")?,
-            source: r.get("source")?,
-            author: r.get("author")?,
-            url: r.get("url")?,
-            language: r.get("language")?,
-            metadata: r.get("metadata")?,
-            sha256: r.get("sha256")?,
-            imported_at: r.get("imported_at")?,
+            id: column(r, 0, "id")?,
+            text: column(r, 1, "text")?,
+            char_count: column(r, 2, "char_count")?,
+            title: column(r, 3, "title")?,
+            date: column(r, 4, "date")?,
+            source: column(r, 5, "source")?,
+            author: column(r, 6, "author")?,
+            url: column(r, 7, "url")?,
+            language: column(r, 8, "language")?,
+            metadata: column(r, 9, "metadata")?,
+            sha256: column(r, 10, "sha256")?,
+            imported_at: column(r, 11, "imported_at")?,
         })
     }
 

@@ -2349,3 +2349,99 @@ fn the_change_stamp_moves_with_every_change_by_anyone_and_between_openings() {
     let again = Project::open(&f.path).unwrap();
     assert_ne!(again.change_stamp().unwrap().0, theirs.0);
 }
+
+/// A corpus is read in batches of documents (three statements for each batch): every document
+/// comes back once, in id order, with its own coding and text, across the batches' edges.
+#[test]
+fn a_corpus_read_in_batches_gives_every_document_once_with_its_own_coding() {
+    let mut f = fresh();
+    let count = 1_100;
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..count {
+        let text = format!("Speaker {i} said: policy {i} works.");
+        let speaker = format!("Speaker {i}");
+        let claim = format!("policy {i} works");
+        let [s, c] = [&speaker, &claim].map(|q| text.find(q.as_str()).unwrap());
+        // Every third document is left uncoded: statements skip it, exports do not.
+        let spans: Vec<(&str, &str, usize, usize)> = if i % 3 == 2 {
+            Vec::new()
+        } else {
+            vec![
+                ("T1", "Actor", s, s + speaker.len()),
+                ("T2", "Claim", c, c + claim.len()),
+            ]
+        };
+        let relations: &[(&str, &str, &str)] = if spans.is_empty() {
+            &[]
+        } else {
+            &[("said_by", "T2", "T1")]
+        };
+        let ImportOutcome::Imported(id) = batch.add(&annotated(&text, &spans, relations)).unwrap()
+        else {
+            panic!("not imported")
+        };
+        ids.push(id);
+    }
+    batch.commit().unwrap();
+
+    let statements = f.project.statements(&Scope::everything()).unwrap();
+    let coded: Vec<i64> = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 2)
+        .map(|(_, &id)| id)
+        .collect();
+    assert_eq!(
+        statements.iter().map(|s| s.document_id).collect::<Vec<_>>(),
+        coded
+    );
+    for s in &statements {
+        let i = ids.iter().position(|&id| id == s.document_id).unwrap();
+        assert_eq!(
+            (s.actor.as_str(), s.concept.as_str()),
+            (
+                format!("Speaker {i}").as_str(),
+                format!("policy {i} works").as_str()
+            )
+        );
+    }
+
+    let mut read = Vec::new();
+    f.project
+        .read_scope(&Scope::everything(), |doc| {
+            read.push(doc);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(read.iter().map(|d| d.id).collect::<Vec<_>>(), ids);
+    for (i, doc) in read.iter().enumerate() {
+        assert!(
+            doc.text.starts_with(&format!("Speaker {i} said")),
+            "{}",
+            doc.text
+        );
+        let quotes: Vec<&str> = doc.annotations.iter().map(|a| a.quote.as_str()).collect();
+        let relations = doc.relations.len();
+        if i % 3 == 2 {
+            assert_eq!((quotes.len(), relations), (0, 0));
+        } else {
+            assert_eq!(
+                quotes,
+                [format!("Speaker {i}"), format!("policy {i} works")]
+            );
+            assert_eq!(relations, 1);
+            assert_eq!(
+                doc.annotations[0].note.as_deref(),
+                Some("note on T1"),
+                "exports read the notes"
+            );
+        }
+        assert_eq!(
+            *doc,
+            f.project
+                .document_record(doc.id, &Scope::everything())
+                .unwrap()
+        );
+    }
+}

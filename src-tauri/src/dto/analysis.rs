@@ -127,6 +127,26 @@ impl AnalysisFilterDto {
     }
 }
 
+/// A layout to start: where each node starts, and the edges as two node indexes and a weight.
+#[derive(Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LayoutStartDto {
+    pub positions: Vec<[f32; 2]>,
+    pub edges: Vec<(usize, usize, f32)>,
+}
+
+/// Where a step of the layout left it.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayoutStepDto {
+    /// Each node's place, in the order the layout was started with.
+    pub positions: Vec<[f32; 2]>,
+    pub iterations: usize,
+    /// Milliseconds each of the step's iterations took.
+    pub per_iteration: f64,
+    pub settled: bool,
+}
+
 /// The network an Analysis view asks for.
 #[derive(Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

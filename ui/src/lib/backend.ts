@@ -16,6 +16,7 @@ import type {
   Normalisation,
   Period,
   Timeline,
+  LayoutStep,
   Annotation,
   AnnotationEdit,
   ApiError,
@@ -329,6 +330,14 @@ export const importCodebook = (path: string) => call<CodebookReport>('import_cod
 
 /** The network an Analysis view draws. */
 export const analysisNetwork = (request: NetworkRequest) => call<Network>('analysis_network', { request });
+
+/** Starts laying out a network: where each node starts, and the edges as node indexes with a
+ * weight. Answers the run's number, which its steps name. */
+export const analysisLayoutStart = (request: { positions: [number, number][]; edges: [number, number, number][] }) =>
+  call<number>('analysis_layout_start', { request });
+
+/** Runs layout `run` for about `milliseconds` and answers where its nodes are. */
+export const analysisLayoutStep = (run: number, milliseconds: number) => call<LayoutStep>('analysis_layout_step', { run, milliseconds });
 
 /** One node's statements (an actor's or a concept's), as the filter keeps them. */
 export const analysisStatements = (node: string, filter: AnalysisFilter) =>

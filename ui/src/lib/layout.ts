@@ -1,48 +1,93 @@
-// The network layout as the Analysis view uses it: a worker running ForceAtlas2 that can be
-// paused and resumed, with positions kept per project and network kind so the picture does not
-// jump between sessions.
+// The network layout as the Analysis view uses it: ForceAtlas2 run by the backend (off the
+// webview's thread), in steps of a tenth of a second, the positions drawn after each, until it
+// settles, is paused, or is replaced; positions kept per project and network kind so the
+// picture does not jump between sessions.
+import * as backend from './backend';
 
-export type LayoutIn =
-  | { kind: 'start'; nodes: string[]; edges: [string, string, number][]; initial: Record<string, [number, number]> }
-  | { kind: 'pause' }
-  | { kind: 'resume' }
-  /** The last positions are drawn: the next may come. */
-  | { kind: 'drawn' };
+/** What a step says: every node's place, and how far the layout has come. */
+export type LayoutOut = {
+  kind: 'positions';
+  positions: Record<string, [number, number]>;
+  iterations: number;
+  /** Milliseconds the last iterations took each. */
+  perIteration: number;
+  settled: boolean;
+};
 
-export type LayoutOut = { kind: 'positions'; positions: Record<string, [number, number]>; iterations: number; settled: boolean };
+/** How long one step of the layout runs, in milliseconds. */
+const STEP_MS = 100;
 
 export class Layout {
-  private worker: Worker;
+  /** Bumped by each start and stop: a step of an earlier layout is dropped. */
+  private generation = 0;
+  private run = 0;
+  private ids: string[] = [];
+  private paused = false;
+  /** The generation whose steps are being asked for (-1: none). */
+  private stepping = -1;
 
-  constructor(onpositions: (message: LayoutOut) => void) {
-    this.worker = new Worker(new URL('./layout.worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (event: MessageEvent<LayoutOut>) => onpositions(event.data);
-  }
+  constructor(
+    private onpositions: (message: LayoutOut) => void,
+    private onerror: (error: unknown) => void = () => {},
+  ) {}
 
-  start(nodes: string[], edges: [string, string, number][], initial: Record<string, [number, number]>) {
-    this.post({ kind: 'start', nodes, edges, initial });
+  /** Lays out `nodes` joined by `edges` (node ids and a weight), starting where `initial`
+   * puts them (it must place every node). */
+  async start(nodes: string[], edges: [string, string, number][], initial: Record<string, [number, number]>) {
+    const mine = ++this.generation;
+    this.paused = false;
+    const index = new Map(nodes.map((n, i) => [n, i]));
+    const pairs: [number, number, number][] = [];
+    for (const [a, b, weight] of edges) {
+      const [i, j] = [index.get(a), index.get(b)];
+      if (i !== undefined && j !== undefined) pairs.push([i, j, weight]);
+    }
+    try {
+      const run = await backend.analysisLayoutStart({ positions: nodes.map((n) => initial[n] ?? [0, 0]), edges: pairs });
+      if (mine !== this.generation) return;
+      [this.run, this.ids] = [run, nodes];
+    } catch (error) {
+      if (mine === this.generation) this.onerror(error);
+      return;
+    }
+    void this.steps(mine);
   }
 
   pause() {
-    this.post({ kind: 'pause' });
+    this.paused = true;
   }
 
   resume() {
-    this.post({ kind: 'resume' });
-  }
-
-  /** Says the last positions are drawn. The worker posts no more until then (it lays out on
-   * meanwhile), so a picture slower to draw than the layout runs never falls behind. */
-  drawn() {
-    this.post({ kind: 'drawn' });
+    if (!this.paused) return;
+    this.paused = false;
+    void this.steps(this.generation);
   }
 
   stop() {
-    this.worker.terminate();
+    this.generation += 1;
   }
 
-  private post(message: LayoutIn) {
-    this.worker.postMessage(message);
+  /** Asks for steps until the layout settles, is paused, or another starts. */
+  private async steps(mine: number) {
+    if (this.stepping === mine) return;
+    this.stepping = mine;
+    try {
+      while (mine === this.generation && !this.paused) {
+        const step = await backend.analysisLayoutStep(this.run, STEP_MS);
+        if (mine !== this.generation) return;
+        const positions: Record<string, [number, number]> = {};
+        this.ids.forEach((id, i) => {
+          const at = step.positions[i];
+          if (at) positions[id] = at;
+        });
+        this.onpositions({ kind: 'positions', positions, iterations: step.iterations, perIteration: step.perIteration, settled: step.settled });
+        if (step.settled) return;
+      }
+    } catch (error) {
+      if (mine === this.generation) this.onerror(error);
+    } finally {
+      if (this.stepping === mine) this.stepping = -1;
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { edgeAt, nodeAt, pictureSvg, type Picture } from './picture';
+import { edgeAt, nodeAt, paintEdges, paintNodes, pictureSvg, type DrawnNode, type Picture } from './picture';
+import { startingPositions } from './positions';
 
 const picture = (over: Partial<Picture> = {}): Picture => ({
   width: 800,
@@ -79,5 +80,93 @@ describe('the node under the pointer', () => {
     // Overlapping circles: the one drawn last is on top.
     const overlapping = [nodes[0]!, { ...nodes[1]!, at: [102, 100] as [number, number] }];
     expect(nodeAt(overlapping, [101, 100], { zoom: 1, pan: [0, 0] })).toBe(1);
+  });
+});
+
+/** A canvas context that records what is painted: each fill and stroke with its colour and
+ * width, and the arcs and segments of the path it paints. */
+function recorder() {
+  const painted: { op: 'fill' | 'stroke'; style: string; width: number; arcs: number; lines: number }[] = [];
+  let [arcs, lines] = [0, 0];
+  const ctx = {
+    canvas: { width: 800, height: 520 },
+    fillStyle: '',
+    strokeStyle: '',
+    lineWidth: 1,
+    globalAlpha: 1,
+    lineCap: 'butt',
+    font: '',
+    cleared: 0,
+    setTransform() {},
+    clearRect() {
+      ctx.cleared += 1;
+    },
+    beginPath() {
+      [arcs, lines] = [0, 0];
+    },
+    moveTo() {},
+    lineTo() {
+      lines += 1;
+    },
+    arc() {
+      arcs += 1;
+    },
+    fill() {
+      painted.push({ op: 'fill', style: ctx.fillStyle, width: ctx.lineWidth, arcs, lines });
+    },
+    stroke() {
+      painted.push({ op: 'stroke', style: ctx.strokeStyle, width: ctx.lineWidth, arcs, lines });
+    },
+    fillText() {},
+  };
+  return { ctx, painted, asContext: ctx as unknown as CanvasRenderingContext2D };
+}
+
+describe('painting on a canvas', () => {
+  const node = (i: number, colour: string, chosen = false): DrawnNode => ({ at: [i, i], radius: 4, colour, name: `n${i}`, labelled: false, chosen });
+  const view = { zoom: 1, pan: [0, 0] as [number, number] };
+
+  it('paints the nodes of one colour as one path, filled and outlined once, and rings the chosen one', () => {
+    const { painted, asContext } = recorder();
+    const nodes = [...Array.from({ length: 1000 }, (_, i) => node(i, i % 2 ? '#2f6fb3' : '#a35a00')), node(5000, '#a35a00', true)];
+    paintNodes(asContext, nodes, view, 1, '#000');
+    expect(painted.filter((p) => p.op === 'fill').map((p) => [p.style, p.arcs])).toEqual([
+      ['#a35a00', 501],
+      ['#2f6fb3', 500],
+    ]);
+    expect(painted.filter((p) => p.op === 'stroke').map((p) => [p.width, p.arcs])).toEqual([
+      [0.5, 501],
+      [0.5, 500],
+      [2.5, 1],
+    ]);
+  });
+
+  it('adds edges to what is painted, or paints them afresh', () => {
+    const { ctx, painted, asContext } = recorder();
+    const edges = [
+      { from: [0, 0] as [number, number], to: [1, 1] as [number, number], colour: '#2e7d32', width: 1 },
+      { from: [0, 0] as [number, number], to: [2, 2] as [number, number], colour: '#2e7d32', width: 1.05 },
+      { from: [0, 0] as [number, number], to: [3, 3] as [number, number], colour: '#b3261e', width: 1 },
+    ];
+    paintEdges(asContext, edges, view, 1);
+    expect(ctx.cleared).toBe(1);
+    paintEdges(asContext, edges, view, 1, 0.6, false);
+    expect(ctx.cleared).toBe(1);
+    // One stroke per colour and width (a quarter unit apart), each with all of its edges.
+    expect(painted.slice(0, 2).map((p) => [p.style, p.lines])).toEqual([
+      ['#2e7d32', 2],
+      ['#b3261e', 1],
+    ]);
+  });
+});
+
+describe('where a network starts', () => {
+  it('keeps the places kept and puts the others at random in a square that grows with the network', () => {
+    const nodes = Array.from({ length: 99 }, (_, i) => `actor:${i}`);
+    const start = startingPositions(nodes, { 'actor:3': [1234, -5] });
+    expect(Object.keys(start)).toEqual(nodes);
+    expect(start['actor:3']).toEqual([1234, -5]);
+    const half = (10 * Math.sqrt(100)) / 2;
+    for (const [id, [x, y]] of Object.entries(start)) if (id !== 'actor:3') expect(Math.max(Math.abs(x), Math.abs(y))).toBeLessThanOrEqual(half);
   });
 });

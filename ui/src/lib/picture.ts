@@ -44,11 +44,12 @@ const place = (p: [number, number], view: View): [number, number] => [p[0] * vie
 
 /**
  * Paints the edges on `ctx`, whose canvas is `scale` device pixels per picture unit. Edges of
- * one colour and width go in one path, so a large network is a handful of strokes.
+ * one colour and width go in one path, so a large network is a handful of strokes. `clear`
+ * false adds them to what the canvas holds (a picture painted in parts, frame by frame).
  */
-export function paintEdges(ctx: CanvasRenderingContext2D, edges: DrawnEdge[], view: View, scale: number, opacity = 0.6) {
+export function paintEdges(ctx: CanvasRenderingContext2D, edges: DrawnEdge[], view: View, scale: number, opacity = 0.6, clear = true) {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  if (clear) ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.setTransform(scale * view.zoom, 0, 0, scale * view.zoom, scale * view.pan[0], scale * view.pan[1]);
   ctx.globalAlpha = opacity;
   ctx.lineCap = 'round';
@@ -76,20 +77,42 @@ export function paintEdges(ctx: CanvasRenderingContext2D, edges: DrawnEdge[], vi
 }
 
 /**
- * Paints nodes on `ctx` (after the edges: `paintEdges` has set up the canvas), at their size on
- * screen whatever the zoom, with the labelled ones' names beside them.
+ * Paints nodes on `ctx` (over the edges: after `paintEdges` on the same canvas, or on a canvas
+ * laid over theirs), at their size on screen whatever the zoom, with the labelled ones' names
+ * beside them. Nodes of one colour are one path, filled and outlined once: a canvas paints a
+ * few thousand nodes in a few strokes, not two each. `clear` empties the canvas first.
  */
-export function paintNodes(ctx: CanvasRenderingContext2D, nodes: DrawnNode[], view: View, scale: number, foreground: string, font = 'sans-serif') {
+export function paintNodes(ctx: CanvasRenderingContext2D, nodes: DrawnNode[], view: View, scale: number, foreground: string, font = 'sans-serif', clear = false) {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  if (clear) ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.setTransform(scale, 0, 0, scale, 0, 0);
   ctx.font = `11px ${font}`;
   ctx.strokeStyle = foreground;
+  const byColour = new Map<string, DrawnNode[]>();
   for (const n of nodes) {
-    const [x, y] = place(n.at, view);
+    let group = byColour.get(n.colour);
+    if (!group) byColour.set(n.colour, (group = []));
+    group.push(n);
+  }
+  const circles = (group: DrawnNode[]) => {
     ctx.beginPath();
-    ctx.arc(x, y, n.radius, 0, 2 * Math.PI);
-    ctx.fillStyle = n.colour;
+    for (const n of group) {
+      const [x, y] = place(n.at, view);
+      ctx.moveTo(x + n.radius, y);
+      ctx.arc(x, y, n.radius, 0, 2 * Math.PI);
+    }
+  };
+  for (const [colour, group] of byColour) {
+    circles(group);
+    ctx.fillStyle = colour;
     ctx.fill();
-    ctx.lineWidth = n.chosen ? 2.5 : 0.5;
+    ctx.lineWidth = 0.5;
+    ctx.stroke();
+  }
+  const chosen = nodes.filter((n) => n.chosen);
+  if (chosen.length > 0) {
+    circles(chosen);
+    ctx.lineWidth = 2.5;
     ctx.stroke();
   }
   ctx.fillStyle = foreground;

@@ -438,6 +438,16 @@ export interface TimeBucket {
   stances: Record<string, number>;
 }
 
+/** Where a step of a network's layout left it. */
+export interface LayoutStep {
+  /** Each node's place, in the order the layout was started with. */
+  positions: [number, number][];
+  iterations: number;
+  /** Milliseconds each of the step's iterations took. */
+  perIteration: number;
+  settled: boolean;
+}
+
 export interface Timeline {
   buckets: TimeBucket[];
   undated: number;
