@@ -314,8 +314,7 @@ impl<'c> Reader<'c> {
             ANNOTATION_COLUMNS
         };
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {columns} FROM annotations WHERE document_id IN ({list})
-             ORDER BY document_id, start, end, id"
+            "SELECT {columns} FROM annotations WHERE document_id IN ({list})"
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -359,12 +358,13 @@ impl<'c> Reader<'c> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {}, a.document_id AS of_document FROM relations r
              JOIN annotations a ON a.id = r.from_id
-             WHERE a.document_id IN ({list}) ORDER BY a.document_id, r.id",
+             WHERE a.document_id IN ({list})",
             qualified("r", RELATION_COLUMNS)
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let document: i64 = row.get("of_document")?;
+            // The column after the relation's own.
+            let document: i64 = row.get(RELATION_COLUMNS.split(',').count())?;
             let r = StoredRelation::from_row(row)?;
             if !kept.contains(&r.from_id) || !kept.contains(&r.to_id) {
                 continue;
@@ -382,6 +382,13 @@ impl<'c> Reader<'c> {
             });
         }
 
+        // In a document's order (sorting here, by document, costs less than SQLite's sorter).
+        for list in annotations.values_mut() {
+            list.sort_unstable_by_key(|a| (a.start, a.end, a.id));
+        }
+        for list in relations.values_mut() {
+            list.sort_unstable_by_key(|r| r.id);
+        }
         ids.iter()
             .map(|&id| {
                 let doc = docs.remove(&id).ok_or(StoreError::UnknownDocument(id))?;

@@ -117,12 +117,11 @@ fn column<T: rusqlite::types::FromSql>(r: &Row<'_>, i: usize, name: &str) -> rus
 pub(crate) const ANNOTATION_COLUMNS: &str = "id, uid, document_id, label_id, start, end, quote, \
      prefix, suffix, attributes, note, entity_id, annotator_id, created_at, updated_at";
 
-/// [`ANNOTATION_COLUMNS`] with an empty context (prefix and suffix) and no note: for what reads
+/// [`ANNOTATION_COLUMNS`] without identity, context (prefix and suffix) or note: for what reads
 /// the coding alone (statements, counts), where they would be a third of what is read.
 pub(crate) const ANNOTATION_COLUMNS_FOR_CODING: &str =
-    "id, uid, document_id, label_id, start, end, \
-     quote, '' AS prefix, '' AS suffix, attributes, NULL AS note, entity_id, annotator_id, \
-     created_at, updated_at";
+    "id, NULL AS uid, document_id, label_id, start, end, quote, '' AS prefix, '' AS suffix, \
+     attributes, NULL AS note, entity_id, annotator_id, created_at, updated_at";
 
 /// An annotation as read back, its times and attributes as stored.
 #[derive(Clone)]
@@ -179,7 +178,12 @@ impl StoredAnnotation {
             quote: self.quote,
             prefix: self.prefix,
             suffix: self.suffix,
-            attributes: serde_json::from_str(&self.attributes)?,
+            // Most annotations have none: no parse for those.
+            attributes: if self.attributes == "{}" {
+                serde_json::Map::new()
+            } else {
+                serde_json::from_str(&self.attributes)?
+            },
             note: self.note,
             entity_id: self.entity_id,
             annotator_id: self.annotator_id,
