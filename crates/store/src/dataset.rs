@@ -281,6 +281,20 @@ impl<'c> Reader<'c> {
         // The ids are the database's own integers: written into the statement, they need no
         // binding, and SQLite looks each up in the index.
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        // Ids close together (a corpus read in order, where most documents are in the scope) are
+        // read as one range of the index, and rows of the documents between them left out here.
+        let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
+        let (first, last) = (
+            *ids.iter().min().unwrap_or(&0),
+            *ids.iter().max().unwrap_or(&0),
+        );
+        let of_documents = |column: &str| {
+            if last - first < 4 * ids.len() as i64 {
+                format!("{column} BETWEEN {first} AND {last}")
+            } else {
+                format!("{column} IN ({list})")
+            }
+        };
         let columns = if self.without_text {
             DOCUMENT_COLUMNS_WITHOUT_TEXT
         } else {
@@ -314,11 +328,15 @@ impl<'c> Reader<'c> {
             ANNOTATION_COLUMNS
         };
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {columns} FROM annotations WHERE document_id IN ({list})"
+            "SELECT {columns} FROM annotations WHERE {}",
+            of_documents("document_id")
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let a = StoredAnnotation::from_row(r)?;
+            if !wanted.contains(&a.document_id) {
+                continue;
+            }
             let label = Self::name(&self.labels, a.label_id, "label")?;
             let annotator = Self::name(&self.annotators, a.annotator_id, "annotator")?;
             let blind_to_others = self.seen_by.is_some() && !adjudicated.contains(&a.document_id);
@@ -358,14 +376,16 @@ impl<'c> Reader<'c> {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {}, a.document_id AS of_document FROM relations r
              JOIN annotations a ON a.id = r.from_id
-             WHERE a.document_id IN ({list})",
-            qualified("r", RELATION_COLUMNS)
+             WHERE {}",
+            qualified("r", RELATION_COLUMNS),
+            of_documents("a.document_id")
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             // The column after the relation's own.
             let document: i64 = row.get(RELATION_COLUMNS.split(',').count())?;
             let r = StoredRelation::from_row(row)?;
+            // (An annotation of a document outside the batch is not among those kept.)
             if !kept.contains(&r.from_id) || !kept.contains(&r.to_id) {
                 continue;
             }
