@@ -36,10 +36,7 @@ impl StatementCache {
     /// project or the scope has changed since the last read.
     fn get(&self, project: &Project, scope: &Scope) -> Result<Arc<Vec<Statement>>, ErrorDto> {
         let stamp = project.change_stamp()?;
-        let mut cached = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cached = lock(&self.0);
         if let Some(c) = cached
             .as_ref()
             .filter(|c| c.stamp == stamp && c.scope == *scope)
@@ -229,6 +226,8 @@ pub async fn analysis_layout_step(
     })?
 }
 
+/// The value behind `mutex`, even if a thread panicked holding it (what it guards is only ever
+/// replaced whole).
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
