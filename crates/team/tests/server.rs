@@ -1675,7 +1675,12 @@ impl OwnCluster {
             bin,
             data: home.join("data"),
             socket: home.join("sock"),
-            port: 20_000 + (std::process::id() % 20_000) as u16 + u16::from(tls),
+            // A port free now, as the system hands them out: one derived from the process id
+            // could be in use (the test servers' own, or a connection's local port).
+            port: std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .unwrap(),
             as_postgres: root,
             tls,
         };
