@@ -6,7 +6,6 @@ import * as backend from './backend';
 
 /** What a step says: every node's place, and how far the layout has come. */
 export type LayoutOut = {
-  kind: 'positions';
   positions: Record<string, [number, number]>;
   iterations: number;
   /** Milliseconds the last iterations took each. */
@@ -28,7 +27,7 @@ export class Layout {
 
   constructor(
     private onpositions: (message: LayoutOut) => void,
-    private onerror: (error: unknown) => void = () => {},
+    private onerror: (error: unknown) => void,
   ) {}
 
   /** Lays out `nodes` joined by `edges` (node ids and a weight), starting where `initial`
@@ -80,7 +79,7 @@ export class Layout {
           const at = step.positions[i];
           if (at) positions[id] = at;
         });
-        this.onpositions({ kind: 'positions', positions, iterations: step.iterations, perIteration: step.perIteration, settled: step.settled });
+        this.onpositions({ positions, iterations: step.iterations, perIteration: step.perIteration, settled: step.settled });
         if (step.settled) return;
       }
     } catch (error) {
@@ -89,6 +88,18 @@ export class Layout {
       if (this.stepping === mine) this.stepping = -1;
     }
   }
+}
+
+/**
+ * Where each of `nodes` starts: where `initial` has it, else at a random place in a square that
+ * grows with the network (ForceAtlas2's usual start). The picture an analyst has seen is kept
+ * only by keeping positions, never by chance.
+ */
+export function startingPositions(nodes: string[], initial: Record<string, [number, number]>): Record<string, [number, number]> {
+  const spread = 10 * Math.sqrt(nodes.length + 1);
+  const out: Record<string, [number, number]> = {};
+  for (const n of nodes) out[n] = initial[n] ?? [(Math.random() - 0.5) * spread, (Math.random() - 0.5) * spread];
+  return out;
 }
 
 const key = (project: string, kind: string) => `claimdesk.layout:${project}:${kind}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { edgeAt, nodeAt, paintEdges, paintNodes, pictureSvg, type DrawnNode, type Picture } from './picture';
-import { startingPositions } from './positions';
+import { startingPositions } from './layout';
 
 const picture = (over: Partial<Picture> = {}): Picture => ({
   width: 800,
