@@ -22,7 +22,7 @@ use crate::rows::{
 /// Documents read at once with their texts: few, as a text may be long.
 const TEXTS_AT_ONCE: usize = 32;
 /// Documents read at once for their coding alone.
-const CODING_AT_ONCE: usize = 500;
+pub(crate) const CODING_AT_ONCE: usize = 500;
 
 impl Project {
     /// The schema, the entities and the annotators who coded.
@@ -62,7 +62,7 @@ impl Project {
     /// Runs `read` in one read transaction, which pins a consistent snapshot of the project
     /// (writes made meanwhile, by this or another process, are not seen). It is only ever read
     /// from, so ending it by commit or rollback is the same.
-    fn in_snapshot<T, E: From<StoreError>>(
+    pub(crate) fn in_snapshot<T, E: From<StoreError>>(
         &self,
         read: impl FnOnce() -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
@@ -79,16 +79,13 @@ impl Project {
     /// Calls `each` with every coded document in `scope` (its coding, not its text) and the
     /// statements derived from it: what statements and counts read. Only coded documents are
     /// read: in a large corpus most documents have none.
-    fn each_coded(
+    pub(crate) fn each_coded(
         &self,
         scope: &Scope,
         mut each: impl FnMut(&DocumentRecord, Vec<claimdesk_core::statement::Statement>),
     ) -> Result<()> {
         let info = self.project_info()?;
-        let reader = Reader {
-            without_text: true,
-            ..Reader::new(&self.conn, scope)?
-        };
+        let reader = Reader::coding(&self.conn, scope)?;
         for batch in coded_scope_documents(&self.conn, scope)?.chunks(CODING_AT_ONCE) {
             for doc in reader.documents(batch)? {
                 let statements = claimdesk_core::statement::statements(&doc, &info);
@@ -175,7 +172,7 @@ fn scope_documents(conn: &Connection, scope: &Scope) -> Result<Vec<i64>> {
 }
 
 /// The documents in `scope` that have at least one annotation.
-fn coded_scope_documents(conn: &Connection, scope: &Scope) -> Result<Vec<i64>> {
+pub(crate) fn coded_scope_documents(conn: &Connection, scope: &Scope) -> Result<Vec<i64>> {
     scope_documents_where(
         conn,
         scope,
@@ -226,7 +223,7 @@ fn scope_documents_where(conn: &Connection, scope: &Scope, extra: &str) -> Resul
 }
 
 /// Reads documents with the annotation filters of a scope, with names resolved once.
-struct Reader<'c> {
+pub(crate) struct Reader<'c> {
     conn: &'c Connection,
     labels: HashMap<i64, String>,
     annotators: HashMap<i64, String>,
@@ -239,7 +236,7 @@ struct Reader<'c> {
 }
 
 impl<'c> Reader<'c> {
-    fn new(conn: &'c Connection, scope: &Scope) -> Result<Reader<'c>> {
+    pub(crate) fn new(conn: &'c Connection, scope: &Scope) -> Result<Reader<'c>> {
         let labels = crate::documents::read_labels(conn)?
             .into_iter()
             .map(|l| (l.id, l.name))
@@ -260,6 +257,14 @@ impl<'c> Reader<'c> {
         })
     }
 
+    /// A reader of documents' coding alone (no text, no context, no note).
+    pub(crate) fn coding(conn: &'c Connection, scope: &Scope) -> Result<Reader<'c>> {
+        Ok(Reader {
+            without_text: true,
+            ..Reader::new(conn, scope)?
+        })
+    }
+
     fn name(map: &HashMap<i64, String>, id: i64, what: &str) -> Result<String> {
         map.get(&id)
             .cloned()
@@ -274,7 +279,7 @@ impl<'c> Reader<'c> {
 
     /// Documents `ids`, in that order, read with three statements for all of them (their rows,
     /// their annotations, their links) rather than three for each: a corpus is read in batches.
-    fn documents(&self, ids: &[i64]) -> Result<Vec<DocumentRecord>> {
+    pub(crate) fn documents(&self, ids: &[i64]) -> Result<Vec<DocumentRecord>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -439,14 +444,6 @@ fn keep(filter: &Option<Vec<String>>, name: &str) -> bool {
 }
 
 impl Project {
-    /// The statements of every document in `scope`, derived by the core's rule, by document,
-    /// from one consistent snapshot.
-    pub fn statements(&self, scope: &Scope) -> Result<Vec<claimdesk_core::statement::Statement>> {
-        let mut out = Vec::new();
-        self.in_snapshot(|| self.each_coded(scope, |_, statements| out.extend(statements)))?;
-        Ok(out)
-    }
-
     /// The Counts view's figures for the documents and coding in `scope`, statements as
     /// `filter` keeps them, from one consistent snapshot.
     pub fn counts(

@@ -40,6 +40,7 @@ mod restore;
 mod rows;
 mod schema;
 mod sets;
+mod statements;
 mod suggestions;
 mod time;
 mod uid;

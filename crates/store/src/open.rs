@@ -22,7 +22,7 @@ const WAIT_FOR_TURN: Duration = Duration::from_secs(5);
 const POLL: Duration = Duration::from_millis(2);
 
 /// SQLite's busy handler: sleep briefly and try again until [`WAIT_FOR_TURN`] has passed.
-fn wait_for_turn(attempt: i32) -> bool {
+pub(crate) fn wait_for_turn(attempt: i32) -> bool {
     if POLL * u32::try_from(attempt).unwrap_or(u32::MAX) >= WAIT_FOR_TURN {
         return false;
     }
@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_replication.sql"),
     include_str!("migrations/0008_replica_aliases.sql"),
     include_str!("migrations/0009_rebased_events.sql"),
+    include_str!("migrations/0010_kept_statements.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -70,6 +71,9 @@ pub struct Project {
     /// Which opening of a project this is, in this process: a reopened file (a restored
     /// backup) is a new opening, so what was read from the old one is not taken for its.
     opening: u64,
+    /// Rows this connection wrote that are derived from the project (kept statements), not a
+    /// change of it: the change stamp leaves them out.
+    pub(crate) derived_changes: std::sync::atomic::AtomicI64,
 }
 
 /// Openings of projects so far, in this process.
@@ -86,7 +90,10 @@ impl Project {
         let others: i64 = self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        Ok((self.opening, mine, others))
+        let derived = self
+            .derived_changes
+            .load(std::sync::atomic::Ordering::Relaxed);
+        Ok((self.opening, mine - derived, others))
     }
 
     /// Opens the project at `path`, creating it (with the default schema of labels) if the file
@@ -106,6 +113,7 @@ impl Project {
             conn,
             path: path.to_path_buf(),
             opening: OPENINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            derived_changes: Default::default(),
         };
         let fresh = project.check_identity().map_err(|e| project.explain(e))?;
         project.configure(fresh).map_err(|e| project.explain(e))?;

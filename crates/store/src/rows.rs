@@ -560,7 +560,7 @@ pub(crate) fn document_from_row(r: &Row<'_>) -> Result<Document> {
 }
 
 /// A document's date as stored (`YYYY-MM-DD`).
-fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>> {
+pub(crate) fn parse_date(date: Option<String>) -> Result<Option<NaiveDate>> {
     date.map(|d| {
         NaiveDate::parse_from_str(&d, "%Y-%m-%d")
             .map_err(|e| StoreError::Corrupt(format!("bad document date {d:?}: {e}")))

@@ -91,7 +91,7 @@ fn a_new_project_has_the_current_schema_wal_and_the_default_schema() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 9);
+    assert_eq!(SCHEMA_VERSION, 10);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
@@ -964,6 +964,15 @@ fn every_shipped_schema_upgrades_with_its_data() {
             .map(|d| d.annotation_count)
             .collect();
         assert_eq!(counts, [11, 3, 0], "v{version}");
+        // Statements are kept (schema version 10): the upgrade marks every coded document, and
+        // what is read is what the coding gives.
+        let statements = project.statements(&Scope::everything()).unwrap();
+        assert_eq!(statements.len(), 4, "v{version}");
+        assert_eq!(
+            statements,
+            project.derived_statements(&Scope::everything()).unwrap(),
+            "v{version}"
+        );
         // Every row that merge and sync match has a global identity (schema version 4): kept
         // when the fixture has one, given when it is older.
         for table in ["annotations", "relations", "entities", "events"] {
@@ -2339,6 +2348,9 @@ fn the_change_stamp_moves_with_every_change_by_anyone_and_between_openings() {
         .unwrap();
     let edited = f.project.change_stamp().unwrap();
     assert_ne!(edited, first);
+    // Reading that brings the kept statements up to date changes nothing either.
+    f.project.statements(&Scope::everything()).unwrap();
+    assert_eq!(f.project.change_stamp().unwrap(), edited);
     // An edit by another process (here another connection).
     let mut other = Project::open(&f.path).unwrap();
     other.delete_annotation(a.id, f.me, at(4)).unwrap();
@@ -2457,4 +2469,180 @@ fn a_corpus_read_in_batches_gives_every_document_once_with_its_own_coding() {
                 .unwrap()
         );
     }
+}
+
+/// Statements are kept beside the coding and read from there: what is read is what deriving
+/// them from the coding gives, after every kind of change (coding, links, stances, entities
+/// and their names, undo), in every scope of documents, also while another program holds the
+/// project and the kept rows cannot be brought up to date.
+#[test]
+fn kept_statements_are_the_derived_ones_after_every_kind_of_change() {
+    use claimdesk_core::annotation::AnnotationEdit;
+    use claimdesk_core::dataset::EntityKind;
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let other_doc = import(&mut f, HOSTILE);
+    let (actor, claim, position) = (
+        label(&f, "Actor"),
+        label(&f, "Claim"),
+        label(&f, "Position"),
+    );
+    let scopes = [
+        Scope::everything(),
+        Scope {
+            documents: Some(vec![doc]),
+            ..Scope::everything()
+        },
+        Scope {
+            date_from: chrono::NaiveDate::from_ymd_opt(2025, 1, 1),
+            ..Scope::everything()
+        },
+    ];
+    let same = |project: &Project, count: usize| {
+        for scope in &scopes {
+            let derived = project.derived_statements(scope).unwrap();
+            assert_eq!(project.statements(scope).unwrap(), derived, "{scope:?}");
+        }
+        let all = project.statements(&Scope::everything()).unwrap();
+        assert_eq!(all.len(), count, "{all:#?}");
+        all
+    };
+    same(&f.project, 0);
+
+    let code = |f: &mut Fixture, doc: i64, label: i64, text: &str, source: &str| {
+        f.project
+            .create_annotation(doc, label, find_cp(source, text), f.me, at(2))
+            .unwrap()
+    };
+    let bruce = code(&mut f, doc, actor, "Tammy Bruce", SAMPLE);
+    let said = code(
+        &mut f,
+        doc,
+        claim,
+        "not sufficient to establish enduring peace",
+        SAMPLE,
+    );
+    f.project
+        .create_relation("said_by", said.id, bruce.id, f.me, at(3))
+        .unwrap();
+    let all = same(&f.project, 1);
+    assert_eq!(
+        (all[0].actor.as_str(), all[0].stance.as_deref()),
+        ("Tammy Bruce", None)
+    );
+
+    // A position about the claim, held by the actor, with a stance.
+    let opposes = code(&mut f, doc, position, "Tammy Bruce", SAMPLE);
+    let mut attributes = serde_json::Map::new();
+    attributes.insert("stance".into(), "oppose".into());
+    f.project
+        .update_annotation(
+            opposes.id,
+            &AnnotationEdit {
+                attributes: Some(attributes),
+                ..Default::default()
+            },
+            f.me,
+            at(4),
+        )
+        .unwrap();
+    f.project
+        .create_relation("about", opposes.id, said.id, f.me, at(4))
+        .unwrap();
+    let all = same(&f.project, 1);
+    assert_eq!(all[0].stance.as_deref(), Some("oppose"));
+
+    // Linked to an entity: named by it, and by its new name once it is renamed.
+    let entity = f
+        .project
+        .create_entity(EntityKind::Actor, "State Department", f.me, at(5))
+        .unwrap();
+    f.project
+        .update_annotation(
+            bruce.id,
+            &AnnotationEdit {
+                entity_id: Some(Some(entity.id)),
+                ..Default::default()
+            },
+            f.me,
+            at(5),
+        )
+        .unwrap();
+    assert_eq!(same(&f.project, 1)[0].actor, "State Department");
+    let renamed = claimdesk_core::dataset::Entity {
+        name: "US State Department".into(),
+        ..entity.clone()
+    };
+    f.project.update_entity(&renamed, f.me, at(6)).unwrap();
+    let all = same(&f.project, 1);
+    assert_eq!(
+        (all[0].actor.as_str(), all[0].actor_entity_id),
+        ("US State Department", Some(entity.id))
+    );
+
+    // A second document's statement, then undo takes it back.
+    let erdogan = code(&mut f, other_doc, actor, "Erdoğan", HOSTILE);
+    let said_there = code(&mut f, other_doc, claim, "Tammy Bruce said", HOSTILE);
+    f.project
+        .create_relation("said_by", said_there.id, erdogan.id, f.me, at(7))
+        .unwrap();
+    same(&f.project, 2);
+    f.project.undo(f.me, at(8)).unwrap();
+    same(&f.project, 1);
+    f.project.redo(f.me, at(9)).unwrap();
+    same(&f.project, 2);
+
+    // Another program changes the coding and keeps the project busy: the rows kept here cannot
+    // be brought up to date, and the changed document is derived instead.
+    let mut other = Project::open(&f.path).unwrap();
+    other.delete_annotation(said.id, f.me, at(10)).unwrap();
+    let busy = Connection::open(&f.path).unwrap();
+    busy.execute_batch("BEGIN IMMEDIATE").unwrap();
+    assert!(
+        f.project.refresh_statements().is_err(),
+        "the project is busy"
+    );
+    let all = same(&f.project, 1);
+    assert_eq!(all[0].actor, "Erdoğan");
+    busy.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(
+        f.project.refresh_statements().unwrap(),
+        1,
+        "the changed document"
+    );
+    assert_eq!(
+        f.project.refresh_statements().unwrap(),
+        0,
+        "nothing changed since"
+    );
+
+    // What is read comes from the kept rows (here altered behind the project's back).
+    busy.execute("UPDATE statement_rows SET actor_quote = 'kept'", [])
+        .unwrap();
+    assert_eq!(
+        f.project.statements(&Scope::everything()).unwrap()[0].actor,
+        "kept"
+    );
+}
+
+/// Statements of imported coding are kept by the import itself: the first reading derives none.
+#[test]
+fn an_import_keeps_the_statements_of_its_coding() {
+    let mut f = fresh();
+    let text = "Speaker said: policy works.";
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    batch
+        .add(&annotated(
+            text,
+            &[("T1", "Actor", 0, 7), ("T2", "Claim", 14, 26)],
+            &[("said_by", "T2", "T1")],
+        ))
+        .unwrap();
+    batch.commit().unwrap();
+    assert_eq!(f.project.refresh_statements().unwrap(), 0);
+    let all = f.project.statements(&Scope::everything()).unwrap();
+    assert_eq!(
+        (all[0].actor.as_str(), all[0].concept.as_str()),
+        ("Speaker", "policy works")
+    );
 }

@@ -329,7 +329,22 @@ export const exportCodebook = (destination: string) => call<CodebookWritten>('ex
 export const importCodebook = (path: string) => call<CodebookReport>('import_codebook', { path });
 
 /** The network an Analysis view draws. */
-export const analysisNetwork = (request: NetworkRequest) => call<Network>('analysis_network', { request });
+/** A network's edge as it comes from the app: `[source, target, weight, stances, through]`, its
+ * ends as indexes into the nodes (a third of the JSON of named fields and ids). */
+type WireEdge = [number, number, number, Record<string, number>, string[]];
+
+export async function analysisNetwork(request: NetworkRequest): Promise<Network> {
+  const wire = await call<Omit<Network, 'edges'> & { edges: WireEdge[] }>('analysis_network', { request });
+  const ids = wire.nodes.map((n) => n.id);
+  const edges = wire.edges.map(([source, target, weight, stances, through]) => ({
+    source: ids[source]!,
+    target: ids[target]!,
+    weight,
+    stances,
+    through,
+  }));
+  return { ...wire, edges };
+}
 
 /** Starts laying out a network: where each node starts, and the edges as node indexes with a
  * weight. Answers the run's number, which its steps name. */

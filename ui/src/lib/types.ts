@@ -425,7 +425,7 @@ export interface NetworkEdge {
 
 export interface Network {
   nodes: NetworkNode[];
-  /** The heaviest edges, when there are more than a picture takes. */
+  /** Heaviest first; only the heaviest, when there are more than a picture takes. */
   edges: NetworkEdge[];
   /** Edges of the whole network. */
   edgesInAll: number;
