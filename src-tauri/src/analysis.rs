@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use claimdesk_core::dataset::Scope;
 use claimdesk_core::statement::Statement;
 use claimdesk_store::Project;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use crate::args::{Arg, Object};
 use crate::dto::{
@@ -50,6 +50,48 @@ impl StatementCache {
             statements: Arc::clone(&statements),
         });
         Ok(statements)
+    }
+}
+
+impl StatementCache {
+    /// Reads the whole project's statements in the background, on a connection of its own, as
+    /// the project opens: the Analysis view then opens on them rather than reading them first. What it holds is the statements' own size (nothing for a corpus not coded
+    /// yet); an edit made meanwhile is seen by the view's next read, as any change is.
+    pub fn warm_on_open<R: Runtime>(app: &AppHandle<R>) {
+        let state = app.state::<AppState>();
+        if state.project.is_err() {
+            return;
+        }
+        let app = app.clone();
+        std::thread::spawn(move || {
+            let state = app.state::<AppState>();
+            let Ok(own) = state.project().and_then(|p| Ok(p.open_again()?)) else {
+                return;
+            };
+            // Kept rows brought up to date first: that write is not a change of the project,
+            // but another connection's commit moves the stamp taken below.
+            if own.refresh_statements().is_err() {
+                return;
+            }
+            // The stamp before the read: the statements read are of that state or newer, and
+            // a newer state has another stamp, so the next read does not take them for current.
+            // (Taken before the cache's lock, in the order the commands take them.)
+            let Ok(stamp) = state.project().and_then(|p| Ok(p.change_stamp()?)) else {
+                return;
+            };
+            let mut cached = lock(&state.statements.0);
+            if cached.is_some() {
+                return;
+            }
+            let everything = Scope::everything();
+            if let Ok(statements) = own.statements(&everything) {
+                *cached = Some(Cached {
+                    scope: everything,
+                    stamp,
+                    statements: Arc::new(statements),
+                });
+            }
+        });
     }
 }
 

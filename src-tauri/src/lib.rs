@@ -31,6 +31,7 @@ pub fn run(state: AppState) -> tauri::Result<()> {
         .setup(|app| {
             menu::install(app.handle())?;
             backup::start_on_open(app.handle());
+            analysis::StatementCache::warm_on_open(app.handle());
             import::index_on_open(app.handle());
             team::start_on_open(app.handle());
             Ok(())

@@ -29,7 +29,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Keys } from '../e2e/webdriver.mjs';
 import { cli, launch, startDriver, tempDir } from '../e2e/support.mjs';
-import { idleFrames, quantile, random } from './measure.mjs';
+import { changedFrames, idleFrames, quantile, random } from './measure.mjs';
 
 const TARGETS = { computed: 300, picture: 1000, settled: 5000, frame: 50, timeline: 200 };
 
@@ -384,34 +384,8 @@ async function drawAgain(app, name, limit, { cold = false } = {}) {
   return follow(app, name, 'draw', limit, () => app.execute(`document.querySelector('button[name=draw-network]').click();`));
 }
 
-/**
- * The least a frame that changes anything costs in this window: a small element, laid over the
- * page, recoloured at every frame for `count` frames (then removed). Under Xvfb, where WebKit
- * composites the window in software, this is far above 16 ms, and no picture that moves can be
- * drawn faster.
- */
-const FLOOR = `
-  const [count] = arguments;
-  const probe = (window.__floor = { frames: [], done: false });
-  const dot = document.createElement('div');
-  dot.setAttribute('aria-hidden', 'true');
-  Object.assign(dot.style, { position: 'fixed', left: '0', top: '0', width: '8px', height: '8px', zIndex: '99' });
-  document.body.append(dot);
-  let last = 0;
-  const frame = (now) => {
-    if (last) probe.frames.push(now - last);
-    last = now;
-    dot.style.background = probe.frames.length % 2 ? '#000' : '#fff';
-    if (probe.frames.length >= count) {
-      dot.remove();
-      probe.done = true;
-    } else requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
-  return true;`;
-
 async function wheel(app, label) {
-  await app.execute(FLOOR, 40);
+  await app.execute(changedFrames('__floor', 40));
   const floor = await probed(app, '__floor', 'frames changing one small element', 60_000);
   await sleep(500);
   await app.execute(idleFrames('__idle', 120));

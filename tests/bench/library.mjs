@@ -14,7 +14,7 @@ import { createWriteStream, readFileSync, readdirSync, statSync } from 'node:fs'
 import { once } from 'node:events';
 import path from 'node:path';
 import { APP, SAMPLE, cli, launch, startDriver, tempDir } from '../e2e/support.mjs';
-import { idleFrames, quantile, random } from './measure.mjs';
+import { changedFrames, idleFrames, quantile, random } from './measure.mjs';
 
 const argument = (name, fallback) => {
   const at = process.argv.indexOf(name);
@@ -217,6 +217,15 @@ async function main() {
       console.log(`idle frames, nothing moving (${idle.frames.length} frames)`);
       console.log(
         `  frame time: median ${ms(quantile(idle.frames, 0.5))}, p95 ${ms(quantile(idle.frames, 0.95))}, worst ${ms(Math.max(...idle.frames))}`,
+      );
+      await app.execute(changedFrames('__changedFrames', 60));
+      const floor = await app.waitFor('changed frames', async () => {
+        const p = await app.execute('return window.__changedFrames;');
+        return p.done ? p : null;
+      }, 60_000);
+      console.log(`this window's least cost of a changed frame (one 8-pixel element recoloured each frame, ${floor.frames.length} frames)`);
+      console.log(
+        `  frame time: median ${ms(quantile(floor.frames, 0.5))}, p95 ${ms(quantile(floor.frames, 0.95))}, worst ${ms(Math.max(...floor.frames))}`,
       );
       await app.execute(SCROLL_LIBRARY);
       const scroll = await app.waitFor('the library scrolled', async () => {

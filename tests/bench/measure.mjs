@@ -36,3 +36,27 @@ export const idleFrames = (name, count) => `
   };
   requestAnimationFrame(frame);
   return true;`;
+
+/** A page script recording the time between `count` frames into `window[name]`
+ * (`{ frames, done }`), each frame changing one small element laid over the page (then
+ * removed): the least a frame that changes anything costs in this window. Under Xvfb, where
+ * WebKit composites in software, that is far above an idle frame, and every figure of a frame
+ * that changes the window (scrolling, zooming) stands on it. */
+export const changedFrames = (name, count) => `
+  const probe = (window.${name} = { frames: [], done: false });
+  const dot = document.createElement('div');
+  dot.setAttribute('aria-hidden', 'true');
+  Object.assign(dot.style, { position: 'fixed', left: '0', top: '0', width: '8px', height: '8px', zIndex: '99' });
+  document.body.append(dot);
+  let last = 0;
+  const frame = (now) => {
+    if (last) probe.frames.push(now - last);
+    last = now;
+    dot.style.background = probe.frames.length % 2 ? '#000' : '#fff';
+    if (probe.frames.length >= ${count}) {
+      dot.remove();
+      probe.done = true;
+    } else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  return true;`;

@@ -121,6 +121,23 @@ impl Project {
         Ok(project)
     }
 
+    /// Another connection to this project, for work in the background: the file was checked
+    /// and brought to the current schema when this one opened, so it is opened as it is.
+    pub fn open_again(&self) -> Result<Project> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut project = Project {
+            conn,
+            path: self.path.clone(),
+            opening: OPENINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            derived_changes: Default::default(),
+        };
+        project.configure(false).map_err(|e| project.explain(e))?;
+        Ok(project)
+    }
+
     /// Opens an existing project; a missing file is an error rather than a new project.
     pub fn open_existing(path: &Path) -> Result<Project> {
         if !path.exists() {

@@ -58,6 +58,15 @@ impl Project {
     /// Derives and stores the statements of the documents whose coding changed since they were
     /// last kept; answers how many documents that was.
     pub fn refresh_statements(&self) -> Result<usize> {
+        // Most reads find nothing marked: they take no write lock.
+        let marked: bool =
+            self.conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM statements_stale)", [], |r| {
+                    r.get(0)
+                })?;
+        if !marked {
+            return Ok(0);
+        }
         let before = self.conn.total_changes();
         // Not worth a wait: while another program writes, a reader derives what is marked.
         self.conn.busy_handler(None)?;

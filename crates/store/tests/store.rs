@@ -2646,3 +2646,20 @@ fn an_import_keeps_the_statements_of_its_coding() {
         ("Speaker", "policy works")
     );
 }
+
+/// Another connection to an open project (for work in the background) reads and writes the
+/// same project, and what it writes moves the first connection's change stamp.
+#[test]
+fn a_project_opened_again_is_the_same_project() {
+    let mut f = fresh();
+    let doc = import(&mut f, SAMPLE);
+    let mut again = f.project.open_again().unwrap();
+    assert_eq!(again.documents().unwrap().len(), 1);
+    let before = f.project.change_stamp().unwrap();
+    let actor = label(&f, "Actor");
+    again
+        .create_annotation(doc, actor, find_cp(SAMPLE, "Tammy Bruce"), f.me, at(2))
+        .unwrap();
+    assert_eq!(f.project.annotations(doc).unwrap().len(), 1);
+    assert_ne!(f.project.change_stamp().unwrap(), before);
+}
