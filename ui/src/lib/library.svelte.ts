@@ -9,6 +9,12 @@ export const PAGE_SIZE = 200;
  * the list has scrolled past by the time its turn comes is not read at all. */
 const IN_FLIGHT = 2;
 
+/** Pages kept loaded: those nearest the list's view. Scrolling through a million documents
+ * would otherwise keep every page it passed (a heap of rows the webview's collector walks
+ * again and again, which shows as stalled frames); a page dropped is read again if scrolled
+ * back to. */
+export const KEPT_PAGES = 24;
+
 /** Fetches `limit` rows from `offset` of the current query, counting them all if `count`. */
 export type FetchPage = (offset: number, limit: number, count: boolean) => Promise<LibraryPage>;
 
@@ -89,6 +95,15 @@ export class LibraryWindow {
     this.pages = pages;
   }
 
+  /** `pages` without those farthest from the view, beyond [`KEPT_PAGES`]. */
+  #kept(pages: Map<number, DocumentSummary[]>): Map<number, DocumentSummary[]> {
+    if (pages.size <= KEPT_PAGES) return pages;
+    const [first, last] = this.#wanted;
+    const away = (n: number) => (n < first ? first - n : n > last ? n - last : 0);
+    const nearest = [...pages.keys()].sort((a, b) => away(a) - away(b) || a - b).slice(0, KEPT_PAGES);
+    return new Map(nearest.map((n) => [n, pages.get(n)!]));
+  }
+
   async #load(n: number): Promise<void> {
     const generation = this.#generation;
     if (this.#inFlight >= IN_FLIGHT) await new Promise<void>((resolve) => this.#waiting.push(resolve));
@@ -100,7 +115,7 @@ export class LibraryWindow {
       const page = await this.#fetch(n * PAGE_SIZE, PAGE_SIZE, false);
       if (generation !== this.#generation) return;
       if (page.total !== null) this.total = page.total;
-      this.pages = new Map(this.pages).set(n, page.rows);
+      this.pages = this.#kept(new Map(this.pages).set(n, page.rows));
     } finally {
       if (generation === this.#generation) this.#loading.delete(n);
       this.#inFlight--;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LibraryWindow, PAGE_SIZE } from './library.svelte';
+import { KEPT_PAGES, LibraryWindow, PAGE_SIZE } from './library.svelte';
 import type { DocumentSummary, LibraryPage } from './types';
 
 const row = (id: number): DocumentSummary => ({ id, title: `Doc ${id}`, date: null, source: null, annotationCount: 0 });
@@ -91,5 +91,25 @@ describe('LibraryWindow while scrolling fast', () => {
     // The two read at once, then only the page in view at the end.
     expect(asked.length).toBeLessThanOrEqual(3);
     expect(library.rowAt(200_000)?.id).toBe(200_001);
+  });
+});
+
+describe('LibraryWindow through a long list', () => {
+  it('keeps the pages nearest the view, and reads a dropped one again when scrolled back to', async () => {
+    const { fetch, asked } = corpus(1_000_000);
+    const library = new LibraryWindow(fetch);
+    await library.reset();
+    // Scrolled through, a page a step.
+    for (let n = 1; n <= 3 * KEPT_PAGES; n++) await library.ensure(n * PAGE_SIZE, n * PAGE_SIZE + 20);
+    expect(library.pages.size).toBe(KEPT_PAGES);
+    const last = 3 * KEPT_PAGES;
+    const kept = [...library.pages.keys()].sort((a, b) => a - b);
+    expect(kept).toEqual(Array.from({ length: KEPT_PAGES }, (_, i) => last - KEPT_PAGES + 1 + i));
+    expect(library.rowAt(last * PAGE_SIZE)?.id).toBe(last * PAGE_SIZE + 1);
+    // Back at the top: the first page is read again, and rows come back as they were.
+    expect(library.rowAt(0)).toBeUndefined();
+    const before = asked.length;
+    expect(await library.fetchRow(5)).toEqual(row(6));
+    expect(asked.slice(before)).toEqual([0]);
   });
 });
