@@ -471,7 +471,7 @@ impl Batch<'_> {
         self.flush_index()?;
         self.log_imported()?;
         // Imported coding's statements are kept with it, not derived at the first reading.
-        crate::statements::refresh(self.conn)?;
+        crate::statements::refresh(self.conn, None)?;
         self.open = false;
         self.conn.execute_batch("COMMIT")?;
         if let Some(kib) = self.cache_before.take() {

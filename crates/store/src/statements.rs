@@ -56,43 +56,49 @@ impl Project {
     }
 
     /// Derives and stores the statements of the documents whose coding changed since they were
-    /// last kept; answers how many documents that was.
+    /// last kept; answers how many documents that was. A few hundred documents a transaction:
+    /// after an upgrade or another program's import, the work of a whole corpus never holds the
+    /// write lock for more than a moment, and an edit waits for one part at most.
     pub fn refresh_statements(&self) -> Result<usize> {
-        // Most reads find nothing marked: they take no write lock.
-        let marked: bool =
-            self.conn
-                .query_row("SELECT EXISTS (SELECT 1 FROM statements_stale)", [], |r| {
-                    r.get(0)
-                })?;
-        if !marked {
-            return Ok(0);
+        let mut refreshed = 0;
+        loop {
+            // Most reads find nothing marked: they take no write lock.
+            let marked: bool =
+                self.conn
+                    .query_row("SELECT EXISTS (SELECT 1 FROM statements_stale)", [], |r| {
+                        r.get(0)
+                    })?;
+            if !marked {
+                return Ok(refreshed);
+            }
+            let before = self.conn.total_changes();
+            // Not worth a wait: while another program writes, a reader derives what is marked.
+            self.conn.busy_handler(None)?;
+            let began = self.conn.execute_batch("BEGIN IMMEDIATE");
+            self.conn.busy_handler(Some(crate::open::wait_for_turn))?;
+            began?;
+            let done = refresh(&self.conn, Some(CODING_AT_ONCE));
+            let end = match done {
+                Ok(_) => self.conn.execute_batch("COMMIT"),
+                Err(_) => self.conn.execute_batch("ROLLBACK"),
+            };
+            // Kept rows are not a change of the project: its change stamp leaves them out.
+            let derived = self.conn.total_changes().saturating_sub(before);
+            self.derived_changes
+                .fetch_add(derived as i64, Ordering::Relaxed);
+            refreshed += done?;
+            end?;
         }
-        let before = self.conn.total_changes();
-        // Not worth a wait: while another program writes, a reader derives what is marked.
-        self.conn.busy_handler(None)?;
-        let began = self.conn.execute_batch("BEGIN IMMEDIATE");
-        self.conn.busy_handler(Some(crate::open::wait_for_turn))?;
-        began?;
-        let refreshed = refresh(&self.conn);
-        let end = match refreshed {
-            Ok(_) => self.conn.execute_batch("COMMIT"),
-            Err(_) => self.conn.execute_batch("ROLLBACK"),
-        };
-        // Kept rows are not a change of the project: its change stamp leaves them out.
-        let derived = self.conn.total_changes().saturating_sub(before);
-        self.derived_changes
-            .fetch_add(derived as i64, Ordering::Relaxed);
-        let refreshed = refreshed?;
-        end?;
-        Ok(refreshed)
     }
 }
 
-/// Derives and stores, in the transaction under way, the statements of every marked document.
-pub(crate) fn refresh(conn: &Connection) -> Result<usize> {
+/// Derives and stores, in the transaction under way, the statements of the marked documents
+/// (`most` of them, or all).
+pub(crate) fn refresh(conn: &Connection, most: Option<usize>) -> Result<usize> {
+    let limit = most.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
     let marked: Vec<i64> = conn
-        .prepare("SELECT document_id FROM statements_stale ORDER BY document_id")?
-        .query_map([], |r| r.get(0))?
+        .prepare("SELECT document_id FROM statements_stale ORDER BY document_id LIMIT ?1")?
+        .query_map([limit], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if marked.is_empty() {
         return Ok(0);

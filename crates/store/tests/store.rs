@@ -2469,6 +2469,20 @@ fn a_corpus_read_in_batches_gives_every_document_once_with_its_own_coding() {
                 .unwrap()
         );
     }
+
+    // Every document marked at once (as after an upgrade, or another program's import): their
+    // statements are stored again a few hundred documents a transaction, the same as derived.
+    let conn = Connection::open(&f.path).unwrap();
+    conn.execute("DELETE FROM statement_rows", []).unwrap();
+    conn.execute("INSERT INTO statements_stale SELECT id FROM documents", [])
+        .unwrap();
+    assert_eq!(f.project.refresh_statements().unwrap(), count);
+    assert_eq!(f.project.refresh_statements().unwrap(), 0);
+    assert_eq!(
+        f.project.statements(&Scope::everything()).unwrap(),
+        f.project.derived_statements(&Scope::everything()).unwrap()
+    );
+    assert_eq!(statements.len(), coded.len());
 }
 
 /// Statements are kept beside the coding and read from there: what is read is what deriving
