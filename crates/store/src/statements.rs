@@ -114,17 +114,12 @@ pub(crate) fn refresh(conn: &Connection, most: Option<usize>) -> Result<usize> {
              position_annotation_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    let mut exists = conn.prepare_cached("SELECT 1 FROM documents WHERE id = ?1")?;
     for batch in marked.chunks(CODING_AT_ONCE) {
-        let mut present = Vec::with_capacity(batch.len());
         for &id in batch {
             drop_rows.execute([id])?;
             unmark.execute([id])?;
-            if exists.query_row([id], |_| Ok(())).optional()?.is_some() {
-                present.push(id);
-            }
         }
-        for doc in reader.documents(&present)? {
+        for doc in reader.documents(&existing(conn, batch)?)? {
             for (seq, kept) in kept_of(&doc, &unnamed).into_iter().enumerate() {
                 insert.execute(rusqlite::params![
                     doc.id,
@@ -142,6 +137,51 @@ pub(crate) fn refresh(conn: &Connection, most: Option<usize>) -> Result<usize> {
         }
     }
     Ok(marked.len())
+}
+
+/// Those of `ids` that are documents of the project (a marked one may have been deleted).
+fn existing(conn: &Connection, ids: &[i64]) -> Result<Vec<i64>> {
+    let mut exists =
+        conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM documents WHERE id = ?1)")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if exists.query_row([id], |r| r.get::<_, bool>(0))? {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// A kept statement named: its actor and concept by their entity when it exists (as the core
+/// names them), else by their quotes; with its document's date, source and title.
+fn named(
+    kept: Kept,
+    names: &HashMap<i64, String>,
+    document_id: i64,
+    date: Option<chrono::NaiveDate>,
+    source: &Option<String>,
+    title: &str,
+) -> Statement {
+    let name = |entity: Option<i64>, quote: String| match entity.and_then(|id| names.get(&id)) {
+        Some(name) => (name.clone(), entity),
+        None => (quote, None),
+    };
+    let (actor, actor_entity_id) = name(kept.actor_entity_id, kept.actor_quote);
+    let (concept, concept_entity_id) = name(kept.concept_entity_id, kept.claim_quote);
+    Statement {
+        document_id,
+        date,
+        source: source.clone(),
+        title: title.to_string(),
+        actor,
+        actor_entity_id,
+        actor_annotation_id: kept.actor_annotation_id,
+        concept,
+        concept_entity_id,
+        claim_annotation_id: kept.claim_annotation_id,
+        stance: kept.stance,
+        position_annotation_id: kept.position_annotation_id,
+    }
 }
 
 /// A document's statements with their annotations' own quotes and entity ids.
@@ -180,10 +220,6 @@ fn read_kept(conn: &Connection, scope: &Scope) -> Result<Vec<Statement>> {
     };
     let wanted = |id: i64| in_scope.as_ref().is_none_or(|ids| ids.contains(&id));
 
-    let name = |entity: Option<i64>, quote: String| match entity.and_then(|id| names.get(&id)) {
-        Some(name) => (name.clone(), entity),
-        None => (quote, None),
-    };
     let mut out = Vec::new();
     let mut document =
         conn.prepare_cached("SELECT date, source, title FROM documents WHERE id = ?1")?;
@@ -214,43 +250,38 @@ fn read_kept(conn: &Connection, scope: &Scope) -> Result<Vec<Statement>> {
         let Some((_, date, source, title)) = &meta else {
             continue;
         };
-        let (actor, actor_entity_id) = name(r.get(2)?, r.get(3)?);
-        let (concept, concept_entity_id) = name(r.get(5)?, r.get(6)?);
-        out.push(Statement {
-            document_id,
-            date: *date,
-            source: source.clone(),
-            title: title.clone(),
-            actor,
-            actor_entity_id,
+        let kept = Kept {
             actor_annotation_id: r.get(1)?,
-            concept,
-            concept_entity_id,
+            actor_entity_id: r.get(2)?,
+            actor_quote: r.get(3)?,
             claim_annotation_id: r.get(4)?,
+            concept_entity_id: r.get(5)?,
+            claim_quote: r.get(6)?,
             stance: r.get(7)?,
             position_annotation_id: r.get(8)?,
-        });
+        };
+        out.push(named(kept, &names, document_id, *date, source, title));
     }
 
-    // Documents changed since their rows were kept: derived here, and put in their place.
+    // Documents changed since their rows were kept: derived here, named as the rows are, and put
+    // in their place.
     let mut fresh: Vec<i64> = marked.into_iter().filter(|&id| wanted(id)).collect();
     if !fresh.is_empty() {
         fresh.sort_unstable();
-        let mut coded = conn.prepare_cached(
-            "SELECT 1 FROM document_stats WHERE document_id = ?1 AND annotation_count > 0",
-        )?;
-        let mut kept = Vec::with_capacity(fresh.len());
-        for id in fresh {
-            if coded.query_row([id], |_| Ok(())).optional()?.is_some() {
-                kept.push(id);
-            }
-        }
-        let fresh = kept;
-        let info = crate::dataset::project_info(conn)?;
         let reader = Reader::coding(conn, &Scope::everything())?;
-        for batch in fresh.chunks(CODING_AT_ONCE) {
+        let unnamed = ProjectInfo::default();
+        for batch in existing(conn, &fresh)?.chunks(CODING_AT_ONCE) {
             for doc in reader.documents(batch)? {
-                out.extend(claimdesk_core::statement::statements(&doc, &info));
+                for kept in kept_of(&doc, &unnamed) {
+                    out.push(named(
+                        kept,
+                        &names,
+                        doc.id,
+                        doc.date,
+                        &doc.source,
+                        &doc.title,
+                    ));
+                }
             }
         }
         // Stable: each document's statements keep their order.
