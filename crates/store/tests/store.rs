@@ -829,6 +829,90 @@ fn a_backup_holds_what_was_committed_even_while_another_connection_writes() {
 }
 
 #[test]
+fn a_backup_copied_while_another_connection_keeps_editing_is_one_state_and_finishes() {
+    let mut f = fresh();
+    // Some megabytes, so the backup takes several steps with edits committed between them.
+    let long = "A longer paragraph of the article. ".repeat(1500);
+    for n in 0..120 {
+        import(&mut f, &format!("Article {n}\n{long}"));
+    }
+    let doc = f.project.documents().unwrap()[0].id;
+    let actor = label(&f, "Actor");
+    let editing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let writer = {
+        let (path, me, editing) = (f.path.clone(), f.me, editing.clone());
+        std::thread::spawn(move || {
+            let mut other = Project::open_existing(&path).unwrap();
+            let mut made = 0usize;
+            while editing.load(std::sync::atomic::Ordering::SeqCst) || made < 5 {
+                let span = Span::new(made, made + 3).unwrap();
+                other
+                    .create_annotation(doc, actor, span, me, at(2))
+                    .unwrap();
+                made += 1;
+            }
+            made
+        })
+    };
+    while f.project.annotations(doc).unwrap().len() < 5 {
+        std::thread::yield_now();
+    }
+    let before = f.project.annotations(doc).unwrap().len();
+    let backup = f.project.backup(at(3)).unwrap();
+    let after = f.project.annotations(doc).unwrap().len();
+    editing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let made = writer.join().unwrap();
+    assert!(
+        after > before,
+        "edits were committed while the backup was copied"
+    );
+
+    // The copy is sound, opens read-only as the app checks it, and holds one committed state:
+    // every annotation in it has the event that made it, and no event lacks its annotation.
+    let copy = rusqlite::Connection::open_with_flags(
+        &backup.path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let check: String = copy
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let mode: String = copy
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        mode, "delete",
+        "a backup is a project of its own, not a write-ahead log's"
+    );
+    let (annotations, events): (usize, usize) = copy
+        .query_row(
+            "SELECT (SELECT count(*) FROM annotations), \
+                    (SELECT count(*) FROM events WHERE kind = 'annotation_created')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(annotations, events);
+    assert!(
+        (before..=after).contains(&annotations),
+        "{before} <= {annotations} <= {after}"
+    );
+    assert!(
+        annotations < made,
+        "the edits after the copy began are not in it"
+    );
+    assert_eq!(
+        Project::open_existing(&backup.path)
+            .unwrap()
+            .documents()
+            .unwrap()
+            .len(),
+        120
+    );
+}
+
+#[test]
 fn restoring_a_backup_brings_the_old_state_back_and_keeps_the_current_one() {
     let mut f = fresh();
     let doc = import(&mut f, SAMPLE);
