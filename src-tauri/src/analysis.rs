@@ -64,6 +64,7 @@ impl StatementCache {
         }
         let app = app.clone();
         std::thread::spawn(move || {
+            crate::background::lower_priority();
             let state = app.state::<AppState>();
             let Ok(own) = state.project().and_then(|p| Ok(p.open_again()?)) else {
                 return;

@@ -24,6 +24,7 @@ pub fn start_on_open<R: Runtime>(app: &AppHandle<R>) {
     let path = state.project_path.clone();
     let app = app.clone();
     std::thread::spawn(move || {
+        crate::background::lower_priority();
         // A large project was not checked for damage as it opened, so the window came up at
         // once; it is checked here, before the backup (which would copy the damage).
         let made = Project::open_existing(&path).and_then(|p| {

@@ -91,6 +91,7 @@ pub fn index_on_open<R: Runtime>(app: &AppHandle<R>) {
     let path = state.project_path.clone();
     let app = app.clone();
     std::thread::spawn(move || {
+        crate::background::lower_priority();
         let state = app.state::<AppState>();
         let mut last = Instant::now() - PROGRESS_EVERY;
         let result = Project::open_existing(&path).and_then(|mut project| {

@@ -5,6 +5,7 @@
 
 mod analysis;
 pub mod args;
+mod background;
 mod backup;
 mod codebook;
 mod coders;

@@ -99,6 +99,12 @@ async function openApp(driver, project) {
   return { app, usable, page, memory: appMemory(project) };
 }
 
+/** How many of `frames` took longer than the target frame time. */
+const over = (frames) => {
+  const n = frames.filter((f) => f > TARGETS.frame).length;
+  return `${n} of ${frames.length} over ${TARGETS.frame} ms (${((100 * n) / frames.length).toFixed(1)} %)`;
+};
+
 /** Scrolls the library list to its end and back, one step per frame; frame times. */
 const SCROLL_LIBRARY = `
   const box = document.querySelector('.library-scroll');
@@ -218,14 +224,16 @@ async function main() {
       console.log(
         `  frame time: median ${ms(quantile(idle.frames, 0.5))}, p95 ${ms(quantile(idle.frames, 0.95))}, worst ${ms(Math.max(...idle.frames))}`,
       );
-      await app.execute(changedFrames('__changedFrames', 60));
+      // As many frames as the scroll draws, so the worst of each is taken over the same count.
+      await app.execute(changedFrames('__changedFrames', 1200));
       const floor = await app.waitFor('changed frames', async () => {
         const p = await app.execute('return window.__changedFrames;');
         return p.done ? p : null;
       }, 60_000);
       console.log(`this window's least cost of a changed frame (one 8-pixel element recoloured each frame, ${floor.frames.length} frames)`);
       console.log(
-        `  frame time: median ${ms(quantile(floor.frames, 0.5))}, p95 ${ms(quantile(floor.frames, 0.95))}, worst ${ms(Math.max(...floor.frames))}`,
+        `  frame time: median ${ms(quantile(floor.frames, 0.5))}, p95 ${ms(quantile(floor.frames, 0.95))}, worst ${ms(Math.max(...floor.frames))}; ` +
+          over(floor.frames),
       );
       await app.execute(SCROLL_LIBRARY);
       const scroll = await app.waitFor('the library scrolled', async () => {
@@ -235,7 +243,7 @@ async function main() {
       console.log(`library scroll to the end and back (${scroll.frames.length} frames)`);
       console.log(
         `  frame time: median ${ms(quantile(scroll.frames, 0.5))}, p95 ${ms(quantile(scroll.frames, 0.95))}, worst ${ms(Math.max(...scroll.frames))}` +
-          `   target worst < ${TARGETS.frame} ms: ${verdict(Math.max(...scroll.frames), TARGETS.frame)}; rows in the page: ${scroll.rows}`,
+          `   target worst < ${TARGETS.frame} ms: ${verdict(Math.max(...scroll.frames), TARGETS.frame)}; ${over(scroll.frames)}; rows in the page: ${scroll.rows}`,
       );
 
       console.log(`sort and filter changes (control changed -> new rows drawn)`);

@@ -151,7 +151,9 @@ impl Project {
     /// or `None` when the newest backup already holds this state. What the app does on open.
     pub fn backup_if_changed(&self, now: DateTime<Utc>) -> Result<Option<Backup>> {
         if let Some(newest) = backups(self.path())?.into_iter().next() {
-            let same = check_backup(&newest.path)
+            // Its mark only: a backup is complete once listed (written out, then renamed), and
+            // checking every page of a large one would cost as much as the backup itself.
+            let same = open_backup(&newest.path)
                 .and_then(|conn| state_mark(&conn))
                 .is_ok_and(|mark| state_mark(&self.conn).is_ok_and(|now| now == mark));
             if same {
@@ -287,8 +289,8 @@ impl Drop for Snapshot<'_> {
     }
 }
 
-/// Opens a backup read-only and checks it is a sound Claimdesk project this build reads.
-fn check_backup(path: &Path) -> Result<Connection> {
+/// Opens a backup read-only and checks it is a Claimdesk project this build reads.
+fn open_backup(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -307,6 +309,13 @@ fn check_backup(path: &Path) -> Result<Connection> {
     if version > crate::open::SCHEMA_VERSION {
         return Err(bad("made by a newer Claimdesk"));
     }
+    Ok(conn)
+}
+
+/// Opens a backup read-only and checks it is a sound Claimdesk project this build reads.
+fn check_backup(path: &Path) -> Result<Connection> {
+    let conn = open_backup(path)?;
+    let bad = |why: &str| StoreError::BadBackup(format!("{}: {why}", path.display()));
     let check: String = conn
         .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
         .map_err(|e| bad(&e.to_string()))?;
