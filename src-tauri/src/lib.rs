@@ -10,6 +10,7 @@ mod backup;
 mod codebook;
 mod coders;
 mod commands;
+pub mod drawing;
 pub mod dto;
 pub mod error;
 mod export;

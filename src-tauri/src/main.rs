@@ -45,6 +45,8 @@ fn main() -> ExitCode {
         eprintln!("claimdesk: cannot open a window: {reason}");
         return ExitCode::from(3);
     }
+    // Before any thread starts: it sets an environment variable the webview reads.
+    claimdesk::drawing::choose();
     // Who is coding: CLAIMDESK_ANNOTATOR, else the name given at an earlier start; else the
     // login name for now, and the window asks.
     let chosen = std::env::var("CLAIMDESK_ANNOTATOR")

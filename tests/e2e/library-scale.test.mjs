@@ -5,11 +5,11 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { Keys } from './webdriver.mjs';
-import { cli, launch, startDriver, tempDir } from './support.mjs';
+import { APP, cli, launch, startDriver, tempDir } from './support.mjs';
 
 const ARTICLES = 100_000;
 const SOURCES = ['Wire', 'Herald', 'Gazette', 'Courier'];
@@ -66,6 +66,35 @@ describe('a library of 100,000 articles', () => {
     await app.waitFor('the count', async () => (await count()) === '100,000');
     const drawn = await rowsDrawn();
     assert.ok(drawn > 5 && drawn < 200, `${drawn} rows drawn`);
+  });
+
+  it('draws without the compositor where no GPU renders (as scrolling needs here), else as WebKit chooses', () => {
+    // The app's web process and what it was started with.
+    const read = (pid, what) => {
+      try {
+        return readFileSync(`/proc/${pid}/${what}`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+    const appPid = pids.find((p) => {
+      const cmd = read(p, 'cmdline').split('\0');
+      return cmd[0] === APP && cmd.includes(project);
+    });
+    assert.ok(appPid, 'the app is running');
+    const web = pids.find((p) => read(p, 'cmdline').includes('WebKitWebProcess') && /PPid:\s+(\d+)/.exec(read(p, 'status'))?.[1] === appPid);
+    assert.ok(web, 'its web process is running');
+    const environment = read(web, 'environ').split('\0');
+    let gpu = false;
+    try {
+      gpu = readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+    } catch {
+      // No /dev/dri: no GPU.
+    }
+    const ownChoice = process.env.WEBKIT_DISABLE_COMPOSITING_MODE;
+    const expected = ownChoice !== undefined ? `WEBKIT_DISABLE_COMPOSITING_MODE=${ownChoice}` : gpu ? undefined : 'WEBKIT_DISABLE_COMPOSITING_MODE=1';
+    assert.equal(environment.find((v) => v.startsWith('WEBKIT_DISABLE_COMPOSITING_MODE=')), expected);
   });
 
   it('goes to the last article with End, and opens it', async () => {
