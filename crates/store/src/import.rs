@@ -97,6 +97,9 @@ pub struct Batch<'p> {
     cache_before: Option<i64>,
     /// Copies committed pages into the project file while the batch goes on (bulk imports).
     checkpointer: Option<Checkpointer>,
+    /// The batch's commits before its last are not synced one by one (bulk imports; see
+    /// [`Batch::checkpoint`]); the last one syncs them all.
+    unsynced: bool,
     open: bool,
     /// Add a file's coding to a document the project already has instead of skipping it.
     add_coding: bool,
@@ -191,6 +194,7 @@ impl Project {
             defer_index,
             cache_before: None,
             checkpointer: None,
+            unsynced: false,
             open: true,
             add_coding: false,
             new_versions: false,
@@ -266,9 +270,16 @@ impl Project {
         // A larger page cache does not help here (each document is read once), but copying the
         // index's pages into the file on another thread does.
         let checkpointer = Checkpointer::start(&self.conn)?;
+        if checkpointer.is_some() {
+            // Turns are not synced one by one, as a bulk import's commits are not
+            // ([`Batch::checkpoint`]): an index cut short by a power cut is built on later.
+            self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+        }
         let result = self.index_in_turns(cancel, &mut progress, &mut on_progress);
         if let Some(checkpointer) = checkpointer {
-            checkpointer.stop(&self.conn)?;
+            let stopped = checkpointer.stop(&self.conn);
+            synced_again(&self.conn)?;
+            stopped?;
         }
         result.map(|()| progress)
     }
@@ -459,6 +470,16 @@ impl Batch<'_> {
         self.flush_index()?;
         self.log_imported()?;
         self.conn.execute_batch("COMMIT")?;
+        if self.checkpointer.is_some() && !self.unsynced {
+            // A bulk import's commits are not synced one by one: each is safe from a crash
+            // of the program once it returns (it is in the operating system's hands), and
+            // the checkpointer syncs the log as it copies it. The last commit syncs all of it
+            // ([`Batch::commit`]); a power cut before that loses at most the newest commits,
+            // which an import run again adds (it skips what is there). The safety level can
+            // only change between transactions, so the batch's first commit was synced.
+            self.conn.execute_batch("PRAGMA synchronous = NORMAL")?;
+            self.unsynced = true;
+        }
         std::thread::sleep(LET_OTHERS_IN);
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         self.logged_upto = newest_document(self.conn)?;
@@ -480,7 +501,16 @@ impl Batch<'_> {
         if let Some(checkpointer) = self.checkpointer.take() {
             checkpointer.stop(self.conn)?;
         }
-        Ok(())
+        self.sync_all()
+    }
+
+    /// Back to synced commits, with every commit of the batch made durable: what the log
+    /// still holds is synced (what was copied out of it the checkpointer synced as it did).
+    fn sync_all(&mut self) -> Result<()> {
+        if !std::mem::take(&mut self.unsynced) {
+            return Ok(());
+        }
+        synced_again(self.conn)
     }
 
     fn check_whole(&self) -> Result<()> {
@@ -843,6 +873,7 @@ impl Drop for Batch<'_> {
         if let Some(checkpointer) = self.checkpointer.take() {
             let _ = checkpointer.stop(self.conn);
         }
+        let _ = self.sync_all();
     }
 }
 
@@ -907,6 +938,23 @@ impl Checkpointer {
         ))?;
         Ok(())
     }
+}
+
+/// Puts the connection back to synced commits and syncs what its earlier, unsynced commits
+/// left in the write-ahead log (what was copied out of it, the [`Checkpointer`] synced as it
+/// copied), so every commit made so far is durable.
+fn synced_again(conn: &Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA synchronous = FULL")?;
+    if let Some(path) = conn.path().filter(|p| !p.is_empty()) {
+        let mut log = std::ffi::OsString::from(path);
+        log.push("-wal");
+        match std::fs::File::open(&log) {
+            Ok(file) => file.sync_all()?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 /// Raises the connection's page cache for bulk work; returns the size to restore.

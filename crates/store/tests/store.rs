@@ -2008,6 +2008,55 @@ fn deferred_import(f: &mut Fixture, texts: &[String]) -> Vec<i64> {
 }
 
 #[test]
+fn a_bulk_import_and_its_indexing_leave_the_project_with_synced_commits() {
+    let mut f = fresh();
+    let add = |batch: &mut claimdesk_store::Batch<'_>, n: usize| {
+        for i in 0..n {
+            batch
+                .add(&annotated(&format!("Bulk article {i} {n}."), &[], &[]))
+                .unwrap();
+            // Intermediate commits, after which the batch's commits are not synced one by one.
+            batch.checkpoint().unwrap();
+        }
+    };
+    let mut batch = f.project.begin_import(f.me, at(1)).unwrap();
+    batch.defer_index().unwrap();
+    add(&mut batch, 3);
+    batch.commit().unwrap();
+    assert_eq!(
+        f.project.durability().unwrap().synchronous,
+        2,
+        "after a commit"
+    );
+
+    // A batch given up (dropped without its commit) puts it back too.
+    let mut batch = f.project.begin_import(f.me, at(2)).unwrap();
+    batch.defer_index().unwrap();
+    add(&mut batch, 2);
+    drop(batch);
+    assert_eq!(
+        f.project.durability().unwrap().synchronous,
+        2,
+        "after a drop"
+    );
+    assert_eq!(
+        f.project.documents().unwrap().len(),
+        5,
+        "what was committed stays"
+    );
+
+    f.project
+        .index_documents(&std::sync::atomic::AtomicBool::new(false), |_| {})
+        .unwrap();
+    assert_eq!(
+        f.project.durability().unwrap().synchronous,
+        2,
+        "after indexing"
+    );
+    assert_eq!(f.project.search("bulk", 10).unwrap().len(), 5);
+}
+
+#[test]
 fn a_deferred_import_is_stored_at_once_and_searchable_once_indexed() {
     let mut f = fresh();
     let first = import(&mut f, SAMPLE);

@@ -10,6 +10,10 @@ export class ImportRun {
   running = $state(false);
   progress = $state<ImportProgress | null>(null);
   summary = $state<ImportSummary | null>(null);
+  /** How many steps and ends of runs have arrived. A call that started a run may answer after
+   * the run's own events (a small import ends first): `seen` before the call tells whether
+   * [`startedUnlessSeen`] would undo what they showed. */
+  seen = 0;
 
   /** The analyst started one (chosen files, dropped files): shown from its first step. */
   started(): void {
@@ -17,6 +21,12 @@ export class ImportRun {
     this.running = true;
     this.summary = null;
     this.progress = null;
+  }
+
+  /** A run was started by a call that answered now: shown as started, unless its events
+   * (any since `seen`) have shown it already. */
+  startedUnlessSeen(seen: number): void {
+    if (this.seen === seen) this.started();
   }
 
   /** It refused to start: the dialog goes too. */
@@ -27,6 +37,7 @@ export class ImportRun {
 
   /** A step of a run; a run that starts shows its dialog, hidden it goes on. */
   progressed(progress: ImportProgress): void {
+    this.seen++;
     if (!this.running) this.shown = true;
     this.running = true;
     this.summary = null;
@@ -35,6 +46,7 @@ export class ImportRun {
 
   /** The run ended; problems are worth a look even when the dialog was hidden. */
   finished(summary: ImportSummary): void {
+    this.seen++;
     this.running = false;
     if (summary.failed > 0 || summary.error) this.shown = true;
     this.summary = summary;

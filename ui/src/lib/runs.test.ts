@@ -30,6 +30,20 @@ const result = (failed: boolean): ExportResult => ({
 });
 
 describe('ImportRun', () => {
+  it('keeps what a run showed when the call that started it answers after the run ended', () => {
+    const run = new ImportRun();
+    const seen = run.seen;
+    // A small import: its step and its end arrive before the call's answer.
+    run.progressed(step);
+    run.finished(summary(0));
+    run.startedUnlessSeen(seen);
+    expect([run.running, run.summary]).toEqual([false, summary(0)]);
+    // A call answered before any event: shown as started, from its first step.
+    const before = run.seen;
+    run.startedUnlessSeen(before);
+    expect([run.shown, run.running, run.summary]).toEqual([true, true, null]);
+  });
+
   it('shows a run that starts, and keeps it going hidden', () => {
     const run = new ImportRun();
     run.progressed(step);
