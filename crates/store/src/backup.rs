@@ -44,6 +44,10 @@ const WRITE_OUT_BYTES: u64 = 1 << 20;
 /// The pause between two steps of a backup, which leaves the disk and a core to edits.
 const STEP_PAUSE: std::time::Duration = std::time::Duration::from_millis(2);
 
+/// How long a backup waits, a few milliseconds at a time, when a step finds a file locked.
+const WAIT_WHEN_LOCKED: std::time::Duration = std::time::Duration::from_secs(5);
+const WAIT_STEP: std::time::Duration = std::time::Duration::from_millis(5);
+
 const STAMP: &str = "%Y%m%dT%H%M%S%.3fZ";
 
 /// A backup on disk.
@@ -210,6 +214,7 @@ impl Project {
             let file = std::fs::OpenOptions::new().write(true).open(to)?;
             let pages = (STEP_BYTES / page_bytes).max(1) as std::ffi::c_int;
             let mut unwritten = 0u64;
+            let mut waited = std::time::Duration::ZERO;
             loop {
                 let step = backup.step(pages)?;
                 unwritten += pages as u64 * page_bytes;
@@ -219,8 +224,16 @@ impl Project {
                 }
                 match step {
                     rusqlite::backup::StepResult::Done => break,
-                    rusqlite::backup::StepResult::More => std::thread::sleep(STEP_PAUSE),
-                    _ => std::thread::sleep(std::time::Duration::from_millis(5)),
+                    rusqlite::backup::StepResult::More => {
+                        waited = std::time::Duration::ZERO;
+                        std::thread::sleep(STEP_PAUSE);
+                    }
+                    // Locked out (not expected while the snapshot is held): a while, not for ever.
+                    _ if waited >= WAIT_WHEN_LOCKED => return Err(StoreError::Busy),
+                    _ => {
+                        waited += WAIT_STEP;
+                        std::thread::sleep(WAIT_STEP);
+                    }
                 }
             }
         }
