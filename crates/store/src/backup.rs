@@ -35,11 +35,8 @@ pub const BACKUP_BUDGET_BYTES: u64 = 2 << 30;
 /// A partial backup older than this is left over from a crash and removed.
 const STALE_PARTIAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// How much of a backup is copied at a time.
+/// How much of a backup is copied, and then written out to disk, at a time.
 const STEP_BYTES: u64 = 1 << 20;
-
-/// How much of a backup may wait in memory to be written to disk.
-const WRITE_OUT_BYTES: u64 = 1 << 20;
 
 /// The pause between two steps of a backup, which leaves the disk and a core to edits.
 const STEP_PAUSE: std::time::Duration = std::time::Duration::from_millis(2);
@@ -195,33 +192,30 @@ impl Project {
 
     /// Copies the project as one read snapshot into a new file at `to`, a few pages at a time,
     /// and writes the copy out to disk as it goes. Edits on other connections go on meanwhile
-    /// (the snapshot never blocks them), and the disk never holds more than [`WRITE_OUT_BYTES`]
-    /// of the copy unwritten, so an edit's own durable commit never queues behind a flush of
+    /// (the snapshot never blocks them), and the disk never holds more than one step
+    /// ([`STEP_BYTES`]) of the copy unwritten, so an edit's own durable commit never queues behind a flush of
     /// the whole copy at its end.
     fn copy_paced(&self, to: &Path) -> Result<()> {
         let mut copy = Connection::open(to)?;
         copy.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
         // One read transaction over the whole copy: the copy is of one state, and writes by
         // other connections do not make it start again (as they would between snapshots).
-        self.conn.execute_batch("BEGIN DEFERRED")?;
-        let snapshot = Snapshot(&self.conn);
-        snapshot
-            .0
-            .query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
-        let page_bytes: u64 = snapshot.0.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        // It wrote nothing; dropped, it ends.
+        let snapshot = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Deferred,
+        )?;
+        snapshot.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+        let page_bytes: u64 = snapshot.query_row("PRAGMA page_size", [], |r| r.get(0))?;
         {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy)?;
             let file = std::fs::OpenOptions::new().write(true).open(to)?;
             let pages = (STEP_BYTES / page_bytes).max(1) as std::ffi::c_int;
-            let mut unwritten = 0u64;
             let mut waited = std::time::Duration::ZERO;
             loop {
                 let step = backup.step(pages)?;
-                unwritten += pages as u64 * page_bytes;
-                if unwritten >= WRITE_OUT_BYTES || step == rusqlite::backup::StepResult::Done {
-                    file.sync_data()?;
-                    unwritten = 0;
-                }
+                // Each step's pages written out before the next is copied.
+                file.sync_data()?;
                 match step {
                     rusqlite::backup::StepResult::Done => break,
                     rusqlite::backup::StepResult::More => {
@@ -290,15 +284,6 @@ pub fn restore_backup_at(project: &Path, backup: &Backup, now: DateTime<Utc>) ->
             Ok(aside)
         }
         Err(other) => Err(other),
-    }
-}
-
-/// A read transaction, ended when dropped (it wrote nothing, so ending it cannot fail).
-struct Snapshot<'a>(&'a Connection);
-
-impl Drop for Snapshot<'_> {
-    fn drop(&mut self) {
-        let _ = self.0.execute_batch("ROLLBACK");
     }
 }
 
